@@ -1,0 +1,51 @@
+package io.carelake.core.tables;
+
+import java.util.List;
+
+/**
+ * Every table carelake reads or writes, named once. Names are {@code namespace.table} inside the
+ * catalog named by {@code catalog.name} (default {@code carelake}); engines address them as
+ * {@code carelake.raw.visits}.
+ */
+public final class Tables {
+
+  // raw: what ingestion landed, exactly once, plus what it could not land
+  public static final TableName RAW_VISITS = TableName.of("raw", "visits");
+  public static final TableName RAW_VITALS = TableName.of("raw", "vitals");
+  public static final TableName RAW_DEAD_LETTERS = TableName.of("raw", "dead_letters");
+
+  // curated / quarantine: the governed split of raw (raw = curated + quarantine, per run)
+  public static final TableName CURATED_VISITS = TableName.of("curated", "visits");
+  public static final TableName CURATED_VITALS = TableName.of("curated", "vitals");
+  public static final TableName QUARANTINE_VISITS = TableName.of("quarantine", "visits");
+  public static final TableName QUARANTINE_VITALS = TableName.of("quarantine", "vitals");
+
+  // safe: de-identified, the only tables that may leave the trust domain
+  public static final TableName SAFE_VISITS = TableName.of("safe", "visits");
+  public static final TableName SAFE_VITALS = TableName.of("safe", "vitals");
+
+  // governance: the ledger, check results, metric history, privacy results
+  public static final TableName GOVERNANCE_RUNS = TableName.of("governance", "runs");
+  public static final TableName GOVERNANCE_CHECK_RESULTS = TableName.of("governance", "check_results");
+  public static final TableName GOVERNANCE_METRICS = TableName.of("governance", "metrics");
+  public static final TableName GOVERNANCE_PRIVACY_RESULTS = TableName.of("governance", "privacy_results");
+
+  // features, datasets, models, evaluation
+  public static final TableName FEATURES_CHRONIC_RISK = TableName.of("features", "chronic_risk");
+  public static final TableName DATASETS_CORPUS = TableName.of("datasets", "visit_notes_corpus");
+  public static final TableName DATASETS_RISK = TableName.of("datasets", "chronic_risk");
+  public static final TableName MODELS_ITERATIONS = TableName.of("models", "iterations");
+  public static final TableName MODELS_PREDICTIONS = TableName.of("models", "predictions");
+  public static final TableName EVALUATION_RESULTS = TableName.of("evaluation", "results");
+
+  /** Every table, in pipeline order; the report and the tests walk this list. */
+  public static final List<TableName> ALL = List.of(
+      RAW_VISITS, RAW_VITALS, RAW_DEAD_LETTERS,
+      CURATED_VISITS, CURATED_VITALS, QUARANTINE_VISITS, QUARANTINE_VITALS,
+      SAFE_VISITS, SAFE_VITALS,
+      GOVERNANCE_RUNS, GOVERNANCE_CHECK_RESULTS, GOVERNANCE_METRICS, GOVERNANCE_PRIVACY_RESULTS,
+      FEATURES_CHRONIC_RISK, DATASETS_CORPUS, DATASETS_RISK,
+      MODELS_ITERATIONS, MODELS_PREDICTIONS, EVALUATION_RESULTS);
+
+  private Tables() {}
+}

@@ -1,0 +1,11 @@
+package io.carelake.spark;
+
+/**
+ * Thrown by a job when a blocking governance or privacy rule failed: the job has left published
+ * data untouched, and the runner records the run as BLOCKED and exits with code 3.
+ */
+public class BlockedException extends RuntimeException {
+  public BlockedException(String message) {
+    super(message);
+  }
+}

@@ -1,0 +1,42 @@
+package io.carelake.spark;
+
+import io.carelake.core.tables.TableName;
+import io.carelake.core.time.Interval;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+
+/**
+ * Idempotent writes: a job replaces exactly its interval's slice, so that a rerun gives the same
+ * table and never duplicates a row.
+ */
+public final class IcebergWrites {
+
+  private IcebergWrites() {}
+
+  /** Rows of {@code df} whose {@code timeColumn} lies in the interval ([start, end), UTC). */
+  public static Column inInterval(String timeColumn, Interval interval) {
+    return functions.col(timeColumn).geq(functions.to_timestamp(functions.lit(interval.startTimestamp())))
+        .and(functions.col(timeColumn).lt(functions.to_timestamp(functions.lit(interval.endTimestamp()))));
+  }
+
+  /**
+   * Replaces the interval's slice of {@code table} with {@code df} (creating the table, partitioned
+   * by day of {@code timeColumn}, on first use). Rows of {@code df} outside the interval are a bug
+   * in the caller and fail the write.
+   */
+  public static void replaceInterval(JobContext ctx, Dataset<Row> df, TableName table,
+      String timeColumn, Interval interval) throws Exception {
+    String name = ctx.table(table);
+    if (!ctx.tableExists(table)) {
+      df.writeTo(name).tableProperty("format-version", "2")
+          .tableProperty("write.parquet.compression-codec", "zstd")
+          .partitionedBy(functions.days(functions.col(timeColumn)),
+              scala.collection.JavaConverters.asScalaBuffer(new java.util.ArrayList<Column>()).toSeq())
+          .create();
+      return;
+    }
+    df.writeTo(name).overwrite(inInterval(timeColumn, interval));
+  }
+}

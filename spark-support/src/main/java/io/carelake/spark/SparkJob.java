@@ -1,0 +1,27 @@
+package io.carelake.spark;
+
+import io.carelake.core.time.Interval;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * A carelake Spark job. Its class is a picocli {@code @Command} holding its typed options (with
+ * {@link JobOptions} and usually {@link IntervalOptions} as mixins); {@code main} calls
+ * {@link JobMain#run(SparkJob, String[])}, which parses, opens the session (never setting a master),
+ * runs, records the run in the ledger and exits with the status's code.
+ */
+public interface SparkJob {
+
+  /** Short job name, as the CLI and the ledger know it: {@code govern}, {@code features}, ... */
+  String name();
+
+  JobOptions jobOptions();
+
+  /** The data interval, or {@code null} for a job that is not interval-driven. */
+  Interval interval();
+
+  /**
+   * Does the work. Record inputs, outputs and counts on {@code context.run()}; set rows in, out and
+   * set aside; throw {@link BlockedException} when a blocking rule fails.
+   */
+  void run(SparkSession spark, JobContext context) throws Exception;
+}
