@@ -1,0 +1,68 @@
+package io.carelake.cli;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Every job the launcher can start, with the module whose classpath it runs on. Each runs in a JVM
+ * of its own, as {@code spark-submit} or {@code flink run} would run it.
+ */
+public enum Job {
+  INGEST("ingest", "ingestion", "io.carelake.ingestion.IngestJob", Engine.FLINK,
+      "Stream visits and vitals from Kafka into raw.* Iceberg tables, exactly once."),
+  GOVERN("govern", "governance-rules", "io.carelake.governance.GovernJob", Engine.SPARK,
+      "Check raw data against the governance specs; split into curated.* and quarantine.*."),
+  DEIDENTIFY("deidentify", "governance-rules", "io.carelake.governance.deid.DeidentifyJob",
+      Engine.SPARK, "De-identify curated.* into safe.* (keyed pseudonyms, scrubbed text)."),
+  FEATURES("features", "feature-jobs", "io.carelake.features.FeaturesJob", Engine.SPARK,
+      "Point-in-time chronic-disease risk features and labels from safe.*."),
+  CORPUS("corpus", "training-datasets", "io.carelake.datasets.CorpusJob", Engine.SPARK,
+      "A de-identified JSONL corpus of visit notes from safe.visits."),
+  TRAIN("train", "training-datasets", "io.carelake.datasets.TrainJob", Engine.SPARK,
+      "Train one risk-model iteration (Spark MLlib) on the features."),
+  EVALUATE("evaluate", "model-evaluation", "io.carelake.evaluation.EvaluateJob", Engine.SPARK,
+      "Score a model iteration on its held-out split (AUROC with a 95 % CI)."),
+  REPORT("report", "quality-reports", "io.carelake.reports.ReportJob", Engine.SPARK,
+      "Write the auditors' report (HTML and JSON) for an interval.");
+
+  /** Which engine a job runs on decides its JVM flags. */
+  public enum Engine { SPARK, FLINK }
+
+  private final String command;
+  private final String module;
+  private final String mainClass;
+  private final Engine engine;
+  private final String description;
+
+  Job(String command, String module, String mainClass, Engine engine, String description) {
+    this.command = command;
+    this.module = module;
+    this.mainClass = mainClass;
+    this.engine = engine;
+    this.description = description;
+  }
+
+  public String command() {
+    return command;
+  }
+
+  public String module() {
+    return module;
+  }
+
+  public String mainClass() {
+    return mainClass;
+  }
+
+  public Engine engine() {
+    return engine;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  public static Optional<Job> byCommand(String command) {
+    return Arrays.stream(values()).filter(j -> j.command.equals(command)).findFirst();
+  }
+}

@@ -1,0 +1,73 @@
+package io.carelake.cli;
+
+import io.carelake.core.config.CarelakeConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.UnmatchedArgsBinding;
+
+/**
+ * Dispatches {@code carelake <job> ...} to the job's own main class in a JVM of its own. The job
+ * parses its own typed options (so {@code carelake govern --help} prints the job's real options);
+ * the launcher only adds {@code --home} when the user gave neither it nor {@code --config}.
+ */
+final class JobCommand implements Callable<Integer> {
+
+  private final Job job;
+  private final List<String> args = new ArrayList<>();
+
+  private JobCommand(Job job) {
+    this.job = job;
+  }
+
+  static CommandLine commandLine(Job job) {
+    JobCommand command = new JobCommand(job);
+    CommandSpec spec = CommandSpec.wrapWithoutInspection(command);
+    spec.name(job.command());
+    spec.usageMessage().description(job.description(),
+        "Options are the job's own: run 'carelake " + job.command() + " --help' to list them.");
+    spec.addUnmatchedArgsBinding(UnmatchedArgsBinding.forStringArrayConsumer(
+        new CommandLine.Model.ISetter() {
+          @Override
+          @SuppressWarnings("unchecked")
+          public <T> T set(T value) {
+            if (value != null) {
+              for (String s : (String[]) value) {
+                command.args.add(s);
+              }
+            }
+            return null;
+          }
+        }));
+    spec.parser().unmatchedArgumentsAllowed(true).unmatchedOptionsArePositionalParams(true);
+    return new CommandLine(spec);
+  }
+
+  @Override
+  public Integer call() {
+    Path home = valueOf("--home");
+    Path config = valueOf("--config");
+    CarelakeConfig resolved = CarelakeConfig.resolve(home, config, System.getenv());
+    List<String> forwarded = new ArrayList<>(args);
+    if (home == null && config == null) {
+      forwarded.addAll(0, List.of("--home", resolved.home().toString()));
+    }
+    return Launcher.fromSystem().run(job, resolved, forwarded);
+  }
+
+  private Path valueOf(String option) {
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      if (a.equals(option) && i + 1 < args.size()) {
+        return Path.of(args.get(i + 1));
+      }
+      if (a.startsWith(option + "=")) {
+        return Path.of(a.substring(option.length() + 1));
+      }
+    }
+    return null;
+  }
+}
