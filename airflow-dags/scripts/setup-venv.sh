@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Creates airflow-dags/.venv from requirements.lock, or leaves it alone when it is up to date.
+#
+# Idempotent: a stamp inside .venv records the lock's SHA-256 and the Python version the venv was
+# made with. When either differs (or there is no stamp, e.g. after a failed install), the venv is
+# rebuilt from scratch, so it holds exactly the locked set and nothing left over.
+#
+# Usage: scripts/setup-venv.sh [--force]      (PYTHON=python3.x to choose the interpreter)
+set -euo pipefail
+
+project="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+venv="$project/.venv"
+lock="$project/requirements.lock"
+stamp="$venv/.requirements.lock.stamp"
+python="${PYTHON:-python3}"
+
+force=false
+case "${1:-}" in
+  "") ;;
+  --force) force=true ;;
+  *) echo "usage: $0 [--force]" >&2; exit 2 ;;
+esac
+
+if [[ ! -f "$lock" ]]; then
+  echo "setup-venv: $lock not found" >&2
+  exit 1
+fi
+if ! command -v "$python" >/dev/null 2>&1; then
+  echo "setup-venv: '$python' not found (set PYTHON to a Python 3.11+ interpreter)" >&2
+  exit 1
+fi
+
+lock_hash="$(sha256sum "$lock" | cut -d' ' -f1)"
+python_version="$("$python" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])')"
+want="lock-sha256=$lock_hash python=$python_version"
+
+if ! $force && [[ -x "$venv/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+  echo "setup-venv: $venv is up to date ($want)"
+  exit 0
+fi
+
+if [[ -e "$venv" ]]; then
+  if $force; then
+    reason="--force"
+  elif [[ -f "$stamp" ]]; then
+    reason="stamp '$(cat "$stamp")' differs from '$want'"
+  else
+    reason="no stamp (new or unfinished venv)"
+  fi
+  echo "setup-venv: rebuilding $venv: $reason"
+  rm -rf -- "$venv"
+else
+  echo "setup-venv: creating $venv"
+fi
+
+start=$SECONDS
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1 PIP_PROGRESS_BAR=off
+"$python" -m venv "$venv"
+echo "setup-venv: upgrading pip"
+"$venv/bin/python" -m pip install --quiet --upgrade pip
+echo "setup-venv: installing $(grep -cv '^\s*\(#\|$\)' "$lock") pinned packages from requirements.lock"
+"$venv/bin/python" -m pip install --quiet -r "$lock"
+# Written last: an interrupted install leaves no stamp, and the next run starts over.
+echo "$want" > "$stamp"
+echo "setup-venv: done in $((SECONDS - start)) s ($("$venv/bin/python" -m pip --version | cut -d' ' -f1,2), $want)"

@@ -1,0 +1,232 @@
+package io.carelake.governance;
+
+import io.carelake.core.tables.TableName;
+import io.carelake.core.tables.TableSchemas;
+import io.carelake.core.tables.Tables;
+import io.carelake.core.time.Interval;
+import io.carelake.governance.check.CheckResult;
+import io.carelake.governance.check.CheckResultsTable;
+import io.carelake.governance.check.CheckStatus;
+import io.carelake.governance.deequ.DeequAdapter;
+import io.carelake.governance.deequ.Verification;
+import io.carelake.governance.rules.CompiledRule;
+import io.carelake.governance.rules.CompiledSpec;
+import io.carelake.governance.rules.GovernFunctions;
+import io.carelake.spark.BlockedException;
+import io.carelake.spark.IcebergWrites;
+import io.carelake.spark.IntervalOptions;
+import io.carelake.spark.JobContext;
+import io.carelake.spark.JobMain;
+import io.carelake.spark.JobOptions;
+import io.carelake.spark.SparkJob;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code govern}: checks the interval's raw visits and vitals against the governance specs, writes
+ * one check result per rule, and splits the rows into curated (passing every blocking rule) and
+ * quarantine (with the failed rule ids and reasons).
+ *
+ * <p>Order of work: specs are parsed, compiled and checked against the table schemas before any
+ * row is read; each raw slice is read once and cached; Deequ measures every rule in one
+ * verification per table; check results are appended; if a blocking rule failed its threshold the
+ * run is blocked before curated or quarantine change; otherwise both are replaced for the interval.
+ */
+@Command(name = "govern", mixinStandardHelpOptions = true,
+    description = "Check raw visits and vitals against the governance specs; write curated, "
+        + "quarantine and governance.check_results for the interval.")
+public final class GovernJob implements SparkJob {
+
+  @Mixin JobOptions jobOptions = new JobOptions();
+  @Mixin IntervalOptions intervalOptions = new IntervalOptions();
+
+  @Option(names = "--spec-dir", paramLabel = "DIR",
+      description = "Directory of YAML specs, one per table (default: the specs built into this jar).")
+  Path specDir;
+
+  /** One governed table and where its rows go. */
+  record Target(TableName raw, TableName curated, TableName quarantine) {}
+
+  static final List<Target> TARGETS = List.of(
+      new Target(Tables.RAW_VISITS, Tables.CURATED_VISITS, Tables.QUARANTINE_VISITS),
+      new Target(Tables.RAW_VITALS, Tables.CURATED_VITALS, Tables.QUARANTINE_VITALS));
+
+  public static void main(String[] args) {
+    System.exit(JobMain.run(new GovernJob(), args));
+  }
+
+  @Override
+  public String name() {
+    return "govern";
+  }
+
+  @Override
+  public JobOptions jobOptions() {
+    return jobOptions;
+  }
+
+  @Override
+  public Interval interval() {
+    return intervalOptions.interval();
+  }
+
+  @Override
+  public void run(SparkSession spark, JobContext ctx) throws Exception {
+    GovernanceSpecs specs = specDir == null ? GovernanceSpecs.builtIn()
+        : GovernanceSpecs.fromDir(specDir);
+    ctx.run().specHash(specs.hash())
+        .parameter("spec_dir", specDir == null ? "built-in" : specDir.toAbsolutePath());
+    specs.byTable().forEach((table, spec) -> ctx.run().parameter("spec." + table,
+        spec.spec().header().name() + "@" + spec.spec().header().version() + " sha256:"
+            + spec.spec().sha256()));
+    GovernFunctions.register(spark);
+    Interval interval = ctx.interval();
+
+    // 1. inputs resolved and every rule checked against its table's schema; no rows read yet
+    List<Slice> slices = new ArrayList<>();
+    for (Target t : TARGETS) {
+      if (!ctx.tableExists(t.raw())) {
+        throw new IllegalStateException(t.raw() + " does not exist in catalog '" + ctx.catalogName()
+            + "'; run ingest first (govern reads what ingestion landed)");
+      }
+      Long snapshot = ctx.currentSnapshot(t.raw());
+      ctx.run().input(t.raw().toString(), snapshot);
+      Dataset<Row> slice = readAt(spark, ctx.table(t.raw()), snapshot)
+          .filter(IcebergWrites.inInterval(TableSchemas.EVENT_TIME, interval));
+      CompiledSpec spec = specs.forTable(t.raw());
+      spec.validateAgainst(slice);
+      slices.add(new Slice(t, spec, snapshot, slice));
+    }
+
+    try {
+      // 2. metrics: one Deequ verification per table over the cached slice
+      List<CheckResult> results = new ArrayList<>();
+      for (Slice s : slices) {
+        s.data().persist(StorageLevel.MEMORY_AND_DISK());
+        Verification v = DeequAdapter.verify(s.data(), s.spec().datasetChecks(s.data().schema()));
+        s.rows = v.rows();
+        ctx.progress("%s: %,d rows in %s checked against %d rules", s.target().raw(), v.rows(),
+            interval, s.spec().rules().size());
+        for (CompiledRule rule : s.spec().rules()) {
+          results.add(CheckResult.evaluate(rule.spec(), s.target().raw().toString(),
+              v.outcome(rule.id()), v.rows(), s.spec().spec().header().version(),
+              s.spec().spec().sha256(), s.snapshot()));
+        }
+      }
+      ctx.run().output(Tables.GOVERNANCE_CHECK_RESULTS.toString(),
+          CheckResultsTable.append(spark, ctx, results));
+      Map<CheckStatus, Long> byStatus = results.stream()
+          .collect(Collectors.groupingBy(CheckResult::status, Collectors.counting()));
+      byStatus.forEach((status, n) -> ctx.run().count("checks." + status, n));
+      long rowsIn = slices.stream().mapToLong(s -> s.rows).sum();
+      slices.forEach(s -> ctx.run().count(s.target().raw() + ".rows", s.rows));
+
+      // 3. blocked: nothing published, results kept for the report
+      List<CheckResult> blocking = results.stream().filter(CheckResult::blocksRun).toList();
+      if (!blocking.isEmpty()) {
+        ctx.run().rows(rowsIn, 0, rowsIn).count("blocked.rows", rowsIn);
+        throw new BlockedException(blockedMessage(interval, blocking, ctx.run().id()));
+      }
+
+      // 4. the row-level split, replacing the interval in curated and quarantine
+      long rowsOut = 0;
+      long setAside = 0;
+      for (Slice s : slices) {
+        long[] counts = split(ctx, s, interval);
+        rowsOut += counts[0];
+        setAside += counts[1];
+      }
+      ctx.run().rows(rowsIn, rowsOut, setAside).requireReconciled();
+      ctx.progress("%,d rows in, %,d curated, %,d quarantined", rowsIn, rowsOut, setAside);
+    } finally {
+      slices.forEach(s -> s.data().unpersist());
+    }
+  }
+
+  /** Writes curated and quarantine for one slice; returns {curated, quarantined}. */
+  private static long[] split(JobContext ctx, Slice s, Interval interval) throws Exception {
+    StructType raw = s.data().schema();
+    Dataset<Row> annotated = QuarantineSplit.annotate(s.data(), s.spec().blockingRules())
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Row totals = annotated.agg(functions.count(functions.lit(1)),
+          functions.sum(functions.when(QuarantineSplit.quarantined(), 1).otherwise(0))).first();
+      long total = totals.getLong(0);
+      long quarantined = totals.isNullAt(1) ? 0 : totals.getLong(1);
+      if (total != s.rows) {
+        throw new IllegalStateException(s.target().raw() + " changed while govern ran: Deequ counted "
+            + s.rows + " rows, the split " + total + " (the slice is read at snapshot "
+            + s.snapshot() + "; report this as a bug)");
+      }
+      String runId = ctx.run().id();
+      IcebergWrites.replaceInterval(ctx, QuarantineSplit.curated(annotated, raw, runId),
+          s.target().curated(), TableSchemas.EVENT_TIME, interval);
+      IcebergWrites.replaceInterval(ctx, QuarantineSplit.quarantine(annotated, raw, runId),
+          s.target().quarantine(), TableSchemas.EVENT_TIME, interval);
+      ctx.run().output(s.target().curated().toString(), ctx.currentSnapshot(s.target().curated()))
+          .output(s.target().quarantine().toString(), ctx.currentSnapshot(s.target().quarantine()))
+          .count(s.target().curated() + ".rows", total - quarantined)
+          .count(s.target().quarantine() + ".rows", quarantined);
+      return new long[] {total - quarantined, quarantined};
+    } finally {
+      annotated.unpersist();
+    }
+  }
+
+  /** Reads a table at the snapshot recorded as the run's input, so metrics and split agree. */
+  static Dataset<Row> readAt(SparkSession spark, String table, Long snapshot) {
+    return snapshot == null ? spark.table(table)
+        : spark.sql("SELECT * FROM " + table + " VERSION AS OF " + snapshot);
+  }
+
+  static String blockedMessage(Interval interval, List<CheckResult> blocking, String runId) {
+    return "govern blocked for " + interval + ": " + blocking.size() + " blocking rule(s) failed: "
+        + blocking.stream().map(CheckResult::summary).collect(Collectors.joining("; "))
+        + ". Curated and quarantine were left unchanged; see governance.check_results where"
+        + " run_id = '" + runId + "'.";
+  }
+
+  /** One table's slice for the interval, cached while the run uses it. */
+  static final class Slice {
+    private final Target target;
+    private final CompiledSpec spec;
+    private final Long snapshot;
+    private final Dataset<Row> data;
+    long rows;
+
+    Slice(Target target, CompiledSpec spec, Long snapshot, Dataset<Row> data) {
+      this.target = target;
+      this.spec = spec;
+      this.snapshot = snapshot;
+      this.data = data;
+    }
+
+    Target target() {
+      return target;
+    }
+
+    CompiledSpec spec() {
+      return spec;
+    }
+
+    Long snapshot() {
+      return snapshot;
+    }
+
+    Dataset<Row> data() {
+      return data;
+    }
+  }
+}

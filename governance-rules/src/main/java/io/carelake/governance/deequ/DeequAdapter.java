@@ -1,0 +1,139 @@
+package io.carelake.governance.deequ;
+
+import com.amazon.deequ.VerificationResult;
+import com.amazon.deequ.VerificationSuite;
+import com.amazon.deequ.analyzers.AnalyzerOptions;
+import com.amazon.deequ.checks.Check;
+import com.amazon.deequ.checks.CheckLevel;
+import com.amazon.deequ.checks.CheckResult;
+import com.amazon.deequ.constraints.Constraint;
+import com.amazon.deequ.constraints.ConstraintResult;
+import com.amazon.deequ.constraints.ConstraintStatus;
+import com.amazon.deequ.metrics.Metric;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import scala.Option;
+import scala.collection.JavaConverters;
+import scala.util.Try;
+
+/**
+ * The only class that speaks Scala to Deequ. The rest of carelake hands it {@link DatasetCheck}s
+ * and gets back plain Java {@link Verification}s.
+ *
+ * <p>Rules of the adapter:
+ * <ul>
+ *   <li>one {@code VerificationSuite} run per table slice, so Deequ shares scans across all checks;
+ *   <li>every optional Scala parameter is passed explicitly (Scala defaults are invisible from Java
+ *       and change between Deequ versions);
+ *   <li>assertions are named serializable {@code scala.Function1} classes, not lambdas;
+ *   <li>a constraint whose metric failed (Deequ reports the exception in the message: a missing
+ *       column, a bad expression, a JVM started without Spark's {@code --add-opens}) is an
+ *       <em>error</em>, never a pass or a fail.
+ * </ul>
+ */
+public final class DeequAdapter {
+
+  private static final String SIZE_CHECK = "carelake:slice-size";
+  private static final String ASSERTION_ERROR_PREFIX = "Can't execute the assertion";
+
+  private DeequAdapter() {}
+
+  /** Runs all checks over {@code data} in one Deequ verification. */
+  public static Verification verify(Dataset<Row> data, List<DatasetCheck> checks) {
+    Check size = new Check(CheckLevel.Warning(), SIZE_CHECK, noConstraints())
+        .hasSize(new AnyValue(), Option.<String>empty());
+    Map<String, Check> byId = new LinkedHashMap<>();
+    for (DatasetCheck c : checks) {
+      if (byId.containsKey(c.id()) || SIZE_CHECK.equals(c.id())) {
+        throw new IllegalArgumentException("Duplicate Deequ check id '" + c.id() + "'");
+      }
+      byId.put(c.id(), toDeequ(c));
+    }
+    List<Check> all = new ArrayList<>(byId.values());
+    all.add(size);
+    VerificationResult result = new VerificationSuite().onData(data)
+        .addChecks(JavaConverters.asScalaBuffer(all).toSeq()).run();
+    Map<Check, CheckResult> results = JavaConverters.mapAsJavaMap(result.checkResults());
+
+    MetricOutcome sizeOutcome = outcome(SIZE_CHECK, results.get(size));
+    if (sizeOutcome.failedToCompute()) {
+      throw new IllegalStateException("Deequ could not count the rows of the slice: "
+          + sizeOutcome.error());
+    }
+    Map<String, MetricOutcome> outcomes = new LinkedHashMap<>();
+    byId.forEach((id, check) -> outcomes.put(id, outcome(id, results.get(check))));
+    return new Verification(Math.round(sizeOutcome.passShare()), outcomes);
+  }
+
+  private static Check toDeequ(DatasetCheck c) {
+    Check base = new Check(c.blocking() ? CheckLevel.Error() : CheckLevel.Warning(), c.id(),
+        noConstraints());
+    MinimumShare assertion = new MinimumShare(1.0 - c.threshold());
+    Option<String> hint = Option.apply(c.id());
+    Option<AnalyzerOptions> options = Option.empty();
+    if (c instanceof DatasetCheck.Compliance compliance) {
+      // columns are given so that Deequ checks they exist before the shared scan: a rule on a
+      // missing column then errors alone instead of failing every metric of the scan.
+      return base.satisfies(compliance.predicateSql(), c.id(), assertion, hint,
+          JavaConverters.asScalaBuffer(compliance.columns()).toList(), options);
+    }
+    if (c instanceof DatasetCheck.Uniqueness uniqueness) {
+      return base.hasUniqueness(JavaConverters.asScalaBuffer(uniqueness.columns()).toSeq(),
+          assertion, hint, options);
+    }
+    throw new IllegalArgumentException("No Deequ mapping for " + c.getClass().getSimpleName());
+  }
+
+  /** Reads the single constraint of a check: its metric, or the error that replaced it. */
+  private static MetricOutcome outcome(String id, CheckResult checkResult) {
+    if (checkResult == null || checkResult.constraintResults().isEmpty()) {
+      return MetricOutcome.error(id, "Deequ returned no result for the check");
+    }
+    ConstraintResult cr = checkResult.constraintResults().head();
+    String message = cr.message().isDefined() ? cr.message().get() : null;
+    Option<Metric<?>> metric = cr.metric();
+    if (metric.isEmpty()) {
+      return MetricOutcome.error(id, explain(message == null ? "no metric computed" : message));
+    }
+    Try<?> value = metric.get().value();
+    if (value.isFailure()) {
+      Throwable e = value.failed().get();
+      return MetricOutcome.error(id, explain(describe(e)));
+    }
+    if (message != null && message.startsWith(ASSERTION_ERROR_PREFIX)) {
+      return MetricOutcome.error(id, explain(message));
+    }
+    boolean satisfied = cr.status() == ConstraintStatus.Success();
+    return MetricOutcome.measured(id, ((Number) value.get()).doubleValue(), satisfied);
+  }
+
+  private static String describe(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String what = e.getClass().getSimpleName() + ": " + e.getMessage();
+    if (root != e) {
+      what += " (cause: " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+    }
+    return what;
+  }
+
+  /** Adds the fix when the message is the well-known symptom of a JVM without Spark's openings. */
+  private static String explain(String message) {
+    if (message != null && (message.contains("IllegalAccess") || message.contains("does not \"opens")
+        || message.contains("InaccessibleObject"))) {
+      return message + " (start the JVM with Spark's --add-opens options: carelake.jvm.opens in"
+          + " the parent pom, or bin/carelake, which passes them)";
+    }
+    return message;
+  }
+
+  private static scala.collection.Seq<Constraint> noConstraints() {
+    return JavaConverters.asScalaBuffer(new ArrayList<Constraint>()).toSeq();
+  }
+}

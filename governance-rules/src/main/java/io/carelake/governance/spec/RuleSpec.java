@@ -1,0 +1,51 @@
+package io.carelake.governance.spec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
+/**
+ * One rule as written in a spec, validated: a known type, a severity, a threshold in [0, 1].
+ * Parameters stay a tree here; each rule type's compiler reads them into its own typed record.
+ *
+ * @param columns the columns the rule reads (one for most types)
+ * @param threshold the largest share of failing rows at which the slice still passes
+ * @param line 1-based line of the rule in its spec file, for error messages
+ * @param paramsLine line of the {@code params:} block (the rule's line when absent)
+ */
+public record RuleSpec(
+    String id,
+    List<String> columns,
+    String type,
+    JsonNode params,
+    Severity severity,
+    double threshold,
+    QualityDimension dimension,
+    KahnCategory kahn,
+    String rationale,
+    String source,
+    int line,
+    int paramsLine) {
+
+  public RuleSpec {
+    columns = List.copyOf(columns);
+  }
+
+  /** The first column: what check_results names as the rule's column. */
+  public String column() {
+    return columns.get(0);
+  }
+
+  public boolean blocking() {
+    return severity == Severity.BLOCK;
+  }
+
+  /** A SpecException about this rule, located at the rule. */
+  public SpecException error(String problem) {
+    return new SpecException(source, line, id, problem);
+  }
+
+  /** A SpecException about this rule's {@code params}. */
+  public SpecException paramsError(String problem) {
+    return new SpecException(source, paramsLine, id, problem);
+  }
+}

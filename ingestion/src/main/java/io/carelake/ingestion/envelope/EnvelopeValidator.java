@@ -1,0 +1,217 @@
+package io.carelake.ingestion.envelope;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.carelake.core.events.EventKind;
+import io.carelake.ingestion.envelope.RawVisit.PrescriptionLine;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Checks the envelope of one event message and flattens it to a raw row, or explains why not.
+ *
+ * <p>The envelope is what ingestion must know to land a row at all: UTF-8, one JSON object, a
+ * known {@code schema_version}, the required fields of the event's JSON Schema present with the
+ * right JSON types, and an {@code event_time} that is ISO-8601 with an offset and not implausibly
+ * far in the future. Content (codes, ranges, units, check digits) is left to governance, which
+ * quarantines rows with reasons rather than dropping them.
+ *
+ * <p>Checks run in a fixed order (size, encoding, syntax, shape, schema version, then fields in
+ * schema order), so that a message with several faults always gets the same code. The validator
+ * never throws: every failure is a {@link DeadLetter}. It holds no Flink types. It reuses one
+ * UTF-8 decoder, so it is not thread-safe: use one per thread (one per Flink subtask).
+ */
+public final class EnvelopeValidator {
+
+  /** Larger payloads are dead-lettered unparsed: 1 MiB. */
+  public static final int MAX_PAYLOAD_BYTES = 1 << 20;
+  /** How far in the future of ingest time an event may claim to have happened (clock skew). */
+  public static final Duration MAX_FUTURE_SKEW = Duration.ofDays(1);
+  /** The message schema versions this validator understands. */
+  public static final int SCHEMA_VERSION = 1;
+
+  private static final ObjectMapper JSON = JsonMapper.builder()
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      // two values for one key is ambiguous for medical data: reject rather than pick one
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .build();
+
+  private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+      .onMalformedInput(CodingErrorAction.REPORT)
+      .onUnmappableCharacter(CodingErrorAction.REPORT);
+
+  /**
+   * Validates one message of the given kind.
+   *
+   * @param ingestTime when ingestion parsed the message: stored as {@code ingest_time} and the
+   *     reference for {@link ErrorCode#FUTURE_EVENT_TIME}
+   */
+  public ParsedMessage validate(EventKind kind, KafkaMessage message, Instant ingestTime) {
+    Provenance provenance = Provenance.of(message, ingestTime);
+    JsonNode root = null;
+    try {
+      root = parseObject(message.payload);
+      return kind == EventKind.VISIT
+          ? visit(new JsonFields(root, ""), provenance)
+          : vital(new JsonFields(root, ""), provenance);
+    } catch (EnvelopeException e) {
+      return new DeadLetter(provenance, message.timestampMillis, message.payload,
+          message.payloadSize(), e.code(), e.getMessage(), readableEventId(root));
+    }
+  }
+
+  private JsonNode parseObject(byte[] payload) throws EnvelopeException {
+    if (payload == null) {
+      throw new EnvelopeException(ErrorCode.NOT_JSON, "empty message (Kafka record has no value)");
+    }
+    if (payload.length > MAX_PAYLOAD_BYTES) {
+      throw new EnvelopeException(ErrorCode.OVERSIZED, "message is " + payload.length
+          + " bytes, more than the limit of " + MAX_PAYLOAD_BYTES + " bytes");
+    }
+    String text;
+    try {
+      CharBuffer chars = utf8.reset().decode(ByteBuffer.wrap(payload));
+      text = chars.toString();
+    } catch (CharacterCodingException e) {
+      throw new EnvelopeException(ErrorCode.NOT_UTF8,
+          "message is not valid UTF-8 (" + e.getClass().getSimpleName() + ")");
+    }
+    if (text.isBlank()) {
+      throw new EnvelopeException(ErrorCode.NOT_JSON, "empty message");
+    }
+    JsonNode root;
+    try {
+      root = JSON.readTree(text);
+    } catch (JacksonException e) {
+      throw new EnvelopeException(ErrorCode.NOT_JSON, "message is not valid JSON: "
+          + e.getOriginalMessage() + locationOf(e));
+    }
+    if (!root.isObject()) {
+      throw new EnvelopeException(ErrorCode.NOT_AN_OBJECT,
+          "message must be a JSON object, got " + JsonFields.typeName(root));
+    }
+    return root;
+  }
+
+  private static String locationOf(JacksonException e) {
+    return e.getLocation() == null ? ""
+        : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+  }
+
+  private RawVisit visit(JsonFields f, Provenance provenance) throws EnvelopeException {
+    int version = schemaVersion(f);
+    String eventId = eventId(f);
+    Instant eventTime = eventTime(f, provenance.ingestTime());
+    JsonFields patient = f.requiredObject("patient");
+    String residentId = patient.requiredText("resident_id");
+    String name = patient.optionalText("name");
+    String sex = patient.optionalText("sex");
+    var birthDate = patient.optionalDate("birth_date");
+    String phone = patient.optionalText("phone");
+    String address = patient.optionalText("address");
+    String facilityId = f.requiredText("facility_id");
+    String clinicianId = f.optionalText("clinician_id");
+    String visitType = f.requiredText("visit_type");
+    List<String> diagnoses = f.optionalTextArray("diagnoses");
+    String chiefComplaint = f.optionalText("chief_complaint");
+    String note = f.optionalText("note");
+    List<PrescriptionLine> prescriptions = prescriptions(f);
+    return new RawVisit(eventId, eventTime, version, residentId, name, sex, birthDate, phone,
+        address, facilityId, clinicianId, visitType, diagnoses, chiefComplaint, note, prescriptions,
+        provenance);
+  }
+
+  private static List<PrescriptionLine> prescriptions(JsonFields f) throws EnvelopeException {
+    List<JsonFields> items = f.optionalObjectArray("prescriptions");
+    if (items == null) {
+      return null;
+    }
+    List<PrescriptionLine> lines = new ArrayList<>(items.size());
+    for (JsonFields item : items) {
+      lines.add(new PrescriptionLine(item.requiredText("drug"), item.optionalText("dose"),
+          item.optionalText("frequency"), item.optionalInt("days")));
+    }
+    return lines;
+  }
+
+  private RawVital vital(JsonFields f, Provenance provenance) throws EnvelopeException {
+    int version = schemaVersion(f);
+    String eventId = eventId(f);
+    Instant eventTime = eventTime(f, provenance.ingestTime());
+    String residentId = f.requiredObject("patient").requiredText("resident_id");
+    String facilityId = f.requiredText("facility_id");
+    String code = f.requiredText("code");
+    double value = f.requiredNumber("value");
+    String unit = f.requiredText("unit");
+    String source = f.requiredText("source");
+    String deviceId = f.optionalText("device_id");
+    return new RawVital(eventId, eventTime, version, residentId, facilityId, code, value, unit,
+        source, deviceId, provenance);
+  }
+
+  /** Checked first: a future version may move or rename any other field. */
+  private static int schemaVersion(JsonFields f) throws EnvelopeException {
+    int version = f.requiredInt("schema_version");
+    if (version != SCHEMA_VERSION) {
+      throw new EnvelopeException(ErrorCode.UNKNOWN_SCHEMA_VERSION, "schema_version " + version
+          + " is not supported (supported: " + SCHEMA_VERSION + ")");
+    }
+    return version;
+  }
+
+  private static String eventId(JsonFields f) throws EnvelopeException {
+    String eventId = f.requiredText("event_id");
+    if (eventId.length() > 128) {
+      throw new EnvelopeException(ErrorCode.WRONG_TYPE,
+          "field 'event_id' is " + eventId.length() + " characters long, more than 128");
+    }
+    return eventId;
+  }
+
+  private static Instant eventTime(JsonFields f, Instant ingestTime) throws EnvelopeException {
+    String text = f.requiredText("event_time");
+    Instant eventTime;
+    try {
+      eventTime = OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+    } catch (DateTimeParseException e) {
+      // the value is a timestamp, not PHI: quoting it is what makes the dead letter fixable
+      throw new EnvelopeException(ErrorCode.BAD_EVENT_TIME, "field 'event_time' value '"
+          + abbreviate(text) + "' is not ISO-8601 with an offset (e.g. 2026-03-01T09:12:00+08:00)");
+    }
+    if (eventTime.isAfter(ingestTime.plus(MAX_FUTURE_SKEW))) {
+      throw new EnvelopeException(ErrorCode.FUTURE_EVENT_TIME, "field 'event_time' " + text
+          + " is more than " + MAX_FUTURE_SKEW.toHours() + " hours after ingest time "
+          + ingestTime);
+    }
+    return eventTime;
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 64 ? text : text.substring(0, 64) + "...";
+  }
+
+  /** The payload's event id, if it has a usable one, so that a dead letter can be traced. */
+  private static String readableEventId(JsonNode root) {
+    if (root == null || !root.isObject()) {
+      return null;
+    }
+    JsonNode id = root.get("event_id");
+    return id != null && id.isTextual() && !id.textValue().isEmpty()
+        && id.textValue().length() <= 128 ? id.textValue() : null;
+  }
+}

@@ -1,0 +1,26 @@
+package io.carelake.ingestion.envelope;
+
+/**
+ * Why a Kafka message became a dead letter. The names are a contract: they are stored in
+ * {@code raw.dead_letters.error_code}, counted by reports and matched by tests, so never rename one.
+ */
+public enum ErrorCode {
+  /** The payload is larger than {@link EnvelopeValidator#MAX_PAYLOAD_BYTES}. */
+  OVERSIZED,
+  /** The payload is not valid UTF-8. */
+  NOT_UTF8,
+  /** The payload is not one well-formed JSON value (truncated, garbled, empty, duplicate keys). */
+  NOT_JSON,
+  /** Well-formed JSON, but not an object. */
+  NOT_AN_OBJECT,
+  /** {@code schema_version} is not one this ingestion understands. */
+  UNKNOWN_SCHEMA_VERSION,
+  /** A required field is absent, null or empty. */
+  MISSING_FIELD,
+  /** A field has the wrong JSON type (or a date that is not YYYY-MM-DD). */
+  WRONG_TYPE,
+  /** {@code event_time} is not ISO-8601 with an offset. */
+  BAD_EVENT_TIME,
+  /** {@code event_time} is more than {@link EnvelopeValidator#MAX_FUTURE_SKEW} after ingest time. */
+  FUTURE_EVENT_TIME
+}

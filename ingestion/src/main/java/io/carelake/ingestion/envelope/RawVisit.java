@@ -1,0 +1,34 @@
+package io.carelake.ingestion.envelope;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+
+/**
+ * A visit whose envelope is valid, flattened to the columns of {@code raw.visits}
+ * ({@code io.carelake.core.tables.TableSchemas#RAW_VISITS}): {@code patient.*} becomes
+ * {@code resident_id}, {@code patient_name}, {@code sex}, {@code birth_date}, {@code phone},
+ * {@code address}. Optional fields are null when absent.
+ */
+public record RawVisit(
+    String eventId,
+    Instant eventTime,
+    int schemaVersion,
+    String residentId,
+    String patientName,
+    String sex,
+    LocalDate birthDate,
+    String phone,
+    String address,
+    String facilityId,
+    String clinicianId,
+    String visitType,
+    List<String> diagnoses,
+    String chiefComplaint,
+    String note,
+    List<PrescriptionLine> prescriptions,
+    Provenance provenance) implements ParsedMessage {
+
+  /** One element of {@code prescriptions}. */
+  public record PrescriptionLine(String drug, String dose, String frequency, Integer days) {}
+}

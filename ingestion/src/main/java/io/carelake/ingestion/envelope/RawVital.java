@@ -1,0 +1,21 @@
+package io.carelake.ingestion.envelope;
+
+import java.time.Instant;
+
+/**
+ * A vital sign whose envelope is valid, flattened to the columns of {@code raw.vitals}
+ * ({@code io.carelake.core.tables.TableSchemas#RAW_VITALS}). Units and ranges are not checked
+ * here: that is governance's job.
+ */
+public record RawVital(
+    String eventId,
+    Instant eventTime,
+    int schemaVersion,
+    String residentId,
+    String facilityId,
+    String code,
+    double value,
+    String unit,
+    String source,
+    String deviceId,
+    Provenance provenance) implements ParsedMessage {}

@@ -1,0 +1,75 @@
+package io.carelake.ingestion.flink;
+
+import io.carelake.core.events.EventKind;
+import io.carelake.ingestion.envelope.DeadLetter;
+import io.carelake.ingestion.envelope.EnvelopeValidator;
+import io.carelake.ingestion.envelope.KafkaMessage;
+import io.carelake.ingestion.envelope.ParsedMessage;
+import io.carelake.ingestion.envelope.RawVisit;
+import io.carelake.ingestion.envelope.RawVital;
+import java.time.Instant;
+import java.util.Map;
+import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Validates each message's envelope ({@link EnvelopeValidator}) and routes it: visits and vitals
+ * to their side outputs as raw rows, everything else to the dead-letter side output. The main
+ * output carries nothing. {@code ingest_time} is the processing time of this function.
+ */
+public final class ParseFunction extends ProcessFunction<KafkaMessage, Void> {
+
+  private static final long serialVersionUID = 1L;
+
+  public static final OutputTag<RowData> VISITS =
+      new OutputTag<>("raw-visits", RawRows.VISITS.typeInfo());
+  public static final OutputTag<RowData> VITALS =
+      new OutputTag<>("raw-vitals", RawRows.VITALS.typeInfo());
+  public static final OutputTag<RowData> DEAD_LETTERS =
+      new OutputTag<>("raw-dead-letters", RawRows.DEAD_LETTERS.typeInfo());
+
+  /** Accumulator: messages read from Kafka (progress, and a cross-check of the offsets). */
+  public static final String CONSUMED = "consumed";
+
+  private final Map<String, EventKind> kindByTopic;
+  private transient EnvelopeValidator validator;
+  private transient LongCounter consumed;
+  private transient Counter deadLetters;
+
+  public ParseFunction(Map<String, EventKind> kindByTopic) {
+    this.kindByTopic = Map.copyOf(kindByTopic);
+  }
+
+  @Override
+  public void open(OpenContext context) {
+    validator = new EnvelopeValidator();
+    consumed = new LongCounter();
+    getRuntimeContext().addAccumulator(CONSUMED, consumed);
+    deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
+  }
+
+  @Override
+  public void processElement(KafkaMessage message, Context ctx, Collector<Void> out) {
+    consumed.add(1);
+    EventKind kind = kindByTopic.get(message.topic);
+    if (kind == null) {
+      // the source subscribes to exactly these topics; anything else is a wiring bug
+      throw new IllegalStateException("Message from unexpected topic " + message.position()
+          + " (expected one of " + kindByTopic.keySet() + ")");
+    }
+    ParsedMessage parsed = validator.validate(kind, message, Instant.now());
+    if (parsed instanceof RawVisit visit) {
+      ctx.output(VISITS, RawRows.visit(visit));
+    } else if (parsed instanceof RawVital vital) {
+      ctx.output(VITALS, RawRows.vital(vital));
+    } else if (parsed instanceof DeadLetter deadLetter) {
+      deadLetters.inc();
+      ctx.output(DEAD_LETTERS, RawRows.deadLetter(deadLetter));
+    }
+  }
+}

@@ -1,0 +1,129 @@
+package io.carelake.ingestion.flink;
+
+import io.carelake.core.tables.TableSchemas;
+import io.carelake.ingestion.envelope.DeadLetter;
+import io.carelake.ingestion.envelope.Provenance;
+import io.carelake.ingestion.envelope.RawVisit;
+import io.carelake.ingestion.envelope.RawVisit.PrescriptionLine;
+import io.carelake.ingestion.envelope.RawVital;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Function;
+import org.apache.flink.table.data.ArrayData;
+import org.apache.flink.table.data.GenericArrayData;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.data.TimestampData;
+
+/**
+ * Converts validated events and dead letters to Flink {@link RowData} in the exact layouts of
+ * {@code raw.visits}, {@code raw.vitals} and {@code raw.dead_letters} from
+ * {@link TableSchemas}. Iceberg {@code timestamptz} is Flink {@code TIMESTAMP_LTZ} (an instant),
+ * {@code date} is days since the epoch, strings are {@link StringData}.
+ */
+public final class RawRows {
+
+  public static final RowLayout VISITS = RowLayout.of(TableSchemas.RAW_VISITS);
+  public static final RowLayout VITALS = RowLayout.of(TableSchemas.RAW_VITALS);
+  public static final RowLayout DEAD_LETTERS = RowLayout.of(TableSchemas.RAW_DEAD_LETTERS);
+  private static final RowLayout PRESCRIPTION = VISITS.elementsOf("prescriptions");
+
+  /** Positions of the two columns the pipeline reads back: both raw tables have them. */
+  public static final int VISITS_EVENT_ID = VISITS.position(TableSchemas.EVENT_ID);
+  public static final int VISITS_EVENT_TIME = VISITS.position(TableSchemas.EVENT_TIME);
+  public static final int VITALS_EVENT_ID = VITALS.position(TableSchemas.EVENT_ID);
+  public static final int VITALS_EVENT_TIME = VITALS.position(TableSchemas.EVENT_TIME);
+  /** Precision of Iceberg timestamps in Flink: microseconds. */
+  public static final int TIMESTAMP_PRECISION = 6;
+
+  private RawRows() {}
+
+  public static RowData visit(RawVisit v) {
+    RowLayout.Builder row = VISITS.newRow()
+        .set("event_id", str(v.eventId()))
+        .set("event_time", ts(v.eventTime()))
+        .set("schema_version", v.schemaVersion())
+        .set("resident_id", str(v.residentId()))
+        .set("patient_name", str(v.patientName()))
+        .set("sex", str(v.sex()))
+        .set("birth_date", v.birthDate() == null ? null : (int) v.birthDate().toEpochDay())
+        .set("phone", str(v.phone()))
+        .set("address", str(v.address()))
+        .set("facility_id", str(v.facilityId()))
+        .set("clinician_id", str(v.clinicianId()))
+        .set("visit_type", str(v.visitType()))
+        .set("diagnoses", array(v.diagnoses(), RawRows::str))
+        .set("chief_complaint", str(v.chiefComplaint()))
+        .set("note", str(v.note()))
+        .set("prescriptions", array(v.prescriptions(), RawRows::prescription));
+    return provenance(row, v.provenance()).build();
+  }
+
+  public static RowData vital(RawVital v) {
+    RowLayout.Builder row = VITALS.newRow()
+        .set("event_id", str(v.eventId()))
+        .set("event_time", ts(v.eventTime()))
+        .set("schema_version", v.schemaVersion())
+        .set("resident_id", str(v.residentId()))
+        .set("facility_id", str(v.facilityId()))
+        .set("code", str(v.code()))
+        .set("value", v.value())
+        .set("unit", str(v.unit()))
+        .set("source", str(v.source()))
+        .set("device_id", str(v.deviceId()));
+    return provenance(row, v.provenance()).build();
+  }
+
+  public static RowData deadLetter(DeadLetter d) {
+    Provenance p = d.provenance();
+    return DEAD_LETTERS.newRow()
+        .set(TableSchemas.KAFKA_TOPIC, str(p.topic()))
+        .set(TableSchemas.KAFKA_PARTITION, p.partition())
+        .set(TableSchemas.KAFKA_OFFSET, p.offset())
+        .set("kafka_timestamp", d.kafkaTimestampMillis() == null ? null
+            : TimestampData.fromEpochMillis(d.kafkaTimestampMillis()))
+        .set("payload", d.payload())
+        .set("payload_size", d.payloadSize())
+        .set("error_code", str(d.errorCode().name()))
+        .set("error_message", str(d.errorMessage()))
+        .set("event_id", str(d.eventId()))
+        .set(TableSchemas.INGEST_TIME, ts(p.ingestTime()))
+        .build();
+  }
+
+  private static RowLayout.Builder provenance(RowLayout.Builder row, Provenance p) {
+    return row.set(TableSchemas.KAFKA_TOPIC, str(p.topic()))
+        .set(TableSchemas.KAFKA_PARTITION, p.partition())
+        .set(TableSchemas.KAFKA_OFFSET, p.offset())
+        .set(TableSchemas.INGEST_TIME, ts(p.ingestTime()));
+  }
+
+  private static RowData prescription(PrescriptionLine line) {
+    return PRESCRIPTION.newRow()
+        .set("drug", str(line.drug()))
+        .set("dose", str(line.dose()))
+        .set("frequency", str(line.frequency()))
+        .set("days", line.days())
+        .build();
+  }
+
+  private static <T> ArrayData array(List<T> values, Function<T, Object> element) {
+    if (values == null) {
+      return null;
+    }
+    Object[] elements = new Object[values.size()];
+    for (int i = 0; i < elements.length; i++) {
+      T value = values.get(i);
+      elements[i] = value == null ? null : element.apply(value);
+    }
+    return new GenericArrayData(elements);
+  }
+
+  private static StringData str(String value) {
+    return value == null ? null : StringData.fromString(value);
+  }
+
+  private static TimestampData ts(Instant instant) {
+    return TimestampData.fromInstant(instant);
+  }
+}
