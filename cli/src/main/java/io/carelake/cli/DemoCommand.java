@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.carelake.core.config.CarelakeConfig;
 import io.carelake.generator.GenerateCommand;
+import io.carelake.generator.GeneratorSettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -62,7 +63,7 @@ public final class DemoCommand implements Callable<Integer> {
     Launcher launcher = Launcher.fromSystem();
     EmbeddedKafka kafka = new EmbeddedKafka(config, out);
     boolean startedKafka = kafka.process().isEmpty();
-    String interval = "[" + start + ", " + start.plusDays(days) + ")";
+    String interval = "[" + intervalStart() + ", " + start.plusDays(days) + ")";
     out.printf("carelake demo: %,d patients, %d days from %s, seed %d, home %s%n", patients, days,
         start, seed, config.home());
     try {
@@ -91,7 +92,8 @@ public final class DemoCommand implements Callable<Integer> {
       }
 
       List<String> intervalArgs = List.of("--home", config.home().toString(),
-          "--interval-start", start.toString(), "--interval-end", start.plusDays(days).toString());
+          "--interval-start", intervalStart().toString(), "--interval-end",
+          start.plusDays(days).toString());
       int n = 4;
       int blocked = 0;
       for (Job job : List.of(Job.GOVERN, Job.DEIDENTIFY, Job.FEATURES, Job.CORPUS, Job.TRAIN,
@@ -124,10 +126,18 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The batch jobs' interval starts a day early: intervals are UTC days, and the generated clinics
+   * are on +08:00, so the first morning's home readings (06:30 local) fall on the previous UTC day.
+   */
+  private LocalDate intervalStart() {
+    return start.minusDays(1);
+  }
+
   /** Where the generator records what it published for these parameters. */
   Path manifest(CarelakeConfig config) {
-    return config.home().resolve("generated")
-        .resolve(String.format(Locale.ROOT, "manifest-seed%d-p%d-d%d.json", seed, patients, days));
+    return GenerateCommand.manifestPath(config.home(),
+        new GeneratorSettings(patients, days, seed, start, badRate));
   }
 
   private void stage(int n, String what) {

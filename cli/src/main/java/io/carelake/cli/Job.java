@@ -21,7 +21,7 @@ public enum Job {
   TRAIN("train", "training-datasets", "io.carelake.datasets.TrainJob", Engine.SPARK,
       "Train one risk-model iteration (Spark MLlib) on the features."),
   EVALUATE("evaluate", "model-evaluation", "io.carelake.evaluation.EvaluateJob", Engine.SPARK,
-      "Score a model iteration on its held-out split (AUROC with a 95 % CI)."),
+      "Score a model iteration on its held-out split (AUROC with a 95 %% CI)."),
   REPORT("report", "quality-reports", "io.carelake.reports.ReportJob", Engine.SPARK,
       "Write the auditors' report (HTML and JSON) for an interval.");
 

@@ -1,0 +1,240 @@
+package io.carelake.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.carelake.core.catalog.CatalogFactory;
+import io.carelake.core.config.CarelakeConfig;
+import io.carelake.core.tables.TableName;
+import io.carelake.core.tables.Tables;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.types.Types;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The whole pipeline at a small size on the real components: the embedded KRaft broker (a child
+ * process), the Flink ingest job, Spark + Deequ batch jobs in JVMs of their own, Iceberg tables in
+ * the JDBC/SQLite catalog. Checks every stage against the generator's manifest (the ground truth),
+ * that no resident id leaks past de-identification, and that a rerun adds nothing.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DemoEndToEndIT {
+
+  private static final Path HOME = Path.of("target", "it-home").toAbsolutePath();
+  private static final String[] DEMO = {"demo", "--home", HOME.toString(), "--patients", "300",
+      "--days", "365", "--seed", "7"};
+  private static final Pattern EIGHTEEN = Pattern.compile("(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])");
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static Map<String, Long> firstCounts;
+
+  private static int demo(StringBuilder captured) {
+    PrintStream old = System.out;
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    PrintStream tee = new PrintStream(new java.io.OutputStream() {
+      @Override
+      public void write(int b) {
+        buffer.write(b);
+        old.write(b);
+      }
+    }, true, StandardCharsets.UTF_8);
+    System.setOut(tee);
+    try {
+      return Carelake.commandLine().execute(DEMO);
+    } finally {
+      System.setOut(old);
+      captured.append(buffer.toString(StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  @Order(1)
+  void theDemoRunsEveryStageAndEveryCountReconcilesWithTheManifest() throws Exception {
+    deleteRecursively(HOME);
+    StringBuilder out = new StringBuilder();
+    assertThat(demo(out)).as("demo exit code").isZero();
+    assertThat(out).contains("reconciled: yes").contains("report: ");
+
+    CarelakeConfig config = CarelakeConfig.load(HOME);
+    JsonNode manifest;
+    try (Stream<Path> files = Files.list(HOME.resolve("generated"))) {
+      Path file = files.filter(p -> p.getFileName().toString().startsWith("manifest-"))
+          .findFirst().orElseThrow();
+      manifest = JSON.readTree(file.toFile());
+    }
+    Catalog catalog = CatalogFactory.open(config);
+    Map<String, Long> counts = tableCounts(catalog);
+
+    // ingestion: raw rows, dead letters by code and duplicates exactly as planted
+    assertThat(counts.get("raw.visits")).isEqualTo(manifest.at("/visits/expected_raw_rows").asLong());
+    assertThat(counts.get("raw.vitals")).isEqualTo(manifest.at("/vitals/expected_raw_rows").asLong());
+    Map<String, Long> deadByCode = countBy(catalog, Tables.RAW_DEAD_LETTERS, "error_code");
+    Map<String, Long> expectedDead = new HashMap<>();
+    for (String stream : List.of("visits", "vitals")) {
+      manifest.path(stream).path("expected_dead_letters").fields()
+          .forEachRemaining(e -> expectedDead.merge(e.getKey(), e.getValue().asLong(), Long::sum));
+    }
+    assertThat(deadByCode).isEqualTo(expectedDead);
+
+    // governance: exactly the planted rows are quarantined; curated + quarantine = raw
+    assertThat(counts.get("quarantine.visits"))
+        .isEqualTo(manifest.at("/visits/expected_quarantine").asLong());
+    assertThat(counts.get("quarantine.vitals"))
+        .isEqualTo(manifest.at("/vitals/expected_quarantine").asLong());
+    assertThat(counts.get("curated.visits") + counts.get("quarantine.visits"))
+        .isEqualTo(counts.get("raw.visits"));
+    assertThat(counts.get("curated.vitals") + counts.get("quarantine.vitals"))
+        .isEqualTo(counts.get("raw.vitals"));
+
+    // de-identification keeps every curated row; later stages produce something
+    assertThat(counts.get("safe.visits")).isEqualTo(counts.get("curated.visits"));
+    assertThat(counts.get("safe.vitals")).isEqualTo(counts.get("curated.vitals"));
+    assertThat(counts.get("features.chronic_risk")).isPositive();
+    assertThat(counts.get("datasets.visit_notes_corpus")).isPositive();
+    assertThat(counts.get("models.predictions")).isPositive();
+    assertThat(counts.get("evaluation.results")).isPositive();
+
+    // the report says the same and reconciles
+    JsonNode report = JSON.readTree(Path.of(config.get(CarelakeConfig.REPORTS_DIR))
+        .resolve("latest").resolve("report.json").toFile());
+    assertThat(report.path("reconciled").asBoolean()).isTrue();
+    Set<String> jobs = new HashSet<>();
+    report.path("stages").forEach(s -> {
+      jobs.add(s.path("job").asText());
+      assertThat(s.path("reconciles").asBoolean()).as(s.toString()).isTrue();
+    });
+    assertThat(jobs).contains("ingest", "govern", "deidentify", "features", "corpus", "train",
+        "evaluate");
+
+    // privacy: no resident id of raw reaches safe.*, the corpus files or the report
+    Set<String> residentIds = distinct(catalog, Tables.RAW_VISITS, "patient_resident_id");
+    assertThat(residentIds).hasSizeGreaterThan(100);
+    for (TableName safe : List.of(Tables.SAFE_VISITS, Tables.SAFE_VITALS,
+        Tables.DATASETS_CORPUS, Tables.FEATURES_CHRONIC_RISK, Tables.MODELS_PREDICTIONS)) {
+      assertNoIds(scanStrings(catalog, safe), residentIds, safe.toString());
+    }
+    for (String dir : List.of(CarelakeConfig.DATASETS_DIR, CarelakeConfig.REPORTS_DIR)) {
+      try (Stream<Path> files = Files.walk(Path.of(config.get(dir)))) {
+        for (Path f : files.filter(Files::isRegularFile).toList()) {
+          assertNoIds(Files.readString(f, StandardCharsets.ISO_8859_1), residentIds, f.toString());
+        }
+      }
+    }
+    firstCounts = counts;
+  }
+
+  @Test
+  @Order(2)
+  void rerunningTheDemoAddsNothing() throws Exception {
+    assertThat(firstCounts).as("the first run must have passed").isNotNull();
+    StringBuilder out = new StringBuilder();
+    assertThat(demo(out)).isZero();
+    assertThat(out).contains("already published");
+    Map<String, Long> again = tableCounts(CatalogFactory.open(CarelakeConfig.load(HOME)));
+    for (Map.Entry<String, Long> e : firstCounts.entrySet()) {
+      if (e.getKey().startsWith("governance.")) {
+        continue; // the ledger and the check history grow by design: one entry per run
+      }
+      assertThat(again.get(e.getKey())).as(e.getKey()).isEqualTo(e.getValue());
+    }
+  }
+
+  private static void assertNoIds(String text, Set<String> ids, String where) {
+    Matcher m = EIGHTEEN.matcher(text);
+    while (m.find()) {
+      assertThat(ids).as("a resident id in " + where).doesNotContain(m.group().toUpperCase());
+    }
+  }
+
+  private static Map<String, Long> tableCounts(Catalog catalog) throws IOException {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    for (TableName t : Tables.ALL) {
+      if (catalog.tableExists(CatalogFactory.identifier(t))) {
+        long n = 0;
+        try (CloseableIterable<Record> rows = IcebergGenerics.read(load(catalog, t)).build()) {
+          for (Record ignored : rows) {
+            n++;
+          }
+        }
+        counts.put(t.toString(), n);
+      }
+    }
+    return counts;
+  }
+
+  private static Table load(Catalog catalog, TableName t) {
+    return catalog.loadTable(CatalogFactory.identifier(t));
+  }
+
+  private static Map<String, Long> countBy(Catalog catalog, TableName t, String column)
+      throws IOException {
+    Map<String, Long> counts = new HashMap<>();
+    try (CloseableIterable<Record> rows = IcebergGenerics.read(load(catalog, t)).build()) {
+      for (Record r : rows) {
+        counts.merge(String.valueOf(r.getField(column)), 1L, Long::sum);
+      }
+    }
+    return counts;
+  }
+
+  private static Set<String> distinct(Catalog catalog, TableName t, String column)
+      throws IOException {
+    Set<String> values = new HashSet<>();
+    try (CloseableIterable<Record> rows = IcebergGenerics.read(load(catalog, t)).build()) {
+      for (Record r : rows) {
+        values.add(String.valueOf(r.getField(column)).toUpperCase());
+      }
+    }
+    return values;
+  }
+
+  /** Every string value of a table (top-level and in lists/structs), joined. */
+  private static String scanStrings(Catalog catalog, TableName t) throws IOException {
+    if (!catalog.tableExists(CatalogFactory.identifier(t))) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder();
+    Table table = load(catalog, t);
+    try (CloseableIterable<Record> rows = IcebergGenerics.read(table).build()) {
+      for (Record r : rows) {
+        for (Types.NestedField f : table.schema().columns()) {
+          sb.append(r.getField(f.name())).append('\n');
+        }
+      }
+    }
+    return sb.toString();
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
