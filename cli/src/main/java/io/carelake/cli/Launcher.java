@@ -52,7 +52,8 @@ public final class Launcher {
     String classpath;
     try {
       classpath = classes + java.io.File.pathSeparator
-          + Files.readString(classpathFile, StandardCharsets.UTF_8).trim();
+          + Files.readString(classpathFile, StandardCharsets.UTF_8).trim()
+          + runtimeClasspath(module.resolve("target").resolve("runtime-classpath.txt"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -77,6 +78,15 @@ public final class Launcher {
   }
 
   /** Runs a job with its output on this process's console; returns its exit code. */
+  /** The runtime-scoped additions, if the module's build wrote them. */
+  private static String runtimeClasspath(Path file) throws java.io.IOException {
+    if (!Files.isRegularFile(file)) {
+      return "";
+    }
+    String cp = Files.readString(file, StandardCharsets.UTF_8).trim();
+    return cp.isEmpty() ? "" : java.io.File.pathSeparator + cp;
+  }
+
   public int run(Job job, CarelakeConfig config, List<String> args) {
     List<String> cmd = command(job, config, args);
     ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
