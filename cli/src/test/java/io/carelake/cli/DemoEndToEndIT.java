@@ -129,7 +129,7 @@ class DemoEndToEndIT {
         "evaluate");
 
     // privacy: no resident id of raw reaches safe.*, the corpus files or the report
-    Set<String> residentIds = distinct(catalog, Tables.RAW_VISITS, "patient_resident_id");
+    Set<String> residentIds = distinct(catalog, Tables.RAW_VISITS, "resident_id");
     assertThat(residentIds).hasSizeGreaterThan(100);
     for (TableName safe : List.of(Tables.SAFE_VISITS, Tables.SAFE_VITALS,
         Tables.DATASETS_CORPUS, Tables.FEATURES_CHRONIC_RISK, Tables.MODELS_PREDICTIONS)) {

@@ -17,5 +17,6 @@ final class EngineLogging {
       System.setProperty("log4j2.configurationFile", "classpath:" + CONFIG_RESOURCE);
     }
     System.setProperty("carelake.log.level", verbose ? "INFO" : "WARN");
+    System.setProperty("carelake.log.kafka-network-level", verbose ? "INFO" : "ERROR");
   }
 }

@@ -23,6 +23,8 @@ import io.carelake.ingestion.ledger.SnapshotCounts;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -45,6 +47,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.flink.CatalogLoader;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine;
@@ -109,7 +112,12 @@ public final class IngestJob {
 
   /** Parses, runs and returns the exit code; {@code main} passes it to {@code System.exit}. */
   public static int run(String... args) {
-    IngestJob job = new IngestJob(System.err);
+    return run(System.err, args);
+  }
+
+  /** As {@link #run(String...)}, printing progress, the summary and errors to {@code out}. */
+  static int run(PrintStream out, String... args) {
+    IngestJob job = new IngestJob(out);
     CommandLine cli = new CommandLine(job);
     try {
       CommandLine.ParseResult parsed = cli.parseArgs(args);
@@ -122,27 +130,35 @@ public final class IngestJob {
       return EXIT_USAGE;
     }
     EngineLogging.configure(job.verbose);
-    CarelakeConfig config;
     IngestSettings settings;
+    Catalog catalog;
+    CatalogLoader catalogLoader;
     try {
-      config = CarelakeConfig.resolve(job.home, job.config, System.getenv());
+      CarelakeConfig config = CarelakeConfig.resolve(job.home, job.config, System.getenv());
       settings = IngestSettings.from(config);
+      // opened here so that a wrong catalog.* key is a configuration error (exit 2), not a failed run
+      catalog = CatalogFactory.open(config);
+      catalogLoader = FlinkCatalogs.loader(config);
     } catch (ConfigException | IllegalArgumentException e) {
       job.out.println("carelake " + JOB + ": " + e.getMessage());
+      if (job.verbose) {
+        e.printStackTrace(job.out);
+      }
       return EXIT_USAGE;
     }
-    return job.bounded ? job.runBounded(config, settings) : job.runStreaming(config, settings);
+    return job.bounded ? job.runBounded(settings, catalog, catalogLoader)
+        : job.runStreaming(settings, catalog, catalogLoader);
   }
 
-  private int runStreaming(CarelakeConfig config, IngestSettings settings) {
+  private int runStreaming(IngestSettings settings, Catalog catalog, CatalogLoader catalogLoader) {
     try {
-      createTables(CatalogFactory.open(config));
+      createTables(catalog);
       KafkaSource<KafkaMessage> source = sourceBuilder(settings)
           .setTopics(settings.topics())
           .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
           .build();
       StreamExecutionEnvironment env = environment(settings);
-      IngestPipeline.build(env, source, settings, FlinkCatalogs.loader(config));
+      IngestPipeline.build(env, source, settings, catalogLoader);
       progress("streaming %s into %s until cancelled (consumer group %s)", settings.topics(),
           List.of(Tables.RAW_VISITS, Tables.RAW_VITALS, Tables.RAW_DEAD_LETTERS),
           settings.consumerGroup());
@@ -157,12 +173,11 @@ public final class IngestJob {
     }
   }
 
-  private int runBounded(CarelakeConfig config, IngestSettings settings) {
+  private int runBounded(IngestSettings settings, Catalog catalog, CatalogLoader catalogLoader) {
     Run run = Run.start(JOB, null);
     RunLedger ledger = null;
     RunRecord record;
     try {
-      Catalog catalog = CatalogFactory.open(config);
       ledger = new RunLedger(catalog);
       Map<TableName, Table> tables = createTables(catalog);
       Map<TableName, Long> startSnapshots = new LinkedHashMap<>();
@@ -180,7 +195,7 @@ public final class IngestJob {
         long duplicates = 0;
         String jobId = null;
         if (!range.isEmpty()) {
-          JobExecutionResult result = execute(config, settings, range);
+          JobExecutionResult result = execute(settings, catalogLoader, range);
           jobId = result.getJobID().toString();
           run.parameter("flink.job-id", jobId);
           duplicates = longAccumulator(result, DedupFunction.DUPLICATES);
@@ -193,6 +208,10 @@ public final class IngestJob {
               : SnapshotCounts.committedBy(table, startSnapshots.get(e.getKey()), jobId);
           added.put(e.getKey(), SnapshotCounts.addedRecords(snapshots));
           run.output(e.getKey().toString(), SnapshotCounts.currentSnapshotId(table));
+          if (jobId != null) {
+            progress("%s: %,d rows added in %d commit(s), now at snapshot %s", e.getKey(),
+                added.get(e.getKey()), snapshots.size(), SnapshotCounts.currentSnapshotId(table));
+          }
         }
         long visits = added.get(Tables.RAW_VISITS);
         long vitals = added.get(Tables.RAW_VITALS);
@@ -228,17 +247,19 @@ public final class IngestJob {
   }
 
   /** Runs the Flink job over exactly {@code range}, printing progress until it ends. */
-  private JobExecutionResult execute(CarelakeConfig config, IngestSettings settings,
+  private JobExecutionResult execute(IngestSettings settings, CatalogLoader catalogLoader,
       OffsetRange range) throws Exception {
     // Start and stop offsets are the ones just measured, not "committed" and "latest" resolved
     // again by the source a moment later: so the messages counted are exactly those read.
+    // plain HashMap/HashSet copies: the source is serialised into the job graph, and the
+    // range's sorted views are not serialisable
     KafkaSource<KafkaMessage> source = sourceBuilder(settings)
-        .setPartitions(range.start().keySet())
-        .setStartingOffsets(OffsetsInitializer.offsets(range.start()))
-        .setBounded(OffsetsInitializer.offsets(range.end()))
+        .setPartitions(new HashSet<>(range.start().keySet()))
+        .setStartingOffsets(OffsetsInitializer.offsets(new HashMap<>(range.start())))
+        .setBounded(OffsetsInitializer.offsets(new HashMap<>(range.end())))
         .build();
     StreamExecutionEnvironment env = environment(settings);
-    IngestPipeline.build(env, source, settings, FlinkCatalogs.loader(config));
+    IngestPipeline.build(env, source, settings, catalogLoader);
     JobClient client = env.executeAsync(jobName(settings));
     progress("Flink job %s submitted", client.getJobID());
     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -261,8 +282,10 @@ public final class IngestJob {
       Object consumed = client.getAccumulators().get(2, TimeUnit.SECONDS)
           .get(ParseFunction.CONSUMED);
       long read = consumed instanceof Number n ? n.longValue() : 0;
-      progress("read %,d of %,d messages (%d%%), job %s", read, total,
-          total == 0 ? 100 : read * 100 / total, client.getJobStatus().get(2, TimeUnit.SECONDS));
+      // accumulators reach the client with task heartbeats, so this trails the job a little
+      progress("job %s, %,d of %,d messages reported read (%d%%)",
+          client.getJobStatus().get(2, TimeUnit.SECONDS), read, total,
+          total == 0 ? 100 : read * 100 / total);
     } catch (Exception e) {
       // progress is best effort: a job that is finishing may not answer
     }

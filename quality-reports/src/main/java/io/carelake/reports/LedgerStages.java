@@ -21,7 +21,8 @@ import org.apache.spark.sql.functions;
 /**
  * Picks, from {@code governance.runs}, the run each pipeline stage is reported by: for every
  * interval job the latest run whose interval equals the report's, for ingest (which has no
- * interval) its latest run, plus the sum over all ingest runs.
+ * interval) its latest run; plus, reported apart as {@code ingest_all_runs}, the sum over all
+ * ingest runs. Ledger messages are masked with {@link Redaction} on the way in.
  *
  * <p>"Latest" is the run that ended last: its commit is the one the tables now show. Ties (runs
  * recorded within the same microsecond) fall to the later start, then to the run id, so the pick is
@@ -39,6 +40,7 @@ final class LedgerStages {
   /** What the ledger says about the interval. */
   record Picked(
       List<Report.Stage> stages,
+      Report.Stage ingestAllRuns,
       List<String> missingJobs,
       Map<String, String> runIdByJob,
       List<String> citedRunIds,
@@ -53,7 +55,7 @@ final class LedgerStages {
 
   /** No ledger yet (a fresh home): every stage is missing. */
   static Picked nothingRecorded() {
-    return new Picked(List.of(), PIPELINE, Map.of(), List.of(), 0);
+    return new Picked(List.of(), null, PIPELINE, Map.of(), List.of(), 0);
   }
 
   static Picked pick(Dataset<Row> ledger, Interval interval) {
@@ -83,6 +85,7 @@ final class LedgerStages {
     List<String> missing = new ArrayList<>();
     Map<String, String> runIdByJob = new LinkedHashMap<>();
     List<String> cited = new ArrayList<>();
+    Report.Stage ingestAll = null;
     for (String job : PIPELINE) {
       Report.Stage stage = latestByJob.get(job);
       if (stage == null) {
@@ -92,15 +95,14 @@ final class LedgerStages {
       stages.add(stage);
       runIdByJob.put(job, stage.runId());
       if (job.equals(INGEST)) {
-        Report.Stage all = ingestAllRuns(candidates.filter(col("job").equalTo(INGEST)));
-        stages.add(all);
-        cited.addAll(all.summedRunIds());
+        ingestAll = ingestAllRuns(candidates.filter(col("job").equalTo(INGEST)));
+        cited.addAll(ingestAll.summedRunIds());
       } else {
         cited.add(stage.runId());
       }
     }
     long considered = runsPerJob.values().stream().mapToLong(Long::longValue).sum();
-    return new Picked(stages, missing, runIdByJob, cited, considered);
+    return new Picked(stages, ingestAll, missing, runIdByJob, cited, considered);
   }
 
   /** Sums every ingest run: the streaming job records one run per start, each with its own counts. */
@@ -125,7 +127,7 @@ final class LedgerStages {
     long runs = sums.getLong(7);
     return new Report.Stage(Report.INGEST_ALL_RUNS, null, worstStatus(sums.getInt(5)),
         iso(sums.get(3)), iso(sums.get(4)), in, out, aside, in == out + aside, counts,
-        Map.of(), Map.of(),
+        Report.Snapshots.NONE,
         "sum of " + runs + " ingest run" + (runs == 1 ? "" : "s") + " since the ledger began",
         List.copyOf(runIds));
   }
@@ -150,8 +152,9 @@ final class LedgerStages {
     long out = r.getLong(6);
     long aside = r.getLong(7);
     return new Report.Stage(r.getString(0), r.getString(1), r.getString(2), iso(r.get(3)),
-        iso(r.get(4)), in, out, aside, in == out + aside, sorted(r, 8), sorted(r, 9), sorted(r, 10),
-        r.isNullAt(11) ? null : r.getString(11), null);
+        iso(r.get(4)), in, out, aside, in == out + aside, sorted(r, 8),
+        new Report.Snapshots(sorted(r, 9), sorted(r, 10)),
+        r.isNullAt(11) ? null : Redaction.mask(r.getString(11)), null);
   }
 
   private static Map<String, Long> sorted(Row r, int i) {

@@ -5,10 +5,12 @@ import io.carelake.core.time.Interval;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * What an auditor reads for one data interval: the run picked for each pipeline stage with its
@@ -24,52 +26,111 @@ public record Report(
     String generatedAt,
     String carelakeVersion,
     String reportRunId,
+    boolean reconciled,
     List<Stage> stages,
+    @JsonInclude(JsonInclude.Include.ALWAYS) Stage ingestAllRuns,
     List<String> missingStages,
+    List<CrossCheck> crossChecks,
     List<TableEntry> tables,
     List<Check> checks,
-    List<Evaluation> evaluation,
-    boolean reconciled) {
+    List<Evaluation> evaluation) {
 
-  /** The job name of the synthetic stage that sums every ingest run. */
+  /** The job name of {@code ingest_all_runs}: the sum over every ingest run in the ledger. */
   public static final String INGEST_ALL_RUNS = "ingest (all runs)";
 
   public Report {
     stages = List.copyOf(stages);
     missingStages = List.copyOf(missingStages);
+    crossChecks = List.copyOf(crossChecks);
     tables = List.copyOf(tables);
     checks = List.copyOf(checks);
     evaluation = List.copyOf(evaluation);
   }
 
   /**
-   * True when there is at least one stage and every stage reconciles. A report with no stage at all
-   * is not "reconciled": it has nothing to vouch for, and a green badge over an empty page misleads.
+   * True when there is at least one stage, every stage (and the sum of all ingest runs) reconciles,
+   * and every cross-stage check holds. A report with no stage at all is not "reconciled": it has
+   * nothing to vouch for, and a green badge over an empty page misleads.
    */
-  public static boolean reconciled(List<Stage> stages) {
-    return !stages.isEmpty() && stages.stream().allMatch(Stage::reconciles);
+  public static boolean reconciled(List<Stage> stages, Stage ingestAllRuns,
+      List<CrossCheck> crossChecks) {
+    return !stages.isEmpty() && stages.stream().allMatch(Stage::reconciles)
+        && (ingestAllRuns == null || ingestAllRuns.reconciles())
+        && crossChecks.stream().allMatch(CrossCheck::reconciles);
+  }
+
+  /** Stages whose picked run did not succeed, as {@code train (FAILED)}: shown beside the badge. */
+  public List<String> unsuccessfulStages() {
+    return stages.stream().filter(s -> !"SUCCEEDED".equals(s.status()))
+        .map(s -> s.job() + " (" + s.status() + ")").toList();
+  }
+
+  /** The rows of the stage table: the stages in pipeline order, the ingest sum right after ingest. */
+  public List<Stage> stageRows() {
+    List<Stage> rows = new java.util.ArrayList<>();
+    for (Stage s : stages) {
+      rows.add(s);
+      if (ingestAllRuns != null && "ingest".equals(s.job())) {
+        rows.add(ingestAllRuns);
+      }
+    }
+    return rows;
   }
 
   /**
-   * A report id that depends only on what the report cites: the interval and the ledger runs behind
-   * its numbers. Rerunning the report without a new pipeline run rewrites the same directory; any new
-   * run (a rerun of a stage, another ingest run) gives a new id, so an auditor's copy never changes
-   * under them. Form: {@code 2025-03-01_2025-03-02-<12 hex of SHA-256 over the sorted run ids>}.
+   * A new id for every report run, so that a rerun never overwrites a report an auditor may hold:
+   * {@code 2025-03-01_2025-03-02-20250303T010203Z-1a2b3c4d} (interval, generation time in UTC, and
+   * the first 8 hex digits of the report run's UUID to separate two runs in the same second).
    */
-  public static String idFor(Interval interval, java.util.Collection<String> citedRunIds) {
-    String prefix = interval.start() + "_" + interval.end();
-    if (citedRunIds.isEmpty()) {
-      return prefix + "-no-runs";
-    }
+  public static String idFor(Interval interval, Instant generatedAt, String reportRunId) {
+    java.util.regex.Matcher uuid = RUN_UUID.matcher(reportRunId == null ? "" : reportRunId);
+    String suffix = uuid.find() ? uuid.group(1).toLowerCase(java.util.Locale.ROOT)
+        : sha8(String.valueOf(reportRunId));
+    return interval.start() + "_" + interval.end() + "-" + ID_TIME.format(generatedAt) + "-"
+        + suffix;
+  }
+
+  /** Run ids are {@code <job>-<uuid>}: the first group of the UUID. */
+  private static final java.util.regex.Pattern RUN_UUID = java.util.regex.Pattern.compile(
+      "([0-9a-fA-F]{8})-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
+
+  private static final DateTimeFormatter ID_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  private static String sha8(String text) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      for (String id : new TreeSet<>(citedRunIds)) {
-        sha.update(id.getBytes(StandardCharsets.UTF_8));
-        sha.update((byte) '\n');
-      }
-      return prefix + "-" + HexFormat.of().formatHex(sha.digest()).substring(0, 12);
+      return HexFormat.of().formatHex(sha.digest(text.getBytes(StandardCharsets.UTF_8)))
+          .substring(0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required by every JDK", e);
+    }
+  }
+
+  /**
+   * A check across two stages (or a stage and a table): {@code actual} must equal
+   * {@code expected}. E.g. govern's rows in = the raw rows of the interval at the snapshots govern
+   * read; deidentify's rows in = govern's rows out.
+   */
+  public record CrossCheck(
+      String check,
+      String expectedFrom,
+      long expected,
+      String actualFrom,
+      long actual,
+      boolean reconciles,
+      Map<String, Long> snapshots,
+      String note) {
+
+    public static CrossCheck of(String check, String expectedFrom, long expected,
+        String actualFrom, long actual, Map<String, Long> snapshots, String note) {
+      return new CrossCheck(check, expectedFrom, expected, actualFrom, actual, expected == actual,
+          snapshots, note);
+    }
+
+    /** actual - expected: zero when the check holds. */
+    public long difference() {
+      return actual - expected;
     }
   }
 
@@ -81,8 +142,9 @@ public record Report(
   }
 
   /**
-   * One stage's run from {@code governance.runs}. {@code summedRunIds} is set only on the
-   * {@value #INGEST_ALL_RUNS} stage, whose numbers are the sums over those runs.
+   * One stage's run from {@code governance.runs}. {@code summedRunIds} is set only on
+   * {@code ingest_all_runs}, whose numbers are the sums over those runs (job {@value #INGEST_ALL_RUNS}).
+   * {@code message} is the ledger's message with identifier-like values masked ({@link Redaction}).
    */
   public record Stage(
       String job,
@@ -95,8 +157,7 @@ public record Report(
       long rowsSetAside,
       boolean reconciles,
       Map<String, Long> counts,
-      Map<String, Long> inputSnapshots,
-      Map<String, Long> outputSnapshots,
+      Snapshots snapshots,
       String message,
       @JsonInclude(JsonInclude.Include.NON_NULL) List<String> summedRunIds) {
 
@@ -106,6 +167,11 @@ public record Report(
     }
   }
 
+  /** The snapshot ids a run read ({@code inputs}) and wrote ({@code outputs}), by table. */
+  public record Snapshots(Map<String, Long> inputs, Map<String, Long> outputs) {
+    public static final Snapshots NONE = new Snapshots(Map.of(), Map.of());
+  }
+
   /**
    * A table of the catalogue at the snapshot the report read. {@code rowsSource} says where the
    * count came from: {@code snapshot-summary} (Iceberg's {@code total-records}, no scan) or
@@ -113,7 +179,10 @@ public record Report(
    */
   public record TableEntry(String table, long rows, Long snapshotId, String rowsSource) {}
 
-  /** One row of {@code governance.check_results} for the govern run picked. */
+  /**
+   * One row of {@code governance.check_results} for the govern run picked. {@code message} is not
+   * the stored message (which may quote a value) but one written from the rule's counts.
+   */
   public record Check(
       String ruleId,
       String table,

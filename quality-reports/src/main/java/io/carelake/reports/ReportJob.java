@@ -26,7 +26,9 @@ import picocli.CommandLine.Option;
  * {@code report}: the page standards auditors read for one data interval. Reads the ledger, the
  * table catalogue, the govern run's check results and the evaluate run's results; writes
  * {@code report.json} and {@code index.html} under {@code reports.dir}; prints
- * {@code report: <path of index.html>} as the last line on stdout.
+ * {@code report: <path of index.html>} as the last line on stdout. Each run writes a new
+ * {@code <reports.dir>/<report_id>/} and replaces {@code <reports.dir>/latest/}. The report is
+ * reconciled when every stage reconciles and the cross-stage checks ({@link CrossChecks}) hold.
  *
  * <p>Only metadata and aggregates reach the driver: ledger rows, snapshot summaries, counts and
  * result rows. No raw, curated or safe row is read, so no column value can reach a report.
@@ -92,10 +94,16 @@ public final class ReportJob implements SparkJob {
         : readAt(spark, ctx, tables, Tables.EVALUATION_RESULTS)
             .map(df -> RunResults.evaluation(df, evaluateRun)).orElse(List.of());
 
-    Report report = new Report(Report.idFor(interval, picked.citedRunIds()),
-        Report.Period.of(interval), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-        Version.CARELAKE, ctx.run().id(), picked.stages(), picked.missingJobs(), tables, checks,
-        evaluation, Report.reconciled(picked.stages()));
+    List<Report.CrossCheck> crossChecks = CrossChecks.compute(spark, ctx.icebergCatalog(),
+        ctx.catalogName(), picked.stages(), interval);
+    crossChecks.forEach(c -> ctx.progress("cross-check %s: expected %d, actual %d%s", c.check(),
+        c.expected(), c.actual(), c.reconciles() ? "" : " — DOES NOT HOLD"));
+
+    Instant generatedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    Report report = new Report(Report.idFor(interval, generatedAt, ctx.run().id()),
+        Report.Period.of(interval), generatedAt.toString(), Version.CARELAKE, ctx.run().id(),
+        Report.reconciled(picked.stages(), picked.ingestAllRuns(), crossChecks), picked.stages(),
+        picked.ingestAllRuns(), picked.missingJobs(), crossChecks, tables, checks, evaluation);
 
     ReportFiles.Written written = ReportFiles.write(spark.sparkContext().hadoopConfiguration(),
         ctx.config().get(CarelakeConfig.REPORTS_DIR), report.reportId(),
@@ -115,13 +123,15 @@ public final class ReportJob implements SparkJob {
         .count("stages_reported", report.stages().size())
         .count("stages_not_reconciled", report.stages().stream().filter(s -> !s.reconciles()).count())
         .count("stages_missing", report.missingStages().size())
+        .count("cross_checks", crossChecks.size())
+        .count("cross_checks_failed", crossChecks.stream().filter(c -> !c.reconciles()).count())
         .count("tables_reported", tables.size())
         .count("check_results", checks.size())
         .count("evaluation_results", evaluation.size())
         .rows(picked.runsConsidered(), picked.runsCited(), superseded)
         .requireReconciled();
     ctx.progress("report %s: %s", report.reportId(),
-        report.reconciled() ? "every stage reconciles" : "NOT reconciled");
+        report.reconciled() ? "reconciled (every stage and cross-stage check)" : "NOT reconciled");
     // Last line on stdout, for the launcher; everything else goes to stderr.
     System.out.println("report: " + written.display());
     System.out.flush();
@@ -149,15 +159,24 @@ public final class ReportJob implements SparkJob {
     if (report.stages().isEmpty()) {
       return "no pipeline run found in governance.runs for this interval";
     }
-    StringBuilder sb = new StringBuilder();
-    for (Report.Stage s : report.stages()) {
+    List<String> why = new java.util.ArrayList<>();
+    List<Report.Stage> all = new java.util.ArrayList<>(report.stages());
+    if (report.ingestAllRuns() != null) {
+      all.add(report.ingestAllRuns());
+    }
+    for (Report.Stage s : all) {
       if (!s.reconciles()) {
-        sb.append(sb.isEmpty() ? "" : "; ").append(String.format(
-            "%s run %s: %d in, %d out, %d set aside (%+d unaccounted)", s.job(),
+        why.add(String.format("%s run %s: %d in, %d out, %d set aside (%+d unaccounted)", s.job(),
             s.runId() == null ? "(sum)" : s.runId(), s.rowsIn(), s.rowsOut(), s.rowsSetAside(),
             s.unaccounted()));
       }
     }
-    return sb.toString();
+    for (Report.CrossCheck c : report.crossChecks()) {
+      if (!c.reconciles()) {
+        why.add(String.format("%s: expected %d (%s), got %d (%s)", c.check(), c.expected(),
+            c.expectedFrom(), c.actual(), c.actualFrom()));
+      }
+    }
+    return String.join("; ", why);
   }
 }

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -28,8 +29,9 @@ final class RunResults {
 
   static List<Report.Check> checks(Dataset<Row> checkResults, String governRunId) {
     Dataset<Row> rows = select(checkResults.filter(col("run_id").equalTo(governRunId)),
+        // The stored message is deliberately not read (see describe): it may quote a value.
         new String[] {"rule_id", "table", "column", "rule_type", "severity", "status",
-            "numerator", "denominator", "threshold", "message", "spec_version", "spec_hash",
+            "numerator", "denominator", "threshold", "_message_not_read", "spec_version", "spec_hash",
             "input_snapshot_id"},
         new DataType[] {DataTypes.StringType, DataTypes.StringType, DataTypes.StringType,
             DataTypes.StringType, DataTypes.StringType, DataTypes.StringType, DataTypes.LongType,
@@ -42,7 +44,8 @@ final class RunResults {
       Long denominator = longOrNull(r, 7);
       checks.add(new Report.Check(r.getString(0), r.getString(1), r.getString(2), r.getString(3),
           r.getString(4), r.getString(5), numerator, denominator, rate(numerator, denominator),
-          doubleOrNull(r, 8), r.getString(9), r.getString(10), r.getString(11), longOrNull(r, 12)));
+          doubleOrNull(r, 8), describe(r.getString(5), numerator, denominator, doubleOrNull(r, 8)),
+          r.getString(10), r.getString(11), longOrNull(r, 12)));
     }
     return checks;
   }
@@ -62,6 +65,25 @@ final class RunResults {
           r.getString(7), longOrNull(r, 8), longOrNull(r, 9), longOrNull(r, 10)));
     }
     return evaluation;
+  }
+
+  /**
+   * The check's message as the report shows it: written from the status and counts only. The
+   * stored message is never copied: a rule that could not be computed may quote the value it
+   * failed on, and the report must hold rule names and counts, not column values.
+   */
+  static String describe(String status, Long numerator, Long denominator, Double threshold) {
+    String limit = threshold == null ? ""
+        : String.format(Locale.ROOT, "; limit %.2f%%", 100.0 * threshold);
+    if (denominator != null && denominator == 0L) {
+      return "nothing to check: no rows in the interval";
+    }
+    if (numerator == null || denominator == null) {
+      return "not measured (" + status + "): the metric could not be computed; the govern run's"
+          + " own log and governance.check_results hold the cause";
+    }
+    return String.format(Locale.ROOT, "%d of %d rows fail (%.2f%%%s)", numerator, denominator,
+        100.0 * numerator / denominator, limit);
   }
 
   /** Failing share, or null when nothing was checked (the check is not applicable, not passed). */

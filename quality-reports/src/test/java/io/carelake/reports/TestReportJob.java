@@ -19,6 +19,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,15 +60,18 @@ class TestReportJob {
 
   /** What the fixture recorded, for the assertions. */
   private record Fixture(String ingestFirst, String ingestLatest, String governOld,
-      String govern, String deidentify, String features, String evaluate, long rawVisitsSnapshot,
-      long curatedVisitsSnapshot) {}
+      String govern, String deidentify, String features, String train, String evaluate,
+      long rawVisitsSnapshot, long rawVitalsSnapshot, long curatedVisitsSnapshot) {}
+
+  /** How the fixture's ledger differs from a consistent pipeline. */
+  private enum Variant { CONSISTENT, DEIDENTIFY_LOSES_A_ROW, GOVERN_MISSES_RAW_ROWS }
 
   @BeforeEach
   void openSession() {
     config = CarelakeConfig.load(home);
     SparkSession.Builder builder = SparkSession.builder().appName("test-report")
         .master("local[2]")
-        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.shuffle.partitions", "2")
         .config("spark.ui.enabled", "false");
     SparkSessions.catalogConf(config).forEach(builder::config);
     spark = builder.getOrCreate();
@@ -85,7 +89,7 @@ class TestReportJob {
 
   @Test
   void reportsTheLatestRunOfEachStageAndEveryNumberItCites() throws Exception {
-    Fixture f = buildPipeline(false);
+    Fixture f = buildPipeline(Variant.CONSISTENT);
     long rawVitalsSummaryTotal = Long.parseLong(catalog().loadTable(
         CatalogFactory.identifier(Tables.RAW_VITALS)).currentSnapshot().summary()
         .get("total-records"));
@@ -96,15 +100,19 @@ class TestReportJob {
     JsonNode json = result.json();
     assertThat(json.get("interval").get("start").asText()).isEqualTo("2025-03-01");
     assertThat(json.get("interval").get("end").asText()).isEqualTo("2025-03-02");
-    assertThat(jobs(json)).containsExactly("ingest", Report.INGEST_ALL_RUNS, "govern",
-        "deidentify", "features", "evaluate");
-    assertThat(texts(json.get("missing_stages"))).containsExactly("corpus", "train");
+    assertThat(jobs(json)).containsExactly("ingest", "govern", "deidentify", "features", "train",
+        "evaluate");
+    assertThat(texts(json.get("missing_stages"))).containsExactly("corpus");
     assertThat(json.get("reconciled").asBoolean()).isTrue();
+    assertThat(json.get("carelake_version").asText()).isNotBlank();
+    assertThat(Instant.parse(json.get("generated_at").asText())).isBeforeOrEqualTo(Instant.now());
 
     JsonNode ingest = stage(json, "ingest");
     assertThat(ingest.get("run_id").asText()).isEqualTo(f.ingestLatest());
     assertThat(ingest.get("rows_in").asLong()).isEqualTo(3);
-    JsonNode allIngest = stage(json, Report.INGEST_ALL_RUNS);
+    JsonNode allIngest = json.get("ingest_all_runs");
+    assertThat(allIngest.get("job").asText()).isEqualTo(Report.INGEST_ALL_RUNS);
+    assertThat(allIngest.get("reconciles").asBoolean()).isTrue();
     assertThat(allIngest.get("rows_in").asLong()).isEqualTo(8 + 3);
     assertThat(allIngest.get("rows_out").asLong()).isEqualTo(6 + 3);
     assertThat(allIngest.get("rows_set_aside").asLong()).isEqualTo(2);
@@ -116,20 +124,48 @@ class TestReportJob {
     JsonNode govern = stage(json, "govern");
     assertThat(govern.get("run_id").asText()).isEqualTo(f.govern());
     assertThat(govern.get("status").asText()).isEqualTo("SUCCEEDED");
-    assertThat(govern.get("rows_in").asLong()).isEqualTo(5);
-    assertThat(govern.get("rows_out").asLong()).isEqualTo(4);
+    assertThat(govern.get("rows_in").asLong()).isEqualTo(8);
+    assertThat(govern.get("rows_out").asLong()).isEqualTo(7);
     assertThat(govern.get("rows_set_aside").asLong()).isEqualTo(1);
     assertThat(govern.get("reconciles").asBoolean()).isTrue();
     assertThat(govern.get("counts").get("quarantined_visits").asLong()).isEqualTo(1);
-    assertThat(govern.get("input_snapshots").get("raw.visits").asLong())
+    assertThat(govern.get("snapshots").get("inputs").get("raw.visits").asLong())
         .isEqualTo(f.rawVisitsSnapshot());
-    assertThat(govern.get("output_snapshots").get("curated.visits").asLong())
+    assertThat(govern.get("snapshots").get("outputs").get("curated.visits").asLong())
         .isEqualTo(f.curatedVisitsSnapshot());
     assertThat(stage(json, "features").get("rows_set_aside").asLong()).isEqualTo(3);
+    JsonNode train = stage(json, "train");
+    assertThat(train.get("status").asText()).isEqualTo("FAILED");
+    assertThat(train.get("message").asText()).contains("cannot parse").contains("[value]")
+        .contains("[PHONE]").contains("<b>");
+
+    // Cross-stage: govern read the 8 raw rows of the interval (5 visits + 3 vitals, not the visit
+    // of 2025-03-02), deidentify read govern's 7.
+    JsonNode governVsRaw = crossCheck(json, CrossChecks.GOVERN_VS_RAW);
+    assertThat(governVsRaw.get("expected").asLong()).isEqualTo(8);
+    assertThat(governVsRaw.get("actual").asLong()).isEqualTo(8);
+    assertThat(governVsRaw.get("reconciles").asBoolean()).isTrue();
+    assertThat(governVsRaw.get("snapshots").get("raw.visits").asLong())
+        .isEqualTo(f.rawVisitsSnapshot());
+    assertThat(governVsRaw.get("snapshots").get("raw.vitals").asLong())
+        .isEqualTo(f.rawVitalsSnapshot());
+    assertThat(governVsRaw.get("note").isNull()).isTrue();
+    JsonNode deidVsGovern = crossCheck(json, CrossChecks.DEIDENTIFY_VS_GOVERN);
+    assertThat(deidVsGovern.get("expected").asLong()).isEqualTo(7);
+    assertThat(deidVsGovern.get("reconciles").asBoolean()).isTrue();
+    // raw.visits is partitioned by day: its interval count comes from file metadata, no scan;
+    // raw.vitals carries a delete file, so it is counted.
+    Catalog metadata = CatalogFactory.open(config);
+    assertThat(CrossChecks.rowsFromMetadata(metadata.loadTable(
+        CatalogFactory.identifier(Tables.RAW_VISITS)), "raw.visits", f.rawVisitsSnapshot(),
+        MARCH_1)).isEqualTo(5L);
+    assertThat(CrossChecks.rowsFromMetadata(metadata.loadTable(
+        CatalogFactory.identifier(Tables.RAW_VITALS)), "raw.vitals", f.rawVitalsSnapshot(),
+        MARCH_1)).isNull();
 
     // Table catalogue: summary counts where they are exact, a real count where deletes exist.
     JsonNode rawVisits = table(json, "raw.visits");
-    assertThat(rawVisits.get("rows").asLong()).isEqualTo(5);
+    assertThat(rawVisits.get("rows").asLong()).isEqualTo(6);
     assertThat(rawVisits.get("snapshot_id").asLong()).isEqualTo(f.rawVisitsSnapshot());
     assertThat(rawVisits.get("rows_source").asText()).isEqualTo(TableCatalogue.FROM_SUMMARY);
     JsonNode rawVitals = table(json, "raw.vitals");
@@ -153,7 +189,9 @@ class TestReportJob {
     assertThat(failing.get("numerator").asLong()).isEqualTo(1);
     assertThat(failing.get("denominator").asLong()).isEqualTo(5);
     assertThat(failing.get("rate").asDouble()).isEqualTo(0.2);
+    assertThat(failing.get("message").asText()).isEqualTo("1 of 5 rows fail (20.00%; limit 0.00%)");
     assertThat(check(json, "device_id_present").get("rate").isNull()).isTrue();
+    assertThat(check(json, "note_length").get("message").asText()).startsWith("not measured");
 
     JsonNode evaluation = json.get("evaluation");
     assertThat(evaluation).hasSize(2);
@@ -166,31 +204,59 @@ class TestReportJob {
     // The page cites every run and snapshot, and marks nothing as unreconciled.
     String html = result.html();
     assertThat(html).contains(f.ingestLatest(), f.ingestFirst(), f.govern(), f.deidentify(),
-        f.features(), f.evaluate(), Long.toString(f.rawVisitsSnapshot()),
-        Long.toString(f.curatedVisitsSnapshot()), "RECONCILED: every stage")
-        .doesNotContain("DOES NOT RECONCILE").doesNotContain(f.governOld());
+        f.features(), f.train(), f.evaluate(), Long.toString(f.rawVisitsSnapshot()),
+        Long.toString(f.curatedVisitsSnapshot()), "RECONCILED: every stage", "0.7200",
+        "[0.6100, 0.8300]", json.get("carelake_version").asText(),
+        json.get("generated_at").asText())
+        .doesNotContain("DOES NOT RECONCILE").doesNotContain("DOES NOT HOLD")
+        .doesNotContain(f.governOld()).doesNotContain("<script").doesNotContain("http://")
+        .doesNotContain("https://");
+    assertThat(html).contains("Runs that did not succeed: train (FAILED)");
+    // Pebble escapes the ledger message: markup in it is text, not HTML.
+    assertThat(TestReportRendering.rowOf(html, f.train())).contains("&lt;b&gt;")
+        .doesNotContain("<b>");
+    assertThat(TestReportRendering.rowOf(html, "resident_id_check_digit"))
+        .contains("check-fail").contains("st-fail");
     assertThat(TestReportRendering.rowOf(html, "device_id_present"))
         .contains("st-not_applicable");
     assertThat(TestReportRendering.rowOf(html, "note_length")).contains("st-error");
 
     assertNoPhi(result);
 
-    // The run is in the ledger: 7 runs considered, 6 cited, the older govern run superseded.
+    // The run is in the ledger: 8 runs considered, 7 cited, the older govern run superseded.
     Record reportRun = ledgerRow(result.reportRunId());
     assertThat(reportRun.getField("status")).isEqualTo("SUCCEEDED");
-    assertThat(reportRun.getField("rows_in")).isEqualTo(7L);
-    assertThat(reportRun.getField("rows_out")).isEqualTo(6L);
+    assertThat(reportRun.getField("rows_in")).isEqualTo(8L);
+    assertThat(reportRun.getField("rows_out")).isEqualTo(7L);
     assertThat(reportRun.getField("rows_set_aside")).isEqualTo(1L);
     assertThat(((Map<?, ?>) reportRun.getField("parameters")).get("report_path"))
         .isEqualTo(result.indexHtml().toString());
     assertThat(((Map<?, ?>) reportRun.getField("counts")).get("stages_reported")).isEqualTo(6L);
     assertThat(((Map<?, ?>) reportRun.getField("input_snapshots")).get("raw.visits"))
         .isEqualTo(f.rawVisitsSnapshot());
+
+    // A rerun writes a new report directory, keeps the first one, and moves latest/ to it.
+    String firstJson = new String(result.jsonBytes(), StandardCharsets.UTF_8);
+    openSession(); // the job stopped the session it ran in, as it does under the launcher
+    Result again = runReport();
+    assertThat(again.exitCode()).isEqualTo(JobMain.EXIT_OK);
+    assertThat(again.indexHtml().getParent()).isNotEqualTo(result.indexHtml().getParent());
+    assertThat(again.json().get("report_id").asText())
+        .isNotEqualTo(json.get("report_id").asText());
+    assertThat(Files.readString(result.indexHtml().resolveSibling("report.json")))
+        .isEqualTo(firstJson);
+    assertThat(again.json().get("stages")).isEqualTo(json.get("stages"));
+    assertThat(home.resolve("reports").resolve("latest").resolve("report.json"))
+        .hasSameBinaryContentAs(again.indexHtml().resolveSibling("report.json"));
+    try (var dirs = Files.list(home.resolve("reports"))) {
+      assertThat(dirs.map(d -> d.getFileName().toString())).containsExactlyInAnyOrder("latest",
+          json.get("report_id").asText(), again.json().get("report_id").asText());
+    }
   }
 
   @Test
   void aStageThatDoesNotReconcileIsMarkedAndCanBlockTheScheduler() throws Exception {
-    Fixture f = buildPipeline(true);
+    Fixture f = buildPipeline(Variant.DEIDENTIFY_LOSES_A_ROW);
 
     Result result = runReport("--require-reconciled");
 
@@ -202,8 +268,43 @@ class TestReportJob {
     assertThat(TestReportRendering.rowOf(result.html(), f.deidentify()))
         .contains("DOES NOT RECONCILE").contains("+1 rows unaccounted");
     assertThat(result.html()).contains("NOT RECONCILED");
+    json.get("cross_checks").forEach(c -> assertThat(c.get("reconciles").asBoolean()).isTrue());
     assertNoPhi(result);
     assertThat(ledgerRow(result.reportRunId()).getField("status")).isEqualTo("BLOCKED");
+  }
+
+  @Test
+  void governReadingFewerRowsThanRawHoldsIsACrossStageFailure() throws Exception {
+    Fixture f = buildPipeline(Variant.GOVERN_MISSES_RAW_ROWS);
+    // A late visit lands after govern ran: the check still counts at the snapshots govern read.
+    spark.sql("INSERT INTO " + Tables.RAW_VISITS.in(config.catalogName()) + " SELECT"
+        + " 'v7' AS event_id, TIMESTAMP '2025-03-01 23:00:00' AS event_time, schema_version,"
+        + " resident_id, patient_name, sex, birth_date, phone, address, facility_id, clinician_id,"
+        + " visit_type, diagnoses, chief_complaint, note, prescriptions, kafka_topic,"
+        + " kafka_partition, 7L AS kafka_offset, ingest_time FROM "
+        + Tables.RAW_VISITS.in(config.catalogName()) + " WHERE event_id = 'v1'");
+
+    Result result = runReport();
+
+    assertThat(result.exitCode()).as("no --require-reconciled: the report is written, exit 0")
+        .isEqualTo(JobMain.EXIT_OK);
+    JsonNode json = result.json();
+    json.get("stages").forEach(s -> assertThat(s.get("reconciles").asBoolean())
+        .as("stage %s", s.get("job").asText()).isTrue());
+    assertThat(json.get("reconciled").asBoolean()).isFalse();
+    JsonNode governVsRaw = crossCheck(json, CrossChecks.GOVERN_VS_RAW);
+    assertThat(governVsRaw.get("expected").asLong()).isEqualTo(8);
+    assertThat(governVsRaw.get("actual").asLong()).isEqualTo(7);
+    assertThat(governVsRaw.get("reconciles").asBoolean()).isFalse();
+    assertThat(governVsRaw.get("note").asText()).contains("raw.visits has changed since govern"
+        + " read it (snapshot " + f.rawVisitsSnapshot());
+    assertThat(crossCheck(json, CrossChecks.DEIDENTIFY_VS_GOVERN).get("reconciles").asBoolean())
+        .isTrue();
+    assertThat(table(json, "raw.visits").get("rows").asLong()).isEqualTo(7);
+    assertThat(TestReportRendering.rowOf(result.html(), CrossChecks.GOVERN_VS_RAW))
+        .contains("not-reconciled").contains("DOES NOT HOLD").contains("-1 rows");
+    assertThat(result.html()).contains("NOT RECONCILED").doesNotContain("DOES NOT RECONCILE");
+    assertNoPhi(result);
   }
 
   @Test
@@ -215,7 +316,12 @@ class TestReportJob {
     assertThat(json.get("stages")).isEmpty();
     assertThat(texts(json.get("missing_stages"))).containsExactlyElementsOf(LedgerStages.PIPELINE);
     assertThat(json.get("reconciled").asBoolean()).isFalse();
-    assertThat(json.get("report_id").asText()).isEqualTo("2025-03-01_2025-03-02-no-runs");
+    assertThat(json.get("report_id").asText())
+        .matches("2025-03-01_2025-03-02-[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}")
+        .endsWith("-" + json.get("report_run_id").asText().substring("report-".length(),
+            "report-".length() + 8));
+    assertThat(json.get("cross_checks")).isEmpty();
+    assertThat(json.get("ingest_all_runs").isNull()).isTrue();
   }
 
   // ---------------------------------------------------------------- running the job
@@ -274,20 +380,21 @@ class TestReportJob {
    * superseded by a rerun, a govern run of another interval, then deidentify, features, evaluate.
    * corpus and train never ran.
    */
-  private Fixture buildPipeline(boolean deidentifyLosesARow) {
+  private Fixture buildPipeline(Variant variant) {
     String c = config.catalogName();
     Catalog catalog = catalog();
     CatalogFactory.createIfMissing(catalog, Tables.RAW_VISITS, TableSchemas.RAW_VISITS,
         TableSchemas.rawVisitsSpec());
     StringBuilder visits = new StringBuilder();
-    for (int i = 1; i <= 5; i++) {
+    // v1..v5 on 2025-03-01, v6 on 2025-03-02 (outside the interval)
+    for (int i = 1; i <= 6; i++) {
       visits.append(i == 1 ? "" : ", ").append(String.format(
-          "('v%d', TIMESTAMP '2025-03-01 0%d:00:00', 1, '11010519491231002X', '王秀英', '2',"
+          "('v%d', TIMESTAMP '2025-03-0%d 0%d:00:00', 1, '11010519491231002X', '王秀英', '2',"
               + " DATE '1949-12-31', '13912345678', '北京市朝阳区幸福路88号', 'f1', 'c1',"
               + " 'outpatient', array('I10'), '王秀英 头痛', '电话 13912345678',"
               + " array(named_struct('drug', 'amlodipine', 'dose', '5 mg', 'frequency', 'qd',"
               + " 'days', 30)), 'carelake.visits', 0, %dL, TIMESTAMP '2025-03-01 09:00:00')",
-          i, i, i));
+          i, i == 6 ? 2 : 1, i, i));
     }
     spark.sql("INSERT INTO " + Tables.RAW_VISITS.in(c) + " VALUES " + visits);
 
@@ -310,14 +417,16 @@ class TestReportJob {
 
     spark.sql("CREATE TABLE " + Tables.CURATED_VISITS.in(c) + " USING iceberg AS SELECT *,"
         + " 'govern-x' AS governance_run_id FROM " + Tables.RAW_VISITS.in(c)
-        + " WHERE event_id <> 'v5'");
+        + " WHERE event_id NOT IN ('v5', 'v6')");
     spark.sql("CREATE TABLE " + Tables.QUARANTINE_VISITS.in(c) + " USING iceberg AS SELECT *,"
         + " array('resident_id_check_digit') AS failed_rules, array('bad check digit') AS reasons,"
         + " 'govern-x' AS governance_run_id FROM " + Tables.RAW_VISITS.in(c)
         + " WHERE event_id = 'v5'");
 
     long rawVisitsSnapshot = snapshot(catalog, Tables.RAW_VISITS);
+    long rawVitalsSnapshot = snapshot(catalog, Tables.RAW_VITALS);
     long curatedVisitsSnapshot = snapshot(catalog, Tables.CURATED_VISITS);
+    long governIn = variant == Variant.GOVERN_MISSES_RAW_ROWS ? 7 : 8;
 
     RunLedger ledger = new RunLedger(catalog);
     String ingestFirst = record(ledger, Run.start("ingest", null).rows(8, 6, 2)
@@ -327,13 +436,19 @@ class TestReportJob {
         .output("raw.visits", rawVisitsSnapshot));
     String governOld = record(ledger, Run.start("govern", MARCH_1).rows(5, 5, 0));
     record(ledger, Run.start("govern", MARCH_2).rows(9, 9, 0));
-    String govern = record(ledger, Run.start("govern", MARCH_1).rows(5, 4, 1)
+    String govern = record(ledger, Run.start("govern", MARCH_1).rows(governIn, governIn - 1, 1)
         .count("quarantined_visits", 1).input("raw.visits", rawVisitsSnapshot)
+        .input("raw.vitals", rawVitalsSnapshot)
         .output("curated.visits", curatedVisitsSnapshot));
-    String deidentify = record(ledger, Run.start("deidentify", MARCH_1)
-        .rows(4, deidentifyLosesARow ? 3 : 4, 0));
+    String deidentify = record(ledger, Run.start("deidentify", MARCH_1).rows(governIn - 1,
+        variant == Variant.DEIDENTIFY_LOSES_A_ROW ? governIn - 2 : governIn - 1, 0));
     String features = record(ledger, Run.start("features", MARCH_1).rows(10, 7, 3)
         .count("prevalent", 2).count("horizon_incomplete", 1));
+    // A failed run whose message quotes values and markup: masked, then escaped in the page.
+    Run trainRun = Run.start("train", MARCH_1).rows(0, 0, 0);
+    ledger.record(trainRun.failed("cannot parse '王秀英' <b>bold</b> from 13912345678 at"
+        + " 北京市朝阳区幸福路88号"));
+    String train = trainRun.id();
     String evaluate = record(ledger, Run.start("evaluate", MARCH_1).rows(2, 2, 0));
 
     spark.sql("CREATE TABLE " + Tables.GOVERNANCE_CHECK_RESULTS.in(c) + " (run_id string,"
@@ -352,7 +467,8 @@ class TestReportJob {
             String.format(checkRow, govern, "device_id_present", "device_id", "completeness",
                 "warn", "NOT_APPLICABLE", 0, 0, "no home-device rows"),
             String.format(checkRow, govern, "note_length", "note", "length", "warn", "ERROR", 0,
-                5, "rule could not run"),
+                5, "rule could not run on value 王秀英 13912345678").replace(", 0, 5, 0.0,",
+                ", NULL, 5, 0.0,"),
             String.format(checkRow, governOld, "old_rule", "value", "range", "block", "PASS", 0,
                 5, "from the superseded run")));
 
@@ -367,8 +483,8 @@ class TestReportJob {
         + " 30, 42),"
         + " ('evaluate-other', 'it-0', 'test', 'auroc', 0.5, 0.4, 0.6, 'bootstrap', 100, 20, 41)");
 
-    return new Fixture(ingestFirst, ingestLatest, governOld, govern, deidentify, features,
-        evaluate, rawVisitsSnapshot, curatedVisitsSnapshot);
+    return new Fixture(ingestFirst, ingestLatest, governOld, govern, deidentify, features, train,
+        evaluate, rawVisitsSnapshot, rawVitalsSnapshot, curatedVisitsSnapshot);
   }
 
   private static String record(RunLedger ledger, Run run) {
@@ -418,6 +534,10 @@ class TestReportJob {
 
   private static JsonNode table(JsonNode json, String table) {
     return find(json.get("tables"), "table", table);
+  }
+
+  private static JsonNode crossCheck(JsonNode json, String check) {
+    return find(json.get("cross_checks"), "check", check);
   }
 
   private static JsonNode check(JsonNode json, String rule) {
