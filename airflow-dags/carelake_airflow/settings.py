@@ -20,6 +20,7 @@ import enum
 import functools
 import os
 import re
+import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -279,12 +280,13 @@ def project_version(root: Path | None = None) -> str:
 
 @dataclass(frozen=True)
 class Job:
-    """A carelake Spark job: the module whose bundled jar holds it, and its main class."""
+    """A carelake job: the module whose bundled jar holds it, its main class and its engine."""
 
     name: str
     module: str
     main_class: str
     description: str
+    engine: str = "spark"
 
     def jar(self, root: Path | None = None, version: str | None = None) -> Path:
         """``<repo>/<module>/target/carelake-<module>-<version>-bundled.jar`` (built by ``mvn package``)."""
@@ -308,10 +310,33 @@ EVALUATE = Job("evaluate", "model-evaluation", "io.carelake.evaluation.EvaluateJ
 REPORT = Job("report", "quality-reports", "io.carelake.reports.ReportJob",
              "Write the auditors' report (HTML and JSON) for an interval.")
 
-#: Every Spark job, by name, in pipeline order.
+#: The Flink ingestion job (Kafka → raw.*). The DAG runs it bounded: see :func:`ingest_command`.
+INGEST = Job("ingest", "ingestion", "io.carelake.ingestion.IngestJob",
+             "Stream visits and vitals from Kafka into raw.* Iceberg tables, exactly once.",
+             engine="flink")
+
+#: Every Spark job, by name, in pipeline order (ingest, on Flink, comes before them all).
 JOBS: Mapping[str, Job] = MappingProxyType(
     {j.name: j for j in (GOVERN, DEIDENTIFY, FEATURES, CORPUS, TRAIN, EVALUATE, REPORT)}
 )
+
+#: Spark properties every carelake spark-submit gets. Cluster specifics (master, deploy mode, queue)
+#: come from the Airflow connection, executor sizes from the Spark installation's
+#: spark-defaults.conf; these are the ones the DAG's behaviour depends on. None is a secret: the
+#: pseudonymisation key stays in the file or environment variable named by deid.key-file/key-env.
+SPARK_CONF: Mapping[str, str] = MappingProxyType({
+    # Intervals are UTC days; the session time zone must not follow the worker's clock.
+    "spark.sql.session.timeZone": "UTC",
+    # Airflow retries a failed task; a second YARN attempt inside the same try would run the job
+    # twice on one interval and hide the first failure from the task log.
+    "spark.yarn.maxAppAttempts": "1",
+    # Progress bars fill task logs with carriage returns; the jobs print their own progress lines.
+    "spark.ui.showConsoleProgress": "false",
+})
+
+#: ``airflow.ingest-command`` as an environment variable of the Airflow workers: the command that
+#: runs IngestJob (the DAG appends the config option and ``--bounded``).
+INGEST_COMMAND_ENV = "CARELAKE_AIRFLOW_INGEST_COMMAND"
 
 
 def job(name: str) -> Job:
@@ -351,9 +376,28 @@ def spark_submit_kwargs(job: Job, env: Mapping[str, str] | None = None) -> dict[
 
     A plain dict keeps Airflow out of this module; the DAG adds task id, connection and retries.
     """
+    if job.engine != "spark":
+        raise SettingsError(f"carelake job '{job.name}' runs on {job.engine}, not Spark: no spark-submit")
     return {
         "application": str(job.jar()),
         "java_class": job.main_class,
         "name": f"carelake-{job.name}",
+        "conf": dict(SPARK_CONF),
         "application_args": application_args(env=env),
     }
+
+
+def ingest_command(env: Mapping[str, str] | None = None) -> str:
+    """The shell command of the DAG's ``ingest`` task: a bounded IngestJob run, which reads Kafka from
+    the consumer group's committed offsets to the offsets current when it starts, writes raw.* and
+    stops (exactly once, so a retry resumes where the failed try committed).
+
+    The runner is ``$CARELAKE_AIRFLOW_INGEST_COMMAND`` when set (a cluster: e.g. ``flink run -c
+    io.carelake.ingestion.IngestJob /opt/carelake/carelake-ingestion-<version>-bundled.jar``), else
+    the embedded profile's launcher, ``<repo>/bin/carelake ingest``, which runs the job in a JVM of
+    its own on the ingestion module's classpath. It reads the environment only, never the file.
+    """
+    runner = _env(env).get(INGEST_COMMAND_ENV, "").strip()
+    if not runner:
+        runner = shlex.join([str(repo_root() / "bin" / "carelake"), INGEST.name])
+    return " ".join([runner, shlex.join([*config_arguments(env), "--bounded"])])

@@ -1,7 +1,7 @@
-"""carelake_daily: the daily batch pipeline, one spark-submit per carelake job.
+"""carelake_daily: the daily pipeline, a bounded ingest then one spark-submit per carelake job.
 
-Parsing this file imports Airflow, the Spark provider and ``carelake_airflow.settings`` and nothing
-else: no connection is looked up and no properties file is read until a task runs.
+Parsing this file imports Airflow, its Spark and standard providers and ``carelake_airflow.settings``,
+nothing else: no connection is looked up and no properties file is read until a task runs.
 """
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
-from airflow.sdk import DAG, chain
+from airflow.providers.standard.operators.bash import BashOperator
+from airflow.sdk import DAG, CronDataIntervalTimetable, chain
 
 from carelake_airflow import settings
 
@@ -30,20 +31,30 @@ PIPELINE = (
 DOC_MD = """
 ### carelake daily pipeline
 
-Runs carelake's batch jobs on one day of data, each as a `spark-submit` of its module's bundled jar:
+First brings Kafka into the raw tables, then runs carelake's batch jobs on one day of data, each as
+a `spark-submit` of its module's bundled jar:
 
-`govern` → `deidentify` → `features` → `corpus` → `train` → `evaluate` → `report`
+`ingest` → `govern` → `deidentify` → `features` → `corpus` → `train` → `evaluate` → `report`
+
+* **Ingest.** A bounded run of the Flink ingestion job: it reads Kafka from the consumer group's
+  committed offsets to the offsets current when it starts, writes `raw.*` exactly once and stops.
+  By default it runs through `bin/carelake ingest` (embedded profile); on a cluster the workers set
+  `CARELAKE_AIRFLOW_INGEST_COMMAND` (e.g. `flink run -c io.carelake.ingestion.IngestJob <jar>`).
 
 * **Interval.** Every job gets `--interval-start {{ data_interval_start | ds }}` and
   `--interval-end {{ data_interval_end | ds }}` and reads and replaces exactly that slice, so a
   rerun or a retry gives the same tables.
 * **Configuration.** Jobs get `--home` (or `--config` when `CARELAKE_CONFIG` is set) from
-  `carelake_airflow.settings`; the Spark master and deploy mode come from the `spark_default`
-  connection.
+  `carelake_airflow.settings`, plus its `SPARK_CONF` (UTC session time zone, one YARN attempt); the
+  Spark master and deploy mode come from the `spark_default` connection. No secret is on any
+  command line: the pseudonymisation key stays in the file or environment variable that
+  `deid.key-file` / `deid.key-env` name.
 * **Failures.** Exit code 1 is a failed job, 2 a usage error, 3 a run blocked by a governance rule:
   any of them fails the task, and nothing downstream runs on unchecked data.
 * **Retries.** Two, five then ten minutes apart (exponential back-off, at most one hour).
 """
+
+SCHEDULE = CronDataIntervalTimetable("@daily", timezone="UTC")
 
 DEFAULT_ARGS = {
     "owner": "carelake",
@@ -56,9 +67,12 @@ DEFAULT_ARGS = {
 
 with DAG(
     dag_id=DAG_ID,
-    description="carelake batch pipeline: govern, de-identify, features, datasets, models, reports",
+    description="carelake daily pipeline: ingest, govern, de-identify, features, datasets, models, reports",
     doc_md=DOC_MD,
-    schedule="@daily",
+    # Not schedule="@daily": in Airflow 3 a cron string is a CronTriggerTimetable, whose runs have an
+    # empty data interval (start == end), and every job would refuse --interval-end == --interval-start.
+    # This timetable gives each run the UTC day [midnight, next midnight) and starts it when it ends.
+    schedule=SCHEDULE,
     start_date=datetime(2025, 1, 1, tzinfo=timezone.utc),
     catchup=False,
     # The embedded profile's Iceberg catalog is one SQLite file: one run at a time.
@@ -66,7 +80,16 @@ with DAG(
     default_args=DEFAULT_ARGS,
     tags=["carelake", "spark", "daily"],
 ) as dag:
+    ingest = BashOperator(
+        task_id=settings.INGEST.name,
+        bash_command=settings.ingest_command(),
+        doc_md=(
+            f"`{settings.INGEST.main_class}` from `{settings.INGEST.module}`, bounded:"
+            f" {settings.INGEST.description}"
+        ),
+    )
     chain(
+        ingest,
         *(
             SparkSubmitOperator(
                 task_id=job.name,
@@ -75,5 +98,5 @@ with DAG(
                 **settings.spark_submit_kwargs(job),
             )
             for job in PIPELINE
-        )
+        ),
     )

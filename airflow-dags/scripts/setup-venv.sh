@@ -59,7 +59,23 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1 PIP_PROGRESS_BAR=off
 echo "setup-venv: upgrading pip"
 "$venv/bin/python" -m pip install --quiet --upgrade pip
 echo "setup-venv: installing $(grep -cv '^\s*\(#\|$\)' "$lock") pinned packages from requirements.lock"
-"$venv/bin/python" -m pip install --quiet -r "$lock"
+# --no-deps: the lock is the whole set (a pip freeze). Were it incomplete, pip check fails below
+# instead of pip quietly adding whatever version of the missing package is newest today.
+"$venv/bin/python" -m pip install --quiet --no-deps -r "$lock"
+if ! "$venv/bin/python" -m pip check; then
+  echo "setup-venv: requirements.lock is incomplete or inconsistent (above); regenerate it as README.md says" >&2
+  exit 1
+fi
+# Smoke check, in a throw-away AIRFLOW_HOME (the airflow command creates one when it starts) and with
+# the venv's bin first on PATH, which pyspark's spark-submit needs to find its own Spark.
+check_home="$(mktemp -d "${TMPDIR:-/tmp}/carelake-airflow-setup.XXXXXX")"
+trap 'rm -rf -- "$check_home"' EXIT
+echo "setup-venv: airflow $(AIRFLOW_HOME="$check_home" "$venv/bin/airflow" version 2>/dev/null | tail -n 1)," \
+  "pyspark $("$venv/bin/python" -c 'import pyspark; print(pyspark.__version__)')"
+if command -v java >/dev/null 2>&1 || [[ -n "${JAVA_HOME:-}" ]]; then
+  PATH="$venv/bin:$PATH" "$venv/bin/spark-submit" --version 2>&1 | grep -m1 -o 'version [0-9.]*' \
+    | sed 's/^/setup-venv: spark-submit /' || echo "setup-venv: warning: spark-submit --version failed (Java 17 needed)" >&2
+fi
 # Written last: an interrupted install leaves no stamp, and the next run starts over.
 echo "$want" > "$stamp"
 echo "setup-venv: done in $((SECONDS - start)) s ($("$venv/bin/python" -m pip --version | cut -d' ' -f1,2), $want)"

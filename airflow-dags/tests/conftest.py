@@ -43,3 +43,27 @@ def dagbag():
     # Airflow 3.3's DagBag has no include_examples: example DAGs are a bundle of their own, off
     # here through AIRFLOW__CORE__LOAD_EXAMPLES=False (test_dags_found checks that none appear).
     return DagBag(dag_folder=str(DAGS_FOLDER))
+
+
+#: The Spark connection the tests use: a local master, as the embedded profile runs the jobs. In a
+#: deployment ``spark_default`` names the cluster (yarn, k8s://..., spark://...).
+LOCAL_SPARK_CONNECTION = '{"conn_type": "spark", "host": "local[1]", "extra": {"deploy-mode": "client"}}'
+
+
+@pytest.fixture
+def spark_connection(monkeypatch) -> str:
+    """``spark_default`` as an AIRFLOW_CONN_ environment variable, which Airflow's own connection
+    lookup reads (no metadata DB needed)."""
+    monkeypatch.setenv("AIRFLOW_CONN_SPARK_DEFAULT", LOCAL_SPARK_CONNECTION)
+    return "spark_default"
+
+
+@pytest.fixture(scope="session")
+def serialized_dags(airflow_db) -> Path:
+    """The DAG folder parsed and written to the metadata DB, as the DAG processor does."""
+    result = subprocess.run(
+        [str(VENV_BIN / "airflow"), "dags", "reserialize"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, f"airflow dags reserialize failed:\n{result.stdout}\n{result.stderr}"
+    return airflow_db

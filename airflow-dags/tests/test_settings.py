@@ -280,10 +280,13 @@ def test_jobs_modules_and_main_classes():
 
 
 def test_jobs_match_the_java_launcher():
-    """cli's Job enum is the Java side's list: names and main classes must agree."""
+    """cli's Job enum is the Java side's list: names, modules, main classes and engines agree."""
     source = (REPO / "cli/src/main/java/io/carelake/cli/Job.java").read_text(encoding="utf-8")
-    java = dict(re.findall(r'\("([\w-]+)",\s*"[\w-]+",\s*"([\w.]+)",\s*Engine\.SPARK', source))
-    assert java == {name: j.main_class for name, j in settings.JOBS.items()}
+    jobs = re.findall(r'\("([\w-]+)",\s*"([\w-]+)",\s*"([\w.]+)",\s*Engine\.(\w+)', source)
+    assert {(n, m, c, e.lower()) for n, m, c, e in jobs} == {
+        (j.name, j.module, j.main_class, j.engine) for j in (settings.INGEST, *settings.JOBS.values())
+    }
+    assert all(j.engine == "spark" for j in settings.JOBS.values())
 
 
 def test_jar_path():
@@ -328,8 +331,35 @@ def test_spark_submit_kwargs(tmp_path):
         "application": str(settings.DEIDENTIFY.jar()),
         "java_class": "io.carelake.governance.deid.DeidentifyJob",
         "name": "carelake-deidentify",
+        "conf": {
+            "spark.sql.session.timeZone": "UTC",
+            "spark.yarn.maxAppAttempts": "1",
+            "spark.ui.showConsoleProgress": "false",
+        },
         "application_args": settings.application_args(env={"CARELAKE_HOME": str(tmp_path)}),
     }
+    kwargs["conf"]["spark.extra"] = "1"  # a copy: one DAG cannot change another's conf
+    assert "spark.extra" not in settings.SPARK_CONF
+    with pytest.raises(SettingsError, match="runs on flink, not Spark"):
+        settings.spark_submit_kwargs(settings.INGEST)
+
+
+def test_ingest_command_defaults_to_the_launcher(tmp_path):
+    env = {"CARELAKE_HOME": str(tmp_path / "a home")}
+    assert settings.ingest_command(env) == (
+        f"{REPO}/bin/carelake ingest --home '{tmp_path}/a home' --bounded"
+    )
+
+
+def test_ingest_command_from_the_environment(tmp_path):
+    env = {
+        "CARELAKE_CONFIG": str(tmp_path / "cluster.properties"),
+        "CARELAKE_AIRFLOW_INGEST_COMMAND": " flink run -c io.carelake.ingestion.IngestJob /opt/i.jar ",
+    }
+    assert settings.env_name("airflow.ingest-command") == settings.INGEST_COMMAND_ENV
+    assert settings.ingest_command(env) == (
+        f"flink run -c io.carelake.ingestion.IngestJob /opt/i.jar --config {tmp_path}/cluster.properties --bounded"
+    )
 
 
 def test_exit_codes():
