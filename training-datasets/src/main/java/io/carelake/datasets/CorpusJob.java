@@ -18,6 +18,7 @@ import io.carelake.core.Version;
 import io.carelake.core.config.CarelakeConfig;
 import io.carelake.core.tables.Tables;
 import io.carelake.core.time.Interval;
+import io.carelake.spark.BlockedException;
 import io.carelake.spark.IcebergWrites;
 import io.carelake.spark.IntervalOptions;
 import io.carelake.spark.JobContext;
@@ -44,6 +45,8 @@ import picocli.CommandLine.Mixin;
 public final class CorpusJob implements SparkJob {
 
   static final String EMPTY_TEXT = "empty_text";
+  /** Count of documents that failed the privacy guard (always 0 in a succeeded run). */
+  static final String PHI_PATTERN = "phi_pattern_documents";
 
   static final String DEIDENTIFICATION_STATEMENT = "Documents are built from safe.visits only, "
       + "the de-identified output of `deidentify`. Patients appear only as keyed pseudonyms "
@@ -89,11 +92,15 @@ public final class CorpusJob implements SparkJob {
 
     // One pass over the input for everything the ledger and the data card say about it.
     Row input = visits.agg(count(lit(1)), sum(when(not(VisitNotes.hasText()), 1).otherwise(0)),
-        sort_array(collect_set(col("key_id")))).first();
+        sort_array(collect_set(col("key_id"))),
+        sum(when(VisitNotes.hasText().and(VisitNotes.hasPhiPattern()), 1).otherwise(0))).first();
     long in = input.getLong(0);
     long emptyText = input.isNullAt(1) ? 0 : input.getLong(1);
     List<String> keyIds = input.getList(2);
+    long phi = input.isNullAt(3) ? 0 : input.getLong(3);
     ctx.progress("%,d safe visits in %s, %,d without text", in, interval, emptyText);
+    ctx.run().count("safe_visits", in).count(EMPTY_TEXT, emptyText).count(PHI_PATTERN, phi);
+    requireNoPhi(visits, phi, interval);
 
     PinnedTable.ensureNamespace(spark, ctx, Tables.DATASETS_CORPUS);
     IcebergWrites.replaceInterval(ctx, VisitNotes.documents(visits, runId), Tables.DATASETS_CORPUS,
@@ -106,9 +113,18 @@ public final class CorpusJob implements SparkJob {
         .where(IcebergWrites.inInterval("event_time", interval));
     Row output = written.agg(count(lit(1)), countDistinct(col("patient_pseudonym")),
         min(length(col(VisitNotes.TEXT))), avg(length(col(VisitNotes.TEXT))),
-        max(length(col(VisitNotes.TEXT)))).first();
+        max(length(col(VisitNotes.TEXT))),
+        sum(when(VisitNotes.hasPhiPattern(), 1).otherwise(0))).first();
     long documents = output.getLong(0);
-    ctx.run().count("safe_visits", in).count("documents", documents).count(EMPTY_TEXT, emptyText)
+    if (!output.isNullAt(5) && output.getLong(5) > 0) {
+      // cannot happen after the guard above unless another writer raced this run: keep it out of
+      // the export, which is what leaves the trust domain
+      throw new BlockedException(output.getLong(5) + " document(s) of " + Tables.DATASETS_CORPUS
+          + " in " + interval + " (snapshot " + outSnapshot + ") hold an 18-digit resident-id or CN"
+          + " mobile-number pattern; the export was not written. Find who wrote them, fix "
+          + Tables.SAFE_VISITS + " and rerun `corpus` for this interval.");
+    }
+    ctx.run().count("documents", documents)
         .rows(in, documents, emptyText).requireReconciled();
 
     CorpusExport export = CorpusExport.under(ctx.config().get(CarelakeConfig.DATASETS_DIR), interval);
@@ -117,12 +133,31 @@ public final class CorpusJob implements SparkJob {
 
     Map<String, Long> byVisitType = new LinkedHashMap<>();
     for (Row r : written.groupBy("visit_type").count().orderBy("visit_type").collectAsList()) {
-      byVisitType.put(r.getString(0), r.getLong(1));
+      byVisitType.put(r.isNullAt(0) ? "(none)" : r.getString(0), r.getLong(1));
     }
     Map<String, Object> card = dataCard(ctx, safe, keyIds, in, emptyText, output, byVisitType,
         outSnapshot);
     export.writeDataCard(spark, card);
     ctx.progress("data card written to %s", export.dataCard());
+  }
+
+  /**
+   * The final privacy guard: a document whose text still holds a resident-id or mobile-number
+   * pattern blocks the run before anything is written, so the corpus table and the export keep what
+   * they had. The message names the offending documents by doc_id (a keyed event key), never the text.
+   */
+  static void requireNoPhi(Dataset<Row> visits, long phi, Interval interval) {
+    if (phi == 0) {
+      return;
+    }
+    List<String> examples = visits.where(VisitNotes.hasText().and(VisitNotes.hasPhiPattern()))
+        .select("event_key").orderBy("event_key").limit(5).as(
+            org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    throw new BlockedException(phi + " visit(s) of " + Tables.SAFE_VISITS + " in " + interval
+        + " still hold an 18-digit resident-id or CN mobile-number pattern in chief_complaint/note"
+        + " (event_key e.g. " + String.join(", ", examples) + "); nothing was written to "
+        + Tables.DATASETS_CORPUS + " or the export. Fix the scrubbing in `deidentify` and rerun it"
+        + " for this interval, then rerun `corpus`.");
   }
 
   private static Map<String, Object> dataCard(JobContext ctx, PinnedTable safe, List<String> keyIds,
@@ -162,6 +197,12 @@ public final class CorpusJob implements SparkJob {
     card.put("set_aside_rules", Map.of(EMPTY_TEXT,
         "visits whose scrubbed chief complaint and note are both null or blank"));
     card.put("deidentification", DEIDENTIFICATION_STATEMENT);
+    Map<String, Object> guard = new LinkedHashMap<>();
+    guard.put("rule", "no document text matches an 18-digit resident-id or CN mobile-number "
+        + "pattern; a match blocks the run before anything is written");
+    guard.put("pattern", VisitNotes.PHI_PATTERN);
+    guard.put("documents_matching", 0);
+    card.put("privacy_guard", guard);
     return card;
   }
 

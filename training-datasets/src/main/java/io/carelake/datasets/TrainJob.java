@@ -1,5 +1,6 @@
 package io.carelake.datasets;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
@@ -51,11 +52,17 @@ public final class TrainJob implements SparkJob {
       .add("model_type", DataTypes.StringType, false)
       .add("features", DataTypes.createArrayType(DataTypes.StringType, false), false)
       .add("params", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType), false)
+      .add("interval_start", DataTypes.DateType, false)
+      .add("interval_end", DataTypes.DateType, false)
       .add("train_rows", DataTypes.LongType, false)
       .add("test_rows", DataTypes.LongType, false)
+      .add("train_positive", DataTypes.LongType, false)
+      .add("test_positive", DataTypes.LongType, false)
+      .add("null_label_rows", DataTypes.LongType, false)
       .add("feature_snapshot_id", DataTypes.LongType, false)
       .add("model_path", DataTypes.StringType, false)
-      .add("run_id", DataTypes.StringType, false);
+      .add("run_id", DataTypes.StringType, false)
+      .add("trained_at", DataTypes.TimestampType, false);
 
   @Spec
   CommandSpec spec;
@@ -149,7 +156,8 @@ public final class TrainJob implements SparkJob {
     }
 
     private static Column countIf(Column condition) {
-      return sum(when(condition, 1L).otherwise(0L));
+      // sum() over no rows is null: an empty interval counts 0
+      return coalesce(sum(when(condition, 1L).otherwise(0L)), lit(0L));
     }
   }
 
@@ -160,10 +168,20 @@ public final class TrainJob implements SparkJob {
     Dataset<Row> rows = source.rows().where(indexDateIn(interval))
         .withColumn(PatientSplit.COLUMN, PatientSplit.split());
     Counts n = Counts.of(rows);
+    // recorded before the checks, so that a refused run still tells what it saw
+    ctx.run().count("feature_rows", n.in()).count(NULL_LABEL, n.nullLabel())
+        .count("train_rows", n.train()).count("test_rows", n.test())
+        .count("train_positive", n.trainPositive()).count("test_positive", n.testPositive());
     requireTrainable(n, interval);
     ctx.progress("%,d feature rows in %s: %,d train (%,d positive), %,d test (%,d positive), "
         + "%,d without a label", n.in(), interval, n.train(), n.trainPositive(), n.test(),
         n.testPositive(), n.nullLabel());
+
+    if (n.testPositive() == 0 || n.testPositive() == n.test()) {
+      ctx.progress("warning: the test split holds only label %d (%,d rows): `evaluate` cannot "
+          + "compute an AUROC for this iteration; widen the interval", n.testPositive() == 0 ? 0 : 1,
+          n.test());
+    }
 
     RiskModel.Params params = params();
     Map<String, String> paramMap = params.asMap();
@@ -204,7 +222,9 @@ public final class TrainJob implements SparkJob {
       ctx.run().output(Tables.MODELS_PREDICTIONS.toString(), predictionsSnapshot);
 
       Row iteration = RowFactory.create(iterationId, RiskModel.MODEL_TYPE, features, paramMap,
-          n.train(), n.test(), source.snapshotId(), modelPath, ctx.run().id());
+          Date.valueOf(interval.start()), Date.valueOf(interval.end()), n.train(), n.test(),
+          n.trainPositive(), n.testPositive(), n.nullLabel(), source.snapshotId(), modelPath,
+          ctx.run().id(), java.sql.Timestamp.from(java.time.Instant.now()));
       IterationWrites.replaceIteration(spark, ctx, Tables.MODELS_ITERATIONS,
           spark.createDataFrame(List.of(iteration), ITERATION_SCHEMA), iterationId);
       ctx.run().output(Tables.MODELS_ITERATIONS.toString(),

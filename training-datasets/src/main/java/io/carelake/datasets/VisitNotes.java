@@ -56,6 +56,20 @@ final class VisitNotes {
     return coalesce(array_join(filter(parts, p -> length(p).gt(0)), "\n"), lit(""));
   }
 
+  /**
+   * Java regex (Spark {@code rlike}) of PHI that must never be in a document: an 18-character
+   * resident id (GB 11643: 17 digits and a digit or X) or a mainland-China mobile number (11 digits
+   * starting 13-19, optionally after +86/86, optionally grouped 3-4-4 by a space or hyphen), neither
+   * inside a longer run of digits.
+   */
+  static final String PHI_PATTERN =
+      "(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])|(?<![0-9])(?:\\+?86[- ]?)?1[3-9][0-9][- ]?[0-9]{4}[- ]?[0-9]{4}(?![0-9])";
+
+  /** The documents' text contains a resident-id or mobile-number pattern: the privacy guard. */
+  static Column hasPhiPattern() {
+    return col(TEXT).rlike(PHI_PATTERN);
+  }
+
   /** A visit with no chief complaint and no note carries no text: set aside as {@code empty_text}. */
   static Column hasText() {
     return length(col(TEXT)).gt(0);

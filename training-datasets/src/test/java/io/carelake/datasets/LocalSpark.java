@@ -15,7 +15,7 @@ final class LocalSpark {
 
   static {
     System.setProperty("spark.master", "local[2]");
-    System.setProperty("spark.sql.shuffle.partitions", "4");
+    System.setProperty("spark.sql.shuffle.partitions", "2");
     System.setProperty("spark.ui.enabled", "false");
     System.setProperty("spark.driver.host", "127.0.0.1");
   }
@@ -27,6 +27,18 @@ final class LocalSpark {
     SparkSession.Builder builder = SparkSession.builder().master("local[2]").appName("carelake-test");
     SparkSessions.catalogConf(cfg).forEach(builder::config);
     return builder.getOrCreate();
+  }
+
+  /** Stops the active session, if any, so that the next test opens one on its own catalog. */
+  static void stop() {
+    if (SparkSession.getActiveSession().isDefined()) {
+      SparkSession.getActiveSession().get().stop();
+    }
+    if (SparkSession.getDefaultSession().isDefined()) {
+      SparkSession.getDefaultSession().get().stop();
+    }
+    SparkSession.clearActiveSession();
+    SparkSession.clearDefaultSession();
   }
 
   /** The latest run of {@code job} in the ledger. */

@@ -25,6 +25,7 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +48,12 @@ class TestCorpusJob {
     // the interval's three days, plus a day on each side that the corpus must not touch
     visits = VisitFixture.visits(START.minusDays(1), END.plusDays(1), 16);
     VisitFixture.write(LocalSpark.session(cfg), visits);
+  }
+
+  /** Each test has its own home: the next test must not reuse this one's catalog. */
+  @AfterEach
+  void stopSpark() {
+    LocalSpark.stop();
   }
 
   int runCorpus(LocalDate start, LocalDate end) {
@@ -86,6 +93,12 @@ class TestCorpusJob {
     assertThat(run.<Long>getAs("rows_in")).isEqualTo(in.size());
     assertThat(run.<Long>getAs("rows_out")).isEqualTo(expected.size());
     assertThat(run.<Long>getAs("rows_set_aside")).isEqualTo(empty);
+    assertThat(run.<Long>getAs("rows_in"))
+        .isEqualTo(run.<Long>getAs("rows_out") + run.<Long>getAs("rows_set_aside"));
+    assertThat(run.<scala.collection.Map<String, Long>>getAs("counts").get("documents").get())
+        .isEqualTo(expected.size());
+    assertThat(run.<scala.collection.Map<String, Long>>getAs("counts")
+        .get("phi_pattern_documents").get()).isZero();
     assertThat(run.<scala.collection.Map<String, Long>>getAs("counts").get("empty_text").get())
         .isEqualTo(empty);
     long safeSnapshot = spark.sql("SELECT snapshot_id FROM carelake.safe.visits.snapshots "
@@ -124,6 +137,12 @@ class TestCorpusJob {
             .get("datasets.visit_notes_corpus").get());
     assertThat(card.at("/run_id").asText()).isEqualTo(run.<String>getAs("run_id"));
     assertThat(card.get("deidentification").asText()).contains("safe.visits");
+    assertThat(card.at("/counts/source_visits").asLong()).isEqualTo(
+        card.at("/counts/documents").asLong() + card.at("/counts/set_aside/empty_text").asLong());
+    assertThat(card.at("/counts/patients").asLong()).isEqualTo(
+        in.stream().filter(v -> !v.expectedText().isEmpty()).map(VisitFixture.Visit::pseudonym)
+            .distinct().count());
+    assertThat(card.at("/privacy_guard/documents_matching").asLong()).isZero();
     List<String> fieldNames = new ArrayList<>();
     card.get("fields").forEach(f -> fieldNames.add(f.get("name").asText()));
     assertThat(new HashSet<>(fieldNames)).isEqualTo(documented);
@@ -147,9 +166,66 @@ class TestCorpusJob {
     assertThat(LocalSpark.runCount(spark, "corpus")).isEqualTo(3);
     assertThat(LocalSpark.latestRun(spark, "corpus").<Long>getAs("rows_out")).isEqualTo(firstDocs);
 
-    assertThat(jsonLines(exportDir(START, END).resolve("documents"))).hasSize((int) firstDocs);
+    List<String> rerunLines = jsonLines(exportDir(START, END).resolve("documents"));
+    assertThat(rerunLines).hasSize((int) firstDocs);
+    assertThat(rerunLines.stream().map(l -> {
+      try {
+        return JSON.readTree(l).get("doc_id").asText();
+      } catch (IOException e) {
+        throw new AssertionError(e);
+      }
+    }).distinct().count()).isEqualTo(firstDocs);
+    JsonNode card = JSON.readTree(exportDir(START, END).resolve("datacard.json").toFile());
+    assertThat(card.at("/run_id").asText())
+        .isEqualTo(LocalSpark.latestRun(spark, "corpus").<String>getAs("run_id"));
+    assertThat(card.at("/counts/documents").asLong()).isEqualTo(firstDocs);
     assertThat(jsonLines(exportDir(END, END.plusDays(1)).resolve("documents")))
         .hasSize((int) secondDocs);
+  }
+
+  @Test
+  void residentIdOrMobileInTextBlocksTheRunAndWritesNothing() throws Exception {
+    assertThat(runCorpus(START, END)).isEqualTo(JobMain.EXIT_OK);
+    SparkSession spark = LocalSpark.session(cfg);
+    long corpusSnapshot = spark.sql("SELECT snapshot_id FROM carelake.datasets.visit_notes_corpus"
+        + ".snapshots ORDER BY committed_at DESC LIMIT 1").first().getLong(0);
+    String cardBefore = Files.readString(exportDir(START, END).resolve("datacard.json"));
+
+    // scrubbing missed a mobile number on one visit and a resident id on another
+    spark.sql("UPDATE carelake.safe.visits SET note = 'call 13812345678 tomorrow' "
+        + "WHERE event_key = 'ek-2025-03-02-3'");
+    spark.sql("UPDATE carelake.safe.visits SET chief_complaint = 'id 11010519491231002X' "
+        + "WHERE event_key = 'ek-2025-03-03-5'");
+    assertThat(runCorpus(START, END)).isEqualTo(JobMain.EXIT_BLOCKED);
+
+    spark = LocalSpark.session(cfg);
+    Row run = LocalSpark.latestRun(spark, "corpus");
+    assertThat(run.<String>getAs("status")).isEqualTo("BLOCKED");
+    assertThat(run.<String>getAs("message")).contains("2 visit(s)").contains("ek-2025-03-02-3")
+        .contains("ek-2025-03-03-5").doesNotContain("13812345678")
+        .doesNotContain("11010519491231002X");
+    assertThat(spark.sql("SELECT snapshot_id FROM carelake.datasets.visit_notes_corpus.snapshots "
+        + "ORDER BY committed_at DESC LIMIT 1").first().getLong(0)).isEqualTo(corpusSnapshot);
+    assertThat(Files.readString(exportDir(START, END).resolve("datacard.json")))
+        .isEqualTo(cardBefore);
+    for (String line : jsonLines(exportDir(START, END).resolve("documents"))) {
+      assertThat(line).doesNotContain("13812345678").doesNotContain("11010519491231002X");
+    }
+
+    // an 11-digit number inside a longer run, or a date, is not a phone number
+    List<String> probes = List.of("BP 152/94 on 2025-03-02", "tel +86 139-0000",
+        "mobile 8613912345678", "lab 123456789012345678901", "x 11010519491231002x.",
+        "call 139 1234 5678");
+    Map<String, Boolean> hits = new HashMap<>();
+    spark.createDataset(probes, org.apache.spark.sql.Encoders.STRING()).toDF(VisitNotes.TEXT)
+        .select(org.apache.spark.sql.functions.col(VisitNotes.TEXT), VisitNotes.hasPhiPattern())
+        .collectAsList().forEach(r -> hits.put(r.getString(0), r.getBoolean(1)));
+    assertThat(hits).containsEntry("BP 152/94 on 2025-03-02", false)
+        .containsEntry("tel +86 139-0000", false)
+        .containsEntry("mobile 8613912345678", true)
+        .containsEntry("lab 123456789012345678901", false)
+        .containsEntry("x 11010519491231002x.", true)
+        .containsEntry("call 139 1234 5678", true);
   }
 
   /** Every line of every part file Spark wrote (gzipped or not). */
