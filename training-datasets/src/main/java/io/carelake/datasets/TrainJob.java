@@ -185,7 +185,9 @@ public final class TrainJob implements SparkJob {
 
     RiskModel.Params params = params();
     Map<String, String> paramMap = params.asMap();
-    String iterationId = IterationId.of(RiskModel.ID_PREFIX, interval, source.snapshotId(),
+    String fingerprint = IterationId.contentFingerprint(rows);
+    ctx.run().parameter("features_fingerprint", fingerprint);
+    String iterationId = IterationId.of(RiskModel.ID_PREFIX, interval, fingerprint,
         RiskModel.CANDIDATE_FEATURES.keySet(), paramMap);
     paramMap.forEach(ctx.run()::parameter);
     ctx.run().parameter("iteration_id", iterationId);
