@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -36,13 +37,15 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code govern}: checks the interval's raw visits and vitals against the governance specs, writes
- * one check result per rule, and splits the rows into curated (passing every blocking rule) and
- * quarantine (with the failed rule ids and reasons).
+ * one check result per rule, and splits the rows into curated (failing no {@code block} or
+ * {@code quarantine} rule) and quarantine (with the failed rule ids and reasons).
  *
  * <p>Order of work: specs are parsed, compiled and checked against the table schemas before any
- * row is read; each raw slice is read once and cached; Deequ measures every rule in one
- * verification per table; check results are appended; if a blocking rule failed its threshold the
- * run is blocked before curated or quarantine change; otherwise both are replaced for the interval.
+ * row is read; each raw slice is read at the snapshot recorded as the run's input, once, and
+ * cached; Deequ measures every rule in one verification per table; check results are appended; if a
+ * {@code block} rule is above its threshold (or a rule deciding quarantine could not be measured)
+ * the run is blocked (exit 3) before curated or quarantine change; otherwise both are replaced for
+ * the interval, so a rerun never duplicates a row.
  */
 @Command(name = "govern", mixinStandardHelpOptions = true,
     description = "Check raw visits and vitals against the governance specs; write curated, "
@@ -91,10 +94,15 @@ public final class GovernJob implements SparkJob {
     specs.byTable().forEach((table, spec) -> ctx.run().parameter("spec." + table,
         spec.spec().header().name() + "@" + spec.spec().header().version() + " sha256:"
             + spec.spec().sha256()));
+    ctx.progress("specs: %s", specs.byTable().values().stream()
+        .map(c -> c.spec().header().name() + "@" + c.spec().header().version() + " ("
+            + c.rules().size() + " rules, " + c.spec().source() + ")")
+        .collect(Collectors.joining(", ")));
     GovernFunctions.register(spark);
     Interval interval = ctx.interval();
 
-    // 1. inputs resolved and every rule checked against its table's schema; no rows read yet
+    // 1. inputs pinned to their current snapshot, every rule checked against its table's schema;
+    //    no rows read yet
     List<Slice> slices = new ArrayList<>();
     for (Target t : TARGETS) {
       if (!ctx.tableExists(t.raw())) {
@@ -111,29 +119,39 @@ public final class GovernJob implements SparkJob {
     }
 
     try {
-      // 2. metrics: one Deequ verification per table over the cached slice
+      // 2. dataset-level metrics: one Deequ verification per table over the cached slice
       List<CheckResult> results = new ArrayList<>();
       for (Slice s : slices) {
         s.data().persist(StorageLevel.MEMORY_AND_DISK());
+        ctx.progress("%s: checking %s (snapshot %s) with Deequ, %d rules", s.target().raw(),
+            interval, s.snapshot(), s.spec().rules().size());
         Verification v = DeequAdapter.verify(s.data(), s.spec().datasetChecks(s.data().schema()));
         s.rows = v.rows();
-        ctx.progress("%s: %,d rows in %s checked against %d rules", s.target().raw(), v.rows(),
-            interval, s.spec().rules().size());
+        List<CheckResult> own = new ArrayList<>();
         for (CompiledRule rule : s.spec().rules()) {
-          results.add(CheckResult.evaluate(rule.spec(), s.target().raw().toString(),
-              v.outcome(rule.id()), v.rows(), s.spec().spec().header().version(),
-              s.spec().spec().sha256(), s.snapshot()));
+          CheckResult r = CheckResult.evaluate(s.spec().spec(), rule.spec(),
+              s.target().raw().toString(), v.outcome(rule.id()), v.rows(), s.snapshot());
+          own.add(r);
+          if (r.rowsFailed() != null) {
+            ctx.run().count("failed." + rule.id(), r.rowsFailed());
+          }
         }
+        results.addAll(own);
+        ctx.progress("%s: %,d rows checked; %s", s.target().raw(), v.rows(), own.stream()
+            .collect(Collectors.groupingBy(r -> r.status().name(), java.util.TreeMap::new,
+                Collectors.counting())));
       }
       ctx.run().output(Tables.GOVERNANCE_CHECK_RESULTS.toString(),
           CheckResultsTable.append(spark, ctx, results));
+      ctx.progress("%d check results written to %s", results.size(),
+          Tables.GOVERNANCE_CHECK_RESULTS);
       Map<CheckStatus, Long> byStatus = results.stream()
           .collect(Collectors.groupingBy(CheckResult::status, Collectors.counting()));
       byStatus.forEach((status, n) -> ctx.run().count("checks." + status, n));
       long rowsIn = slices.stream().mapToLong(s -> s.rows).sum();
       slices.forEach(s -> ctx.run().count(s.target().raw() + ".rows", s.rows));
 
-      // 3. blocked: nothing published, results kept for the report
+      // 3. blocked: nothing published (curated and quarantine untouched), results kept
       List<CheckResult> blocking = results.stream().filter(CheckResult::blocksRun).toList();
       if (!blocking.isEmpty()) {
         ctx.run().rows(rowsIn, 0, rowsIn).count("blocked.rows", rowsIn);
@@ -144,7 +162,7 @@ public final class GovernJob implements SparkJob {
       long rowsOut = 0;
       long setAside = 0;
       for (Slice s : slices) {
-        long[] counts = split(ctx, s, interval);
+        long[] counts = split(ctx, s, interval, results);
         rowsOut += counts[0];
         setAside += counts[1];
       }
@@ -156,13 +174,23 @@ public final class GovernJob implements SparkJob {
   }
 
   /** Writes curated and quarantine for one slice; returns {curated, quarantined}. */
-  private static long[] split(JobContext ctx, Slice s, Interval interval) throws Exception {
+  private static long[] split(JobContext ctx, Slice s, Interval interval,
+      List<CheckResult> results) throws Exception {
     StructType raw = s.data().schema();
-    Dataset<Row> annotated = QuarantineSplit.annotate(s.data(), s.spec().blockingRules())
+    List<CompiledRule> rules = s.spec().quarantineRules();
+    Dataset<Row> annotated = QuarantineSplit.annotate(s.data(), rules)
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      Row totals = annotated.agg(functions.count(functions.lit(1)),
-          functions.sum(functions.when(QuarantineSplit.quarantined(), 1).otherwise(0))).first();
+      // one aggregate pass: total, quarantined, and rows failing each rule
+      List<Column> aggs = new ArrayList<>();
+      aggs.add(functions.count(functions.lit(1)));
+      aggs.add(functions.sum(functions.when(QuarantineSplit.quarantined(), 1L).otherwise(0L)));
+      for (CompiledRule rule : rules) {
+        aggs.add(functions.sum(functions.when(functions.array_contains(
+            functions.col(QuarantineSplit.FAILED_RULES), rule.id()), 1L).otherwise(0L)));
+      }
+      Row totals = annotated.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new))
+          .first();
       long total = totals.getLong(0);
       long quarantined = totals.isNullAt(1) ? 0 : totals.getLong(1);
       if (total != s.rows) {
@@ -170,7 +198,18 @@ public final class GovernJob implements SparkJob {
             + s.rows + " rows, the split " + total + " (the slice is read at snapshot "
             + s.snapshot() + "; report this as a bug)");
       }
+      for (int i = 0; i < rules.size(); i++) {
+        String id = rules.get(i).id();
+        long n = totals.isNullAt(2 + i) ? 0 : totals.getLong(2 + i);
+        ctx.run().count("quarantined." + id, n);
+        results.stream().filter(r -> r.rule().equals(id) && r.table().equals(
+            s.target().raw().toString()) && r.rowsFailed() != null && r.rowsFailed() != n)
+            .forEach(r -> ctx.progress("warning: %s: Deequ counted %d failing rows, the row-level"
+                + " split %d (the rule's predicate and metric disagree)", id, r.rowsFailed(), n));
+      }
       String runId = ctx.run().id();
+      GovernedTables.ensure(ctx.icebergCatalog(), s.target().raw(), s.target().curated(),
+          s.target().quarantine());
       IcebergWrites.replaceInterval(ctx, QuarantineSplit.curated(annotated, raw, runId),
           s.target().curated(), TableSchemas.EVENT_TIME, interval);
       IcebergWrites.replaceInterval(ctx, QuarantineSplit.quarantine(annotated, raw, runId),
@@ -179,6 +218,8 @@ public final class GovernJob implements SparkJob {
           .output(s.target().quarantine().toString(), ctx.currentSnapshot(s.target().quarantine()))
           .count(s.target().curated() + ".rows", total - quarantined)
           .count(s.target().quarantine() + ".rows", quarantined);
+      ctx.progress("%s: %,d rows -> %s %,d, %s %,d", s.target().raw(), total, s.target().curated(),
+          total - quarantined, s.target().quarantine(), quarantined);
       return new long[] {total - quarantined, quarantined};
     } finally {
       annotated.unpersist();

@@ -104,6 +104,18 @@ public record GovernanceSpecs(Map<TableName, CompiledSpec> byTable, String hash)
       }
       bytes.put(table, f.getValue());
     }
+    // rule ids key the run's counts and the check results: unique across all specs of a run
+    Map<String, io.carelake.governance.spec.RuleSpec> ids = new LinkedHashMap<>();
+    for (Spec spec : specs.values()) {
+      for (io.carelake.governance.spec.RuleSpec rule : spec.rules()) {
+        io.carelake.governance.spec.RuleSpec first = ids.putIfAbsent(rule.id(), rule);
+        if (first != null) {
+          throw rule.error("rule id is also used in " + first.source() + ":" + first.line()
+              + "; rule ids must be unique across the specs of a run (prefix them with the table,"
+              + " e.g. visits-... and vitals-...)");
+        }
+      }
+    }
     Map<TableName, CompiledSpec> compiled = new LinkedHashMap<>();
     ByteArrayOutputStream all = new ByteArrayOutputStream();
     List<TableName> missing = new ArrayList<>();

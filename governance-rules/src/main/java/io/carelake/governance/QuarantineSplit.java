@@ -12,40 +12,41 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The row-level half of governance: each row gets the ids of the blocking rules it fails, with a
- * reason per rule, in one pass; rows with none go to curated, the rest to quarantine.
+ * The row-level half of governance: each row gets the ids of the {@code block} and
+ * {@code quarantine} rules it fails, with a reason per rule, in one pass; rows with none go to
+ * curated, the rest to quarantine. Column names are {@link GovernedTables}'.
  */
 final class QuarantineSplit {
 
-  static final String FAILED_RULES = "failed_rules";
-  static final String REASONS = "reasons";
-  static final String RUN_ID = "governance_run_id";
+  static final String FAILED_RULES = GovernedTables.FAILED_RULES;
+  static final String REASONS = GovernedTables.REASONS;
+  static final String RUN_ID = GovernedTables.RUN_ID;
 
   private QuarantineSplit() {}
 
   /** {@code slice} plus {@code failed_rules} and {@code reasons} (empty arrays when it passes). */
-  static Dataset<Row> annotate(Dataset<Row> slice, List<CompiledRule> blocking) {
+  static Dataset<Row> annotate(Dataset<Row> slice, List<CompiledRule> rules) {
     StructType schema = slice.schema();
     List<Column> withPasses = new ArrayList<>();
     for (String c : schema.fieldNames()) {
       withPasses.add(functions.col(c));
     }
     // each predicate is computed once, into a column, and read twice below (ids and reasons)
-    for (int i = 0; i < blocking.size(); i++) {
-      withPasses.add(blocking.get(i).passes(schema).as(passColumn(i)));
-      withPasses.add(blocking.get(i).reason(schema).as(reasonColumn(i)));
+    for (int i = 0; i < rules.size(); i++) {
+      withPasses.add(rules.get(i).passes(schema).as(passColumn(i)));
+      withPasses.add(rules.get(i).reason(schema).as(reasonColumn(i)));
     }
     Dataset<Row> evaluated = slice.select(withPasses.toArray(Column[]::new));
     Column ids;
     Column reasons;
-    if (blocking.isEmpty()) {
+    if (rules.isEmpty()) {
       ids = functions.array().cast(DataTypes.createArrayType(DataTypes.StringType));
       reasons = ids;
     } else {
-      Column[] idItems = new Column[blocking.size()];
-      Column[] reasonItems = new Column[blocking.size()];
-      for (int i = 0; i < blocking.size(); i++) {
-        String id = blocking.get(i).id();
+      Column[] idItems = new Column[rules.size()];
+      Column[] reasonItems = new Column[rules.size()];
+      for (int i = 0; i < rules.size(); i++) {
+        String id = rules.get(i).id();
         Column fails = functions.not(functions.col(passColumn(i)));
         idItems[i] = functions.when(fails, functions.lit(id));
         reasonItems[i] = functions.when(fails, functions.concat(functions.lit(id + ": "),

@@ -17,30 +17,44 @@ import org.apache.iceberg.types.Types;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.analysis.NoSuchTableException;
 
 /**
- * {@code governance.check_results}: one row per rule per run, appended. It is run history (each
- * run's verdicts, kept), so an append is right; reports pick the latest run of an interval.
+ * {@code governance.check_results}: one row per rule per governed table per run, appended. It is
+ * run history (each run's verdicts, kept, also for blocked runs), so an append is right; reports
+ * pick the rows of the run they judge by {@code run_id}.
+ *
+ * <p>{@code rule_id}, {@code numerator} and {@code denominator} repeat {@code rule},
+ * {@code rows_failed} and {@code rows_checked} under the names the report module reads.
  */
 public final class CheckResultsTable {
 
   public static final Schema SCHEMA = new Schema(
-      required(1, "run_id", Types.StringType.get()),
-      required(2, "rule_id", Types.StringType.get()),
-      required(3, "table", Types.StringType.get(), "the governed table, e.g. raw.visits"),
-      optional(4, "column", Types.StringType.get(), "the column(s) the rule reads, comma-separated"),
-      required(5, "rule_type", Types.StringType.get()),
-      required(6, "severity", Types.StringType.get(), "block or warn"),
-      required(7, "status", Types.StringType.get(), "PASS, WARN, FAIL, ERROR or NOT_APPLICABLE"),
-      optional(8, "numerator", Types.LongType.get(), "failing rows; null when not computed"),
-      required(9, "denominator", Types.LongType.get(), "rows in the slice"),
-      required(10, "threshold", Types.DoubleType.get(), "largest failing share that passes"),
-      optional(11, "message", Types.StringType.get()),
-      optional(12, "spec_version", Types.StringType.get()),
-      optional(13, "spec_hash", Types.StringType.get(), "SHA-256 of the spec file"),
-      optional(14, "input_snapshot_id", Types.LongType.get(), "snapshot of the governed table read"),
-      optional(15, "interval_start", Types.DateType.get(), "inclusive"),
-      optional(16, "interval_end", Types.DateType.get(), "exclusive"));
+      required(1, "run_id", Types.StringType.get(), "the govern run (governance.runs.run_id)"),
+      optional(2, "interval_start", Types.DateType.get(), "inclusive"),
+      optional(3, "interval_end", Types.DateType.get(), "exclusive"),
+      required(4, "spec", Types.StringType.get(), "spec name (spec.name in the YAML)"),
+      required(5, "spec_version", Types.StringType.get(), "spec.version in the YAML"),
+      required(6, "spec_hash", Types.StringType.get(), "SHA-256 of the spec file"),
+      required(7, "table", Types.StringType.get(), "the governed table, e.g. raw.visits"),
+      required(8, "rule", Types.StringType.get(), "rule id, unique within its spec"),
+      required(9, "rule_id", Types.StringType.get(), "same as rule"),
+      optional(10, "column", Types.StringType.get(), "the column(s) the rule reads, comma-separated"),
+      required(11, "rule_type", Types.StringType.get()),
+      required(12, "severity", Types.StringType.get(), "block, quarantine or warn"),
+      optional(13, "dimension", Types.StringType.get(), "GB/T 36344-2018 dimension"),
+      optional(14, "kahn", Types.StringType.get(), "Kahn category"),
+      required(15, "status", Types.StringType.get(), "PASS, WARN, FAIL, ERROR or NOT_APPLICABLE"),
+      optional(16, "constraint", Types.StringType.get(), "the Deequ constraint evaluated"),
+      optional(17, "message", Types.StringType.get(), "the verdict in words"),
+      optional(18, "metric_value", Types.DoubleType.get(),
+          "Deequ metric: share of rows that pass; null when not computed"),
+      required(19, "threshold", Types.DoubleType.get(), "largest failing share that passes"),
+      required(20, "rows_checked", Types.LongType.get(), "rows in the slice"),
+      optional(21, "rows_failed", Types.LongType.get(), "failing rows; null when not computed"),
+      optional(22, "numerator", Types.LongType.get(), "same as rows_failed"),
+      required(23, "denominator", Types.LongType.get(), "same as rows_checked"),
+      optional(24, "input_snapshot_id", Types.LongType.get(), "snapshot of the governed table read"));
 
   private CheckResultsTable() {}
 
@@ -48,16 +62,26 @@ public final class CheckResultsTable {
   public static Long append(SparkSession spark, JobContext ctx, List<CheckResult> results) {
     CatalogFactory.createIfMissing(ctx.icebergCatalog(), Tables.GOVERNANCE_CHECK_RESULTS, SCHEMA,
         PartitionSpec.unpartitioned());
+    if (results.isEmpty()) {
+      return ctx.currentSnapshot(Tables.GOVERNANCE_CHECK_RESULTS);
+    }
     Interval interval = ctx.interval();
     List<Row> rows = new ArrayList<>();
     for (CheckResult r : results) {
-      rows.add(RowFactory.create(ctx.run().id(), r.ruleId(), r.table(), r.column(), r.ruleType(),
-          r.severity().code(), r.status().name(), r.numerator(), r.denominator(), r.threshold(),
-          r.message(), r.specVersion(), r.specHash(), r.inputSnapshotId(),
-          Date.valueOf(interval.start()), Date.valueOf(interval.end())));
+      rows.add(RowFactory.create(ctx.run().id(), Date.valueOf(interval.start()),
+          Date.valueOf(interval.end()), r.spec(), r.specVersion(), r.specHash(), r.table(),
+          r.rule(), r.rule(), r.column(), r.ruleType(), r.severity().code(), r.dimension(),
+          r.kahn(), r.status().name(), r.constraint(), r.message(), r.metricValue(),
+          r.threshold(), r.rowsChecked(), r.rowsFailed(), r.rowsFailed(), r.rowsChecked(),
+          r.inputSnapshotId()));
     }
-    spark.createDataFrame(rows, SparkSchemaUtil.convert(SCHEMA))
-        .writeTo(ctx.table(Tables.GOVERNANCE_CHECK_RESULTS)).append();
+    String table = ctx.table(Tables.GOVERNANCE_CHECK_RESULTS);
+    try {
+      spark.createDataFrame(rows, SparkSchemaUtil.convert(SCHEMA)).writeTo(table).append();
+    } catch (NoSuchTableException e) {
+      throw new IllegalStateException(table + " disappeared while govern wrote its check results"
+          + " (was it dropped by another process?); rerun govern", e);
+    }
     return ctx.currentSnapshot(Tables.GOVERNANCE_CHECK_RESULTS);
   }
 }

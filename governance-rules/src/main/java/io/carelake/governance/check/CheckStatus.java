@@ -4,7 +4,7 @@ package io.carelake.governance.check;
 public enum CheckStatus {
   /** Failing share at or below the threshold. */
   PASS,
-  /** A {@code warn} rule above its threshold: reported, nothing blocked. */
+  /** A {@code quarantine} or {@code warn} rule above its threshold: reported, nothing blocked. */
   WARN,
   /** A {@code block} rule above its threshold: the run is blocked. */
   FAIL,

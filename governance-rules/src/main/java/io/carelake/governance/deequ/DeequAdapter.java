@@ -91,24 +91,27 @@ public final class DeequAdapter {
   /** Reads the single constraint of a check: its metric, or the error that replaced it. */
   private static MetricOutcome outcome(String id, CheckResult checkResult) {
     if (checkResult == null || checkResult.constraintResults().isEmpty()) {
-      return MetricOutcome.error(id, "Deequ returned no result for the check");
+      return MetricOutcome.error(id, "Deequ returned no result for the check", null);
     }
     ConstraintResult cr = checkResult.constraintResults().head();
+    String constraint = String.valueOf(cr.constraint());
     String message = cr.message().isDefined() ? cr.message().get() : null;
     Option<Metric<?>> metric = cr.metric();
     if (metric.isEmpty()) {
-      return MetricOutcome.error(id, explain(message == null ? "no metric computed" : message));
+      return MetricOutcome.error(id, explain(message == null ? "no metric computed" : message),
+          constraint);
     }
     Try<?> value = metric.get().value();
     if (value.isFailure()) {
       Throwable e = value.failed().get();
-      return MetricOutcome.error(id, explain(describe(e)));
+      return MetricOutcome.error(id, explain(describe(e)), constraint);
     }
     if (message != null && message.startsWith(ASSERTION_ERROR_PREFIX)) {
-      return MetricOutcome.error(id, explain(message));
+      return MetricOutcome.error(id, explain(message), constraint);
     }
     boolean satisfied = cr.status() == ConstraintStatus.Success();
-    return MetricOutcome.measured(id, ((Number) value.get()).doubleValue(), satisfied);
+    return MetricOutcome.measured(id, ((Number) value.get()).doubleValue(), satisfied,
+        constraint);
   }
 
   private static String describe(Throwable e) {

@@ -7,18 +7,21 @@ package io.carelake.governance.deequ;
  * @param error why the metric could not be computed (Deequ hides exceptions in constraint
  *     messages: a missing column, a bad expression, a JVM without Spark's --add-opens)
  * @param deequSatisfied Deequ's own verdict on the assertion, kept for cross-checking
+ * @param constraint Deequ's description of the constraint it evaluated, e.g.
+ *     {@code ComplianceConstraint(Compliance(rule-id,coalesce(...),None,List(value),None))}
  */
-public record MetricOutcome(String checkId, Double passShare, String error, boolean deequSatisfied) {
+public record MetricOutcome(String checkId, Double passShare, String error, boolean deequSatisfied,
+    String constraint) {
 
   public boolean failedToCompute() {
     return error != null;
   }
 
-  static MetricOutcome measured(String id, double share, boolean satisfied) {
-    return new MetricOutcome(id, share, null, satisfied);
+  static MetricOutcome measured(String id, double share, boolean satisfied, String constraint) {
+    return new MetricOutcome(id, share, null, satisfied, constraint);
   }
 
-  static MetricOutcome error(String id, String why) {
-    return new MetricOutcome(id, null, why, false);
+  static MetricOutcome error(String id, String why, String constraint) {
+    return new MetricOutcome(id, null, why, false, constraint);
   }
 }

@@ -33,7 +33,7 @@ final class CanonicalUnitRule extends SqlPredicateRule {
           "{code_column: code, units: {\"2339-0\": \"mmol/L\"}} (both optional)");
       String codeColumn = p == null || p.codeColumn() == null ? "code" : p.codeColumn();
       Map<String, String> units = p == null || p.units() == null ? Codes.CANONICAL_UNIT : p.units();
-      if (units.isEmpty() || units.containsValue(null)) {
+      if (units.isEmpty() || units.values().stream().anyMatch(java.util.Objects::isNull)) {
         throw rule.paramsError("params.units must map each code to its canonical unit");
       }
       if (rule.columns().size() != 1) {

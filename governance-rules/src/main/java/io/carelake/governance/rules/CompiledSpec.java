@@ -18,8 +18,9 @@ public record CompiledSpec(Spec spec, List<CompiledRule> rules) {
     rules = List.copyOf(rules);
   }
 
-  public List<CompiledRule> blockingRules() {
-    return rules.stream().filter(r -> r.spec().blocking()).toList();
+  /** The rules whose failing rows go to quarantine ({@code block} and {@code quarantine}). */
+  public List<CompiledRule> quarantineRules() {
+    return rules.stream().filter(r -> r.spec().quarantinesRows()).toList();
   }
 
   public List<DatasetCheck> datasetChecks(StructType schema) {

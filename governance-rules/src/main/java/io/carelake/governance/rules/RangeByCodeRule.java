@@ -15,7 +15,10 @@ import org.apache.spark.sql.types.StructType;
  * {@code range_by_code}: a measurement lies in the plausible range for its code (LOINC), in the
  * code's canonical unit. Codes without a range pass (an allowed-values rule on the code column
  * decides whether the code itself is acceptable); a missing value passes (completeness). Params:
- * {@code {code_column: code, ranges: {"8480-6": {min: 60, max: 260}, ...}}}, bounds inclusive.
+ * {@code {code_column: code, unit_column: unit, ranges: {"8480-6": {min: 50, max: 300, unit:
+ * "mm[Hg]"}, ...}}}, bounds inclusive. With {@code unit_column}, a range that names its unit applies
+ * only to rows in that unit: a value in another unit is the canonical-unit rule's finding, and
+ * comparing it with a range in the wrong unit would only repeat it.
  */
 final class RangeByCodeRule extends SqlPredicateRule {
 
@@ -23,10 +26,11 @@ final class RangeByCodeRule extends SqlPredicateRule {
       @JsonProperty("unit") String unit) {}
 
   record Params(@JsonProperty("code_column") String codeColumn,
+      @JsonProperty("unit_column") String unitColumn,
       @JsonProperty("ranges") Map<String, Range> ranges) {}
 
   private static final String SHAPE =
-      "{code_column: code, ranges: {\"8480-6\": {min: 60, max: 260, unit: \"mm[Hg]\"}}}";
+      "{code_column: code, unit_column: unit, ranges: {\"8480-6\": {min: 50, max: 300, unit: \"mm[Hg]\"}}}";
 
   static final RuleCompiler COMPILER = new RuleCompiler() {
     @Override
@@ -57,16 +61,23 @@ final class RangeByCodeRule extends SqlPredicateRule {
         throw rule.error("range_by_code reads one value column, got " + rule.columns()
             + " (name the code column in params.code_column)");
       }
-      return new RangeByCodeRule(rule, p.codeColumn(), new LinkedHashMap<>(p.ranges()));
+      if (p.unitColumn() != null && p.unitColumn().isBlank()) {
+        throw rule.paramsError("params.unit_column, when given, names the column holding the unit");
+      }
+      return new RangeByCodeRule(rule, p.codeColumn(), p.unitColumn(),
+          new LinkedHashMap<>(p.ranges()));
     }
   };
 
   private final String codeColumn;
+  private final String unitColumn;
   private final Map<String, Range> ranges;
 
-  private RangeByCodeRule(RuleSpec spec, String codeColumn, Map<String, Range> ranges) {
+  private RangeByCodeRule(RuleSpec spec, String codeColumn, String unitColumn,
+      Map<String, Range> ranges) {
     super(spec);
     this.codeColumn = codeColumn;
+    this.unitColumn = unitColumn;
     this.ranges = ranges;
   }
 
@@ -75,9 +86,15 @@ final class RangeByCodeRule extends SqlPredicateRule {
     String v = SqlText.ident(spec().column());
     StringBuilder sb = new StringBuilder("(").append(v).append(" IS NULL OR CASE ")
         .append(SqlText.ident(codeColumn));
-    ranges.forEach((code, r) -> sb.append(" WHEN ").append(SqlText.string(code)).append(" THEN ")
-        .append(v).append(" BETWEEN ").append(SqlText.number(r.min())).append(" AND ")
-        .append(SqlText.number(r.max())));
+    ranges.forEach((code, r) -> {
+      sb.append(" WHEN ").append(SqlText.string(code)).append(" THEN ");
+      if (unitColumn != null && r.unit() != null) {
+        sb.append("NOT (").append(SqlText.ident(unitColumn)).append(" <=> ")
+            .append(SqlText.string(r.unit())).append(") OR ");
+      }
+      sb.append(v).append(" BETWEEN ").append(SqlText.number(r.min())).append(" AND ")
+          .append(SqlText.number(r.max()));
+    });
     return sb.append(" ELSE true END)").toString();
   }
 
@@ -88,7 +105,9 @@ final class RangeByCodeRule extends SqlPredicateRule {
     for (Map.Entry<String, Range> e : List.copyOf(ranges.entrySet())) {
       bounds = functions.when(functions.col(codeColumn).equalTo(e.getKey()),
           functions.lit("[" + e.getValue().min().toPlainString() + ", "
-              + e.getValue().max().toPlainString() + "]")).otherwise(bounds);
+              + e.getValue().max().toPlainString() + "]"
+              + (e.getValue().unit() == null ? "" : " " + e.getValue().unit())))
+          .otherwise(bounds);
     }
     return functions.concat(functions.lit(spec().column() + " "),
         functions.coalesce(functions.col(spec().column()).cast("string"), functions.lit("null")),

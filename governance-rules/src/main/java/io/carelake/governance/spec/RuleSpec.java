@@ -35,8 +35,14 @@ public record RuleSpec(
     return columns.get(0);
   }
 
+  /** A {@code block} rule: above its threshold it blocks the run. */
   public boolean blocking() {
     return severity == Severity.BLOCK;
+  }
+
+  /** A {@code block} or {@code quarantine} rule: a failing row goes to quarantine. */
+  public boolean quarantinesRows() {
+    return severity.quarantinesRows();
   }
 
   /** A SpecException about this rule, located at the rule. */

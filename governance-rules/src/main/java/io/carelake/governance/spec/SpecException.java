@@ -24,7 +24,7 @@ public class SpecException extends Exception {
     this.ruleId = ruleId;
   }
 
-  /** {@code visits.yaml:12: rule 'visits-sex': unknown severity 'fatal' (use block or warn)} */
+  /** {@code visits.yaml:12: rule 'visits-sex': unknown severity 'fatal' (use block, quarantine or warn)} */
   static String format(String source, int line, String ruleId, String problem) {
     StringBuilder sb = new StringBuilder(source);
     if (line > 0) {

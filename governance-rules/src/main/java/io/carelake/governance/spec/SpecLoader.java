@@ -131,11 +131,12 @@ public final class SpecLoader {
       throw new SpecException(source, item.lineOf("type"), id, "unknown rule type '" + type
           + "'; use one of " + new TreeSet<>(knownTypes));
     }
-    String severityText = text(source, item, "severity", id, "severity: block or severity: warn");
+    String severityText = text(source, item, "severity", id, "severity: block, quarantine or warn");
     Severity severity = Severity.parse(severityText);
     if (severity == null) {
       throw new SpecException(source, item.lineOf("severity"), id, "bad severity '" + severityText
-          + "'; use block (quarantine failing rows) or warn (report only)");
+          + "'; use block (quarantine failing rows, block the run above the threshold), quarantine"
+          + " (quarantine failing rows) or warn (report only)");
     }
     double threshold = threshold(source, item, id);
     QualityDimension dimension = enumField(source, item, "dimension", id, QualityDimension.class);

@@ -1,0 +1,211 @@
+package io.carelake.governance.deid;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.dayofmonth;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.month;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.year;
+
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF5;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * curated → safe, as DataFrame transformations. {@link #stageVisits} / {@link #stageVitals} keep
+ * the curated identifiers beside the safe columns (in {@code _phi_*} columns) so that the privacy
+ * check can compare each row with its own identifiers without a join; {@link #visitsOut} /
+ * {@link #vitalsOut} project exactly the safe columns, in contract order.
+ */
+public final class SafeRows {
+
+  public static final int AGE_TOP_CODE = 90;
+
+  /** safe.visits columns, in order. */
+  public static final List<String> VISIT_COLUMNS = List.of("event_key", "patient_pseudonym",
+      "key_id", "event_time", "ingest_time", "sex", "birth_year", "age_at_visit", "facility_id",
+      "visit_type", "diagnoses", "chief_complaint", "note", "prescriptions");
+
+  /** safe.vitals columns, in order. */
+  public static final List<String> VITAL_COLUMNS = List.of("event_key", "patient_pseudonym",
+      "key_id", "event_time", "ingest_time", "facility_id", "code", "value", "unit", "source");
+
+  /** The free-text columns of safe.visits that the scrubber cleans and the privacy scan reads. */
+  public static final List<String> TEXT_COLUMNS = List.of("chief_complaint", "note");
+
+  /** curated columns that must exist (the raw columns the job reads). */
+  static final List<String> CURATED_VISIT_INPUTS = List.of("event_id", "event_time", "ingest_time",
+      "resident_id", "patient_name", "sex", "birth_date", "phone", "address", "facility_id",
+      "visit_type", "diagnoses", "chief_complaint", "note", "prescriptions");
+  static final List<String> CURATED_VITAL_INPUTS = List.of("event_id", "event_time", "ingest_time",
+      "resident_id", "facility_id", "code", "value", "unit", "source");
+
+  /** Shorter own values are not scrubbed literally, so the leak check does not look for them. */
+  static final int CHECK_MIN_NAME = 2;
+  static final int CHECK_MIN_ID = 8;
+  static final int CHECK_MIN_PHONE = 7;
+  static final int CHECK_MIN_ADDRESS = 4;
+
+  private SafeRows() {}
+
+  /** A text scrubber: (text, name, resident id, phone, address) → scrubbed text. */
+  public interface Scrubber extends UDF5<String, String, String, String, String, String> {}
+
+  /** The production scrubber, {@link PhiScrubber#scrub}. */
+  public static final Scrubber PHI_SCRUBBER = PhiScrubber::scrub;
+
+  /** Age in whole years on the (UTC) day of the visit; null if unknown or negative. */
+  static Column ageAtVisit(Column eventTime, Column birthDate) {
+    Column d = to_date(eventTime);
+    Column beforeBirthday = month(d).multiply(100).plus(dayofmonth(d))
+        .lt(month(birthDate).multiply(100).plus(dayofmonth(birthDate)));
+    Column age = year(d).minus(year(birthDate)).minus(when(beforeBirthday, 1).otherwise(0));
+    return when(age.geq(0), age);
+  }
+
+  /** Visits with safe columns plus {@code _phi_*} columns for the privacy check. */
+  static Dataset<Row> stageVisits(Dataset<Row> curated, Pseudonyms pseudonyms, Scrubber scrubber) {
+    requireColumns(curated, CURATED_VISIT_INPUTS, "curated.visits");
+    UserDefinedFunction scrub = functions.udf(scrubber, DataTypes.StringType);
+    Column age = ageAtVisit(col("event_time"), col("birth_date"));
+    Column[] own = {col("patient_name"), col("resident_id"), col("phone"), col("address")};
+    return curated.select(
+        pseudonyms.eventKey().apply(col("event_id")).as("event_key"),
+        pseudonyms.patient().apply(col("resident_id")).as("patient_pseudonym"),
+        lit(pseudonyms.keyId()).as("key_id"),
+        col("event_time"),
+        col("ingest_time"),
+        col("sex"),
+        when(age.lt(AGE_TOP_CODE), year(col("birth_date"))).cast("int").as("birth_year"),
+        least(age, lit(AGE_TOP_CODE)).cast("int").as("age_at_visit"),
+        col("facility_id"),
+        col("visit_type"),
+        col("diagnoses"),
+        scrub.apply(col("chief_complaint"), own[0], own[1], own[2], own[3]).as("chief_complaint"),
+        scrub.apply(col("note"), own[0], own[1], own[2], own[3]).as("note"),
+        col("prescriptions"),
+        col("chief_complaint").as("_phi_chief_complaint"),
+        col("note").as("_phi_note"),
+        own[0].as("_phi_name"), own[1].as("_phi_resident_id"), own[2].as("_phi_phone"),
+        own[3].as("_phi_address"));
+  }
+
+  static Dataset<Row> stageVitals(Dataset<Row> curated, Pseudonyms pseudonyms) {
+    requireColumns(curated, CURATED_VITAL_INPUTS, "curated.vitals");
+    return curated.select(
+        pseudonyms.eventKey().apply(col("event_id")).as("event_key"),
+        pseudonyms.patient().apply(col("resident_id")).as("patient_pseudonym"),
+        lit(pseudonyms.keyId()).as("key_id"),
+        col("event_time"), col("ingest_time"), col("facility_id"), col("code"), col("value"),
+        col("unit"), col("source"), col("resident_id").as("_phi_resident_id"));
+  }
+
+  /** Rows that can be published: those with a pseudonym. */
+  static Column publishable() {
+    return col("patient_pseudonym").isNotNull();
+  }
+
+  /**
+   * 1 when a staged visit's scrubbed text still holds an id or mobile pattern, or its own name,
+   * resident id, phone or address (Spark-native checks, independent of the scrubber's code).
+   */
+  static Column leaks() {
+    Column any = lit(false);
+    for (String text : TEXT_COLUMNS) {
+      Column t = col(text);
+      any = any.or(contains(t, col("_phi_name"), CHECK_MIN_NAME))
+          .or(contains(t, col("_phi_resident_id"), CHECK_MIN_ID))
+          .or(contains(t, col("_phi_phone"), CHECK_MIN_PHONE))
+          .or(contains(t, col("_phi_address"), CHECK_MIN_ADDRESS));
+    }
+    return when(any.or(patternLeaks().equalTo(1)), 1).otherwise(0);
+  }
+
+  /**
+   * 1 when a visit holds an id or mobile pattern in its free text or in any other column that
+   * carries text from the source (facility, visit type, sex, diagnoses, prescriptions). The keyed
+   * hex columns are not scanned: 64 hex characters can hold 18 decimal digits in a row by chance.
+   */
+  static Column patternLeaks() {
+    Column any = lit(false);
+    for (Column text : scannedText()) {
+      any = any.or(functions.coalesce(text.rlike(PhiScrubber.ID_REGEX)
+          .or(text.rlike(PhiScrubber.MOBILE_REGEX)), lit(false)));
+    }
+    return when(any, 1).otherwise(0);
+  }
+
+  static List<Column> scannedText() {
+    return List.of(col("chief_complaint"), col("note"), col("facility_id"), col("visit_type"),
+        col("sex"), functions.concat_ws(" ", col("diagnoses")),
+        functions.to_json(col("prescriptions")));
+  }
+
+  /** 1 when the scrubber changed the row's complaint or note. */
+  static Column scrubbed() {
+    Column any = lit(false);
+    for (String text : TEXT_COLUMNS) {
+      any = any.or(col(text).eqNullSafe(col("_phi_" + text)).unary_$bang());
+    }
+    return when(any, 1).otherwise(0);
+  }
+
+  /** Resident ids (normalised) shorter than this are not looked for as tokens of the text. */
+  static final int TOKEN_MIN_ID = 6;
+
+  /**
+   * How many published visits mention, as a whole token of chief_complaint or note, any resident
+   * id of the interval's curated visits or vitals (any patient's, in ASCII or full-width). This
+   * catches ids that are neither the row's own nor an 18-digit GB 11643 id (source patient ids of
+   * other patients); a semi join of text tokens against the interval's distinct ids.
+   */
+  static long residentIdMentions(Dataset<Row> stagedVisits, Dataset<Row> stagedVitals) {
+    Column norm = functions.upper(functions.regexp_replace(col("_phi_resident_id"),
+        "[\\s\u3000]", ""));
+    Dataset<Row> ids = stagedVisits.select(norm.as("id"))
+        .union(stagedVitals.select(norm.as("id")))
+        .where(length(col("id")).geq(TOKEN_MIN_ID)).distinct();
+    Column text = functions.translate(functions.upper(functions.concat_ws(" ", col("chief_complaint"),
+        col("note"))), "０１２３４５６７８９ＸＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＹＺ",
+        "0123456789XABCDEFGHIJKLMNOPQRSTUVWYZ");
+    Dataset<Row> tokens = stagedVisits.where(publishable())
+        .select(col("event_key"), functions.explode(functions.split(text, "[^0-9A-Z]+"))
+            .as("token"))
+        .where(length(col("token")).geq(TOKEN_MIN_ID));
+    return tokens.join(ids, tokens.col("token").equalTo(ids.col("id")), "left_semi")
+        .select("event_key").distinct().count();
+  }
+
+  private static Column contains(Column text, Column value, int minLength) {
+    return functions.coalesce(value.isNotNull().and(length(value).geq(minLength))
+        .and(text.contains(value)), lit(false));
+  }
+
+  static Dataset<Row> visitsOut(Dataset<Row> staged) {
+    return staged.where(publishable()).select(VISIT_COLUMNS.stream().map(functions::col)
+        .toArray(Column[]::new));
+  }
+
+  static Dataset<Row> vitalsOut(Dataset<Row> staged) {
+    return staged.where(publishable()).select(VITAL_COLUMNS.stream().map(functions::col)
+        .toArray(Column[]::new));
+  }
+
+  static void requireColumns(Dataset<Row> df, List<String> columns, String table) {
+    List<String> have = List.of(df.columns());
+    List<String> missing = columns.stream().filter(c -> !have.contains(c)).toList();
+    if (!missing.isEmpty()) {
+      throw new IllegalStateException(table + " lacks column(s) " + missing + " that deidentify"
+          + " reads (it has " + have + "); curated tables must hold the raw columns (core"
+          + " TableSchemas) plus governance_run_id: rerun govern with a matching version");
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package io.carelake.governance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.carelake.core.config.CarelakeConfig;
+import io.carelake.spark.JobMain;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * govern with specs from {@code --spec-dir} on a fresh home: a spec error fails the run with the
+ * file and line; a blocking rule above its threshold on the first run blocks it (exit 3) with
+ * nothing published to curated or quarantine.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TestGovernBlocked {
+
+  @TempDir static Path home;
+  @TempDir static Path specs;
+  static CarelakeConfig cfg;
+
+  @BeforeAll
+  static void createRaw() throws Exception {
+    cfg = CarelakeConfig.load(home, Map.of());
+    RawFixture.standard().create(cfg, TestSpark.open(cfg));
+    Files.writeString(specs.resolve("visits.yaml"), builtIn("visits.yaml"));
+  }
+
+  @AfterAll
+  static void stopSpark() {
+    TestSpark.stop();
+  }
+
+  static String builtIn(String name) throws Exception {
+    try (InputStream in = TestGovernBlocked.class.getClassLoader()
+        .getResourceAsStream("carelake/specs/" + name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  static int govern() {
+    TestSpark.open(cfg);
+    return JobMain.run(new GovernJob(), new String[] {"--home", home.toString(), "--spec-dir",
+        specs.toString(), "--interval-start", RawFixture.START, "--interval-end", RawFixture.END});
+  }
+
+  @Test
+  @Order(1)
+  void aSpecErrorFailsTheRunWithFileAndLine() throws Exception {
+    String broken = builtIn("vitals.yaml").replace("type: range_by_code", "type: range_by_cod");
+    Files.writeString(specs.resolve("vitals.yaml"), broken);
+    int line = broken.lines().toList().indexOf("    type: range_by_cod") + 1;
+
+    assertThat(govern()).isEqualTo(JobMain.EXIT_FAILED);
+    SparkSession spark = TestSpark.open(cfg);
+    Row run = TestSpark.latestRun(spark, "govern");
+    assertThat(run.<String>getAs("status")).isEqualTo("FAILED");
+    assertThat(run.<String>getAs("message"))
+        .contains("vitals.yaml:" + line + ": rule 'vitals-value-plausible': unknown rule type"
+            + " 'range_by_cod'")
+        .contains("range_by_code");
+    assertThat(spark.catalog().tableExists("carelake.curated.vitals")).isFalse();
+  }
+
+  @Test
+  @Order(2)
+  void aBlockingRuleAboveItsThresholdBlocksTheFirstRunAndPublishesNothing() throws Exception {
+    // the same rules, but impossible values now block the run instead of being quarantined
+    String strict = builtIn("vitals.yaml").replace("version: \"1\"", "version: \"2-strict\"");
+    int at = strict.indexOf("id: vitals-value-plausible");
+    int severity = strict.indexOf("severity: quarantine", at);
+    strict = strict.substring(0, severity) + "severity: block" + strict.substring(severity
+        + "severity: quarantine".length()).replaceFirst("threshold: 0.05", "threshold: 0.0");
+    Files.writeString(specs.resolve("vitals.yaml"), strict);
+
+    assertThat(govern()).isEqualTo(JobMain.EXIT_BLOCKED);
+    SparkSession spark = TestSpark.open(cfg);
+    Row run = TestSpark.latestRun(spark, "govern");
+    assertThat(run.<String>getAs("status")).isEqualTo("BLOCKED");
+    assertThat(run.<String>getAs("message")).contains("vitals-value-plausible FAIL")
+        .contains("4 of 34 rows fail");
+    assertThat(TestSpark.longMap(run, "output_snapshots")).containsOnlyKeys(
+        "governance.check_results");
+
+    // nothing published: no curated or quarantine rows anywhere
+    for (String t : new String[] {"curated.visits", "curated.vitals", "quarantine.visits",
+        "quarantine.vitals"}) {
+      String table = "carelake." + t;
+      assertThat(!spark.catalog().tableExists(table) || spark.table(table).count() == 0)
+          .as(t + " is empty").isTrue();
+    }
+
+    Map<String, Row> checks = new HashMap<>();
+    spark.sql("SELECT * FROM carelake.governance.check_results WHERE run_id = '"
+        + run.<String>getAs("run_id") + "'").collectAsList()
+        .forEach(r -> checks.put(r.getAs("rule"), r));
+    assertThat(checks).hasSize(17);
+    Row range = checks.get("vitals-value-plausible");
+    assertThat(range.<String>getAs("status")).isEqualTo("FAIL");
+    assertThat(range.<String>getAs("severity")).isEqualTo("block");
+    assertThat(range.<String>getAs("spec_version")).isEqualTo("2-strict");
+    assertThat(range.<Long>getAs("rows_failed")).isEqualTo(4L);
+    assertThat(range.<Long>getAs("numerator")).isEqualTo(4L);
+    assertThat(range.<Long>getAs("denominator")).isEqualTo(34L);
+    assertThat(checks.get("visits-resident-id-check-digit").<String>getAs("spec_version"))
+        .isEqualTo("1");
+  }
+}

@@ -1,0 +1,173 @@
+package io.carelake.governance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.carelake.core.tables.Tables;
+import io.carelake.governance.rules.CompiledSpec;
+import io.carelake.governance.rules.RuleCompilers;
+import io.carelake.governance.spec.RuleSpec;
+import io.carelake.governance.spec.Severity;
+import io.carelake.governance.spec.Spec;
+import io.carelake.governance.spec.SpecException;
+import io.carelake.governance.spec.SpecLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Spec parsing and validation: no Spark; every error names file:line, the rule and the fix. */
+class TestSpecLoader {
+
+  static final String HEADER = """
+      spec:
+        name: test
+        version: "3"
+        table: raw.vitals
+      rules:
+      """;
+
+  /** A valid rule starting on line 6 (after the 5-line header), with one line replaceable. */
+  static String rule(String id, String severity, String extra) {
+    return "  - id: " + id + "\n"              // line 6
+        + "    column: value\n"                // 7
+        + "    type: range_by_code\n"          // 8
+        + "    params:\n"                      // 9
+        + "      code_column: code\n"          // 10
+        + "      ranges:\n"                    // 11
+        + "        \"8480-6\": {min: 50, max: 300}\n"  // 12
+        + "    severity: " + severity + "\n"   // 13
+        + "    threshold: 0.05\n"              // 14
+        + "    dimension: accuracy\n"          // 15
+        + "    kahn: plausibility\n"           // 16
+        + "    rationale: impossible readings are device errors\n" // 17
+        + extra;
+  }
+
+  static Spec parse(String yaml) throws SpecException {
+    return new SpecLoader(RuleCompilers.types()).parse("vitals.yaml",
+        yaml.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static SpecException error(String yaml) {
+    try {
+      RuleCompilers.compile(parse(yaml));
+    } catch (SpecException e) {
+      return e;
+    }
+    throw new AssertionError("expected a SpecException for:\n" + yaml);
+  }
+
+  @Test
+  void theBuiltInSpecsLoadAndCompile() throws Exception {
+    GovernanceSpecs specs = GovernanceSpecs.builtIn();
+    CompiledSpec visits = specs.forTable(Tables.RAW_VISITS);
+    CompiledSpec vitals = specs.forTable(Tables.RAW_VITALS);
+    assertThat(visits.rules()).hasSize(9);
+    assertThat(vitals.rules()).hasSize(8);
+    assertThat(specs.hash()).matches("[0-9a-f]{64}");
+    assertThat(vitals.spec().rules()).filteredOn(r -> r.id().equals("vitals-value-plausible"))
+        .singleElement().extracting(RuleSpec::severity).isEqualTo(Severity.QUARANTINE);
+    assertThat(visits.spec().rules()).filteredOn(r -> r.severity() == Severity.BLOCK)
+        .extracting(RuleSpec::id)
+        .containsExactly("visits-event-id-unique", "visits-required-present");
+    assertThat(vitals.quarantineRules()).hasSize(7);
+  }
+
+  @Test
+  void aValidRuleParsesWithItsLine() throws Exception {
+    Spec spec = parse(HEADER + rule("r1", "block", ""));
+    assertThat(spec.header().version()).isEqualTo("3");
+    assertThat(spec.header().table()).isEqualTo(Tables.RAW_VITALS);
+    assertThat(spec.rules()).singleElement().satisfies(r -> {
+      assertThat(r.line()).isEqualTo(6);
+      assertThat(r.paramsLine()).isEqualTo(9);
+      assertThat(r.severity()).isEqualTo(Severity.BLOCK);
+    });
+  }
+
+  @Test
+  void aBadSeverityNamesFileLineRuleAndTheChoices() {
+    SpecException e = error(HEADER + rule("r1", "fatal", ""));
+    assertThat(e.line()).isEqualTo(13);
+    assertThat(e.ruleId()).isEqualTo("r1");
+    assertThat(e.getMessage()).startsWith("vitals.yaml:13: rule 'r1': bad severity 'fatal'")
+        .contains("block").contains("quarantine").contains("warn");
+  }
+
+  @Test
+  void aMissingThresholdPointsAtTheRule() {
+    SpecException e = error(HEADER + rule("r1", "warn", "").replace("    threshold: 0.05\n", ""));
+    assertThat(e.getMessage()).startsWith("vitals.yaml:6: rule 'r1': missing field 'threshold'");
+  }
+
+  @Test
+  void aThresholdOutsideZeroToOneIsRejectedAtItsLine() {
+    SpecException e = error(HEADER + rule("r1", "warn", "").replace("0.05", "5"));
+    assertThat(e.getMessage()).startsWith("vitals.yaml:14: rule 'r1': threshold must be a number"
+        + " from 0 to 1");
+  }
+
+  @Test
+  void anUnknownTypeListsTheKnownOnes() {
+    SpecException e = error(HEADER + rule("r1", "warn", "").replace("range_by_code", "rnage"));
+    assertThat(e.getMessage()).startsWith("vitals.yaml:8: rule 'r1': unknown rule type 'rnage'")
+        .contains("range_by_code").contains("allowed_values");
+  }
+
+  @Test
+  void aTypoInAFieldNameIsReportedAtItsLine() {
+    SpecException e = error(HEADER + rule("r1", "warn", "    rationalle: typo\n"));
+    assertThat(e.getMessage()).startsWith("vitals.yaml:18: rule 'r1': unknown field 'rationalle'");
+  }
+
+  @Test
+  void badParamsPointAtTheParamsBlock() {
+    SpecException e = error(HEADER + rule("r1", "warn", "").replace("min: 50", "min: 500"));
+    assertThat(e.line()).isEqualTo(9);
+    assertThat(e.getMessage()).contains("min 500 above max 300");
+  }
+
+  @Test
+  void aDuplicateRuleIdNamesBothLines() {
+    SpecException e = error(HEADER + rule("r1", "warn", "") + rule("r1", "warn", ""));
+    assertThat(e.getMessage()).startsWith("vitals.yaml:18: rule 'r1': rule id is used twice"
+        + " (first at line 6)");
+  }
+
+  @Test
+  void brokenYamlNamesTheLine() {
+    SpecException e = error(HEADER + "  - id: r1\n    column: [value\n    type: x\n");
+    assertThat(e.line()).isGreaterThanOrEqualTo(7);
+    assertThat(e.getMessage()).startsWith("vitals.yaml:").contains("not valid YAML");
+  }
+
+  @Test
+  void aMissingHeaderSaysWhatToAdd() {
+    SpecException e = error("rules:\n" + rule("r1", "warn", ""));
+    assertThat(e.getMessage()).contains("missing 'spec:' block").contains("table: raw.visits");
+  }
+
+  @Test
+  void specsOfOneRunNeedOneSpecPerTableAndUniqueRuleIds(@TempDir Path dir) throws Exception {
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    files.put("vitals.yaml", (HEADER + rule("r1", "warn", "")).getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> GovernanceSpecs.of(files)).isInstanceOf(SpecException.class)
+        .hasMessageContaining("no spec for [raw.visits]");
+
+    files.put("visits.yaml", (HEADER.replace("raw.vitals", "raw.visits")
+        + rule("r1", "warn", "").replace("range_by_code", "completeness")
+            .replace("    params:\n      code_column: code\n      ranges:\n"
+                + "        \"8480-6\": {min: 50, max: 300}\n", ""))
+        .getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> GovernanceSpecs.of(files)).isInstanceOf(SpecException.class)
+        .hasMessageStartingWith("visits.yaml:6: rule 'r1': rule id is also used in vitals.yaml:6");
+
+    Files.writeString(dir.resolve("visits.yaml"), "spec: [oops");
+    assertThatThrownBy(() -> GovernanceSpecs.fromDir(dir)).isInstanceOf(SpecException.class)
+        .hasMessageContaining("visits.yaml:1").hasMessageContaining("not valid YAML");
+  }
+}

@@ -1,0 +1,366 @@
+package io.carelake.governance.deid;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.carelake.core.config.CarelakeConfig;
+import io.carelake.governance.deid.CuratedFixture.Patient;
+import io.carelake.governance.deid.CuratedFixture.Visit;
+import io.carelake.spark.JobMain;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TestDeidentifyJob {
+
+  static final LocalDate START = CuratedFixture.START;
+  static final LocalDate END = CuratedFixture.END;
+  /** bytes 0x01..0x20 */
+  static final String KEY_B64 = TestPseudonymKey.KEY_B64;
+  /** 32 bytes 0xAA: a second key. */
+  static final String OTHER_KEY_B64 = java.util.Base64.getEncoder().encodeToString(
+      filled((byte) 0xAA));
+
+  @TempDir
+  Path home;
+
+  CarelakeConfig cfg;
+  Path keyFile;
+
+  static byte[] filled(byte b) {
+    byte[] k = new byte[32];
+    java.util.Arrays.fill(k, b);
+    return k;
+  }
+
+  @BeforeEach
+  void writeCurated() throws Exception {
+    DeidSpark.stop(); // a session left by another test class would hold another home's catalog
+    cfg = CarelakeConfig.load(home, Map.of());
+    keyFile = Path.of(cfg.get(CarelakeConfig.DEID_KEY_FILE));
+    CuratedFixture.write(cfg, DeidSpark.session(cfg));
+  }
+
+  @AfterEach
+  void stopSpark() {
+    DeidSpark.stop();
+  }
+
+  void writeKeyFile(String b64) throws Exception {
+    Files.createDirectories(keyFile.getParent());
+    Files.writeString(keyFile, b64 + "\n");
+  }
+
+  record Outcome(int exit, String stderr) {}
+
+  Outcome run(LocalDate start, LocalDate end, DeidentifyJob job) {
+    DeidSpark.session(cfg);
+    PrintStream original = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    int exit;
+    try {
+      exit = JobMain.run(job, new String[] {"--home", home.toString(),
+          "--interval-start", start.toString(), "--interval-end", end.toString()});
+    } finally {
+      System.setErr(original);
+    }
+    String err = captured.toString(StandardCharsets.UTF_8);
+    original.print(err);
+    return new Outcome(exit, err);
+  }
+
+  Outcome run(LocalDate start, LocalDate end) {
+    DeidentifyJob job = new DeidentifyJob();
+    job.env = Map.of();
+    return run(start, end, job);
+  }
+
+  static String hmacHex(String keyB64, String value) throws Exception {
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(java.util.Base64.getDecoder().decode(keyB64), "HmacSHA256"));
+    return java.util.HexFormat.of().formatHex(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  static String pseudonym(String keyB64, Patient p) throws Exception {
+    return "k1:" + hmacHex(keyB64, p.residentId());
+  }
+
+  static Map<String, Row> byEventKey(Dataset<Row> df) {
+    Map<String, Row> out = new HashMap<>();
+    for (Row r : df.collectAsList()) {
+      out.put(r.getAs("event_key"), r);
+    }
+    return out;
+  }
+
+  static List<String> sortedJson(SparkSession spark, String table) {
+    return spark.table(table).toJSON().collectAsList().stream().sorted().toList();
+  }
+
+  @Test
+  void pseudonymisesScrubsAndReconciles() throws Exception {
+    writeKeyFile(KEY_B64);
+    Outcome out = run(START, END);
+    assertThat(out.exit()).isEqualTo(JobMain.EXIT_OK);
+
+    SparkSession spark = DeidSpark.session(cfg);
+    Dataset<Row> visits = spark.table("carelake.safe.visits");
+    Dataset<Row> vitals = spark.table("carelake.safe.vitals");
+
+    // exact schemas, in contract order
+    assertThat(visits.columns()).containsExactlyElementsOf(SafeRows.VISIT_COLUMNS);
+    assertThat(vitals.columns()).containsExactlyElementsOf(SafeRows.VITAL_COLUMNS);
+    assertThat(visits.schema().apply("age_at_visit").dataType().typeName()).isEqualTo("integer");
+    assertThat(visits.schema().apply("birth_year").dataType().typeName()).isEqualTo("integer");
+    assertThat(visits.schema().apply("event_time").dataType().typeName()).isEqualTo("timestamp");
+
+    // rows: the interval's curated rows that have a resident id, keyed by HMAC of the event id
+    Map<String, Row> safeVisits = byEventKey(visits);
+    Map<String, Visit> expectedVisits = new HashMap<>();
+    for (Visit v : CuratedFixture.VISITS) {
+      if (CuratedFixture.inInterval(v.eventTime(), START, END) && !v.p().residentId().isBlank()) {
+        expectedVisits.put(hmacHex(KEY_B64, "event:" + v.eventId()), v);
+      }
+    }
+    assertThat(safeVisits.keySet()).isEqualTo(expectedVisits.keySet()).hasSize(4);
+    for (Map.Entry<String, Visit> e : expectedVisits.entrySet()) {
+      Row r = safeVisits.get(e.getKey());
+      assertThat(r.<String>getAs("patient_pseudonym")).isEqualTo(pseudonym(KEY_B64, e.getValue().p()));
+      assertThat(r.<String>getAs("key_id")).isEqualTo("k1");
+      assertThat(r.<String>getAs("sex")).isEqualTo(e.getValue().p().sex());
+    }
+    Map<String, Row> safeVitals = byEventKey(vitals);
+    assertThat(safeVitals).hasSize(3);
+    for (CuratedFixture.Vital s : CuratedFixture.VITALS) {
+      Row r = safeVitals.get(hmacHex(KEY_B64, "event:" + s.eventId()));
+      if (!CuratedFixture.inInterval(s.eventTime(), START, END)) {
+        assertThat(r).isNull();
+        continue;
+      }
+      // same patient, same pseudonym in visits and vitals
+      assertThat(r.<String>getAs("patient_pseudonym")).isEqualTo(pseudonym(KEY_B64, s.p()));
+      assertThat(r.<Double>getAs("value")).isEqualTo(s.value());
+      assertThat(r.<String>getAs("unit")).isEqualTo(s.unit());
+    }
+    assertThat(visits.select("patient_pseudonym").distinct().count()).isEqualTo(3);
+
+    // ages: 94 → 90 with birth year withheld; birthday not yet reached; birthday on the day
+    Row v1 = safeVisits.get(hmacHex(KEY_B64, "event:v1"));
+    Row v3 = safeVisits.get(hmacHex(KEY_B64, "event:v3"));
+    Row v4 = safeVisits.get(hmacHex(KEY_B64, "event:v4"));
+    assertThat(v1.<Integer>getAs("age_at_visit")).isEqualTo(90);
+    assertThat(v1.<Integer>getAs("birth_year")).isNull();
+    assertThat(v3.<Integer>getAs("age_at_visit")).isEqualTo(39);
+    assertThat(v3.<Integer>getAs("birth_year")).isEqualTo(1985);
+    assertThat(v4.<Integer>getAs("age_at_visit")).isEqualTo(65);
+    assertThat(v4.<Integer>getAs("birth_year")).isEqualTo(1960);
+
+    // the scrubbed text keeps the clinical content and carries the tags
+    assertThat(v1.<String>getAs("note")).isEqualTo("患者[NAME]，男，94岁，身份证号[ID]，联系电话[PHONE]，"
+        + "家住[ADDRESS]。主诉：头晕。");
+    assertThat(v3.<String>getAs("chief_complaint")).isEqualTo("[NAME]诉胸闷");
+    assertThat(v4.<String>getAs("note")).isEqualTo("[NAME], MRN [ID], tel [PHONE], lives at [ADDRESS].");
+    assertThat(safeVisits.get(hmacHex(KEY_B64, "event:v2")).<String>getAs("note"))
+        .isEqualTo("[NAME]，电话[PHONE]。由其女儿[NAME]陪同就诊。身份证[ID]。[NAME]自述服药规律。");
+
+    // no PHI of any input anywhere in safe.*, in any column (rows as JSON, case-insensitive)
+    assertNoPhi(spark);
+
+    // the ledger: in = out + set aside, the set-aside reason, inputs and outputs
+    Row run = DeidSpark.latestRun(spark, "deidentify");
+    assertThat(run.<String>getAs("status")).isEqualTo("SUCCEEDED");
+    assertThat(run.<Long>getAs("rows_in")).isEqualTo(8);
+    assertThat(run.<Long>getAs("rows_out")).isEqualTo(7);
+    assertThat(run.<Long>getAs("rows_set_aside")).isEqualTo(1);
+    scala.collection.Map<String, Long> counts = run.getAs("counts");
+    assertThat(counts.get("set_aside.visits.no_resident_id").get()).isEqualTo(1L);
+    assertThat(counts.get("set_aside.vitals.no_resident_id").get()).isEqualTo(0L);
+    assertThat(counts.get("privacy.leaks_staged").get()).isEqualTo(0L);
+    assertThat(counts.get("privacy.leaks_published").get()).isEqualTo(0L);
+    assertThat(counts.get("privacy.resident_id_mentions").get()).isEqualTo(0L);
+    assertThat(counts.get("safe.visits.rows").get()).isEqualTo(4L);
+    assertThat(counts.get("visits.text_scrubbed").get()).isEqualTo(5L);
+    scala.collection.Map<String, Long> inputs = run.getAs("input_snapshots");
+    assertThat(inputs.contains("curated.visits")).isTrue();
+    assertThat(inputs.contains("curated.vitals")).isTrue();
+    scala.collection.Map<String, Long> outputs = run.getAs("output_snapshots");
+    assertThat(outputs.get("safe.visits").get()).isEqualTo(spark.sql(
+        "SELECT snapshot_id FROM carelake.safe.visits.snapshots ORDER BY committed_at DESC LIMIT 1")
+        .first().getLong(0));
+    scala.collection.Map<String, String> params = run.getAs("parameters");
+    assertThat(params.get("key_id").get()).isEqualTo("k1");
+
+    // the key itself is never printed nor recorded
+    assertThat(out.stderr()).contains("[deidentify]").doesNotContain(KEY_B64)
+        .doesNotContain("0102030405060708");
+    assertThat(run.toString()).doesNotContain(KEY_B64);
+  }
+
+  void assertNoPhi(SparkSession spark) {
+    List<String> rows = new ArrayList<>();
+    rows.addAll(spark.table("carelake.safe.visits").toJSON().collectAsList());
+    rows.addAll(spark.table("carelake.safe.vitals").toJSON().collectAsList());
+    assertThat(rows).isNotEmpty();
+    for (StructField f : spark.table("carelake.safe.visits").schema().fields()) {
+      assertThat(f.name()).isNotIn("resident_id", "patient_name", "phone", "address",
+          "birth_date", "clinician_id", "event_id");
+    }
+    for (String row : rows) {
+      String lower = row.toLowerCase(Locale.ROOT);
+      for (String phi : CuratedFixture.phiSubstrings()) {
+        assertThat(lower).as("safe row %s must not contain '%s'", row, phi)
+            .doesNotContain(phi.toLowerCase(Locale.ROOT));
+      }
+      assertThat(PhiScrubber.hasPattern(row)).as("id or mobile pattern in %s", row).isFalse();
+    }
+  }
+
+  @Test
+  void rerunsAreIdempotentStableAndReplaceOnlyTheirInterval() throws Exception {
+    writeKeyFile(KEY_B64);
+    assertThat(run(START, END).exit()).isEqualTo(JobMain.EXIT_OK);
+    SparkSession spark = DeidSpark.session(cfg);
+    List<String> firstVisits = sortedJson(spark, "carelake.safe.visits");
+    List<String> firstVitals = sortedJson(spark, "carelake.safe.vitals");
+
+    assertThat(run(START, END).exit()).isEqualTo(JobMain.EXIT_OK);
+    spark = DeidSpark.session(cfg);
+    assertThat(sortedJson(spark, "carelake.safe.visits")).isEqualTo(firstVisits);
+    assertThat(sortedJson(spark, "carelake.safe.vitals")).isEqualTo(firstVitals);
+
+    // the next day adds v5 and leaves the first interval alone; the day before adds v0 and s0
+    assertThat(run(END, END.plusDays(1)).exit()).isEqualTo(JobMain.EXIT_OK);
+    assertThat(run(START.minusDays(1), START).exit()).isEqualTo(JobMain.EXIT_OK);
+    assertThat(run(START, END).exit()).isEqualTo(JobMain.EXIT_OK);
+    spark = DeidSpark.session(cfg);
+    Dataset<Row> visits = spark.table("carelake.safe.visits");
+    assertThat(visits.count()).isEqualTo(6);
+    assertThat(visits.select("event_key").distinct().count()).isEqualTo(6);
+    assertThat(spark.table("carelake.safe.vitals").count()).isEqualTo(4);
+    assertThat(visits.where("event_time >= timestamp'2025-03-01 00:00:00' "
+        + "AND event_time < timestamp'2025-03-03 00:00:00'").toJSON().collectAsList().stream()
+        .sorted().toList()).isEqualTo(firstVisits);
+    // one patient, one pseudonym, across days and tables
+    assertThat(visits.where("patient_pseudonym = '" + pseudonym(KEY_B64, CuratedFixture.LI) + "'")
+        .count()).isEqualTo(2);
+    assertThat(spark.table("carelake.safe.vitals").where("patient_pseudonym = '"
+        + pseudonym(KEY_B64, CuratedFixture.OUYANG) + "'").count()).isEqualTo(2);
+    assertNoPhi(spark);
+  }
+
+  @Test
+  void anotherKeyGivesOtherPseudonymsAndTheEnvironmentWins() throws Exception {
+    writeKeyFile(KEY_B64);
+    assertThat(run(START, END).exit()).isEqualTo(JobMain.EXIT_OK);
+    SparkSession spark = DeidSpark.session(cfg);
+    List<String> first = spark.table("carelake.safe.visits").select("patient_pseudonym")
+        .distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+
+    DeidentifyJob job = new DeidentifyJob();
+    job.env = Map.of(CarelakeConfig.DEID_KEY_ENV_DEFAULT, OTHER_KEY_B64);
+    Outcome out = run(START, END, job);
+    assertThat(out.exit()).isEqualTo(JobMain.EXIT_OK);
+    assertThat(out.stderr()).doesNotContain(OTHER_KEY_B64);
+    spark = DeidSpark.session(cfg);
+    List<String> second = spark.table("carelake.safe.visits").select("patient_pseudonym")
+        .distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    assertThat(second).hasSize(3).doesNotContainAnyElementsOf(first)
+        .contains(pseudonym(OTHER_KEY_B64, CuratedFixture.WANG));
+    assertThat(DeidSpark.latestRun(spark, "deidentify")
+        .<scala.collection.Map<String, String>>getAs("parameters").get("key_source").get())
+        .isEqualTo("env:" + CarelakeConfig.DEID_KEY_ENV_DEFAULT);
+  }
+
+  @Test
+  void missingKeyFailsWithExitOneAndSaysHowToCreateIt() throws Exception {
+    Outcome out = run(START, END);
+    assertThat(out.exit()).isEqualTo(JobMain.EXIT_FAILED);
+    assertThat(out.stderr()).contains("No pseudonymisation key").contains(keyFile.toString())
+        .contains("head -c 32 /dev/urandom | base64");
+    SparkSession spark = DeidSpark.session(cfg);
+    Row run = DeidSpark.latestRun(spark, "deidentify");
+    assertThat(run.<String>getAs("status")).isEqualTo("FAILED");
+    assertThat(run.<String>getAs("message")).contains("deid.key-file")
+        .contains(CarelakeConfig.DEID_KEY_ENV_DEFAULT);
+    assertThat(spark.catalog().tableExists("carelake.safe.visits")).isFalse();
+  }
+
+  @Test
+  void missingCuratedTableFailsWithExitOneAndNamesIt() throws Exception {
+    writeKeyFile(KEY_B64);
+    DeidSpark.stop(); // its catalog cache still holds the table
+    io.carelake.core.catalog.CatalogFactory.open(cfg).dropTable(
+        io.carelake.core.catalog.CatalogFactory.identifier(
+            io.carelake.core.tables.Tables.CURATED_VITALS), true);
+    Outcome out = run(START, END);
+    assertThat(out.exit()).isEqualTo(JobMain.EXIT_FAILED);
+    assertThat(out.stderr()).contains("curated.vitals does not exist").contains("run govern");
+  }
+
+  @Test
+  void aScrubberGapBlocksTheRunBeforeSafeChanges() throws Exception {
+    writeKeyFile(KEY_B64);
+    assertThat(run(START, END).exit()).isEqualTo(JobMain.EXIT_OK);
+    SparkSession spark = DeidSpark.session(cfg);
+    List<String> before = sortedJson(spark, "carelake.safe.visits");
+    long snapshotBefore = spark.sql("SELECT snapshot_id FROM carelake.safe.visits.snapshots "
+        + "ORDER BY committed_at DESC LIMIT 1").first().getLong(0);
+
+    DeidentifyJob job = new DeidentifyJob();
+    job.env = Map.of();
+    // a scrubber that misses everything: the Spark-side check must catch every note with PHI
+    job.scrubber = (text, name, id, phone, address) -> text;
+    Outcome out = run(START, END, job);
+    assertThat(out.exit()).isEqualTo(JobMain.EXIT_BLOCKED);
+    assertThat(out.stderr()).contains("blocked").contains("left unchanged");
+
+    spark = DeidSpark.session(cfg);
+    assertThat(sortedJson(spark, "carelake.safe.visits")).isEqualTo(before);
+    assertThat(spark.sql("SELECT snapshot_id FROM carelake.safe.visits.snapshots "
+        + "ORDER BY committed_at DESC LIMIT 1").first().getLong(0)).isEqualTo(snapshotBefore);
+    Row run = DeidSpark.latestRun(spark, "deidentify");
+    assertThat(run.<String>getAs("status")).isEqualTo("BLOCKED");
+    // v1-v4 all mention their own identifiers (v6 is set aside, never published)
+    assertThat(run.<scala.collection.Map<String, Long>>getAs("counts")
+        .get("privacy.leaks_staged").get()).isEqualTo(4L);
+    // v2 (full-width id) and v4 (source id) also carry a resident id as a whole token
+    assertThat(run.<scala.collection.Map<String, Long>>getAs("counts")
+        .get("privacy.resident_id_mentions").get()).isEqualTo(2L);
+    assertThat(run.<Long>getAs("rows_out")).isZero();
+    assertThat(run.<Long>getAs("rows_in")).isEqualTo(run.<Long>getAs("rows_set_aside"));
+  }
+
+  @Test
+  void anotherPatientsSourceIdInANoteBlocksTheRun() throws Exception {
+    writeKeyFile(KEY_B64);
+    // Wang's note names Li's source patient id: neither her own id nor an 18-digit pattern
+    CuratedFixture.write(cfg, DeidSpark.session(cfg), List.of(new Visit("v7", CuratedFixture.WANG,
+        java.time.Instant.parse("2025-03-02T16:00:00Z"), "复诊", "与病友P0004277同来复诊。")));
+    Outcome out = run(START, END);
+    assertThat(out.exit()).isEqualTo(JobMain.EXIT_BLOCKED);
+    SparkSession spark = DeidSpark.session(cfg);
+    assertThat(spark.catalog().tableExists("carelake.safe.visits")).isFalse();
+    scala.collection.Map<String, Long> counts = DeidSpark.latestRun(spark, "deidentify")
+        .getAs("counts");
+    assertThat(counts.get("privacy.resident_id_mentions").get()).isEqualTo(1L);
+    assertThat(counts.get("privacy.leaks_staged").get()).isEqualTo(0L);
+  }
+}

@@ -1,0 +1,82 @@
+package io.carelake.governance.deid;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.carelake.core.config.CarelakeConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TestPseudonymKey {
+
+  /** bytes 0x01..0x20, base64. */
+  static final String KEY_B64 = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=";
+  /** HMAC-SHA-256(KEY, "11010519491231002X"), computed independently with Python's hmac. */
+  static final String EXPECTED_HEX =
+      "953d43f33a8f6e8937770181153283e8e5147965b53b5f005e566181a023ed65";
+  static final String EVENT_HEX =
+      "f3b1411dde1574430cc33c8e265b9ad5d01b93158adca94ae01aee18917d5899";
+
+  @TempDir
+  Path home;
+
+  @Test
+  void fileKeyGivesTheReferenceHmacWithTheKeyIdPrefix() throws Exception {
+    CarelakeConfig cfg = CarelakeConfig.load(home, Map.of());
+    Path file = Path.of(cfg.get(CarelakeConfig.DEID_KEY_FILE));
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, KEY_B64 + "\n");
+    PseudonymKey key = PseudonymKey.load(cfg, Map.of());
+    assertThat(key.id()).isEqualTo("k1");
+    assertThat(key.source()).isEqualTo("file:" + file);
+    assertThat(key.pseudonym("11010519491231002X")).isEqualTo("k1:" + EXPECTED_HEX);
+    // normalised: whitespace and case do not make a new person
+    assertThat(key.pseudonym(" 110105 19491231 002x ")).isEqualTo("k1:" + EXPECTED_HEX);
+    assertThat(key.pseudonym(null)).isNull();
+    assertThat(key.pseudonym("  ")).isNull();
+    assertThat(Pseudonyms.eventKey(PseudonymKey.newMac(key.bytes()), "v-1")).isEqualTo(EVENT_HEX);
+    assertThat(key.toString()).doesNotContain(KEY_B64).contains("k1");
+  }
+
+  @Test
+  void environmentVariableWinsOverTheFileAndKeyIdComesFromConfig() throws Exception {
+    Files.writeString(home.resolve("carelake.properties"),
+        "deid.key-env=MY_KEY\ndeid.key-id=k7\n");
+    CarelakeConfig cfg = CarelakeConfig.load(home, Map.of());
+    PseudonymKey key = PseudonymKey.load(cfg, Map.of("MY_KEY", KEY_B64));
+    assertThat(key.source()).isEqualTo("env:MY_KEY");
+    assertThat(key.pseudonym("11010519491231002X")).isEqualTo("k7:" + EXPECTED_HEX);
+  }
+
+  @Test
+  void missingKeySaysWhereItLookedAndHowToCreateOne() {
+    CarelakeConfig cfg = CarelakeConfig.load(home, Map.of());
+    assertThatThrownBy(() -> PseudonymKey.load(cfg, Map.of()))
+        .isInstanceOf(PseudonymKey.MissingKeyException.class)
+        .hasMessageContaining(home.resolve("secrets").resolve("pseudonym.key").toString())
+        .hasMessageContaining("deid.key-file")
+        .hasMessageContaining("CARELAKE_PSEUDONYM_KEY")
+        .hasMessageContaining("head -c 32 /dev/urandom | base64");
+  }
+
+  @Test
+  void badKeysAreRejectedWithoutQuotingThem() throws Exception {
+    CarelakeConfig cfg = CarelakeConfig.load(home, Map.of());
+    assertThatThrownBy(() -> PseudonymKey.load(cfg, Map.of("CARELAKE_PSEUDONYM_KEY", "not*base64!")))
+        .isInstanceOf(PseudonymKey.MissingKeyException.class)
+        .hasMessageContaining("not valid base64").hasMessageNotContaining("not*base64!");
+    assertThatThrownBy(() -> PseudonymKey.load(cfg, Map.of("CARELAKE_PSEUDONYM_KEY", "c2hvcnQ=")))
+        .hasMessageContaining("5 bytes").hasMessageContaining("at least 16");
+  }
+
+  @Test
+  void differentKeysGiveDifferentPseudonyms() {
+    PseudonymKey a = new PseudonymKey("k1", PseudonymKey.decode(KEY_B64, "test"), "test");
+    PseudonymKey b = new PseudonymKey("k1", new byte[32], "test");
+    assertThat(a.pseudonym("11010519491231002X")).isNotEqualTo(b.pseudonym("11010519491231002X"));
+    assertThat(a.pseudonym("11010519491231002X")).isNotEqualTo(a.pseudonym("11010519491231003X"));
+  }
+}
