@@ -68,12 +68,18 @@ class TestChronicRiskFeatures {
   void everyCandidateHasExactlyOneStatus() {
     assertThat(byKey).containsOnlyKeys("pA@2025-03-01", "pB@2025-03-01", "pC@2025-03-01",
         "pD@2025-03-01", "pD2@2025-03-01", "pA@2025-04-01", "pB@2025-04-01", "pC@2025-04-01",
-        "pD@2025-04-01", "pD2@2025-04-01", "pE@2025-04-01");
+        "pD@2025-04-01", "pD2@2025-04-01", "pE@2025-04-01", "pF@2025-03-01", "pF@2025-04-01",
+        "pG@2025-03-01", "pG@2025-04-01");
     assertThat(status("pB@2025-03-01")).isEqualTo("prevalent");
     assertThat(status("pB@2025-04-01")).isEqualTo("prevalent");
     assertThat(status("pA@2025-04-01")).isEqualTo("horizon_incomplete");
     assertThat(status("pE@2025-04-01")).isEqualTo("horizon_incomplete");
     assertThat(status("pA@2025-03-01")).isEqualTo("kept");
+    // Diagnosed AT the March index date: incident in March, prevalent by April.
+    assertThat(status("pF@2025-03-01")).isEqualTo("kept");
+    assertThat(status("pF@2025-04-01")).isEqualTo("prevalent");
+    // Diagnosed before March but ingested after it: prevalent all the same.
+    assertThat(status("pG@2025-03-01")).isEqualTo("prevalent");
   }
 
   @Test

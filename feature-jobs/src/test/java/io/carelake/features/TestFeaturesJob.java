@@ -67,7 +67,16 @@ class TestFeaturesJob {
         .visit("pD2", "2025-06-28 09:00:00", "i10 ")
         // E: visited 02-27 but ingested 03-03: unknown at 03-01, a candidate at 04-01.
         .visit("pE", "2025-02-27 10:00:00", "2025-03-03 10:00:00", "2", 1980)
-        .visit("pE", "2025-07-10 10:00:00");
+        .visit("pE", "2025-07-10 10:00:00")
+        // F: boundaries at exactly 03-01 00:00: an event AT the index date is not known then.
+        .visit("pF", "2025-01-05 10:00:00")
+        .vital("pF", "2025-02-28 23:59:59", SBP, 150)                          // known
+        .vital("pF", "2025-03-01 00:00:00", SBP, 300)                          // event at index
+        .vital("pF", "2025-02-20 08:00:00", "2025-03-01 00:00:00", SBP, 250)  // ingested at index
+        .visit("pF", "2025-03-01 00:00:00", "E11.9")  // first diagnosis at the index: label 1
+        // G: diagnosed 02-15 but ingested 03-10: still prevalent on 03-01 (outcomes in hindsight).
+        .visit("pG", "2025-01-10 10:00:00")
+        .visit("pG", "2025-02-15 10:00:00", "2025-03-10 10:00:00", "1", 1970, "I10");
   }
 
   static final String[] ARGS = {"--interval-start", "2025-03-01", "--interval-end", "2025-05-01",
@@ -114,9 +123,15 @@ class TestFeaturesJob {
   void buildsPointInTimeFeaturesAndLabels() {
     assertThat(runJob()).isEqualTo(JobMain.EXIT_OK);
     SparkSession spark = TestSessions.open(cfg);
+    // The table contract, column for column.
+    assertThat(spark.table("carelake.features.chronic_risk").schema().simpleString()).isEqualTo(
+        "struct<patient_pseudonym:string,index_date:date,age:int,sex:string,sbp_mean_180d:double,"
+        + "sbp_max_180d:double,dbp_mean_180d:double,glucose_mean_180d:double,hba1c_last:double,"
+        + "bmi_last:double,n_vitals_180d:int,n_visits_365d:int,label:int,horizon_days:int,"
+        + "features_run_id:string>");
     Map<String, Row> rows = marchRowsByPatient(spark);
     // B is prevalent; E was not known on 03-01; every April row has an incomplete horizon.
-    assertThat(rows).containsOnlyKeys("pA", "pC", "pD", "pD2");
+    assertThat(rows).containsOnlyKeys("pA", "pC", "pD", "pD2", "pF");
 
     Row a = rows.get("pA");
     assertThat(a.<Integer>getAs("age")).isEqualTo(55);
@@ -139,16 +154,24 @@ class TestFeaturesJob {
     assertThat(rows.get("pD").<Integer>getAs("label")).isZero();
     assertThat(rows.get("pD2").<Integer>getAs("label")).isEqualTo(1);
 
+    // Nothing with event_time or ingest_time AT the index date is a feature; a diagnosis at it is
+    // the outcome, not a prevalent condition, and that visit is not counted among past visits.
+    Row f = rows.get("pF");
+    assertThat(f.<Double>getAs("sbp_max_180d")).isEqualTo(150.0);
+    assertThat(f.<Integer>getAs("n_vitals_180d")).isEqualTo(1);
+    assertThat(f.<Integer>getAs("n_visits_365d")).isEqualTo(1);
+    assertThat(f.<Integer>getAs("label")).isEqualTo(1);
+
     Row run = latestRun(spark);
     assertThat(run.<String>getAs("status")).isEqualTo("SUCCEEDED");
     assertThat(a.<String>getAs("features_run_id")).isEqualTo(run.getAs("run_id"));
-    assertThat(run.<Long>getAs("rows_in")).isEqualTo(11L);
-    assertThat(run.<Long>getAs("rows_out")).isEqualTo(4L);
-    assertThat(run.<Long>getAs("rows_set_aside")).isEqualTo(7L);
+    assertThat(run.<Long>getAs("rows_in")).isEqualTo(15L);
+    assertThat(run.<Long>getAs("rows_out")).isEqualTo(5L);
+    assertThat(run.<Long>getAs("rows_set_aside")).isEqualTo(10L);
     Map<String, Long> counts = scala.collection.JavaConverters.mapAsJavaMap(
         run.<scala.collection.Map<String, Long>>getAs("counts"));
-    assertThat(counts).containsEntry("prevalent", 2L).containsEntry("horizon_incomplete", 5L)
-        .containsEntry("candidates", 11L).containsEntry("positive_labels", 2L)
+    assertThat(counts).containsEntry("prevalent", 5L).containsEntry("horizon_incomplete", 5L)
+        .containsEntry("candidates", 15L).containsEntry("positive_labels", 3L)
         .containsEntry("index_dates", 2L);
     Map<String, Long> inputs = scala.collection.JavaConverters.mapAsJavaMap(
         run.<scala.collection.Map<String, Long>>getAs("input_snapshots"));
@@ -186,11 +209,12 @@ class TestFeaturesJob {
     assertThat(runJob("2025-03-01", "2025-04-01")).isEqualTo(JobMain.EXIT_OK);
     SparkSession spark = TestSessions.open(cfg);
     Row run = latestRun(spark);
-    assertThat(run.<Long>getAs("rows_in")).isEqualTo(5L);
-    assertThat(run.<Long>getAs("rows_out")).isEqualTo(4L);
-    assertThat(spark.table("carelake.features.chronic_risk").count()).isEqualTo(4L);
+    assertThat(run.<Long>getAs("rows_in")).isEqualTo(7L);
+    assertThat(run.<Long>getAs("rows_out")).isEqualTo(5L);
+    assertThat(run.<Long>getAs("rows_set_aside")).isEqualTo(2L);
+    assertThat(spark.table("carelake.features.chronic_risk").count()).isEqualTo(5L);
     assertThat(spark.table("carelake.features.chronic_risk")
-        .filter("features_run_id = '" + run.<String>getAs("run_id") + "'").count()).isEqualTo(4L);
+        .filter("features_run_id = '" + run.<String>getAs("run_id") + "'").count()).isEqualTo(5L);
   }
 
   @Test
@@ -200,6 +224,7 @@ class TestFeaturesJob {
     SparkSession spark = TestSessions.open(cfg);
     Row run = latestRun(spark);
     assertThat(run.<Long>getAs("rows_in")).isZero();
-    assertThat(spark.table("carelake.features.chronic_risk").count()).isEqualTo(4L);
+    assertThat(run.<String>getAs("status")).isEqualTo("SUCCEEDED");
+    assertThat(spark.table("carelake.features.chronic_risk").count()).isEqualTo(5L);
   }
 }

@@ -22,9 +22,19 @@ final class Iterations {
   static String named(Dataset<Row> iterations, String id) {
     if (iterations.filter(col("iteration_id").equalTo(id)).isEmpty()) {
       throw new IllegalArgumentException("--iteration " + id + " is not registered in "
-          + Tables.MODELS_ITERATIONS + "; registered (latest first): " + sample(iterations));
+          + Tables.MODELS_ITERATIONS + "; registered: " + sample(iterations));
     }
     return id;
+  }
+
+  /** Every registered iteration id, in id order (a small metadata list). */
+  static List<String> all(Dataset<Row> iterations) {
+    List<String> ids = iterations.select("iteration_id").distinct().orderBy("iteration_id")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    if (ids.isEmpty()) {
+      throw new IllegalStateException(Tables.MODELS_ITERATIONS + " is empty: run `train` first");
+    }
+    return ids;
   }
 
   /**
