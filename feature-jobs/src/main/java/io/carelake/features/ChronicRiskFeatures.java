@@ -27,11 +27,14 @@ import org.apache.spark.sql.Row;
 /**
  * Chronic-disease risk features and labels, as DataFrame transformations.
  *
- * <p>Two clocks: a feature at index date {@code t} may use only events with
- * {@code event_time < t AND ingest_time < t} (what carelake could have known at {@code t}; a lab
- * drawn before {@code t} but reported after it does not leak). Labels and the prevalence exclusion
- * are outcomes judged in hindsight, so they use {@code event_time} alone: a diagnosis made before
- * {@code t} but ingested later still makes the patient prevalent, not a "new" case.
+ * <p>Two clocks. With {@link Clock#EVENT} (the default) a feature at index date {@code t} uses
+ * events with {@code event_time < t}: the point-in-time join of training-set builders, right for
+ * history loaded after the fact (a backfill is ingested long after its events happened). With
+ * {@link Clock#BITEMPORAL} it also requires {@code ingest_time < t}: what carelake itself knew at
+ * {@code t}, so that a lab drawn before {@code t} but reported after it does not leak into a model
+ * meant to run live. Labels and the prevalence exclusion are outcomes judged in hindsight, so they
+ * use {@code event_time} alone: a diagnosis made before {@code t} but ingested later still makes
+ * the patient prevalent, not a "new" case.
  */
 final class ChronicRiskFeatures {
 
@@ -42,16 +45,30 @@ final class ChronicRiskFeatures {
   /** Ages are top-coded as in safe.visits (90+ becomes 90). */
   static final int AGE_TOP_CODE = 90;
 
+  /** Which clocks decide that an event was known at an index date. */
+  enum Clock {
+    /** {@code event_time < t} */
+    EVENT,
+    /** {@code event_time < t AND ingest_time < t} */
+    BITEMPORAL
+  }
+
   private final int lookbackDays;
   private final int horizonDays;
+  private final Clock clock;
 
   ChronicRiskFeatures(int lookbackDays, int horizonDays) {
+    this(lookbackDays, horizonDays, Clock.BITEMPORAL);
+  }
+
+  ChronicRiskFeatures(int lookbackDays, int horizonDays, Clock clock) {
     if (lookbackDays <= 0 || horizonDays <= 0) {
       throw new IllegalArgumentException("--lookback-days (" + lookbackDays + ") and --horizon-days ("
           + horizonDays + ") must be positive");
     }
     this.lookbackDays = lookbackDays;
     this.horizonDays = horizonDays;
+    this.clock = clock;
   }
 
   /** True when a visit's diagnoses hold an I10 or E11.x code (case and blanks ignored). */
@@ -78,8 +95,9 @@ final class ChronicRiskFeatures {
   }
 
   /** Visible at the index date by both clocks. */
-  private static Column knownBefore(String indexTs) {
-    return col("event_time").lt(col(indexTs)).and(col("ingest_time").lt(col(indexTs)));
+  private Column knownBefore(String indexTs) {
+    Column happened = col("event_time").lt(col(indexTs));
+    return clock == Clock.EVENT ? happened : happened.and(col("ingest_time").lt(col(indexTs)));
   }
 
   /**

@@ -53,6 +53,20 @@ public final class FeaturesJob implements SparkJob {
       description = "Days after each index date in which a new I10 / E11.x diagnosis makes the label 1 (default: ${DEFAULT-VALUE}).")
   int horizonDays;
 
+  @Option(names = "--clock", paramLabel = "CLOCK", defaultValue = "EVENT",
+      converter = ClockConverter.class,
+      description = "What counts as known at an index date: 'event' (event_time before it; the"
+          + " default, right for backfilled history) or 'bitemporal' (event_time and ingest_time"
+          + " before it: what a live system knew).")
+  ChronicRiskFeatures.Clock clock;
+
+  static final class ClockConverter implements picocli.CommandLine.ITypeConverter<ChronicRiskFeatures.Clock> {
+    @Override
+    public ChronicRiskFeatures.Clock convert(String value) {
+      return ChronicRiskFeatures.Clock.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+    }
+  }
+
   public static void main(String[] args) {
     System.exit(JobMain.run(new FeaturesJob(), args));
   }
@@ -75,8 +89,9 @@ public final class FeaturesJob implements SparkJob {
   @Override
   public void run(SparkSession spark, JobContext ctx) throws Exception {
     Interval interval = ctx.interval();
-    ChronicRiskFeatures features = new ChronicRiskFeatures(lookbackDays, horizonDays);
-    ctx.run().parameter("lookback_days", lookbackDays).parameter("horizon_days", horizonDays);
+    ChronicRiskFeatures features = new ChronicRiskFeatures(lookbackDays, horizonDays, clock);
+    ctx.run().parameter("lookback_days", lookbackDays).parameter("horizon_days", horizonDays)
+        .parameter("clock", clock.name().toLowerCase(java.util.Locale.ROOT));
 
     Dataset<Row> visits = readPinned(spark, ctx, Tables.SAFE_VISITS).select("event_key",
         "patient_pseudonym", "event_time", "ingest_time", "sex", "birth_year", "age_at_visit",

@@ -80,7 +80,7 @@ class TestFeaturesJob {
   }
 
   static final String[] ARGS = {"--interval-start", "2025-03-01", "--interval-end", "2025-05-01",
-      "--horizon-days", "120"};
+      "--horizon-days", "120", "--clock", "bitemporal"};
 
   @BeforeAll
   static void createFixture() {
@@ -90,7 +90,7 @@ class TestFeaturesJob {
 
   String[] args(String... interval) {
     String[] base = interval.length == 0 ? ARGS : new String[] {"--interval-start", interval[0],
-        "--interval-end", interval[1], "--horizon-days", "120"};
+        "--interval-end", interval[1], "--horizon-days", "120", "--clock", "bitemporal"};
     String[] all = new String[base.length + 2];
     System.arraycopy(base, 0, all, 0, base.length);
     all[base.length] = "--home";
@@ -226,5 +226,25 @@ class TestFeaturesJob {
     assertThat(run.<Long>getAs("rows_in")).isZero();
     assertThat(run.<String>getAs("status")).isEqualTo("SUCCEEDED");
     assertThat(spark.table("carelake.features.chronic_risk").count()).isEqualTo(5L);
+  }
+
+  @Test
+  @Order(5)
+  void theEventClockUsesWhatHappenedBeforeTheIndexDateWheneverItWasIngested() {
+    TestSessions.open(cfg);
+    assertThat(JobMain.run(new FeaturesJob(), new String[] {"--interval-start", "2025-03-01",
+        "--interval-end", "2025-04-01", "--horizon-days", "120", "--clock", "event", "--home",
+        home.toString()})).isEqualTo(JobMain.EXIT_OK);
+    SparkSession spark = TestSessions.open(cfg);
+    Map<String, Row> rows = marchRowsByPatient(spark);
+    // E's visit of 02-27 counts now, though it was ingested on 03-03
+    assertThat(rows).containsKey("pE");
+    // A's SBP 180 of 02-20 (ingested 03-05) joins the mean and is the max
+    assertThat(rows.get("pA").<Double>getAs("sbp_max_180d")).isEqualTo(180.0);
+    assertThat(rows.get("pA").<Double>getAs("sbp_mean_180d")).isEqualTo(160.0);
+    // an event AT the index date is still not known at it
+    assertThat(rows.get("pF").<Double>getAs("sbp_max_180d")).isEqualTo(250.0);
+    assertThat(latestRun(spark).<scala.collection.Map<String, String>>getAs("parameters")
+        .get("clock").get()).isEqualTo("event");
   }
 }
