@@ -116,7 +116,7 @@ public final class Launcher {
     }
   }
 
-  /** Copies a classpath resource into {@code <home>/conf/} (once) and returns its path. */
+  /** Copies a classpath resource into {@code <home>/conf/} (when it differs) and returns its path. */
   static Path resource(String name, CarelakeConfig config) {
     Path target = config.home().resolve("conf").resolve(Path.of(name).getFileName());
     try (InputStream in = Launcher.class.getClassLoader().getResourceAsStream(name)) {
