@@ -8,11 +8,11 @@ import static org.apache.spark.sql.functions.to_date;
 import io.carelake.core.tables.TableName;
 import io.carelake.core.tables.Tables;
 import io.carelake.core.time.Interval;
-import io.carelake.spark.IntervalOptions;
+
 import io.carelake.spark.JobContext;
 import io.carelake.spark.JobMain;
-import io.carelake.spark.JobOptions;
-import io.carelake.spark.SparkJob;
+
+import io.carelake.spark.IntervalJob;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.HashMap;
@@ -24,7 +24,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+
 import picocli.CommandLine.Option;
 
 /**
@@ -35,13 +35,10 @@ import picocli.CommandLine.Option;
 @Command(name = "features", mixinStandardHelpOptions = true,
     description = "Build point-in-time chronic-disease risk features and labels (new I10 / E11.x "
         + "diagnosis within the horizon) for each month start in the interval.")
-public final class FeaturesJob implements SparkJob {
+public final class FeaturesJob extends IntervalJob {
 
   public static final int LOOKBACK_DAYS_DEFAULT = 180;
   public static final int HORIZON_DAYS_DEFAULT = 180;
-
-  @Mixin JobOptions jobOptions;
-  @Mixin IntervalOptions intervalOptions;
 
   @Option(names = "--lookback-days", paramLabel = "DAYS",
       defaultValue = "" + LOOKBACK_DAYS_DEFAULT,
@@ -74,16 +71,6 @@ public final class FeaturesJob implements SparkJob {
   @Override
   public String name() {
     return "features";
-  }
-
-  @Override
-  public JobOptions jobOptions() {
-    return jobOptions;
-  }
-
-  @Override
-  public Interval interval() {
-    return intervalOptions.interval();
   }
 
   @Override

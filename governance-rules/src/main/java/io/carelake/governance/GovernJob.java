@@ -14,11 +14,11 @@ import io.carelake.governance.rules.CompiledSpec;
 import io.carelake.governance.rules.GovernFunctions;
 import io.carelake.spark.BlockedException;
 import io.carelake.spark.IcebergWrites;
-import io.carelake.spark.IntervalOptions;
+
 import io.carelake.spark.JobContext;
 import io.carelake.spark.JobMain;
-import io.carelake.spark.JobOptions;
-import io.carelake.spark.SparkJob;
+
+import io.carelake.spark.IntervalJob;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +32,7 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+
 import picocli.CommandLine.Option;
 
 /**
@@ -50,10 +50,7 @@ import picocli.CommandLine.Option;
 @Command(name = "govern", mixinStandardHelpOptions = true,
     description = "Check raw visits and vitals against the governance specs; write curated, "
         + "quarantine and governance.check_results for the interval.")
-public final class GovernJob implements SparkJob {
-
-  @Mixin JobOptions jobOptions = new JobOptions();
-  @Mixin IntervalOptions intervalOptions = new IntervalOptions();
+public final class GovernJob extends IntervalJob {
 
   @Option(names = "--spec-dir", paramLabel = "DIR",
       description = "Directory of YAML specs, one per table (default: the specs built into this jar).")
@@ -73,16 +70,6 @@ public final class GovernJob implements SparkJob {
   @Override
   public String name() {
     return "govern";
-  }
-
-  @Override
-  public JobOptions jobOptions() {
-    return jobOptions;
-  }
-
-  @Override
-  public Interval interval() {
-    return intervalOptions.interval();
   }
 
   @Override

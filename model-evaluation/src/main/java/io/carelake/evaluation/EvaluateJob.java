@@ -4,12 +4,11 @@ import static org.apache.spark.sql.functions.col;
 
 import io.carelake.core.tables.TableName;
 import io.carelake.core.tables.Tables;
-import io.carelake.core.time.Interval;
-import io.carelake.spark.IntervalOptions;
+
 import io.carelake.spark.JobContext;
 import io.carelake.spark.JobMain;
-import io.carelake.spark.JobOptions;
-import io.carelake.spark.SparkJob;
+
+import io.carelake.spark.IntervalJob;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +18,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -32,12 +31,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
     description = "Evaluate a model iteration on its held-out predictions: AUROC with a DeLong "
         + "confidence interval, and the Brier score, into evaluation.results.")
-public final class EvaluateJob implements SparkJob {
+public final class EvaluateJob extends IntervalJob {
 
   public static final String SPLIT_DEFAULT = "test";
-
-  @Mixin JobOptions jobOptions;
-  @Mixin IntervalOptions intervalOptions;
 
   @ArgGroup(exclusive = true, multiplicity = "0..1")
   Which which;
@@ -83,16 +79,6 @@ public final class EvaluateJob implements SparkJob {
   @Override
   public String name() {
     return "evaluate";
-  }
-
-  @Override
-  public JobOptions jobOptions() {
-    return jobOptions;
-  }
-
-  @Override
-  public Interval interval() {
-    return intervalOptions.interval();
   }
 
   @Override

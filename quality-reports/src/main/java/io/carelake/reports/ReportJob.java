@@ -6,11 +6,11 @@ import io.carelake.core.tables.TableName;
 import io.carelake.core.tables.Tables;
 import io.carelake.core.time.Interval;
 import io.carelake.spark.BlockedException;
-import io.carelake.spark.IntervalOptions;
+
 import io.carelake.spark.JobContext;
 import io.carelake.spark.JobMain;
-import io.carelake.spark.JobOptions;
-import io.carelake.spark.SparkJob;
+
+import io.carelake.spark.IntervalJob;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -19,7 +19,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+
 import picocli.CommandLine.Option;
 
 /**
@@ -37,13 +37,7 @@ import picocli.CommandLine.Option;
     description = "Write the auditor report (HTML + JSON) for a data interval: per-stage "
         + "reconciliation from governance.runs, table row counts and snapshot ids, check results "
         + "and evaluation results.")
-public final class ReportJob implements SparkJob {
-
-  @Mixin
-  JobOptions jobOptions = new JobOptions();
-
-  @Mixin
-  IntervalOptions intervalOptions = new IntervalOptions();
+public final class ReportJob extends IntervalJob {
 
   @Option(names = "--require-reconciled",
       description = "Exit with code 3 (blocked) after writing the report when a stage does not "
@@ -57,16 +51,6 @@ public final class ReportJob implements SparkJob {
   @Override
   public String name() {
     return "report";
-  }
-
-  @Override
-  public JobOptions jobOptions() {
-    return jobOptions;
-  }
-
-  @Override
-  public Interval interval() {
-    return intervalOptions.interval();
   }
 
   @Override

@@ -20,11 +20,11 @@ import io.carelake.core.tables.Tables;
 import io.carelake.core.time.Interval;
 import io.carelake.spark.BlockedException;
 import io.carelake.spark.IcebergWrites;
-import io.carelake.spark.IntervalOptions;
+
 import io.carelake.spark.JobContext;
 import io.carelake.spark.JobMain;
-import io.carelake.spark.JobOptions;
-import io.carelake.spark.SparkJob;
+
+import io.carelake.spark.IntervalJob;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +32,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /**
  * Builds the de-identified visit-notes corpus of an interval: one document per safe visit with text,
@@ -42,7 +41,7 @@ import picocli.CommandLine.Mixin;
     description = "Build the de-identified visit-notes corpus of an interval from safe.visits: "
         + "table datasets.visit_notes_corpus, JSONL under <datasets.dir>/corpus/<start>_<end>/ "
         + "and its datacard.json.")
-public final class CorpusJob implements SparkJob {
+public final class CorpusJob extends IntervalJob {
 
   static final String EMPTY_TEXT = "empty_text";
   /** Count of documents that failed the privacy guard (always 0 in a succeeded run). */
@@ -57,12 +56,6 @@ public final class CorpusJob implements SparkJob {
       + "alter the scrubbed text beyond trimming and joining it. Date shifting and the residual "
       + "disclosure risk of the text are governed upstream (governance.privacy_results).";
 
-  @Mixin
-  JobOptions jobOptions = new JobOptions();
-
-  @Mixin
-  IntervalOptions intervalOptions = new IntervalOptions();
-
   public static void main(String[] args) {
     System.exit(JobMain.run(new CorpusJob(), args));
   }
@@ -70,16 +63,6 @@ public final class CorpusJob implements SparkJob {
   @Override
   public String name() {
     return "corpus";
-  }
-
-  @Override
-  public JobOptions jobOptions() {
-    return jobOptions;
-  }
-
-  @Override
-  public Interval interval() {
-    return intervalOptions.interval();
   }
 
   @Override

@@ -10,11 +10,11 @@ import static org.apache.spark.sql.functions.when;
 import io.carelake.core.config.CarelakeConfig;
 import io.carelake.core.tables.Tables;
 import io.carelake.core.time.Interval;
-import io.carelake.spark.IntervalOptions;
+
 import io.carelake.spark.JobContext;
 import io.carelake.spark.JobMain;
-import io.carelake.spark.JobOptions;
-import io.carelake.spark.SparkJob;
+
+import io.carelake.spark.IntervalJob;
 import java.sql.Date;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +29,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -43,7 +43,7 @@ import picocli.CommandLine.Spec;
     description = "Train one logistic-regression iteration on features.chronic_risk rows whose "
         + "index_date is in the interval (patient-level split, 20% test); save the model under "
         + "<models.dir>/<iteration_id>/ and write models.iterations and models.predictions.")
-public final class TrainJob implements SparkJob {
+public final class TrainJob extends IntervalJob {
 
   static final String NULL_LABEL = "null_label";
 
@@ -66,12 +66,6 @@ public final class TrainJob implements SparkJob {
 
   @Spec
   CommandSpec spec;
-
-  @Mixin
-  JobOptions jobOptions = new JobOptions();
-
-  @Mixin
-  IntervalOptions intervalOptions = new IntervalOptions();
 
   @Option(names = "--seed", paramLabel = "N", defaultValue = "7",
       description = "Seed for anything random in training (default: ${DEFAULT-VALUE}). The current "
@@ -117,16 +111,6 @@ public final class TrainJob implements SparkJob {
   @Override
   public String name() {
     return "train";
-  }
-
-  @Override
-  public JobOptions jobOptions() {
-    return jobOptions;
-  }
-
-  @Override
-  public Interval interval() {
-    return intervalOptions.interval();
   }
 
   RiskModel.Params params() {

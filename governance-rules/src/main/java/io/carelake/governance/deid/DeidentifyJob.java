@@ -12,11 +12,11 @@ import io.carelake.core.tables.Tables;
 import io.carelake.core.time.Interval;
 import io.carelake.spark.BlockedException;
 import io.carelake.spark.IcebergWrites;
-import io.carelake.spark.IntervalOptions;
+
 import io.carelake.spark.JobContext;
 import io.carelake.spark.JobMain;
-import io.carelake.spark.JobOptions;
-import io.carelake.spark.SparkJob;
+
+import io.carelake.spark.IntervalJob;
 import java.util.Map;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
@@ -26,7 +26,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /**
  * {@code deidentify}: curated.visits / curated.vitals of an interval → safe.visits / safe.vitals.
@@ -48,10 +47,7 @@ import picocli.CommandLine.Mixin;
 @Command(name = "deidentify", mixinStandardHelpOptions = true,
     description = "Pseudonymise and scrub curated visits and vitals of the interval into "
         + "safe.visits and safe.vitals (key from deid.key-file or the variable deid.key-env names).")
-public final class DeidentifyJob implements SparkJob {
-
-  @Mixin JobOptions jobOptions = new JobOptions();
-  @Mixin IntervalOptions intervalOptions = new IntervalOptions();
+public final class DeidentifyJob extends IntervalJob {
 
   /** The environment the key variable is read from; tests replace it. */
   Map<String, String> env = System.getenv();
@@ -66,16 +62,6 @@ public final class DeidentifyJob implements SparkJob {
   @Override
   public String name() {
     return "deidentify";
-  }
-
-  @Override
-  public JobOptions jobOptions() {
-    return jobOptions;
-  }
-
-  @Override
-  public Interval interval() {
-    return intervalOptions.interval();
   }
 
   @Override
