@@ -16,7 +16,9 @@ import io.carelake.ingestion.flink.DedupFunction;
 import io.carelake.ingestion.flink.FlinkCatalogs;
 import io.carelake.ingestion.flink.IngestPipeline;
 import io.carelake.ingestion.flink.KafkaMessageDeserializer;
+import io.carelake.ingestion.flink.LatenessFunction;
 import io.carelake.ingestion.flink.ParseFunction;
+import io.carelake.ingestion.ledger.Completeness;
 import io.carelake.ingestion.ledger.KafkaOffsets;
 import io.carelake.ingestion.ledger.OffsetRange;
 import io.carelake.ingestion.ledger.SnapshotCounts;
@@ -200,6 +202,7 @@ public final class IngestJob {
           run.parameter("flink.job-id", jobId);
           duplicates = longAccumulator(result, DedupFunction.DUPLICATES);
           ensureCommitted(offsets, settings.consumerGroup(), range, run);
+          recordWatermarks(settings, tables, result, run);
         }
         Map<TableName, Long> added = new LinkedHashMap<>();
         for (Map.Entry<TableName, Table> e : tables.entrySet()) {
@@ -244,6 +247,42 @@ public final class IngestJob {
     }
     out.println(summary(record));
     return record.status().exitCode();
+  }
+
+  /**
+   * Records the completeness watermark and the late-event count of the run in a metadata-only
+   * snapshot of raw.visits and raw.vitals (see {@link Completeness}); tables the run read no
+   * event for keep their previous watermark.
+   */
+  private void recordWatermarks(IngestSettings settings, Map<TableName, Table> tables,
+      JobExecutionResult result, Run run) {
+    Map<TableName, String> labels = new LinkedHashMap<>();
+    labels.put(Tables.RAW_VISITS, "visits");
+    labels.put(Tables.RAW_VITALS, "vitals");
+    long lateTotal = 0;
+    for (Map.Entry<TableName, String> e : labels.entrySet()) {
+      Object max = result.getAllAccumulatorResults()
+          .get(LatenessFunction.maxEventTimeAccumulator(e.getValue()));
+      long late = longAccumulator(result, LatenessFunction.lateAccumulator(e.getValue()));
+      lateTotal += late;
+      run.count("late_events_" + e.getValue(), late);
+      if (!(max instanceof Number n) || n.longValue() == Long.MIN_VALUE) {
+        continue;
+      }
+      try {
+        Completeness.Watermark w = Completeness.record(tables.get(e.getKey()), n.longValue(),
+            settings.maxOutOfOrderness(), late, run.id());
+        run.parameter("watermark." + e.getKey(), w.watermark().toString());
+        progress("%s: watermark %s, %,d late event(s) (snapshot %d)", e.getKey(), w.watermark(),
+            late, w.snapshotId());
+      } catch (RuntimeException ex) {
+        // the rows are committed and the offsets too: a missing watermark must not fail the run
+        run.parameter("watermark-error." + e.getKey(), describe(ex));
+        progress("%s: could not record the completeness watermark: %s (the next run records"
+            + " it)", e.getKey(), describe(ex));
+      }
+    }
+    run.count("late_events", lateTotal);
   }
 
   /** Runs the Flink job over exactly {@code range}, printing progress until it ends. */

@@ -24,8 +24,8 @@ import org.apache.iceberg.flink.sink.IcebergSink;
  * The ingest topology, from a source of Kafka messages to the three raw Iceberg tables:
  *
  * <pre>
- * kafka-source ─▶ parse-envelope ─┬─ visits ─▶ watermarks-visits ─▶ keyBy(event_id) ─▶ dedup-visits ─▶ sink-raw-visits
- *                                 ├─ vitals ─▶ watermarks-vitals ─▶ keyBy(event_id) ─▶ dedup-vitals ─▶ sink-raw-vitals
+ * kafka-source ─▶ parse-envelope ─┬─ visits ─▶ lateness ─▶ watermarks-visits ─▶ keyBy(event_id) ─▶ dedup-visits ─▶ sink-raw-visits
+ *                                 ├─ vitals ─▶ lateness ─▶ watermarks-vitals ─▶ keyBy(event_id) ─▶ dedup-vitals ─▶ sink-raw-vitals
  *                                 └─ dead letters ─────────────────────────────────────────────────▶ sink-raw-dead-letters
  * </pre>
  *
@@ -70,6 +70,10 @@ public final class IngestPipeline {
         .withTimestampAssigner(new EventTimeAssigner(eventTimePosition))
         .withIdleness(Duration.ofMinutes(1));
     return rows
+        .process(new LatenessFunction(label, settings.maxOutOfOrderness(), layout),
+            layout.typeInfo())
+        .uid("lateness-" + label)
+        .name("late events " + label)
         .assignTimestampsAndWatermarks(watermarks)
         .uid("watermarks-" + label)
         .name("event-time watermarks " + label)

@@ -56,6 +56,16 @@ public final class KafkaOffsets implements AutoCloseable {
     return new OffsetRange(start, latest);
   }
 
+  /** The current end offset (offset of the next message) of every partition of {@code topics}. */
+  public Map<TopicPartition, Long> endOffsets(List<String> topics) {
+    return list(partitions(topics), OffsetSpec.latest());
+  }
+
+  /** The earliest available offset of every partition of {@code topics}. */
+  public Map<TopicPartition, Long> earliestOffsets(List<String> topics) {
+    return list(partitions(topics), OffsetSpec.earliest());
+  }
+
   /** The group's committed offsets (next offset to read) for every partition it has any for. */
   public Map<TopicPartition, Long> committed(String group) {
     Map<TopicPartition, OffsetAndMetadata> offsets = await(

@@ -1,0 +1,370 @@
+package io.carelake.ingestion;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.carelake.core.catalog.CatalogFactory;
+import io.carelake.core.config.CarelakeConfig;
+import io.carelake.core.config.ConfigException;
+import io.carelake.core.events.Codes;
+import io.carelake.core.events.Patient;
+import io.carelake.core.events.VisitEvent;
+import io.carelake.core.events.VitalEvent;
+import io.carelake.core.tables.TableName;
+import io.carelake.core.tables.TableSchemas;
+import io.carelake.core.tables.Tables;
+import io.carelake.ingestion.ledger.SnapshotCounts;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.util.SnapshotUtil;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code carelake bench ingest --events N}: produces N valid events (half visits, half vitals)
+ * to fresh topics, measures a bare {@code KafkaConsumer} reading them to the end, then a bounded
+ * ingest run over them, and prints both rates, their ratio and the produce-to-visible latency
+ * percentiles.
+ *
+ * <p>Everything goes to a scratch home {@code <home>/bench/<id>} (its own SQLite catalog and
+ * warehouse, topics {@code carelake-bench-<id>.visits/.vitals}, consumer group), so the bench
+ * never touches the real raw tables. Only Kafka (bootstrap servers, {@code kafka.client.*}) and
+ * ingest parallelism come from the real configuration.
+ *
+ * <p>Latency: a row is taken as visible at the commit time of the first ingest snapshot of its
+ * table committed at or after its {@code ingest_time} (the sink commits on the next completed
+ * checkpoint); latency = that time - the Kafka produce timestamp of its message. Since all N
+ * messages are produced before the ingest job starts, the figure includes the backlog wait and
+ * the Flink start-up: it is an upper bound for a steady stream.
+ */
+@Command(name = "bench-ingest", mixinStandardHelpOptions = true,
+    versionProvider = IngestJob.Versions.class,
+    description = "Benchmarks ingestion against a bare Kafka consumer on N generated events.")
+public final class IngestBench {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** A synthetic resident id with a valid GB 11643 check character (not a real person). */
+  private static final String RESIDENT = "110105194912310021";
+
+  @Option(names = "--home", paramLabel = "DIR",
+      description = "carelake home (Kafka settings are read from it; scratch data goes to DIR/bench).")
+  Path home;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "An explicit carelake.properties.")
+  Path config;
+
+  @Option(names = "--events", paramLabel = "N", defaultValue = "200000",
+      description = "Events to produce (default: ${DEFAULT-VALUE}).")
+  int events;
+
+  @Option(names = "--partitions", paramLabel = "P", defaultValue = "2",
+      description = "Partitions per topic (default: ${DEFAULT-VALUE}).")
+  int partitions;
+
+  @Option(names = "--checkpoint-interval-ms", paramLabel = "MS", defaultValue = "2000",
+      description = "Checkpoint (= Iceberg commit) interval of the benchmarked job (default: ${DEFAULT-VALUE}).")
+  long checkpointIntervalMs;
+
+  @Option(names = "--verbose", description = "Print the ingest job's output and stack traces.")
+  boolean verbose;
+
+  private final PrintStream out;
+
+  IngestBench(PrintStream out) {
+    this.out = out;
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(System.out, args));
+  }
+
+  /** Results, for tests. */
+  record Result(long events, double produceRate, double consumerRate, double ingestRate,
+      long p50Millis, long p99Millis, long rowsWritten) {}
+
+  static final AtomicReference<Result> LAST = new AtomicReference<>();
+
+  static int run(PrintStream out, String... args) {
+    IngestBench bench = new IngestBench(out);
+    CommandLine cli = new CommandLine(bench);
+    try {
+      if (CommandLine.printHelpIfRequested(cli.parseArgs(args))) {
+        return IngestJob.EXIT_OK;
+      }
+      if (bench.events < 2 || bench.partitions < 1 || bench.checkpointIntervalMs < 10) {
+        throw new CommandLine.ParameterException(cli,
+            "--events must be >= 2, --partitions >= 1, --checkpoint-interval-ms >= 10");
+      }
+    } catch (CommandLine.ParameterException e) {
+      out.println("carelake bench ingest: " + e.getMessage());
+      e.getCommandLine().usage(out);
+      return IngestJob.EXIT_USAGE;
+    }
+    EngineLogging.configure(bench.verbose);
+    CarelakeConfig real;
+    try {
+      real = CarelakeConfig.resolve(bench.home, bench.config, System.getenv());
+      IngestSettings.from(real);
+    } catch (ConfigException | IllegalArgumentException e) {
+      out.println("carelake bench ingest: " + e.getMessage());
+      return IngestJob.EXIT_USAGE;
+    }
+    try {
+      return bench.bench(real);
+    } catch (Exception e) {
+      out.println("carelake bench ingest: " + IngestJob.describe(e));
+      if (bench.verbose) {
+        e.printStackTrace(out);
+      }
+      return IngestJob.EXIT_FAILED;
+    }
+  }
+
+  private int bench(CarelakeConfig real) throws Exception {
+    IngestSettings realSettings = IngestSettings.from(real);
+    String id = "b" + Long.toString(System.currentTimeMillis(), 36);
+    String prefix = "carelake-bench-" + id;
+    Path scratch = real.home().resolve("bench").resolve(id);
+    CarelakeConfig cfg = CarelakeConfig.load(scratch, System.getenv())
+        .withSaved(CarelakeConfig.KAFKA_BOOTSTRAP_SERVERS, realSettings.bootstrapServers())
+        .withSaved(CarelakeConfig.KAFKA_TOPIC_VISITS, prefix + ".visits")
+        .withSaved(CarelakeConfig.KAFKA_TOPIC_VITALS, prefix + ".vitals")
+        .withSaved(CarelakeConfig.KAFKA_CONSUMER_GROUP, prefix)
+        .withSaved(CarelakeConfig.INGEST_PARALLELISM, Integer.toString(realSettings.parallelism()))
+        .withSaved(CarelakeConfig.INGEST_CHECKPOINT_INTERVAL, Long.toString(checkpointIntervalMs));
+    for (Map.Entry<String, String> e : realSettings.kafkaClient().entrySet()) {
+      cfg = cfg.withSaved(IngestSettings.KAFKA_CLIENT_PREFIX + e.getKey(), e.getValue());
+    }
+    IngestSettings settings = IngestSettings.from(cfg);
+    Properties kafkaProps = settings.adminProperties();
+    progress("scratch home %s, topics %s, %d partition(s) each", scratch, settings.topics(),
+        partitions);
+    try (Admin admin = Admin.create(kafkaProps)) {
+      admin.createTopics(List.of(new NewTopic(settings.visitsTopic(), partitions, (short) 1),
+          new NewTopic(settings.vitalsTopic(), partitions, (short) 1)))
+          .all().get(60, TimeUnit.SECONDS);
+    }
+
+    // ---- produce
+    Map<TopicPartition, long[]> produced = new HashMap<>();
+    long t0 = System.nanoTime();
+    produce(kafkaProps, settings, produced);
+    double produceSeconds = (System.nanoTime() - t0) / 1e9;
+    progress("produced %,d events in %.2f s (%,.0f events/s)", events, produceSeconds,
+        events / produceSeconds);
+
+    // ---- bare consumer
+    t0 = System.nanoTime();
+    long read = consumeAll(kafkaProps, settings.topics(), produced.keySet());
+    double consumeSeconds = (System.nanoTime() - t0) / 1e9;
+    double consumerRate = read / consumeSeconds;
+    progress("bare KafkaConsumer read %,d messages in %.2f s (%,.0f events/s)", read,
+        consumeSeconds, consumerRate);
+
+    // ---- ingestion (bounded run, Flink local mini cluster in this JVM)
+    ByteArrayOutputStream jobOut = new ByteArrayOutputStream();
+    t0 = System.nanoTime();
+    int code;
+    try (PrintStream ps = new PrintStream(jobOut, true, StandardCharsets.UTF_8)) {
+      code = IngestJob.run(ps, "--home", scratch.toString(), "--bounded");
+    }
+    double ingestSeconds = (System.nanoTime() - t0) / 1e9;
+    String jobText = jobOut.toString(StandardCharsets.UTF_8);
+    if (verbose) {
+      out.print(jobText);
+    }
+    if (code != 0) {
+      out.print(jobText);
+      throw new IllegalStateException("the benchmarked ingest run failed (exit " + code + ")");
+    }
+    double ingestRate = events / ingestSeconds;
+    progress("ingest --bounded wrote %,d events in %.2f s (%,.0f events/s, incl. Flink start-up"
+        + " and the final checkpoint)", events, ingestSeconds, ingestRate);
+
+    // ---- latency
+    Catalog catalog = CatalogFactory.open(cfg);
+    List<Long> latencies = new ArrayList<>(events);
+    long rows = 0;
+    for (TableName name : List.of(Tables.RAW_VISITS, Tables.RAW_VITALS)) {
+      Table table = catalog.loadTable(CatalogFactory.identifier(name));
+      rows += latencies(table, produced, latencies);
+    }
+    long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+    long p50 = percentile(sorted, 0.50);
+    long p99 = percentile(sorted, 0.99);
+    out.printf(Locale.ROOT, "events=%d produce=%.0f/s bare-consumer=%.0f/s ingest=%.0f/s"
+            + " ratio(ingest/consumer)=%.3f latency-p50=%d ms latency-p99=%d ms rows=%d%n",
+        events, events / produceSeconds, consumerRate, ingestRate, ingestRate / consumerRate, p50,
+        p99, rows);
+    LAST.set(new Result(events, events / produceSeconds, consumerRate, ingestRate, p50, p99,
+        rows));
+    if (rows != events) {
+      progress("WARNING: %d rows written for %d events", rows, events);
+      return IngestJob.EXIT_FAILED;
+    }
+    return IngestJob.EXIT_OK;
+  }
+
+  private void produce(Properties kafkaProps, IngestSettings settings,
+      Map<TopicPartition, long[]> produced) throws Exception {
+    Properties props = new Properties();
+    props.putAll(kafkaProps);
+    props.put("acks", "all");
+    props.put("linger.ms", "5");
+    props.put("batch.size", "262144");
+    props.put("compression.type", "lz4");
+    Patient visitPatient = new Patient(RESIDENT, "测试", "1", "1949-12-31", "13800000000",
+        "北京市东城区测试街道1号");
+    Patient vitalPatient = Patient.idOnly(RESIDENT);
+    Instant base = Instant.parse("2025-03-01T00:00:00Z");
+    List<org.apache.kafka.clients.producer.RecordMetadata> sent = new ArrayList<>(events);
+    Exception[] failure = new Exception[1];
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props,
+        new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (int i = 0; i < events; i++) {
+        String time = OffsetDateTime.ofInstant(base.plusSeconds(i * 7L), ZoneOffset.UTC).toString();
+        byte[] value;
+        String topic;
+        if (i % 2 == 0) {
+          topic = settings.visitsTopic();
+          value = JSON.writeValueAsBytes(new VisitEvent(1, "bench-v-" + i, time, visitPatient,
+              "F00" + (i % 5), "C001", "outpatient", List.of("I10"), "头晕", "患者头晕。",
+              List.of()));
+        } else {
+          topic = settings.vitalsTopic();
+          value = JSON.writeValueAsBytes(new VitalEvent(1, "bench-s-" + i, time, vitalPatient,
+              "F00" + (i % 5), Codes.LOINC_SYSTOLIC_BP, 110.0 + i % 40, "mm[Hg]",
+              Codes.SOURCE_CLINIC, null));
+        }
+        producer.send(new ProducerRecord<>(topic, ("k" + i).getBytes(StandardCharsets.UTF_8),
+            value), (m, e) -> {
+              if (e != null) {
+                failure[0] = e;
+              } else {
+                synchronized (sent) {
+                  sent.add(m);
+                }
+              }
+            });
+      }
+      producer.flush();
+    }
+    if (failure[0] != null) {
+      throw failure[0];
+    }
+    Map<TopicPartition, Integer> sizes = new HashMap<>();
+    for (var m : sent) {
+      sizes.merge(new TopicPartition(m.topic(), m.partition()), (int) m.offset() + 1, Math::max);
+    }
+    sizes.forEach((tp, n) -> {
+      long[] ts = new long[n];
+      Arrays.fill(ts, -1);
+      produced.put(tp, ts);
+    });
+    for (var m : sent) {
+      produced.get(new TopicPartition(m.topic(), m.partition()))[(int) m.offset()] = m.timestamp();
+    }
+  }
+
+  private static long consumeAll(Properties kafkaProps, List<String> topics,
+      java.util.Set<TopicPartition> partitions) {
+    Properties props = new Properties();
+    props.putAll(kafkaProps);
+    props.put("enable.auto.commit", "false");
+    props.put("max.poll.records", "5000");
+    props.put("fetch.min.bytes", "1");
+    long count = 0;
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props,
+        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> all = new ArrayList<>(partitions);
+      consumer.assign(all);
+      consumer.seekToBeginning(all);
+      Map<TopicPartition, Long> end = consumer.endOffsets(all);
+      long target = end.values().stream().mapToLong(Long::longValue).sum();
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+      while (count < target && System.nanoTime() < deadline) {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
+        for (var r : records) {
+          count += r.value() == null ? 0 : 1;
+        }
+      }
+    }
+    return count;
+  }
+
+  /** Adds one latency per row of {@code table}; returns the rows read. */
+  private static long latencies(Table table, Map<TopicPartition, long[]> produced,
+      List<Long> latencies) throws Exception {
+    table.refresh();
+    List<Long> commits = new ArrayList<>();
+    for (Snapshot s : SnapshotUtil.ancestorsOf(table.currentSnapshot().snapshotId(),
+        table::snapshot)) {
+      if (s.summary().containsKey(SnapshotCounts.FLINK_JOB_ID)) {
+        commits.add(s.timestampMillis());
+      }
+    }
+    long[] commitTimes = commits.stream().mapToLong(Long::longValue).sorted().toArray();
+    long rows = 0;
+    try (CloseableIterable<Record> it = IcebergGenerics.read(table)
+        .select(TableSchemas.KAFKA_TOPIC, TableSchemas.KAFKA_PARTITION, TableSchemas.KAFKA_OFFSET,
+            TableSchemas.INGEST_TIME).build()) {
+      for (Record r : it) {
+        rows++;
+        long ingest = ((OffsetDateTime) r.getField(TableSchemas.INGEST_TIME)).toInstant()
+            .toEpochMilli();
+        int i = Arrays.binarySearch(commitTimes, ingest);
+        int idx = i >= 0 ? i : Math.min(-i - 1, commitTimes.length - 1);
+        long visible = commitTimes[idx];
+        long[] ts = produced.get(new TopicPartition((String) r.getField(TableSchemas.KAFKA_TOPIC),
+            (Integer) r.getField(TableSchemas.KAFKA_PARTITION)));
+        long offset = (Long) r.getField(TableSchemas.KAFKA_OFFSET);
+        if (ts != null && offset < ts.length && ts[(int) offset] >= 0) {
+          latencies.add(Math.max(0, visible - ts[(int) offset]));
+        }
+      }
+    }
+    return rows;
+  }
+
+  static long percentile(long[] sorted, double q) {
+    if (sorted.length == 0) {
+      return -1;
+    }
+    int idx = (int) Math.ceil(q * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, idx))];
+  }
+
+  private void progress(String format, Object... args) {
+    out.println("[bench] " + String.format(Locale.ROOT, format, args));
+    out.flush();
+  }
+}

@@ -1,0 +1,350 @@
+package io.carelake.ingestion;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.carelake.core.catalog.CatalogFactory;
+import io.carelake.core.config.CarelakeConfig;
+import io.carelake.core.events.Codes;
+import io.carelake.core.events.Patient;
+import io.carelake.core.events.VisitEvent;
+import io.carelake.core.events.VitalEvent;
+import io.carelake.core.tables.TableName;
+import io.carelake.core.tables.Tables;
+import io.carelake.ingestion.ledger.Completeness;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Operations around the ingest job on real components (in-process KRaft broker, Flink mini
+ * cluster, Iceberg JDBC catalog on SQLite): the completeness watermark, {@code ingest status}
+ * and {@code maintain}. Each test uses its own carelake home, topics and consumer group.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class TestIngestOperations {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String RESIDENT = "110105194912310021";
+
+  @TempDir static Path dir;
+  private static KafkaClusterTestKit kafka;
+
+  @BeforeAll
+  static void startKafka() throws Exception {
+    kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+            .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1)
+            .setBaseDirectory(dir.resolve("kafka")).build())
+        .setConfigProp("offsets.topic.replication.factor", "1")
+        .setConfigProp("offsets.topic.num.partitions", "1")
+        .setConfigProp("group.initial.rebalance.delay.ms", "0")
+        .setConfigProp("transaction.state.log.replication.factor", "1")
+        .build();
+    kafka.format();
+    kafka.startup();
+    kafka.waitForReadyBrokers();
+  }
+
+  @AfterAll
+  static void stopKafka() throws Exception {
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  /** A home with its own topics (2 partitions each) and consumer group. */
+  static Path newHome(String name) throws Exception {
+    try (Admin admin = Admin.create(kafka.clientProperties())) {
+      admin.createTopics(List.of(new NewTopic(name + ".visits", 2, (short) 1),
+          new NewTopic(name + ".vitals", 2, (short) 1))).all().get(60, TimeUnit.SECONDS);
+    }
+    Path home = dir.resolve(name);
+    CarelakeConfig.load(home, Map.of())
+        .withSaved(CarelakeConfig.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers())
+        .withSaved(CarelakeConfig.KAFKA_TOPIC_VISITS, name + ".visits")
+        .withSaved(CarelakeConfig.KAFKA_TOPIC_VITALS, name + ".vitals")
+        .withSaved(CarelakeConfig.KAFKA_CONSUMER_GROUP, "group-" + name)
+        .withSaved(CarelakeConfig.INGEST_CHECKPOINT_INTERVAL, "300")
+        .withSaved(CarelakeConfig.INGEST_PARALLELISM, "2")
+        .withSaved(IngestSettings.MAX_OUT_OF_ORDERNESS, "300000");
+    return home;
+  }
+
+  static byte[] visit(String eventId, String eventTime) throws Exception {
+    return JSON.writeValueAsBytes(new VisitEvent(1, eventId, eventTime,
+        new Patient(RESIDENT, "张伟", "1", "1949-12-31", "13812345678", "北京市东城区和平里街道1号"),
+        "F001", "C001", "outpatient", List.of("I10"), "头晕三天", "患者头晕三天。", List.of()));
+  }
+
+  static byte[] vital(String eventId, String eventTime, double value) throws Exception {
+    return JSON.writeValueAsBytes(new VitalEvent(1, eventId, eventTime, Patient.idOnly(RESIDENT),
+        "F001", Codes.LOINC_SYSTOLIC_BP, value, "mm[Hg]", Codes.SOURCE_CLINIC, null));
+  }
+
+  static void publish(List<ProducerRecord<byte[], byte[]>> records) throws Exception {
+    Properties props = kafka.clientProperties();
+    props.put("acks", "all");
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props,
+        new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (ProducerRecord<byte[], byte[]> r : records) {
+        producer.send(r).get(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  static ProducerRecord<byte[], byte[]> record(String topic, String key, byte[] value) {
+    return new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value);
+  }
+
+  /** Runs {@code main} with {@code args}, returns the exit code, appends the output. */
+  interface Main {
+    int run(PrintStream out, String... args);
+  }
+
+  static int call(Main main, StringBuilder output, String... args) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    int code;
+    try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+      code = main.run(out, args);
+    }
+    output.append(bytes.toString(StandardCharsets.UTF_8));
+    System.out.print(output);
+    return code;
+  }
+
+  static int ingest(Path home, StringBuilder output) {
+    return call(IngestJob::run, output, "--home", home.toString(), "--bounded");
+  }
+
+  static Table table(Path home, TableName name) {
+    Catalog catalog = CatalogFactory.open(CarelakeConfig.load(home, Map.of()));
+    return catalog.loadTable(CatalogFactory.identifier(name));
+  }
+
+  static List<Record> rows(Path home, TableName name) throws Exception {
+    List<Record> rows = new ArrayList<>();
+    try (CloseableIterable<Record> it = IcebergGenerics.read(table(home, name)).build()) {
+      it.forEach(rows::add);
+    }
+    return rows;
+  }
+
+  @Test
+  void boundedRunRecordsTheWatermarkAndLateEventsInTheSnapshotSummary() throws Exception {
+    Path home = newHome("wm");
+    // vitals all on one partition (one key), in this order; out-of-orderness 5 min
+    String[] times = {"2025-03-01T10:00:00Z", "2025-03-01T10:10:00Z",
+        "2025-03-01T09:50:00Z" /* 20 min behind 10:10: late */,
+        "2025-03-01T10:06:00Z" /* 4 min behind: not late */,
+        "2025-03-01T09:00:00Z" /* late */, "2025-03-01T10:12:00Z"};
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    for (int i = 0; i < times.length; i++) {
+      records.add(record("wm.vitals", "p", vital("s-" + i, times[i], 120 + i)));
+    }
+    records.add(record("wm.visits", "v", visit("v-1", "2025-03-02T08:00:00Z")));
+    publish(records);
+
+    StringBuilder first = new StringBuilder();
+    assertThat(ingest(home, first)).as(first.toString()).isZero();
+    assertThat(first.toString()).contains("7 messages in, 7 rows out");
+
+    Table vitals = table(home, Tables.RAW_VITALS);
+    Snapshot current = vitals.currentSnapshot();
+    assertThat(current.summary())
+        .containsEntry(Completeness.WATERMARK, "2025-03-01T10:07:00Z")
+        .containsEntry(Completeness.WATERMARK_MS,
+            Long.toString(Instant.parse("2025-03-01T10:07:00Z").toEpochMilli()))
+        .containsEntry(Completeness.LATE_EVENTS, "2")
+        .containsEntry("total-records", "6")
+        .doesNotContainKey("added-records");
+    // the metadata-only commit sits on top of the rows, which are all still there
+    assertThat(rows(home, Tables.RAW_VITALS)).hasSize(6);
+    Table visits = table(home, Tables.RAW_VISITS);
+    assertThat(visits.currentSnapshot().summary())
+        .containsEntry(Completeness.WATERMARK, "2025-03-02T07:55:00Z")
+        .containsEntry(Completeness.LATE_EVENTS, "0");
+    assertThat(Completeness.latest(vitals).orElseThrow().lateEvents()).isEqualTo(2);
+
+    // the run's ledger row carries the late counts too
+    Record run = rows(home, Tables.GOVERNANCE_RUNS).get(0);
+    @SuppressWarnings("unchecked")
+    Map<String, Long> counts = (Map<String, Long>) run.getField("counts");
+    assertThat(counts).containsEntry("late_events", 2L).containsEntry("late_events_vitals", 2L)
+        .containsEntry("late_events_visits", 0L);
+
+    // a second run with only old events: the watermark does not move back, late count is per run
+    publish(List.of(record("wm.vitals", "p", vital("s-old", "2025-02-01T00:00:00Z", 130))));
+    StringBuilder second = new StringBuilder();
+    assertThat(ingest(home, second)).as(second.toString()).isZero();
+    vitals.refresh();
+    assertThat(vitals.currentSnapshot().summary())
+        .containsEntry(Completeness.WATERMARK, "2025-03-01T10:07:00Z")
+        .containsEntry(Completeness.LATE_EVENTS, "0");
+    // (the new job starts without the previous job's per-partition maxima: see README)
+    assertThat(rows(home, Tables.RAW_VITALS)).hasSize(7);
+  }
+
+  @Test
+  void statusPrintsRunCountersLagCommitAgeAndWatermark() throws Exception {
+    Path home = newHome("st");
+    publish(List.of(record("st.vitals", "a", vital("a-1", "2025-03-01T10:00:00Z", 120)),
+        record("st.vitals", "a", vital("a-1", "2025-03-01T10:00:00Z", 120)),
+        record("st.visits", "b", visit("b-1", "2025-03-01T11:00:00Z")),
+        record("st.visits", "c", "{".getBytes(StandardCharsets.UTF_8))));
+    StringBuilder run = new StringBuilder();
+    assertThat(ingest(home, run)).as(run.toString()).isZero();
+    // published after the run: lag 2
+    publish(List.of(record("st.vitals", "a", vital("a-2", "2025-03-01T10:01:00Z", 121)),
+        record("st.visits", "b", visit("b-2", "2025-03-01T11:01:00Z"))));
+
+    StringBuilder status = new StringBuilder();
+    assertThat(call(IngestStatus::run, status, "--home", home.toString())).as(status.toString())
+        .isZero();
+    String text = status.toString();
+    assertThat(text).contains("last ingest runs (1 of 1")
+        .contains("SUCCEEDED consumed=4 written=2 (visits=1 vitals=1) dead_lettered=1 duplicates=1")
+        .contains("consumer lag (group group-st)")
+        .contains("total lag=2")
+        .containsPattern("raw\\.vitals +last commit \\S+ \\(\\d+ s ago, snapshot \\d+\\),"
+            + " watermark 2025-03-01T09:55:00Z \\(0 late event")
+        .contains("watermark 2025-03-01T10:55:00Z")
+        .containsPattern("raw\\.dead_letters +last commit");
+    // per partition: the partition holding key a's vitals is at end 3, committed 2
+    assertThat(text).containsPattern("st\\.vitals-\\d committed=2 end=3 lag=1");
+  }
+
+  @Test
+  void statusExitsOneWithAClearMessageWhenKafkaIsUnreachable() throws Exception {
+    Path home = dir.resolve("unreachable");
+    CarelakeConfig.load(home, Map.of())
+        .withSaved(CarelakeConfig.KAFKA_BOOTSTRAP_SERVERS, "127.0.0.1:1");
+    StringBuilder status = new StringBuilder();
+    int code = call(IngestStatus::run, status, "--home", home.toString(),
+        "--kafka-timeout-ms", "1500");
+    assertThat(code).as(status.toString()).isEqualTo(1);
+    assertThat(status.toString()).contains("none recorded")
+        .contains("Kafka unreachable at 127.0.0.1:1").doesNotContain("\tat ");
+  }
+
+  @Test
+  void maintainCompactsExpiresAndKeepsTheCheckpointSnapshotAndIngestStillWorks() throws Exception {
+    Path home = newHome("mt");
+    // three small bounded runs, each adding files to the same day partitions
+    for (int run = 0; run < 3; run++) {
+      publish(List.of(
+          record("mt.vitals", "a" + run, vital("a-" + run, "2025-03-01T10:0" + run + ":00Z", 120)),
+          record("mt.vitals", "b" + run, vital("b-" + run, "2025-03-01T11:0" + run + ":00Z", 121)),
+          record("mt.visits", "c" + run, visit("c-" + run, "2025-03-01T12:0" + run + ":00Z")),
+          record("mt.visits", "d" + run, "not json".getBytes(StandardCharsets.UTF_8))));
+      StringBuilder out = new StringBuilder();
+      assertThat(ingest(home, out)).as(out.toString()).isZero();
+    }
+    Table vitals = table(home, Tables.RAW_VITALS);
+    long filesBefore = Long.parseLong(vitals.currentSnapshot().summary().get("total-data-files"));
+    assertThat(filesBefore).isGreaterThanOrEqualTo(3);
+    String checkpointKey = MaintainJob.MAX_COMMITTED_CHECKPOINT_ID;
+    String lastCheckpoint = newestSummaryValue(vitals, checkpointKey);
+    assertThat(lastCheckpoint).isNotNull();
+    int snapshotsBefore = count(vitals.snapshots());
+    assertThat(snapshotsBefore).isGreaterThanOrEqualTo(6);
+
+    StringBuilder maintain = new StringBuilder();
+    assertThat(call(MaintainJob::run, maintain, "--home", home.toString(),
+        "--retention-days", "0", "--retain-last", "1")).as(maintain.toString()).isZero();
+    assertThat(maintain.toString()).contains("raw.vitals: data files " + filesBefore + " -> 1,")
+        .contains("SUCCEEDED");
+
+    vitals.refresh();
+    assertThat(vitals.currentSnapshot().summary()).containsEntry("total-data-files", "1");
+    assertThat(rows(home, Tables.RAW_VITALS)).hasSize(6);
+    assertThat(rows(home, Tables.RAW_VISITS)).hasSize(3);
+    assertThat(rows(home, Tables.RAW_DEAD_LETTERS)).hasSize(3);
+    // old snapshots expired, but the newest holding the checkpoint id and the watermark survive
+    assertThat(count(vitals.snapshots())).isLessThan(snapshotsBefore);
+    assertThat(newestSummaryValue(vitals, checkpointKey)).isEqualTo(lastCheckpoint);
+    assertThat(Completeness.latest(vitals).orElseThrow().watermark())
+        .isEqualTo(Instant.parse("2025-03-01T11:02:00Z").minusSeconds(300));
+
+    // ingest still works afterwards and re-adds nothing from before the maintenance: with one
+    // new message it reads exactly that one and adds exactly one row
+    publish(List.of(record("mt.vitals", "a0", vital("a-new", "2025-03-01T13:00:00Z", 122))));
+    StringBuilder more = new StringBuilder();
+    assertThat(ingest(home, more)).as(more.toString()).isZero();
+    assertThat(more.toString()).contains("1 new messages")
+        .contains("1 messages in, 1 rows out (0 visits, 1 vitals), 0 set aside");
+    assertThat(rows(home, Tables.RAW_VITALS)).hasSize(7);
+    assertThat(rows(home, Tables.RAW_VISITS)).hasSize(3);
+    assertThat(rows(home, Tables.RAW_DEAD_LETTERS)).hasSize(3);
+  }
+
+  private static int count(Iterable<?> items) {
+    int n = 0;
+    for (Object ignored : items) {
+      n++;
+    }
+    return n;
+  }
+
+  /** The value of {@code key} in the newest snapshot of the current lineage that has it. */
+  private static String newestSummaryValue(Table table, String key) {
+    for (Snapshot s : org.apache.iceberg.util.SnapshotUtil.ancestorsOf(
+        table.currentSnapshot().snapshotId(), table::snapshot)) {
+      if (s.summary().containsKey(key)) {
+        return s.summary().get(key);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The benchmark on a small N in the suite; the README figures come from the same test with
+   * {@code -Dcarelake.bench.events=200000}.
+   */
+  @Test
+  void benchProducesConsumesIngestsAndReportsRatesAndLatency() throws Exception {
+    Path home = dir.resolve("bench-home");
+    CarelakeConfig.load(home, Map.of())
+        .withSaved(CarelakeConfig.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+    String n = System.getProperty("carelake.bench.events", "200");
+    StringBuilder out = new StringBuilder();
+    assertThat(call(IngestBench::run, out, "--home", home.toString(), "--events", n,
+        "--checkpoint-interval-ms", "500")).as(out.toString()).isZero();
+    IngestBench.Result r = IngestBench.LAST.get();
+    assertThat(r.events()).isEqualTo(Long.parseLong(n));
+    assertThat(r.rowsWritten()).isEqualTo(r.events());
+    assertThat(r.consumerRate()).isPositive();
+    assertThat(r.ingestRate()).isPositive();
+    assertThat(r.p50Millis()).isBetween(0L, r.p99Millis());
+    assertThat(out.toString()).containsPattern("events=" + n + " produce=\\d+/s"
+        + " bare-consumer=\\d+/s ingest=\\d+/s ratio\\(ingest/consumer\\)=[0-9.]+"
+        + " latency-p50=\\d+ ms latency-p99=\\d+ ms rows=" + n);
+    // the scratch home keeps the bench out of the real tables
+    assertThat(CatalogFactory.open(CarelakeConfig.load(home, Map.of()))
+        .tableExists(CatalogFactory.identifier(Tables.RAW_VISITS))).isFalse();
+  }
+}
