@@ -9,6 +9,8 @@ import io.carelake.governance.check.CheckResultsTable;
 import io.carelake.governance.check.CheckStatus;
 import io.carelake.governance.deequ.DeequAdapter;
 import io.carelake.governance.deequ.Verification;
+import io.carelake.governance.metrics.MetricsTable;
+import io.carelake.governance.metrics.SizeAnomaly;
 import io.carelake.governance.rules.CompiledRule;
 import io.carelake.governance.rules.CompiledSpec;
 import io.carelake.governance.rules.GovernFunctions;
@@ -42,10 +44,13 @@ import picocli.CommandLine.Option;
  *
  * <p>Order of work: specs are parsed, compiled and checked against the table schemas before any
  * row is read; each raw slice is read at the snapshot recorded as the run's input, once, and
- * cached; Deequ measures every rule in one verification per table; check results are appended; if a
- * {@code block} rule is above its threshold (or a rule deciding quarantine could not be measured)
- * the run is blocked (exit 3) before curated or quarantine change; otherwise both are replaced for
- * the interval, so a rerun never duplicates a row.
+ * cached; Deequ measures every rule in one verification per table; its metrics go to
+ * {@code governance.metrics} and a size anomaly check compares the row count with the previous
+ * run's; check results are appended. Then write-audit-publish ({@link AuditBranch}): curated and
+ * quarantine are replaced for the interval on a branch {@code audit_<run id>}; the branch is
+ * audited (no blocking rule failed, the rows read back reconcile with raw); only then main is
+ * fast-forwarded to it. A failed audit blocks the run (exit 3) with main untouched and the branch
+ * kept for inspection. A rerun never duplicates a row.
  */
 @Command(name = "govern", mixinStandardHelpOptions = true,
     description = "Check raw visits and vitals against the governance specs; write curated, "
@@ -55,6 +60,18 @@ public final class GovernJob extends IntervalJob {
   @Option(names = "--spec-dir", paramLabel = "DIR",
       description = "Directory of YAML specs, one per table (default: the specs built into this jar).")
   Path specDir;
+
+  @Option(names = "--size-max-increase", paramLabel = "RATIO", defaultValue = "3.0",
+      description = "Size anomaly: largest accepted rows / previous run's rows (default: ${DEFAULT-VALUE}).")
+  double sizeMaxIncrease;
+
+  @Option(names = "--size-max-decrease", paramLabel = "RATIO", defaultValue = "0.33",
+      description = "Size anomaly: smallest accepted rows / previous run's rows (default: ${DEFAULT-VALUE}).")
+  double sizeMaxDecrease;
+
+  @Option(names = "--size-anomaly-severity", paramLabel = "SEVERITY", defaultValue = "WARN",
+      description = "WARN reports a row-count jump, BLOCK blocks the run (default: ${DEFAULT-VALUE}).")
+  io.carelake.governance.spec.Severity sizeAnomalySeverity;
 
   /** One governed table and where its rows go. */
   record Target(TableName raw, TableName curated, TableName quarantine) {}
@@ -106,8 +123,10 @@ public final class GovernJob extends IntervalJob {
     }
 
     try {
-      // 2. dataset-level metrics: one Deequ verification per table over the cached slice
+      // 2. dataset-level metrics: one Deequ verification per table over the cached slice; its
+      //    metrics join the history in governance.metrics, which the size anomaly check reads
       List<CheckResult> results = new ArrayList<>();
+      java.time.Instant computedAt = java.time.Instant.now();
       for (Slice s : slices) {
         s.data().persist(StorageLevel.MEMORY_AND_DISK());
         ctx.progress("%s: checking %s (snapshot %s) with Deequ, %d rules", s.target().raw(),
@@ -123,6 +142,12 @@ public final class GovernJob extends IntervalJob {
             ctx.run().count("failed." + rule.id(), r.rowsFailed());
           }
         }
+        String table = s.target().raw().toString();
+        List<Double> history = MetricsTable.sizeHistory(spark, ctx, table, ctx.run().id());
+        ctx.run().output(Tables.GOVERNANCE_METRICS.toString(), MetricsTable.append(spark, ctx,
+            table, v.metrics(), specs.hash(), computedAt));
+        own.add(SizeAnomaly.evaluate(s.spec().spec(), table, history, v.rows(),
+            sizeMaxDecrease, sizeMaxIncrease, sizeAnomalySeverity, s.snapshot()));
         results.addAll(own);
         ctx.progress("%s: %,d rows checked; %s", s.target().raw(), v.rows(), own.stream()
             .collect(Collectors.groupingBy(r -> r.status().name(), java.util.TreeMap::new,
@@ -137,31 +162,57 @@ public final class GovernJob extends IntervalJob {
       byStatus.forEach((status, n) -> ctx.run().count("checks." + status, n));
       long rowsIn = slices.stream().mapToLong(s -> s.rows).sum();
       slices.forEach(s -> ctx.run().count(s.target().raw() + ".rows", s.rows));
-
-      // 3. blocked: nothing published (curated and quarantine untouched), results kept
       List<CheckResult> blocking = results.stream().filter(CheckResult::blocksRun).toList();
-      if (!blocking.isEmpty()) {
-        ctx.run().rows(rowsIn, 0, rowsIn).count("blocked.rows", rowsIn);
-        throw new BlockedException(blockedMessage(interval, blocking, ctx.run().id()));
-      }
 
-      // 4. the row-level split, replacing the interval in curated and quarantine
+      // 3. write: the row-level split, replacing the interval's slice on an audit branch of
+      //    curated and quarantine forked from main (main is not touched yet)
+      AuditBranch audit = new AuditBranch(spark, ctx);
+      ctx.run().parameter("audit_branch", audit.name());
       long rowsOut = 0;
       long setAside = 0;
       for (Slice s : slices) {
-        long[] counts = split(ctx, s, interval, results);
+        long[] counts = stage(ctx, audit, s, interval, results);
+        s.curatedRows = counts[0];
+        s.quarantinedRows = counts[1];
         rowsOut += counts[0];
         setAside += counts[1];
       }
+
+      // 4. audit, on what the branch holds: blocking rules pass, and the interval's curated +
+      //    quarantine rows read back from the branch are exactly the raw slice, all of this run
+      List<String> problems = new ArrayList<>();
+      blocking.forEach(r -> problems.add(r.summary()));
+      for (Slice s : slices) {
+        problems.addAll(verifyBranch(spark, ctx, audit, s, interval));
+      }
+      if (!problems.isEmpty()) {
+        ctx.run().rows(rowsIn, 0, rowsIn).count("blocked.rows", rowsIn);
+        throw new BlockedException(blockedMessage(interval, blocking, problems, ctx.run().id(),
+            audit.name()));
+      }
+
+      // 5. publish: fast-forward each table's main to the audited branch, drop the branch
+      for (Slice s : slices) {
+        for (TableName t : List.of(s.target().curated(), s.target().quarantine())) {
+          audit.publish(t);
+          ctx.run().output(t.toString(), ctx.currentSnapshot(t));
+        }
+        ctx.run().count(s.target().curated() + ".rows", s.curatedRows)
+            .count(s.target().quarantine() + ".rows", s.quarantinedRows);
+      }
       ctx.run().rows(rowsIn, rowsOut, setAside).requireReconciled();
-      ctx.progress("%,d rows in, %,d curated, %,d quarantined", rowsIn, rowsOut, setAside);
+      ctx.progress("%,d rows in, %,d curated, %,d quarantined; published from %s", rowsIn,
+          rowsOut, setAside, audit.name());
     } finally {
       slices.forEach(s -> s.data().unpersist());
     }
   }
 
-  /** Writes curated and quarantine for one slice; returns {curated, quarantined}. */
-  private static long[] split(JobContext ctx, Slice s, Interval interval,
+  /**
+   * Writes curated and quarantine for one slice to the audit branch (replacing the interval's
+   * slice there); returns {curated, quarantined}.
+   */
+  private static long[] stage(JobContext ctx, AuditBranch audit, Slice s, Interval interval,
       List<CheckResult> results) throws Exception {
     StructType raw = s.data().schema();
     List<CompiledRule> rules = s.spec().quarantineRules();
@@ -197,20 +248,56 @@ public final class GovernJob extends IntervalJob {
       String runId = ctx.run().id();
       GovernedTables.ensure(ctx.icebergCatalog(), s.target().raw(), s.target().curated(),
           s.target().quarantine());
-      IcebergWrites.replaceInterval(ctx, QuarantineSplit.curated(annotated, raw, runId),
-          s.target().curated(), TableSchemas.EVENT_TIME, interval);
-      IcebergWrites.replaceInterval(ctx, QuarantineSplit.quarantine(annotated, raw, runId),
-          s.target().quarantine(), TableSchemas.EVENT_TIME, interval);
-      ctx.run().output(s.target().curated().toString(), ctx.currentSnapshot(s.target().curated()))
-          .output(s.target().quarantine().toString(), ctx.currentSnapshot(s.target().quarantine()))
-          .count(s.target().curated() + ".rows", total - quarantined)
-          .count(s.target().quarantine() + ".rows", quarantined);
-      ctx.progress("%s: %,d rows -> %s %,d, %s %,d", s.target().raw(), total, s.target().curated(),
-          total - quarantined, s.target().quarantine(), quarantined);
+      audit.fork(s.target().curated());
+      audit.fork(s.target().quarantine());
+      QuarantineSplit.curated(annotated, raw, runId).writeTo(audit.sparkName(s.target().curated()))
+          .overwrite(IcebergWrites.inInterval(TableSchemas.EVENT_TIME, interval));
+      QuarantineSplit.quarantine(annotated, raw, runId)
+          .writeTo(audit.sparkName(s.target().quarantine()))
+          .overwrite(IcebergWrites.inInterval(TableSchemas.EVENT_TIME, interval));
+      ctx.progress("%s: %,d rows -> %s %,d, %s %,d (staged on branch %s)", s.target().raw(), total,
+          s.target().curated(), total - quarantined, s.target().quarantine(), quarantined,
+          audit.name());
       return new long[] {total - quarantined, quarantined};
     } finally {
       annotated.unpersist();
     }
+  }
+
+  /**
+   * Reads the interval back from the audit branch of curated and quarantine: their rows must add
+   * up to the raw slice Deequ counted, the split's counts must match, and every row must carry this
+   * run's id. Returns what is wrong (empty: the branch may be published).
+   */
+  static List<String> verifyBranch(SparkSession spark, JobContext ctx, AuditBranch audit,
+      Slice s, Interval interval) {
+    String runId = ctx.run().id();
+    long[] curated = readBack(spark, audit.sparkName(s.target().curated()), interval, runId);
+    long[] quarantine = readBack(spark, audit.sparkName(s.target().quarantine()), interval, runId);
+    List<String> problems = new ArrayList<>();
+    if (curated[0] + quarantine[0] != s.rows || curated[0] != s.curatedRows
+        || quarantine[0] != s.quarantinedRows) {
+      problems.add(String.format(java.util.Locale.ROOT, "%s does not reconcile on branch %s:"
+          + " raw %d rows, read back curated %d (split %d) + quarantine %d (split %d)",
+          s.target().raw(), audit.name(), s.rows, curated[0], s.curatedRows, quarantine[0],
+          s.quarantinedRows));
+    }
+    if (curated[1] + quarantine[1] > 0) {
+      problems.add(String.format(java.util.Locale.ROOT, "%s: %d rows of the interval on branch %s"
+          + " were not written by this run (the interval was not replaced)", s.target().raw(),
+          curated[1] + quarantine[1], audit.name()));
+    }
+    ctx.run().count("audit." + s.target().curated() + ".rows", curated[0])
+        .count("audit." + s.target().quarantine() + ".rows", quarantine[0]);
+    return problems;
+  }
+
+  /** {rows in the interval, of which not written by {@code runId}} of a table or branch. */
+  private static long[] readBack(SparkSession spark, String name, Interval interval, String runId) {
+    Row r = spark.table(name).filter(IcebergWrites.inInterval(TableSchemas.EVENT_TIME, interval))
+        .agg(functions.count(functions.lit(1)), functions.sum(functions.when(
+            functions.col(GovernedTables.RUN_ID).notEqual(runId), 1L).otherwise(0L))).first();
+    return new long[] {r.getLong(0), r.isNullAt(1) ? 0 : r.getLong(1)};
   }
 
   /** Reads a table at the snapshot recorded as the run's input, so metrics and split agree. */
@@ -219,11 +306,15 @@ public final class GovernJob extends IntervalJob {
         : spark.sql("SELECT * FROM " + table + " VERSION AS OF " + snapshot);
   }
 
-  static String blockedMessage(Interval interval, List<CheckResult> blocking, String runId) {
-    return "govern blocked for " + interval + ": " + blocking.size() + " blocking rule(s) failed: "
-        + blocking.stream().map(CheckResult::summary).collect(Collectors.joining("; "))
-        + ". Curated and quarantine were left unchanged; see governance.check_results where"
-        + " run_id = '" + runId + "'.";
+  static String blockedMessage(Interval interval, List<CheckResult> blocking,
+      List<String> problems, String runId, String branch) {
+    return "govern blocked for " + interval + ": " + (blocking.isEmpty() ? ""
+        : blocking.size() + " blocking rule(s) failed; ") + "audit found: "
+        + String.join("; ", problems)
+        + ". Curated and quarantine main were left unchanged; see governance.check_results where"
+        + " run_id = '" + runId + "'. What would have been published is kept on branch '" + branch
+        + "' of curated.* and quarantine.* (e.g. SELECT * FROM carelake.curated.vitals VERSION AS"
+        + " OF '" + branch + "'); drop it with ALTER TABLE <table> DROP BRANCH " + branch + ".";
   }
 
   /** One table's slice for the interval, cached while the run uses it. */
@@ -233,6 +324,8 @@ public final class GovernJob extends IntervalJob {
     private final Long snapshot;
     private final Dataset<Row> data;
     long rows;
+    long curatedRows;
+    long quarantinedRows;
 
     Slice(Target target, CompiledSpec spec, Long snapshot, Dataset<Row> data) {
       this.target = target;

@@ -93,21 +93,30 @@ class TestGovernBlocked {
     assertThat(run.<String>getAs("message")).contains("vitals-value-plausible FAIL")
         .contains("4 of 34 rows fail");
     assertThat(TestSpark.longMap(run, "output_snapshots")).containsOnlyKeys(
-        "governance.check_results");
+        "governance.check_results", "governance.metrics");
 
-    // nothing published: no curated or quarantine rows anywhere
+    // first-ever run: the tables were created empty on main, the rows staged on the audit
+    // branch, and main never moved to it
+    String branch = AuditBranch.nameFor(run.getAs("run_id"));
     for (String t : new String[] {"curated.visits", "curated.vitals", "quarantine.visits",
         "quarantine.vitals"}) {
       String table = "carelake." + t;
-      assertThat(!spark.catalog().tableExists(table) || spark.table(table).count() == 0)
-          .as(t + " is empty").isTrue();
+      assertThat(spark.table(table).count()).as(t + " main is empty").isZero();
+      org.apache.iceberg.Table iceberg = org.apache.iceberg.spark.Spark3Util
+          .loadIcebergCatalog(spark, "carelake")
+          .loadTable(org.apache.iceberg.catalog.TableIdentifier.parse(t));
+      assertThat(iceberg.refs()).as(t).containsOnlyKeys("main", branch);
+      assertThat(iceberg.snapshot(iceberg.refs().get("main").snapshotId()).addedDataFiles(
+          iceberg.io())).as(t + " main is the empty creation commit").isEmpty();
     }
+    assertThat(spark.table("carelake.curated.vitals.branch_" + branch).count()
+        + spark.table("carelake.quarantine.vitals.branch_" + branch).count()).isEqualTo(34L);
 
     Map<String, Row> checks = new HashMap<>();
     spark.sql("SELECT * FROM carelake.governance.check_results WHERE run_id = '"
         + run.<String>getAs("run_id") + "'").collectAsList()
         .forEach(r -> checks.put(r.getAs("rule"), r));
-    assertThat(checks).hasSize(17);
+    assertThat(checks).hasSize(19);
     Row range = checks.get("vitals-value-plausible");
     assertThat(range.<String>getAs("status")).isEqualTo("FAIL");
     assertThat(range.<String>getAs("severity")).isEqualTo("block");

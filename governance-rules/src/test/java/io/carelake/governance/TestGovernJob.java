@@ -39,6 +39,27 @@ class TestGovernJob {
   static CarelakeConfig cfg;
   static RawFixture fixture;
   static String firstRunId;
+  /** main's snapshot id of curated/quarantine after the last published run. */
+  static Map<String, Long> mainSnapshots = new HashMap<>();
+  static final List<String> PUBLISHED = List.of("curated.visits", "curated.vitals",
+      "quarantine.visits", "quarantine.vitals");
+
+  static org.apache.iceberg.Table iceberg(SparkSession spark, String table) {
+    org.apache.iceberg.Table t = org.apache.iceberg.spark.Spark3Util.loadIcebergCatalog(spark, C)
+        .loadTable(org.apache.iceberg.catalog.TableIdentifier.parse(table));
+    t.refresh();
+    return t;
+  }
+
+  static Map<String, Long> mainSnapshots(SparkSession spark) {
+    Map<String, Long> out = new HashMap<>();
+    PUBLISHED.forEach(t -> out.put(t, iceberg(spark, t).currentSnapshot().snapshotId()));
+    return out;
+  }
+
+  static boolean isSizeAnomaly(Row r) {
+    return r.<String>getAs("rule").endsWith("-size-rate-of-change");
+  }
 
   @BeforeAll
   static void createRaw() {
@@ -149,7 +170,7 @@ class TestGovernJob {
 
     // one check result per rule per table, measured by Deequ
     Map<String, Row> checks = checkResults(spark, firstRunId);
-    assertThat(checks).hasSize(9 + 8);
+    assertThat(checks).hasSize(9 + 8 + 2);
     Row residentId = checks.get(RawFixture.RESIDENT_ID_RULE);
     assertThat(residentId.<String>getAs("status")).isEqualTo("WARN");   // 2 of 22 > 5 %
     assertThat(residentId.<String>getAs("severity")).isEqualTo("quarantine");
@@ -160,6 +181,10 @@ class TestGovernJob {
     assertThat(residentId.<Long>getAs("rows_failed")).isEqualTo(2L);
     assertThat(residentId.<Double>getAs("metric_value")).isCloseTo(20.0 / 22, within(1e-9));
     assertThat(residentId.<String>getAs("constraint")).contains("Compliance");
+    // first run of the spec: its failures are new, passing rules have no change
+    assertThat(residentId.<String>getAs("change")).isEqualTo("NEW");
+    assertThat(residentId.<Object>getAs("checked_at")).isNotNull();
+    assertThat(checks.get("visits-required-present").<String>getAs("change")).isNull();
     assertThat(checks.get(RawFixture.RANGE_RULE).<Long>getAs("rows_failed")).isEqualTo(4L);
     assertThat(checks.get(RawFixture.RANGE_RULE).<Long>getAs("rows_checked")).isEqualTo(34L);
     assertThat(checks.get(RawFixture.UNIT_RULE).<Long>getAs("rows_failed")).isEqualTo(2L);
@@ -170,8 +195,37 @@ class TestGovernJob {
     assertThat(unique.<String>getAs("constraint")).contains("Uniqueness");
     assertThat(checks.get("visits-required-present").<String>getAs("status")).isEqualTo("PASS");
     assertThat(checks.get("vitals-home-device-id").<String>getAs("status")).isEqualTo("PASS");
-    assertThat(checks.values()).allSatisfy(r -> assertThat(r.<String>getAs("status"))
-        .isIn("PASS", "WARN"));
+    assertThat(checks.values()).filteredOn(r -> !isSizeAnomaly(r))
+        .allSatisfy(r -> assertThat(r.<String>getAs("status")).isIn("PASS", "WARN"));
+    // no history yet: the size anomaly check has nothing to compare with
+    Row visitsSize = checks.get("visits-size-rate-of-change");
+    assertThat(visitsSize.<String>getAs("status")).isEqualTo("NOT_APPLICABLE");
+    assertThat(visitsSize.<String>getAs("severity")).isEqualTo("warn");
+    assertThat(visitsSize.<String>getAs("rule_type")).isEqualTo("size_rate_of_change");
+    assertThat(checks.get("vitals-size-rate-of-change").<String>getAs("table"))
+        .isEqualTo("raw.vitals");
+
+    // every Deequ metric of the run is kept in governance.metrics
+    Map<String, Double> metrics = new HashMap<>();
+    for (Row m : spark.sql("SELECT * FROM " + C + ".governance.metrics WHERE run_id = '"
+        + firstRunId + "'").collectAsList()) {
+      metrics.put(m.<String>getAs("table") + "/" + m.<String>getAs("entity") + "/"
+          + m.<String>getAs("name") + "/" + m.<String>getAs("instance"), m.getAs("value"));
+      assertThat(m.<String>getAs("spec_hash")).isEqualTo(run.<String>getAs("spec_hash"));
+    }
+    assertThat(metrics).containsEntry("raw.visits/Dataset/Size/*", 22.0)
+        .containsEntry("raw.vitals/Dataset/Size/*", 34.0);
+    assertThat(metrics.entrySet()).filteredOn(e -> e.getKey().startsWith("raw.visits/")
+        && e.getKey().contains("/Compliance/")).extracting(Map.Entry::getValue)
+        .contains(20.0 / 22);
+
+    // write-audit-publish: main holds the published rows, the audit branch is gone
+    for (String t : PUBLISHED) {
+      assertThat(iceberg(spark, t).refs()).as(t).containsOnlyKeys("main");
+    }
+    mainSnapshots = mainSnapshots(spark);
+    assertThat(TestSpark.longMap(run, "output_snapshots")).containsAllEntriesOf(mainSnapshots)
+        .containsKey("governance.metrics");
 
     // the ledger: rows in = out + set aside, per-rule counts, pinned inputs and outputs
     assertThat(run.<Long>getAs("rows_in")).isEqualTo(22L + 34L);
@@ -183,7 +237,8 @@ class TestGovernJob {
         .containsEntry("quarantined." + RawFixture.UNIT_RULE, 2L)
         .containsEntry("failed." + RawFixture.RANGE_RULE, 4L)
         .containsEntry("curated.vitals.rows", 28L).containsEntry("quarantine.visits.rows", 2L)
-        .containsEntry("raw.visits.rows", 22L).containsEntry("checks.WARN", 3L);
+        .containsEntry("raw.visits.rows", 22L).containsEntry("checks.WARN", 3L)
+        .containsEntry("changes.NEW", 3L).doesNotContainKeys("changes.PERSISTING");
     assertThat(TestSpark.longMap(run, "input_snapshots")).containsKeys("raw.visits", "raw.vitals");
     assertThat(TestSpark.longMap(run, "output_snapshots")).containsKeys("curated.visits",
         "curated.vitals", "quarantine.visits", "quarantine.vitals", "governance.check_results");
@@ -211,8 +266,28 @@ class TestGovernJob {
     assertThat(run.<Long>getAs("rows_in")).isEqualTo(56L);
     assertThat(run.<Long>getAs("rows_out")).isEqualTo(48L);
     // check results are history: both runs keep their rows
-    assertThat(checkResults(spark, firstRunId)).hasSize(17);
-    assertThat(checkResults(spark, secondRunId)).hasSize(17);
+    assertThat(checkResults(spark, firstRunId)).hasSize(19);
+    Map<String, Row> second = checkResults(spark, secondRunId);
+    assertThat(second).hasSize(19);
+    // the same row count as the run before: no anomaly
+    assertThat(second.get("visits-size-rate-of-change").<String>getAs("status")).isEqualTo("PASS");
+    assertThat(second.get("visits-size-rate-of-change").<Double>getAs("metric_value"))
+        .isEqualTo(1.0);
+    assertThat(second.get(RawFixture.RESIDENT_ID_RULE).<String>getAs("change"))
+        .isEqualTo("PERSISTING");
+    assertThat(TestSpark.longMap(run, "counts")).containsEntry("changes.PERSISTING", 3L)
+        .doesNotContainKeys("changes.NEW", "changes.RESOLVED");
+
+    // published by fast-forward: main moved to a snapshot whose ancestry holds the previous main
+    Map<String, Long> now = mainSnapshots(spark);
+    for (String t : PUBLISHED) {
+      assertThat(now.get(t)).as(t).isNotEqualTo(mainSnapshots.get(t));
+      assertThat(org.apache.iceberg.util.SnapshotUtil.isAncestorOf(iceberg(spark, t), now.get(t),
+          mainSnapshots.get(t))).as(t).isTrue();
+      assertThat(iceberg(spark, t).refs()).as(t).containsOnlyKeys("main");
+    }
+    assertThat(TestSpark.longMap(run, "output_snapshots")).containsAllEntriesOf(now);
+    mainSnapshots = now;
   }
 
   @Test
@@ -230,8 +305,19 @@ class TestGovernJob {
     spark = TestSpark.open(cfg);
     Row run = TestSpark.latestRun(spark, "govern");
     assertThat(run.<String>getAs("status")).isEqualTo("BLOCKED");
+    String branch = AuditBranch.nameFor(run.getAs("run_id"));
     assertThat(run.<String>getAs("message")).contains("vitals-event-id-unique")
-        .contains("governance.check_results");
+        .contains("governance.check_results").contains(branch);
+
+    // main did not move; the audit branch is kept with what would have been published
+    assertThat(mainSnapshots(spark)).isEqualTo(mainSnapshots);
+    assertThat(TestSpark.longMap(run, "output_snapshots")).doesNotContainKeys(
+        PUBLISHED.toArray(String[]::new));
+    assertThat(iceberg(spark, "curated.vitals").refs()).containsOnlyKeys("main", branch);
+    assertThat(spark.table(C + ".curated.vitals.branch_" + branch).filter(INTERVAL).count())
+        .isEqualTo(27L);
+    assertThat(spark.table(C + ".quarantine.vitals.branch_" + branch).filter(INTERVAL)
+        .filter("array_contains(failed_rules, 'vitals-event-id-unique')").count()).isEqualTo(2L);
 
     // curated and quarantine are exactly what the previous run published
     assertThat(spark.table(C + ".curated.vitals").count()).isEqualTo(28L);
@@ -242,11 +328,12 @@ class TestGovernJob {
 
     // the blocked run's verdicts are recorded
     Map<String, Row> checks = checkResults(spark, run.getAs("run_id"));
-    assertThat(checks).hasSize(17);
+    assertThat(checks).hasSize(19);
     Row unique = checks.get("vitals-event-id-unique");
     assertThat(unique.<String>getAs("status")).isEqualTo("FAIL");
     assertThat(unique.<Long>getAs("rows_failed")).isEqualTo(2L);
     assertThat(unique.<Long>getAs("rows_checked")).isEqualTo(35L);
+    assertThat(unique.<String>getAs("change")).isEqualTo("NEW");
     assertThat(checks.get("visits-event-id-unique").<String>getAs("status")).isEqualTo("PASS");
   }
 
@@ -260,13 +347,68 @@ class TestGovernJob {
     assertThat(run.<Long>getAs("rows_in")).isZero();
     assertThat(run.<Long>getAs("rows_out")).isZero();
     Map<String, Row> checks = checkResults(spark, run.getAs("run_id"));
-    assertThat(checks).hasSize(17);
-    assertThat(checks.values()).allSatisfy(r -> {
+    assertThat(checks).hasSize(19);
+    assertThat(checks.values()).filteredOn(r -> !isSizeAnomaly(r)).allSatisfy(r -> {
       assertThat(r.<String>getAs("status")).isEqualTo("NOT_APPLICABLE");
       assertThat(r.<Long>getAs("rows_checked")).isZero();
     });
+    // 0 rows after 22: Deequ's rate-of-change strategy flags the drop (warn: the run goes on)
+    Row drop = checks.get("visits-size-rate-of-change");
+    assertThat(drop.<String>getAs("status")).isEqualTo("WARN");
+    assertThat(drop.<String>getAs("message")).contains("0 rows vs 22 in the previous run");
+    assertThat(drop.<String>getAs("change")).isEqualTo("NEW");
+    // nothing measured fails now: the previous run's failures are resolved
+    assertThat(checks.get(RawFixture.RESIDENT_ID_RULE).<String>getAs("change"))
+        .isEqualTo("RESOLVED");
+    assertThat(checks.get("vitals-event-id-unique").<String>getAs("change"))
+        .isEqualTo("RESOLVED");
     // March's published slice is untouched by a January run
     assertThat(spark.table(C + ".curated.vitals").count()).isEqualTo(28L);
     assertThat(spark.table(C + ".curated.visits").count()).isEqualTo(20L);
+  }
+
+  @Test
+  @Order(5)
+  void aRowCountJumpAgainstThePreviousRunIsReportedAsASizeAnomaly() {
+    SparkSession spark = TestSpark.open(cfg);
+    // a small day first: 1 visit and 1 vital on 2025-03-03
+    assertThat(governInterval("2025-03-03", "2025-03-04")).isEqualTo(JobMain.EXIT_OK);
+    spark = TestSpark.open(cfg);
+    // then an injected jump: 4 more visits land on the same day (5x the previous run)
+    Row v90 = spark.table(C + ".raw.visits").filter("event_id = 'v90'").head();
+    List<String> cols = List.of(spark.table(C + ".raw.visits").columns());
+    spark.table(C + ".raw.visits").filter("event_id = 'v90'")
+        .crossJoin(spark.range(4).withColumnRenamed("id", "__n"))
+        .withColumn("event_id", org.apache.spark.sql.functions.concat(
+            org.apache.spark.sql.functions.lit("j"), org.apache.spark.sql.functions.col("__n")))
+        .withColumn("event_time", org.apache.spark.sql.functions.expr(
+            "TIMESTAMP '2025-03-03 06:00:00'"))
+        .selectExpr(cols.stream().map(c -> "`" + c + "`").toArray(String[]::new))
+        .createOrReplaceTempView("jump");
+    spark.sql("INSERT INTO " + C + ".raw.visits SELECT * FROM jump");
+    assertThat(v90).isNotNull();
+
+    assertThat(governInterval("2025-03-03", "2025-03-04")).isEqualTo(JobMain.EXIT_OK);
+    spark = TestSpark.open(cfg);
+    Row run = TestSpark.latestRun(spark, "govern");
+    assertThat(run.<String>getAs("status")).isEqualTo("SUCCEEDED");
+    Map<String, Row> checks = checkResults(spark, run.getAs("run_id"));
+    Row visits = checks.get("visits-size-rate-of-change");
+    assertThat(visits.<String>getAs("status")).isEqualTo("WARN");
+    assertThat(visits.<Double>getAs("metric_value")).isEqualTo(5.0);
+    assertThat(visits.<String>getAs("message")).contains("5 rows vs 1 in the previous run");
+    assertThat(visits.<Long>getAs("rows_checked")).isEqualTo(5L);
+    assertThat(visits.<Long>getAs("numerator")).isEqualTo(5L);
+    assertThat(visits.<Long>getAs("denominator")).isEqualTo(5L);
+    Row vitals = checks.get("vitals-size-rate-of-change");
+    assertThat(vitals.<String>getAs("status")).isEqualTo("PASS");
+    // a warning publishes: the new visits are on main
+    assertThat(spark.table(C + ".curated.visits").filter("event_id LIKE 'j%'").count())
+        .isEqualTo(4L);
+    // the history the check read: one Size per run of raw.visits, oldest first
+    List<Double> sizes = spark.sql("SELECT value FROM " + C + ".governance.metrics WHERE"
+        + " `table` = 'raw.visits' AND name = 'Size' ORDER BY computed_at").collectAsList()
+        .stream().map(r -> r.getDouble(0)).toList();
+    assertThat(sizes).containsExactly(22.0, 22.0, 22.0, 0.0, 1.0, 5.0);
   }
 }

@@ -54,7 +54,14 @@ public final class CheckResultsTable {
       optional(21, "rows_failed", Types.LongType.get(), "failing rows; null when not computed"),
       optional(22, "numerator", Types.LongType.get(), "same as rows_failed"),
       required(23, "denominator", Types.LongType.get(), "same as rows_checked"),
-      optional(24, "input_snapshot_id", Types.LongType.get(), "snapshot of the governed table read"));
+      optional(24, "input_snapshot_id", Types.LongType.get(), "snapshot of the governed table read"),
+      optional(25, "change", Types.StringType.get(), "against the previous run of the same spec"
+          + " and table: NEW (failing now, not before), PERSISTING (failing in both), RESOLVED"
+          + " (failing before, not now); null when passing in both. Failing = WARN, FAIL or ERROR"),
+      optional(26, "checked_at", Types.TimestampType.withZone(), "when the run wrote the result"));
+
+  /** Statuses that count as failing for {@code change}. */
+  static final java.util.Set<String> FAILING = java.util.Set.of("WARN", "FAIL", "ERROR");
 
   private CheckResultsTable() {}
 
@@ -62,18 +69,28 @@ public final class CheckResultsTable {
   public static Long append(SparkSession spark, JobContext ctx, List<CheckResult> results) {
     CatalogFactory.createIfMissing(ctx.icebergCatalog(), Tables.GOVERNANCE_CHECK_RESULTS, SCHEMA,
         PartitionSpec.unpartitioned());
+    addMissingColumns(ctx);
     if (results.isEmpty()) {
       return ctx.currentSnapshot(Tables.GOVERNANCE_CHECK_RESULTS);
     }
     Interval interval = ctx.interval();
+    java.sql.Timestamp now = java.sql.Timestamp.from(java.time.Instant.now());
+    java.util.Map<String, java.util.Map<String, String>> previous = new java.util.HashMap<>();
     List<Row> rows = new ArrayList<>();
     for (CheckResult r : results) {
+      java.util.Map<String, String> before = previous.computeIfAbsent(r.spec() + "\u0000"
+          + r.table(), k -> previousStatuses(spark, ctx, r.spec(), r.table()));
+      String change = change(before.get(r.rule()), r.status().name());
+      if (change != null) {
+        ctx.run().count("changes." + change, ctx.run().counts().getOrDefault("changes." + change,
+            0L) + 1);
+      }
       rows.add(RowFactory.create(ctx.run().id(), Date.valueOf(interval.start()),
           Date.valueOf(interval.end()), r.spec(), r.specVersion(), r.specHash(), r.table(),
           r.rule(), r.rule(), r.column(), r.ruleType(), r.severity().code(), r.dimension(),
           r.kahn(), r.status().name(), r.constraint(), r.message(), r.metricValue(),
           r.threshold(), r.rowsChecked(), r.rowsFailed(), r.rowsFailed(), r.rowsChecked(),
-          r.inputSnapshotId()));
+          r.inputSnapshotId(), change, now));
     }
     String table = ctx.table(Tables.GOVERNANCE_CHECK_RESULTS);
     try {
@@ -83,5 +100,57 @@ public final class CheckResultsTable {
           + " (was it dropped by another process?); rerun govern", e);
     }
     return ctx.currentSnapshot(Tables.GOVERNANCE_CHECK_RESULTS);
+  }
+
+  /** NEW, PERSISTING, RESOLVED or null, from the previous and the current status of a rule. */
+  static String change(String before, String now) {
+    boolean was = before != null && FAILING.contains(before);
+    boolean is = FAILING.contains(now);
+    return is ? (was ? "PERSISTING" : "NEW") : (was ? "RESOLVED" : null);
+  }
+
+  /**
+   * rule -> status in the latest earlier run of {@code spec} on {@code table} (by
+   * {@code checked_at}; rows written before that column existed are not compared). A small read:
+   * one row per rule.
+   */
+  static java.util.Map<String, String> previousStatuses(SparkSession spark, JobContext ctx,
+      String spec, String table) {
+    String name = ctx.table(Tables.GOVERNANCE_CHECK_RESULTS);
+    String where = "spec = '" + spec.replace("'", "''") + "' AND `table` = '"
+        + table.replace("'", "''") + "' AND run_id <> '" + ctx.run().id().replace("'", "''")
+        + "' AND checked_at IS NOT NULL";
+    java.util.Map<String, String> out = new java.util.HashMap<>();
+    List<Row> last = spark.sql("SELECT run_id FROM " + name + " WHERE " + where
+        + " ORDER BY checked_at DESC, run_id DESC LIMIT 1").collectAsList();
+    if (last.isEmpty()) {
+      return out;
+    }
+    for (Row r : spark.sql("SELECT rule_id, status FROM " + name + " WHERE " + where
+        + " AND run_id = '" + last.get(0).getString(0).replace("'", "''") + "'").collectAsList()) {
+      out.put(r.getString(0), r.getString(1));
+    }
+    return out;
+  }
+
+  /** Tables created by an earlier build lack the newer optional columns: add them. */
+  private static void addMissingColumns(JobContext ctx) {
+    org.apache.iceberg.Table t = ctx.icebergCatalog().loadTable(
+        CatalogFactory.identifier(Tables.GOVERNANCE_CHECK_RESULTS));
+    org.apache.iceberg.UpdateSchema update = null;
+    for (Types.NestedField f : SCHEMA.columns()) {
+      if (t.schema().findField(f.name()) == null) {
+        if (f.isRequired()) {
+          throw new IllegalStateException(Tables.GOVERNANCE_CHECK_RESULTS + " lacks the required"
+              + " column '" + f.name() + "'; it was created by an incompatible build: rename it"
+              + " and let govern create a new one");
+        }
+        update = update == null ? t.updateSchema() : update;
+        update.addColumn(f.name(), f.type(), f.doc());
+      }
+    }
+    if (update != null) {
+      update.commit();
+    }
   }
 }

@@ -66,7 +66,47 @@ public final class DeequAdapter {
     }
     Map<String, MetricOutcome> outcomes = new LinkedHashMap<>();
     byId.forEach((id, check) -> outcomes.put(id, outcome(id, results.get(check))));
-    return new Verification(Math.round(sizeOutcome.passShare()), outcomes);
+    return new Verification(Math.round(sizeOutcome.passShare()), outcomes,
+        metrics(result.metrics()));
+  }
+
+  /** The AnalyzerContext of a run, flattened (Deequ's {@code Metric.flatten}) to plain rows. */
+  private static List<DeequMetric> metrics(
+      scala.collection.immutable.Map<?, Metric<?>> metricMap) {
+    List<DeequMetric> out = new ArrayList<>();
+    for (Metric<?> metric : JavaConverters.asJavaCollection(metricMap.values())) {
+      for (com.amazon.deequ.metrics.DoubleMetric m
+          : JavaConverters.asJavaCollection(metric.flatten())) {
+        Try<Object> v = m.value();
+        Double value = v.isSuccess() ? ((Number) v.get()).doubleValue() : null;
+        out.add(new DeequMetric(m.entity().toString(), m.instance(), m.name(), value));
+      }
+    }
+    out.sort(java.util.Comparator.comparing(DeequMetric::name)
+        .thenComparing(DeequMetric::instance));
+    return out;
+  }
+
+  /**
+   * Deequ's {@code RelativeRateOfChangeStrategy} (order 1) on a metric's history: whether the last
+   * value of {@code series} is an anomaly against the one before it, i.e. {@code last / previous}
+   * is below {@code maxRateDecrease} or above {@code maxRateIncrease}. Null when the series has
+   * fewer than two values.
+   */
+  public static Boolean isRateOfChangeAnomaly(List<Double> series, double maxRateDecrease,
+      double maxRateIncrease) {
+    if (series.size() < 2) {
+      return null;
+    }
+    com.amazon.deequ.anomalydetection.RelativeRateOfChangeStrategy strategy =
+        new com.amazon.deequ.anomalydetection.RelativeRateOfChangeStrategy(
+            Option.apply((Object) maxRateDecrease), Option.apply((Object) maxRateIncrease), 1);
+    scala.collection.immutable.Vector<Object> values = JavaConverters
+        .asScalaBuffer(new ArrayList<Object>(series)).toVector();
+    int last = series.size() - 1;
+    scala.collection.Seq<scala.Tuple2<Object, com.amazon.deequ.anomalydetection.Anomaly>> found =
+        strategy.detect(values, new scala.Tuple2<>(last, series.size()));
+    return !found.isEmpty();
   }
 
   private static Check toDeequ(DatasetCheck c) {

@@ -7,11 +7,14 @@ import java.util.Map;
  *
  * @param rows rows in the slice (Deequ's Size metric), the denominator of every check
  * @param outcomes one per check, by check id, in the order the checks were given
+ * @param metrics every metric Deequ computed (the AnalyzerContext), flattened, for the history
  */
-public record Verification(long rows, Map<String, MetricOutcome> outcomes) {
+public record Verification(long rows, Map<String, MetricOutcome> outcomes,
+    java.util.List<DeequMetric> metrics) {
 
   public Verification {
     outcomes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(outcomes));
+    metrics = java.util.List.copyOf(metrics);
   }
 
   public MetricOutcome outcome(String checkId) {

@@ -43,6 +43,14 @@ import picocli.CommandLine.Command;
  * id and mobile patterns: any hit blocks the run (exit 3) before safe.* changes; then the interval
  * of each safe table is replaced; finally the written slices are read back at their new snapshots,
  * counted and scanned again, and a hit there rolls both tables back and blocks.
+ *
+ * <p>Between the privacy check and the write, {@link KAnonymity} generalises or suppresses the
+ * quasi-identifiers of visits in classes under {@code deid.k} patients (rows are never dropped)
+ * and records the measures in governance.privacy_results; a policy it cannot meet within
+ * {@code deid.k-max-suppression} blocks the run (exit 3) before safe.* changes. With
+ * {@code deid.date-shift-days} above 0, a per-patient date-shifted copy is merged into
+ * safe.visits_date_shifted / safe.vitals_date_shifted after safe.* is written ({@link DateShift}
+ * says why safe.* itself keeps real times).
  */
 @Command(name = "deidentify", mixinStandardHelpOptions = true,
     description = "Pseudonymise and scrub curated visits and vitals of the interval into "
@@ -79,6 +87,8 @@ public final class DeidentifyJob extends IntervalJob {
         .persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> vitals = SafeRows.stageVitals(curatedVitals, pseudonyms)
         .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> generalised = null;
+    Dataset<Row> generalisedVitals = null;
     try {
       // 1. counts and the privacy check on the staged rows: one aggregate per table
       Row v = visits.agg(count(lit(1)),
@@ -116,21 +126,58 @@ public final class DeidentifyJob extends IntervalJob {
             + " run " + ctx.run().id() + ").");
       }
 
-      // 2. replace the interval in safe.*
+      // 2. k-anonymity of the released quasi-identifiers: generalise, suppress, measure, record
+      KAnonymity.Policy policy = KAnonymity.Policy.from(ctx.config());
+      int shiftDays = DateShift.maxDays(ctx.config());
+      ctx.run().parameter("k", policy.k()).parameter("k_max_suppression", policy.maxSuppression())
+          .parameter("date_shift_days", shiftDays);
+      generalised = KAnonymity.persist(
+          KAnonymity.generalise(visits.where(SafeRows.publishable()), policy.k()));
+      generalisedVitals = KAnonymity.persist(
+          KAnonymity.generaliseVitals(vitals.where(SafeRows.publishable()), generalised));
+      KAnonymity.Metrics km = KAnonymity.measure(generalised);
+      long[] kv = KAnonymity.measureVitals(generalisedVitals);
+      boolean kPasses = km.passes(policy);
+      Long privacySnapshot = PrivacyResults.append(spark, ctx, java.util.List.of(
+          PrivacyResults.visitsRow(ctx, policy, km, shiftDays, kPasses),
+          PrivacyResults.vitalsRow(ctx, policy, kv, shiftDays, kPasses)));
+      ctx.run().output(Tables.GOVERNANCE_PRIVACY_RESULTS.toString(), privacySnapshot)
+          .count("privacy.k.records_generalised", km.generalised())
+          .count("privacy.k.records_suppressed", km.suppressed())
+          .count("privacy.k.classes", km.classes())
+          .count("privacy.k.min_class_size", km.minClassSize() == null ? 0 : km.minClassSize())
+          .count("privacy.k.vitals_generalised", kv[1])
+          .count("privacy.k.vitals_suppressed", kv[2]);
+      ctx.progress("k-anonymity (k=%d): %,d visits generalised, %,d suppressed, %,d classes, "
+          + "smallest %s patients", policy.k(), km.generalised(), km.suppressed(), km.classes(),
+          km.minClassSize());
+      if (!kPasses) {
+        ctx.run().rows(rowsIn, 0, rowsIn).count("blocked.rows", rowsIn);
+        throw new BlockedException("deidentify blocked for " + interval + ": k-anonymity policy"
+            + " k=" + policy.k() + " (config " + KAnonymity.K_KEY + ") is not met within the"
+            + " suppression limit " + policy.maxSuppression() + " (config "
+            + KAnonymity.MAX_SUPPRESSION_KEY + "): " + km.suppressed() + " of " + km.records()
+            + " visits would be suppressed, smallest released class " + km.minClassSize()
+            + " patients. safe.visits and safe.vitals were left unchanged; see "
+            + Tables.GOVERNANCE_PRIVACY_RESULTS + " run " + ctx.run().id() + " (use a longer"
+            + " interval, a smaller k or a higher suppression limit)");
+      }
+
+      // 3. replace the interval in safe.*
       Long visitsBefore = ctx.currentSnapshot(Tables.SAFE_VISITS);
       Long vitalsBefore = ctx.currentSnapshot(Tables.SAFE_VITALS);
       createIfMissing(ctx, Tables.SAFE_VISITS, SafeSchemas.SAFE_VISITS);
       createIfMissing(ctx, Tables.SAFE_VITALS, SafeSchemas.SAFE_VITALS);
-      IcebergWrites.replaceInterval(ctx, SafeRows.visitsOut(visits), Tables.SAFE_VISITS,
+      IcebergWrites.replaceInterval(ctx, SafeRows.visitsOut(generalised), Tables.SAFE_VISITS,
           TableSchemas.EVENT_TIME, interval);
-      IcebergWrites.replaceInterval(ctx, SafeRows.vitalsOut(vitals), Tables.SAFE_VITALS,
+      IcebergWrites.replaceInterval(ctx, SafeRows.vitalsOut(generalisedVitals), Tables.SAFE_VITALS,
           TableSchemas.EVENT_TIME, interval);
       Long visitsAfter = ctx.currentSnapshot(Tables.SAFE_VISITS);
       Long vitalsAfter = ctx.currentSnapshot(Tables.SAFE_VITALS);
       ctx.run().output(Tables.SAFE_VISITS.toString(), visitsAfter)
           .output(Tables.SAFE_VITALS.toString(), vitalsAfter);
 
-      // 3. read back what was committed: counts and the pattern scan of the published text
+      // 4. read back what was committed: counts and the pattern scan of the published text
       Row sv = readAt(spark, ctx.table(Tables.SAFE_VISITS), visitsAfter)
           .where(IcebergWrites.inInterval(TableSchemas.EVENT_TIME, interval))
           .agg(count(lit(1)), sum(SafeRows.patternLeaks())).first();
@@ -156,14 +203,56 @@ public final class DeidentifyJob extends IntervalJob {
             + vitalsOut + " in safe.vitals (another writer changed safe.* during the run?"
             + " rerun deidentify for the interval)");
       }
+      // 5. the date-shifted release, when configured (see DateShift for why not in safe.*)
+      if (shiftDays > 0) {
+        long shifted = writeShifted(spark, ctx, DateShift.shiftVisits(generalised, pseudonyms,
+            shiftDays), DateShift.SHIFTED_VISITS, SafeSchemas.SAFE_VISITS, SafeRows.VISIT_COLUMNS);
+        long shiftedVitals = writeShifted(spark, ctx, DateShift.shiftVitals(generalisedVitals,
+            pseudonyms, shiftDays), DateShift.SHIFTED_VITALS, SafeSchemas.SAFE_VITALS,
+            SafeRows.VITAL_COLUMNS);
+        ctx.run().count("date_shifted.visits.rows", shifted)
+            .count("date_shifted.vitals.rows", shiftedVitals);
+        ctx.progress("date-shifted release (offsets within +/-%d days per patient): %,d visits"
+            + " and %,d vitals merged into %s and %s", shiftDays, shifted, shiftedVitals,
+            DateShift.SHIFTED_VISITS, DateShift.SHIFTED_VITALS);
+      }
       ctx.run().rows(rowsIn, visitsOut + vitalsOut, setAside).requireReconciled();
       ctx.progress("%,d rows in, %,d written to safe.visits/safe.vitals, %,d set aside", rowsIn,
           visitsOut + vitalsOut, setAside);
     } finally {
+      if (generalised != null) {
+        generalised.unpersist();
+      }
+      if (generalisedVitals != null) {
+        generalisedVitals.unpersist();
+      }
       visits.unpersist();
       vitals.unpersist();
       pseudonyms.destroy();
     }
+  }
+
+  /**
+   * Merges a date-shifted release into its table by event_key (a rerun replaces the same events'
+   * rows, never duplicates them); returns the number of rows merged.
+   */
+  private static long writeShifted(SparkSession spark, JobContext ctx, Dataset<Row> shifted,
+      TableName table, org.apache.iceberg.Schema schema, java.util.List<String> columns) {
+    createIfMissing(ctx, table, schema);
+    Dataset<Row> out = shifted.where(SafeRows.publishable()).select(columns.stream()
+        .map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new));
+    String view = "deid_shifted_" + table.name() + "_" + Math.abs(ctx.run().id().hashCode());
+    out.createOrReplaceTempView(view);
+    try {
+      spark.sql("MERGE INTO " + ctx.table(table) + " t USING " + view + " s"
+          + " ON t.event_key = s.event_key"
+          + " WHEN MATCHED THEN UPDATE SET *"
+          + " WHEN NOT MATCHED THEN INSERT *");
+    } finally {
+      spark.catalog().dropTempView(view);
+    }
+    ctx.run().output(table.toString(), ctx.currentSnapshot(table));
+    return out.count();
   }
 
   private Dataset<Row> readSlice(SparkSession spark, JobContext ctx, TableName table,

@@ -55,7 +55,8 @@ public final class PhiScrubber {
 
   /** A CN mobile number anywhere in text, with its country prefix when present. */
   public static final String MOBILE_REGEX = NOT_DIGIT_BEFORE
-      + "(?:(?:(?:[+＋]|00|００)?\\s{0,2}[8８][6６]|[(（]\\s?[+＋]?[8８][6６]\\s?[)）])" + SEP + ")?"
+      + "(?:(?:(?:(?:[+＋]|00|００)\\s{0,2})?[8８][6６]|[(（]\\s?[+＋]?[8８][6６]\\s?[)）])" + SEP
+      + ")?"
       + "[1１]" + SEP + "[3-9３-９]" + "(?:" + SEP + DIGIT + "){9}" + NOT_DIGIT_AFTER;
 
   static final Pattern ID_PATTERN = Pattern.compile(ID_REGEX);

@@ -120,6 +120,11 @@ public final class PseudonymKey {
     return Pseudonyms.pseudonym(id, newMac(bytes), residentId);
   }
 
+  /** The patient's date-shift offset in [-maxDays, +maxDays] ({@link DateShift}); null without id. */
+  public Integer dateShiftDays(String residentId, int maxDays) {
+    return DateShift.offsetDays(newMac(bytes), residentId, maxDays);
+  }
+
   static Mac newMac(byte[] key) {
     try {
       Mac mac = Mac.getInstance(HMAC);

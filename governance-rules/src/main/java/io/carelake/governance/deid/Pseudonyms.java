@@ -51,6 +51,11 @@ public final class Pseudonyms {
     return functions.udf(new PseudonymUdf(keyId, key, true), DataTypes.StringType);
   }
 
+  /** The patient's date-shift offset in days ({@link DateShift}), Integer, of a resident id column. */
+  public UserDefinedFunction dateShift(int maxDays) {
+    return functions.udf(new DateShiftUdf(key, maxDays), DataTypes.IntegerType);
+  }
+
   public String keyId() {
     return keyId;
   }
@@ -109,6 +114,36 @@ public final class Pseudonyms {
     public String toString() {
       // a plan prints its UDFs; this is all it shows
       return event ? "event_key" : "patient_pseudonym(" + keyId + ")";
+    }
+  }
+
+  /** Offsets of {@link DateShift}: one {@link Mac} per executor thread, key from the broadcast. */
+  static final class DateShiftUdf implements UDF1<String, Integer> {
+    private static final long serialVersionUID = 1L;
+    private final Broadcast<byte[]> key;
+    private final int maxDays;
+    private transient volatile ThreadLocal<Mac> mac;
+
+    DateShiftUdf(Broadcast<byte[]> key, int maxDays) {
+      this.key = key;
+      this.maxDays = maxDays;
+    }
+
+    @Override
+    public Integer call(String residentId) {
+      if (mac == null) {
+        synchronized (this) {
+          if (mac == null) {
+            mac = ThreadLocal.withInitial(() -> PseudonymKey.newMac(key.value()));
+          }
+        }
+      }
+      return DateShift.offsetDays(mac.get(), residentId, maxDays);
+    }
+
+    @Override
+    public String toString() {
+      return "date_shift_days(" + maxDays + ")";
     }
   }
 }

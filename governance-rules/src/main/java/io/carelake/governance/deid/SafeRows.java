@@ -95,7 +95,7 @@ public final class SafeRows {
         col("chief_complaint").as("_phi_chief_complaint"),
         col("note").as("_phi_note"),
         own[0].as("_phi_name"), own[1].as("_phi_resident_id"), own[2].as("_phi_phone"),
-        own[3].as("_phi_address"));
+        own[3].as("_phi_address"), col("birth_date").as("_phi_birth_date"));
   }
 
   static Dataset<Row> stageVitals(Dataset<Row> curated, Pseudonyms pseudonyms) {

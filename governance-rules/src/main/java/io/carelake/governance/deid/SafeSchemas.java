@@ -21,10 +21,14 @@ public final class SafeSchemas {
       optional(3, "key_id", Types.StringType.get(), "id of the pseudonymisation key (deid.key-id)"),
       optional(4, TableSchemas.EVENT_TIME, Types.TimestampType.withZone()),
       optional(5, TableSchemas.INGEST_TIME, Types.TimestampType.withZone()),
-      optional(6, "sex", Types.StringType.get(), "GB/T 2261.1 code"),
-      optional(7, "birth_year", Types.IntegerType.get(), "null when age_at_visit is top-coded"),
-      optional(8, "age_at_visit", Types.IntegerType.get(), "whole years, top-coded at 90"),
-      optional(9, "facility_id", Types.StringType.get()),
+      optional(6, "sex", Types.StringType.get(),
+          "GB/T 2261.1 code; null when suppressed for k-anonymity"),
+      optional(7, "birth_year", Types.IntegerType.get(), "null when age_at_visit is top-coded or"
+          + " suppressed; first year of its 10-year band when generalised for k-anonymity"),
+      optional(8, "age_at_visit", Types.IntegerType.get(), "whole years, top-coded at 90; null"
+          + " when generalised or suppressed for k-anonymity"),
+      optional(9, "facility_id", Types.StringType.get(), "the facility; its region (4 digits)"
+          + " when generalised, null when suppressed for k-anonymity"),
       optional(10, "visit_type", Types.StringType.get()),
       optional(11, "diagnoses", Types.ListType.ofOptional(100, Types.StringType.get()),
           "ICD-10 codes"),

@@ -114,6 +114,12 @@ final class CuratedFixture {
 
   static void write(CarelakeConfig cfg, SparkSession spark, List<Visit> visitList)
       throws Exception {
+    write(cfg, spark, visitList, true);
+  }
+
+  /** Appends visits (and the vitals, when asked) to curated.*. */
+  static void write(CarelakeConfig cfg, SparkSession spark, List<Visit> visitList,
+      boolean withVitals) throws Exception {
     Catalog catalog = CatalogFactory.open(cfg);
     Schema visits = curated(TableSchemas.RAW_VISITS);
     Schema vitals = curated(TableSchemas.RAW_VITALS);
@@ -138,8 +144,10 @@ final class CuratedFixture {
     }
     spark.createDataFrame(visitRows, SparkSchemaUtil.convert(visits))
         .writeTo(Tables.CURATED_VISITS.in(cfg.catalogName())).append();
-    spark.createDataFrame(vitalRows, SparkSchemaUtil.convert(vitals))
-        .writeTo(Tables.CURATED_VITALS.in(cfg.catalogName())).append();
+    if (withVitals) {
+      spark.createDataFrame(vitalRows, SparkSchemaUtil.convert(vitals))
+          .writeTo(Tables.CURATED_VITALS.in(cfg.catalogName())).append();
+    }
   }
 
   private static void create(Catalog catalog, TableName name, Schema schema) {

@@ -55,7 +55,15 @@ class TestDeidentifyJob {
     DeidSpark.stop(); // a session left by another test class would hold another home's catalog
     cfg = CarelakeConfig.load(home, Map.of());
     keyFile = Path.of(cfg.get(CarelakeConfig.DEID_KEY_FILE));
+    // three patients cannot be 5-anonymous: the tests below that are not about k ask for k = 1
+    configure(KAnonymity.K_KEY, "1");
     CuratedFixture.write(cfg, DeidSpark.session(cfg));
+  }
+
+  /** Sets a configuration key in the home's file (the job reads it when it starts). */
+  void configure(String key, String value) throws Exception {
+    Files.writeString(cfg.file(), "\n" + key + "=" + value + "\n",
+        java.nio.file.StandardOpenOption.APPEND);
   }
 
   @AfterEach
@@ -207,6 +215,27 @@ class TestDeidentifyJob {
         .first().getLong(0));
     scala.collection.Map<String, String> params = run.getAs("parameters");
     assertThat(params.get("key_id").get()).isEqualTo("k1");
+
+    // governance.privacy_results: one row per table for this run; k = 1 releases everything
+    List<Row> privacy = spark.sql("SELECT * FROM carelake.governance.privacy_results WHERE run_id = '"
+        + run.<String>getAs("run_id") + "' ORDER BY table").collectAsList();
+    assertThat(privacy).hasSize(2);
+    Row pv = privacy.get(0);
+    assertThat(pv.<String>getAs("table")).isEqualTo("safe.visits");
+    assertThat(pv.<Integer>getAs("k")).isEqualTo(1);
+    assertThat(pv.<Long>getAs("records")).isEqualTo(4);
+    // Ouyang (1, top-coded, F001) with 2 visits, Wang (2, 1985), Li (1, 1960): 3 classes of 1
+    assertThat(pv.<Long>getAs("classes")).isEqualTo(3);
+    assertThat(pv.<Long>getAs("min_class_size")).isEqualTo(1);
+    assertThat(pv.<Double>getAs("prosecutor_risk_max")).isEqualTo(1.0);
+    assertThat(pv.<Double>getAs("prosecutor_risk_mean")).isEqualTo(1.0);
+    assertThat(pv.<Long>getAs("records_suppressed")).isZero();
+    assertThat(pv.<Double>getAs("information_loss")).isZero();
+    assertThat(pv.<String>getAs("status")).isEqualTo("PASSED");
+    assertThat(pv.<Integer>getAs("date_shift_days")).isZero();
+    assertThat(privacy.get(1).<String>getAs("table")).isEqualTo("safe.vitals");
+    assertThat(privacy.get(1).<Long>getAs("records")).isEqualTo(3);
+    assertThat(spark.catalog().tableExists("carelake.safe.visits_date_shifted")).isFalse();
 
     // the key itself is never printed nor recorded
     assertThat(out.stderr()).contains("[deidentify]").doesNotContain(KEY_B64)
@@ -362,5 +391,140 @@ class TestDeidentifyJob {
         .getAs("counts");
     assertThat(counts.get("privacy.resident_id_mentions").get()).isEqualTo(1L);
     assertThat(counts.get("privacy.leaks_staged").get()).isEqualTo(0L);
+  }
+
+  @Test
+  void kAnonymityBelowPolicyBlocksBeforeSafeChangesAndIsRecorded() throws Exception {
+    writeKeyFile(KEY_B64);
+    configure(KAnonymity.K_KEY, "5"); // the default: three patients cannot meet it
+    Outcome out = run(START, END);
+    assertThat(out.exit()).isEqualTo(JobMain.EXIT_BLOCKED);
+    assertThat(out.stderr()).contains("k-anonymity").contains("deid.k")
+        .contains("4 of 4 visits would be suppressed");
+    SparkSession spark = DeidSpark.session(cfg);
+    assertThat(spark.catalog().tableExists("carelake.safe.visits")).isFalse();
+    Row run = DeidSpark.latestRun(spark, "deidentify");
+    assertThat(run.<String>getAs("status")).isEqualTo("BLOCKED");
+    assertThat(run.<Long>getAs("rows_out")).isZero();
+    List<Row> privacy = spark.sql("SELECT * FROM carelake.governance.privacy_results WHERE run_id = '"
+        + run.<String>getAs("run_id") + "' ORDER BY table").collectAsList();
+    assertThat(privacy).hasSize(2);
+    Row pv = privacy.get(0);
+    assertThat(pv.<String>getAs("status")).isEqualTo("BLOCKED");
+    assertThat(pv.<Integer>getAs("k")).isEqualTo(5);
+    assertThat(pv.<Long>getAs("records")).isEqualTo(4);
+    assertThat(pv.<Long>getAs("records_suppressed")).isEqualTo(4);
+    assertThat(pv.<Long>getAs("min_class_size")).isNull();
+    assertThat(pv.<Double>getAs("information_loss")).isEqualTo(1.0);
+    // vitals at the same facility as the suppressed visits lose their facility too
+    assertThat(privacy.get(1).<Long>getAs("records_suppressed")).isEqualTo(3);
+  }
+
+  @Test
+  void suppressionWithinTheLimitKeepsEveryRowWithoutQuasiIdentifiers() throws Exception {
+    writeKeyFile(KEY_B64);
+    configure(KAnonymity.K_KEY, "2");
+    configure(KAnonymity.MAX_SUPPRESSION_KEY, "1.0");
+    assertThat(run(START, END).exit()).isEqualTo(JobMain.EXIT_OK);
+    SparkSession spark = DeidSpark.session(cfg);
+    Dataset<Row> visits = spark.table("carelake.safe.visits");
+    // safe rows = curated rows (with a resident id): suppression nulls the QIs, drops nothing
+    assertThat(visits.count()).isEqualTo(4);
+    assertThat(visits.where("sex IS NULL AND birth_year IS NULL AND age_at_visit IS NULL"
+        + " AND facility_id IS NULL AND patient_pseudonym IS NOT NULL AND note IS NOT NULL")
+        .count()).isEqualTo(4);
+    assertThat(spark.table("carelake.safe.vitals").where("facility_id IS NULL").count())
+        .isEqualTo(3);
+    Row run = DeidSpark.latestRun(spark, "deidentify");
+    assertThat(run.<Long>getAs("rows_out")).isEqualTo(7);
+    assertThat(run.<scala.collection.Map<String, Long>>getAs("counts")
+        .get("privacy.k.records_suppressed").get()).isEqualTo(4L);
+  }
+
+  @Test
+  void dateShiftingMovesEachPatientByOneOffsetIntoTheShiftedRelease() throws Exception {
+    writeKeyFile(KEY_B64);
+    configure(DateShift.CONFIG_KEY, "30");
+    Visit v8 = new Visit("v8", CuratedFixture.WANG, java.time.Instant.parse("2025-03-02T18:00:00Z"),
+        "复诊", "2025-02-27复查血压，2025年3月1日随访，下次2025/3/30。");
+    CuratedFixture.write(cfg, DeidSpark.session(cfg), List.of(v8), false);
+    assertThat(run(START, END).exit()).isEqualTo(JobMain.EXIT_OK);
+
+    PseudonymKey key = new PseudonymKey("k1", java.util.Base64.getDecoder().decode(KEY_B64), "t");
+    Map<String, java.time.Instant> eventTimes = new HashMap<>();
+    Map<String, Patient> patients = new HashMap<>();
+    List<Visit> visits = new ArrayList<>(CuratedFixture.VISITS);
+    visits.add(v8);
+    for (Visit v : visits) {
+      eventTimes.put(hmacHex(KEY_B64, "event:" + v.eventId()), v.eventTime());
+      patients.put(hmacHex(KEY_B64, "event:" + v.eventId()), v.p());
+    }
+    for (CuratedFixture.Vital s : CuratedFixture.VITALS) {
+      eventTimes.put(hmacHex(KEY_B64, "event:" + s.eventId()), s.eventTime());
+      patients.put(hmacHex(KEY_B64, "event:" + s.eventId()), s.p());
+    }
+
+    SparkSession spark = DeidSpark.session(cfg);
+    // safe.* keep the real event times (the downstream contract)
+    for (Row r : spark.table("carelake.safe.visits").collectAsList()) {
+      assertThat(r.<java.sql.Timestamp>getAs("event_time").toInstant())
+          .isEqualTo(eventTimes.get(r.<String>getAs("event_key")));
+    }
+    List<String> firstShifted = sortedJson(spark, "carelake.safe.visits_date_shifted");
+    List<Row> shifted = new ArrayList<>(spark.table("carelake.safe.visits_date_shifted")
+        .collectAsList());
+    shifted.addAll(spark.table("carelake.safe.vitals_date_shifted").collectAsList());
+    assertThat(shifted).hasSize(5 + 3);
+    Map<String, Long> offsetOfPatient = new HashMap<>();
+    for (Row r : shifted) {
+      String eventKey = r.getAs("event_key");
+      Patient p = patients.get(eventKey);
+      long expected = key.dateShiftDays(p.residentId(), 30);
+      assertThat(expected).isBetween(-30L, 30L);
+      java.time.Instant original = eventTimes.get(eventKey);
+      java.time.Instant moved = r.<java.sql.Timestamp>getAs("event_time").toInstant();
+      // exactly whole days, the patient's own offset, the same in visits and vitals
+      assertThat(java.time.Duration.between(original, moved))
+          .isEqualTo(java.time.Duration.ofDays(expected));
+      Long before = offsetOfPatient.put(r.getAs("patient_pseudonym"), expected);
+      assertThat(before == null || before == expected).isTrue();
+      // the interval event → ingest is preserved exactly (60 s for visits, 30 s for vitals)
+      assertThat(java.time.Duration.between(moved,
+          r.<java.sql.Timestamp>getAs("ingest_time").toInstant()).getSeconds()).isIn(30L, 60L);
+    }
+    assertThat(offsetOfPatient).hasSize(3);
+    // intervals between two events of one patient are preserved: Ouyang's v1 → v2
+    Map<String, Row> byKey = byEventKey(spark.table("carelake.safe.visits_date_shifted"));
+    Row v1 = byKey.get(hmacHex(KEY_B64, "event:v1"));
+    Row v2 = byKey.get(hmacHex(KEY_B64, "event:v2"));
+    assertThat(java.time.Duration.between(v1.<java.sql.Timestamp>getAs("event_time").toInstant(),
+        v2.<java.sql.Timestamp>getAs("event_time").toInstant())).isEqualTo(java.time.Duration
+        .between(java.time.Instant.parse("2025-03-01T08:00:00Z"),
+            java.time.Instant.parse("2025-03-02T10:00:00Z")));
+    // dates in the note move by Wang's offset; her birth date moved with them
+    int wang = key.dateShiftDays(CuratedFixture.WANG.residentId(), 30);
+    java.time.LocalDate d1 = java.time.LocalDate.parse("2025-02-27").plusDays(wang);
+    java.time.LocalDate d2 = java.time.LocalDate.parse("2025-03-01").plusDays(wang);
+    java.time.LocalDate d3 = java.time.LocalDate.parse("2025-03-30").plusDays(wang);
+    Row r8 = byKey.get(hmacHex(KEY_B64, "event:v8"));
+    assertThat(r8.<String>getAs("note")).isEqualTo(d1 + "复查血压，" + d2.getYear() + "年"
+        + d2.getMonthValue() + "月" + d2.getDayOfMonth() + "日随访，下次" + d3.getYear() + "/"
+        + d3.getMonthValue() + "/" + d3.getDayOfMonth() + "。");
+    assertThat(r8.<Integer>getAs("birth_year")).isEqualTo(
+        CuratedFixture.WANG.birthDate().plusDays(wang).getYear());
+    assertThat(byKey.get(hmacHex(KEY_B64, "event:v3")).<String>getAs("note"))
+        .contains("[ID]").contains("[PHONE]").doesNotContain("330106");
+    assertThat(spark.table("carelake.safe.visits_date_shifted").columns())
+        .containsExactlyElementsOf(SafeRows.VISIT_COLUMNS);
+
+    // a rerun gives the same offsets and replaces the same rows: nothing duplicated
+    assertThat(run(START, END).exit()).isEqualTo(JobMain.EXIT_OK);
+    spark = DeidSpark.session(cfg);
+    assertThat(sortedJson(spark, "carelake.safe.visits_date_shifted")).isEqualTo(firstShifted);
+    assertThat(spark.table("carelake.safe.vitals_date_shifted").count()).isEqualTo(3);
+    assertThat(spark.sql("SELECT date_shift_days FROM carelake.governance.privacy_results"
+        + " WHERE table = 'safe.visits'").collectAsList()).extracting(r -> r.getInt(0))
+        .containsOnly(30);
+    assertNoPhi(spark);
   }
 }
