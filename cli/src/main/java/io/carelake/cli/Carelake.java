@@ -33,6 +33,9 @@ public final class Carelake implements Callable<Integer> {
     for (Job job : Job.values()) {
       cli.addSubcommand(job.command(), JobCommand.commandLine(job));
     }
+    cli.addSubcommand(Tool.MAINTAIN.command(), JobCommand.commandLine(Tool.MAINTAIN));
+    cli.addSubcommand("bench", JobCommand.commandLine("bench", null,
+        "Benchmarks that print figures: bench ingest --events N."));
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       boolean verbose = Arrays.asList(parseResult.originalArgs().toArray()).contains("--verbose");
       if (verbose || !(e instanceof ConfigException || e instanceof IllegalStateException

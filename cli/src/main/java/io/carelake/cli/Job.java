@@ -7,7 +7,7 @@ import java.util.Optional;
  * Every job the launcher can start, with the module whose classpath it runs on. Each runs in a JVM
  * of its own, as {@code spark-submit} or {@code flink run} would run it.
  */
-public enum Job {
+public enum Job implements Launchable {
   INGEST("ingest", "ingestion", "io.carelake.ingestion.IngestJob", Engine.FLINK,
       "Stream visits and vitals from Kafka into raw.* Iceberg tables, exactly once."),
   GOVERN("govern", "governance-rules", "io.carelake.governance.GovernJob", Engine.SPARK,
@@ -42,22 +42,27 @@ public enum Job {
     this.description = description;
   }
 
+  @Override
   public String command() {
     return command;
   }
 
+  @Override
   public String module() {
     return module;
   }
 
+  @Override
   public String mainClass() {
     return mainClass;
   }
 
+  @Override
   public Engine engine() {
     return engine;
   }
 
+  @Override
   public String description() {
     return description;
   }

@@ -16,19 +16,32 @@ import picocli.CommandLine.Model.UnmatchedArgsBinding;
  */
 final class JobCommand implements Callable<Integer> {
 
-  private final Job job;
+  private final String name;
+  private final Launchable job;
   private final List<String> args = new ArrayList<>();
 
-  private JobCommand(Job job) {
+  private JobCommand(String name, Launchable job) {
+    this.name = name;
     this.job = job;
   }
 
-  static CommandLine commandLine(Job job) {
-    JobCommand command = new JobCommand(job);
+  static CommandLine commandLine(Launchable job) {
+    return commandLine(job.command(), job, job.description());
+  }
+
+  /**
+   * A command word; {@code job} may be null for a word that only groups tools ({@code bench}).
+   * A tool named by this word plus the first argument ({@code ingest status}) takes precedence.
+   */
+  static CommandLine commandLine(String name, Launchable job, String description) {
+    JobCommand command = new JobCommand(name, job);
     CommandSpec spec = CommandSpec.wrapWithoutInspection(command);
-    spec.name(job.command());
-    spec.usageMessage().description(job.description(),
-        "Options are the job's own: run 'carelake " + job.command() + " --help' to list them.");
+    spec.name(name);
+    java.util.List<String> tools = java.util.Arrays.stream(Tool.values())
+        .map(Tool::command).filter(c -> c.startsWith(name + " ")).toList();
+    spec.usageMessage().description(description,
+        "Options are the job's own: run 'carelake " + name + " --help' to list them."
+            + (tools.isEmpty() ? "" : " Also: " + String.join(", ", tools) + " (each with --help)."));
     spec.addUnmatchedArgsBinding(UnmatchedArgsBinding.forStringArrayConsumer(
         new CommandLine.Model.ISetter() {
           @Override
@@ -48,6 +61,22 @@ final class JobCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Launchable target = job;
+    if (!args.isEmpty()) {
+      String words = name + " " + args.get(0);
+      for (Tool tool : Tool.values()) {
+        if (tool.command().equals(words)) {
+          target = tool;
+          args.remove(0);
+        }
+      }
+    }
+    if (target == null) {
+      System.err.println("carelake " + name + ": say what to run: " + java.util.Arrays.stream(
+          Tool.values()).map(Tool::command).filter(c -> c.startsWith(name + " "))
+          .collect(java.util.stream.Collectors.joining(", ")));
+      return 2;
+    }
     Path home = valueOf("--home");
     Path config = valueOf("--config");
     CarelakeConfig resolved = CarelakeConfig.resolve(home, config, System.getenv());
@@ -55,7 +84,7 @@ final class JobCommand implements Callable<Integer> {
     if (home == null && config == null) {
       forwarded.addAll(0, List.of("--home", resolved.home().toString()));
     }
-    return Launcher.fromSystem().run(job, resolved, forwarded);
+    return Launcher.fromSystem().run(target, resolved, forwarded);
   }
 
   private Path valueOf(String option) {

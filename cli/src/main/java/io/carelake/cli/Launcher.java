@@ -41,7 +41,7 @@ public final class Launcher {
   }
 
   /** The full java command line for a job. */
-  public List<String> command(Job job, CarelakeConfig config, List<String> args) {
+  public List<String> command(Launchable job, CarelakeConfig config, List<String> args) {
     Path module = repo.resolve(job.module());
     Path classes = module.resolve("target").resolve("classes");
     Path classpathFile = module.resolve("target").resolve("classpath.txt");
@@ -87,7 +87,7 @@ public final class Launcher {
     return cp.isEmpty() ? "" : java.io.File.pathSeparator + cp;
   }
 
-  public int run(Job job, CarelakeConfig config, List<String> args) {
+  public int run(Launchable job, CarelakeConfig config, List<String> args) {
     List<String> cmd = command(job, config, args);
     ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
     pb.environment().put("CARELAKE_REPO", repo.toString());
