@@ -278,6 +278,10 @@ def project_version(root: Path | None = None) -> str:
     return version.strip()
 
 
+#: A directory holding every bundled jar, instead of the checkout's ``<module>/target`` folders.
+JARS_DIR_ENV = "CARELAKE_AIRFLOW_JARS_DIR"
+
+
 @dataclass(frozen=True)
 class Job:
     """A carelake job: the module whose bundled jar holds it, its main class and its engine."""
@@ -288,11 +292,18 @@ class Job:
     description: str
     engine: str = "spark"
 
-    def jar(self, root: Path | None = None, version: str | None = None) -> Path:
-        """``<repo>/<module>/target/carelake-<module>-<version>-bundled.jar`` (built by ``mvn package``)."""
+    def jar(self, root: Path | None = None, version: str | None = None,
+            env: Mapping[str, str] | None = None) -> Path:
+        """``$CARELAKE_AIRFLOW_JARS_DIR/carelake-<module>-<version>-bundled.jar`` when that variable is
+        set (workers with the released jars and no checkout), else
+        ``<repo>/<module>/target/carelake-<module>-<version>-bundled.jar`` (built by ``mvn package``)."""
         root = root or repo_root()
         version = version or project_version(root)
-        return root / self.module / "target" / f"carelake-{self.module}-{version}-bundled.jar"
+        name = f"carelake-{self.module}-{version}-bundled.jar"
+        jars_dir = _env(env).get(JARS_DIR_ENV, "").strip()
+        if jars_dir:
+            return Path(jars_dir).expanduser().absolute() / name
+        return root / self.module / "target" / name
 
 
 GOVERN = Job("govern", "governance-rules", "io.carelake.governance.GovernJob",
@@ -320,6 +331,24 @@ JOBS: Mapping[str, Job] = MappingProxyType(
     {j.name: j for j in (GOVERN, DEIDENTIFY, FEATURES, CORPUS, TRAIN, EVALUATE, REPORT)}
 )
 
+#: The JDK 17 module openings Spark (and its Iceberg, Kryo and Netty code) needs, as the parent
+#: POM's ``carelake.jvm.opens`` lists them for the tests and the launcher (a test checks they agree).
+#: spark-submit's launcher adds Spark's own JavaModuleOptions to the driver JVM, but not this list's
+#: extras (java.text, java.time, krb5, Netty's reflection flag); executors get it through their conf.
+JVM_OPENS = " ".join((
+    "-XX:+IgnoreUnrecognizedVMOptions",
+    *(f"--add-opens={opening}=ALL-UNNAMED" for opening in (
+        "java.base/java.lang", "java.base/java.lang.invoke", "java.base/java.lang.reflect",
+        "java.base/java.io", "java.base/java.net", "java.base/java.nio", "java.base/java.util",
+        "java.base/java.util.concurrent", "java.base/java.util.concurrent.atomic",
+        "java.base/java.text", "java.base/java.time", "java.base/jdk.internal.ref",
+        "java.base/sun.nio.ch", "java.base/sun.nio.cs", "java.base/sun.security.action",
+        "java.base/sun.util.calendar", "java.security.jgss/sun.security.krb5",
+    )),
+    "-Djdk.reflect.useDirectMethodHandle=false",
+    "-Dio.netty.tryReflectionSetAccessible=true",
+))
+
 #: Spark properties every carelake spark-submit gets. Cluster specifics (master, deploy mode, queue)
 #: come from the Airflow connection, executor sizes from the Spark installation's
 #: spark-defaults.conf; these are the ones the DAG's behaviour depends on. None is a secret: the
@@ -332,6 +361,9 @@ SPARK_CONF: Mapping[str, str] = MappingProxyType({
     "spark.yarn.maxAppAttempts": "1",
     # Progress bars fill task logs with carriage returns; the jobs print their own progress lines.
     "spark.ui.showConsoleProgress": "false",
+    # JDK 17: the driver (which in local mode also runs the tasks) and the executors.
+    "spark.driver.extraJavaOptions": JVM_OPENS,
+    "spark.executor.extraJavaOptions": JVM_OPENS,
 })
 
 #: ``airflow.ingest-command`` as an environment variable of the Airflow workers: the command that
@@ -371,19 +403,25 @@ def application_args(
     return [*config_arguments(env), "--interval-start", interval_start, "--interval-end", interval_end]
 
 
-def spark_submit_kwargs(job: Job, env: Mapping[str, str] | None = None) -> dict[str, object]:
-    """Keyword arguments for ``SparkSubmitOperator`` that say which job to run and on which interval.
+def spark_submit_kwargs(
+    job: Job,
+    env: Mapping[str, str] | None = None,
+    interval_start: str = INTERVAL_START_TEMPLATE,
+    interval_end: str = INTERVAL_END_TEMPLATE,
+) -> dict[str, object]:
+    """Keyword arguments for ``SparkSubmitOperator`` that say which job to run and on which interval
+    (by default the run's templated data interval).
 
     A plain dict keeps Airflow out of this module; the DAG adds task id, connection and retries.
     """
     if job.engine != "spark":
         raise SettingsError(f"carelake job '{job.name}' runs on {job.engine}, not Spark: no spark-submit")
     return {
-        "application": str(job.jar()),
+        "application": str(job.jar(env=env)),
         "java_class": job.main_class,
         "name": f"carelake-{job.name}",
         "conf": dict(SPARK_CONF),
-        "application_args": application_args(env=env),
+        "application_args": application_args(interval_start, interval_end, env=env),
     }
 
 
@@ -401,3 +439,44 @@ def ingest_command(env: Mapping[str, str] | None = None) -> str:
     if not runner:
         runner = shlex.join([str(repo_root() / "bin" / "carelake"), INGEST.name])
     return " ".join([runner, shlex.join([*config_arguments(env), "--bounded"])])
+
+
+#: The command that runs the raw tables' maintenance (MaintainJob) on the Airflow workers.
+MAINTAIN_COMMAND_ENV = "CARELAKE_AIRFLOW_MAINTAIN_COMMAND"
+
+
+def maintain_command(env: Mapping[str, str] | None = None) -> str:
+    """The shell command of carelake_ingest_health's ``maintain`` task: compaction, manifest rewrite
+    and snapshot expiry of raw.* (MaintainJob keeps the snapshot of the last Flink checkpoint, so it
+    is safe while ingestion runs). ``$CARELAKE_AIRFLOW_MAINTAIN_COMMAND`` on a cluster (e.g.
+    ``flink run -c io.carelake.ingestion.MaintainJob <jar>``), else ``<repo>/bin/carelake maintain``.
+    """
+    runner = _env(env).get(MAINTAIN_COMMAND_ENV, "").strip()
+    if not runner:
+        runner = shlex.join([str(repo_root() / "bin" / "carelake"), "maintain"])
+    return " ".join([runner, shlex.join(config_arguments(env))])
+
+
+# --------------------------------------------------------------------------------------------------
+# Assets and the smaller DAGs
+
+#: The Iceberg table TrainJob appends an iteration to, as an Airflow asset: carelake_daily's ``train``
+#: task declares it as an outlet and carelake_model_evaluation is scheduled on it. Only the name and
+#: URI live here (this module imports no Airflow); equal name and URI make the same asset.
+MODELS_ITERATIONS_ASSET = ("carelake.models.iterations", "iceberg://carelake/models/iterations")
+
+#: carelake_model_evaluation's interval: the UTC days its triggers fell on. A time-triggered run
+#: (CronTriggerTimetable) has start == end, an asset-triggered one spans its events; either way
+#: ``[day of start, day after the day of end)`` is at least one whole day, as the jobs require.
+TRIGGER_DAYS_START_TEMPLATE = "{{ data_interval_start | ds }}"
+TRIGGER_DAYS_END_TEMPLATE = "{{ macros.ds_add(data_interval_end | ds, 1) }}"
+
+#: carelake_ingest_health's thresholds: properties keys (environment overrides apply) and defaults.
+RAW_MAX_AGE_HOURS_KEY = "airflow.raw-max-age-hours"
+RAW_MAX_AGE_HOURS_DEFAULT = "26"
+DEAD_LETTER_MAX_RATE_KEY = "airflow.dead-letter-max-rate"
+DEAD_LETTER_MAX_RATE_DEFAULT = "0.05"
+
+#: The raw tables ingestion appends to (core's Tables), whose freshness carelake_ingest_health checks.
+RAW_TABLES = ("raw.visits", "raw.vitals", "raw.dead_letters")
+LEDGER_TABLE = "governance.runs"

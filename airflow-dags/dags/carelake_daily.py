@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 
 from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 from airflow.providers.standard.operators.bash import BashOperator
-from airflow.sdk import DAG, CronDataIntervalTimetable, chain
+from airflow.sdk import DAG, Asset, CronDataIntervalTimetable, chain
 
 from carelake_airflow import settings
 
@@ -52,6 +52,8 @@ a `spark-submit` of its module's bundled jar:
 * **Failures.** Exit code 1 is a failed job, 2 a usage error, 3 a run blocked by a governance rule:
   any of them fails the task, and nothing downstream runs on unchecked data.
 * **Retries.** Two, five then ten minutes apart (exponential back-off, at most one hour).
+* **Asset.** `train` declares `iceberg://carelake/models/iterations` as its outlet: each successful
+  training run schedules `carelake_model_evaluation`.
 """
 
 SCHEDULE = CronDataIntervalTimetable("@daily", timezone="UTC")
@@ -95,6 +97,8 @@ with DAG(
                 task_id=job.name,
                 conn_id=SPARK_CONN_ID,
                 doc_md=f"`{job.main_class}` from `{job.module}`: {job.description}",
+                # train appends an iteration to models.iterations: carelake_model_evaluation runs on it.
+                outlets=[Asset(*settings.MODELS_ITERATIONS_ASSET)] if job is settings.TRAIN else [],
                 **settings.spark_submit_kwargs(job),
             )
             for job in PIPELINE

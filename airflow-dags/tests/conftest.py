@@ -67,3 +67,27 @@ def serialized_dags(airflow_db) -> Path:
     )
     assert result.returncode == 0, f"airflow dags reserialize failed:\n{result.stdout}\n{result.stderr}"
     return airflow_db
+
+
+REPO = PROJECT.parent
+LAUNCHER = REPO / "bin" / "carelake"
+
+#: Spark properties the tests add to the DAG's SPARK_CONF: this machine's cores are shared, so few
+#: partitions and no UI. (A deployment keeps such sizes in its spark-defaults.conf.)
+TEST_SPARK_CONF = {
+    "spark.ui.enabled": "false",
+    "spark.sql.shuffle.partitions": "2",
+    "spark.default.parallelism": "2",
+}
+
+
+def spark_submit_command(job, *args: str, master: str = "local[1]", jar: Path | None = None) -> list[str]:
+    """``spark-submit`` of ``job``'s bundled jar (the venv's pyspark), with the DAG's Spark conf."""
+    from carelake_airflow import settings
+
+    jar = jar or job.jar()
+    assert jar.is_file(), f"{jar} is missing: build the jars first (bin/setup, or mvn -o package)"
+    command = [str(VENV_BIN / "spark-submit"), "--master", master]
+    for key, value in {**settings.SPARK_CONF, **TEST_SPARK_CONF}.items():
+        command += ["--conf", f"{key}={value}"]
+    return [*command, "--name", f"carelake-{job.name}", "--class", job.main_class, str(jar), *args]

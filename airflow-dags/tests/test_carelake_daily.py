@@ -158,6 +158,8 @@ def test_rendered_spark_submit_commands(dag, spark_connection):
             "--conf", "spark.sql.session.timeZone=UTC",
             "--conf", "spark.yarn.maxAppAttempts=1",
             "--conf", "spark.ui.showConsoleProgress=false",
+            "--conf", f"spark.driver.extraJavaOptions={settings.JVM_OPENS}",
+            "--conf", f"spark.executor.extraJavaOptions={settings.JVM_OPENS}",
             "--name", f"carelake-{task_id}",
             "--class", job.main_class,
             "--deploy-mode", "client",

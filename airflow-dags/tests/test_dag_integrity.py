@@ -12,6 +12,7 @@ import pytest
 from conftest import DAGS_FOLDER, VENV_BIN
 
 REQUIRED_TAGS = {"carelake"}
+DAG_IDS = ["carelake_daily", "carelake_model_evaluation", "carelake_ingest_health"]
 
 
 def test_no_import_errors(dagbag):
@@ -24,10 +25,10 @@ def test_no_warnings_while_parsing(dagbag):
 
 
 def test_dags_found(dagbag):
-    assert set(dagbag.dag_ids) == {"carelake_daily"}
+    assert set(dagbag.dag_ids) == set(DAG_IDS)
 
 
-@pytest.mark.parametrize("dag_id", ["carelake_daily"])
+@pytest.mark.parametrize("dag_id", DAG_IDS)
 def test_every_dag_is_documented_tagged_and_retried(dagbag, dag_id):
     dag = dagbag.dags[dag_id]  # .get_dag() would consult the metadata DB
     assert dag.doc_md and dag.doc_md.strip(), f"{dag_id} has no doc_md"
@@ -54,7 +55,7 @@ def test_parsing_looks_up_no_connection(monkeypatch):
     monkeypatch.setattr(BaseHook, "get_connection", classmethod(forbidden))
     bag = DagBag(dag_folder=str(DAGS_FOLDER))
     assert bag.import_errors == {}
-    assert "carelake_daily" in bag.dag_ids
+    assert set(bag.dag_ids) == set(DAG_IDS)
 
 
 @pytest.mark.needs_db
@@ -72,7 +73,7 @@ def test_airflow_cli_parses_and_lists_the_dags(serialized_dags):
         [airflow, "dags", "list", "-o", "json"], capture_output=True, text=True, timeout=300, env=env
     )
     assert listed.returncode == 0, listed.stderr
-    assert "carelake_daily" in {d["dag_id"] for d in _json_output(listed.stdout)}
+    assert set(DAG_IDS) <= {d["dag_id"] for d in _json_output(listed.stdout)}
 
 
 def _json_output(stdout: str):

@@ -335,6 +335,8 @@ def test_spark_submit_kwargs(tmp_path):
             "spark.sql.session.timeZone": "UTC",
             "spark.yarn.maxAppAttempts": "1",
             "spark.ui.showConsoleProgress": "false",
+            "spark.driver.extraJavaOptions": settings.JVM_OPENS,
+            "spark.executor.extraJavaOptions": settings.JVM_OPENS,
         },
         "application_args": settings.application_args(env={"CARELAKE_HOME": str(tmp_path)}),
     }
@@ -365,3 +367,21 @@ def test_ingest_command_from_the_environment(tmp_path):
 def test_exit_codes():
     assert [int(c) for c in settings.JobExit] == [0, 1, 2, 3]
     assert settings.JobExit.BLOCKED_BY_GOVERNANCE == 3
+
+
+def test_jvm_opens_match_the_parent_pom():
+    """The spark-submit driver gets the same JDK 17 openings as the Maven tests and the launcher."""
+    import re
+
+    pom = (REPO / "pom.xml").read_text(encoding="utf-8")
+    expected = re.search(r"<carelake\.jvm\.opens>([^<]+)</carelake\.jvm\.opens>", pom).group(1)
+    assert settings.JVM_OPENS.split() == expected.split()
+    assert settings.SPARK_CONF["spark.driver.extraJavaOptions"] == settings.JVM_OPENS
+
+
+def test_jars_dir_from_the_environment(tmp_path):
+    env = {"CARELAKE_AIRFLOW_JARS_DIR": str(tmp_path / "jars"), "CARELAKE_HOME": str(tmp_path)}
+    version = settings.project_version()
+    assert settings.TRAIN.jar(env=env) == tmp_path / "jars" / f"carelake-training-datasets-{version}-bundled.jar"
+    assert settings.spark_submit_kwargs(settings.TRAIN, env=env)["application"] == str(settings.TRAIN.jar(env=env))
+    assert settings.TRAIN.jar(env={}) == REPO / "training-datasets" / "target" / f"carelake-training-datasets-{version}-bundled.jar"

@@ -36,16 +36,21 @@ import org.apache.spark.storage.StorageLevel;
  *       facility_id → region: the first 4 digits of the district code in the facility id
  *       ({@code F11010501} → {@code 1101}, {@code other} when the id has no district code).
  *       Classes are recomputed over the level-1 visits (their values cannot equal a level-0 row's).</li>
- *   <li>level 2, suppressed: visits still in a class under k patients keep the row (safe row count
+ *   <li>level 2, coarse: visits still in a class under k patients get a 20-year birth band and
+ *       no location (facility null), and classes are recomputed once more. Small populations
+ *       (the end-to-end test's 300 patients over 30 clinics) need this step; without it most
+ *       visits would be suppressed.</li>
+ *   <li>level 3, suppressed: visits still in a class under k patients keep the row (safe row count
  *       = curated row count) with sex, birth_year, age_at_visit and facility_id set to null.</li>
  * </ol>
  * safe.vitals carries facility_id too: a vital of a (patient, facility) pair whose visits were
- * generalised gets the region (level 1) or null (level 2) as well.
+ * generalised gets the region (level 1) or null (levels 2 and 3) as well.
  *
  * <p>Measured over the released visits: classes and the minimum class size among non-suppressed
  * visits; prosecutor risk 1/class size per visit (max and mean over non-suppressed visits,
  * suppressed visits carry no quasi-identifier); records generalised and suppressed; information
- * loss = mean generalisation height per visit (0 as released, 0.5 generalised, 1 suppressed). The
+ * loss = mean generalisation height per visit (0 as released, 1/3 generalised, 2/3 coarse,
+ * 1 suppressed). The
  * policy (config {@value #K_KEY}, default {@value #K_DEFAULT}; {@value #MAX_SUPPRESSION_KEY}, default
  * {@value #MAX_SUPPRESSION_DEFAULT} of the visits) fails — the run is blocked — when more visits
  * would have to be suppressed than allowed, or when a released class is still under k.
@@ -69,6 +74,8 @@ public final class KAnonymity {
   public static final String QUASI_IDENTIFIERS = "sex,birth_year,age_at_visit,facility_id";
 
   static final String LEVEL_COLUMN = "_k_level";
+  /** The level of a suppressed visit (0 as released, 1 generalised, 2 coarse). */
+  static final int SUPPRESSED = 3;
   static final String CLASS_SIZE_COLUMN = "_k_class_size";
   static final String KEY_COLUMN = "_k_class";
   static final String FACILITY_COLUMN = "_k_facility";
@@ -160,27 +167,36 @@ public final class KAnonymity {
     Dataset<Row> v1 = withClassSize(small);
     Dataset<Row> generalised = v1.where(col(CLASS_SIZE_COLUMN).geq(k))
         .withColumn(LEVEL_COLUMN, lit(1));
-    Dataset<Row> suppressed = v1.where(col(CLASS_SIZE_COLUMN).lt(k))
+    // level 2, coarse: 20-year birth band, no location (small populations, sparse regions)
+    Dataset<Row> smaller = v1.where(col(CLASS_SIZE_COLUMN).lt(k)).drop(CLASS_SIZE_COLUMN)
+        .withColumn("birth_year", floor(col("birth_year").divide(20)).multiply(20).cast("int"))
+        .withColumn("facility_id", lit(null).cast("string"))
+        .withColumn(KEY_COLUMN, classKey(col("sex"), col("birth_year"), col("age_at_visit"),
+            col("facility_id")));
+    Dataset<Row> v2 = withClassSize(smaller);
+    Dataset<Row> coarse = v2.where(col(CLASS_SIZE_COLUMN).geq(k))
+        .withColumn(LEVEL_COLUMN, lit(2));
+    Dataset<Row> suppressed = v2.where(col(CLASS_SIZE_COLUMN).lt(k))
         .withColumn("sex", lit(null).cast("string"))
         .withColumn("birth_year", lit(null).cast("int"))
         .withColumn("age_at_visit", lit(null).cast("int"))
         .withColumn("facility_id", lit(null).cast("string"))
-        .withColumn(LEVEL_COLUMN, lit(2));
-    return kept.unionByName(generalised).unionByName(suppressed);
+        .withColumn(LEVEL_COLUMN, lit(SUPPRESSED));
+    return kept.unionByName(generalised).unionByName(coarse).unionByName(suppressed);
   }
 
   /** One aggregate over the generalised visits. */
   static Metrics measure(Dataset<Row> generalised) {
-    Column released = col(LEVEL_COLUMN).lt(2);
+    Column released = col(LEVEL_COLUMN).lt(SUPPRESSED);
     Column risk = lit(1.0).divide(col(CLASS_SIZE_COLUMN));
     Row r = generalised.agg(count(lit(1)),
-        sum(when(col(LEVEL_COLUMN).equalTo(1), 1).otherwise(0)),
-        sum(when(col(LEVEL_COLUMN).equalTo(2), 1).otherwise(0)),
+        sum(when(col(LEVEL_COLUMN).between(1, SUPPRESSED - 1), 1).otherwise(0)),
+        sum(when(col(LEVEL_COLUMN).equalTo(SUPPRESSED), 1).otherwise(0)),
         countDistinct(when(released, col(KEY_COLUMN))),
         min(when(released, col(CLASS_SIZE_COLUMN))),
         max(when(released, risk)),
         avg(when(released, risk)),
-        avg(col(LEVEL_COLUMN).divide(2.0))).first();
+        avg(col(LEVEL_COLUMN).divide((double) SUPPRESSED))).first();
     long records = r.getLong(0);
     return new Metrics(records, r.isNullAt(1) ? 0 : r.getLong(1), r.isNullAt(2) ? 0 : r.getLong(2),
         r.getLong(3), r.isNullAt(4) ? null : r.getLong(4), r.isNullAt(5) ? null : r.getDouble(5),
@@ -201,7 +217,7 @@ public final class KAnonymity {
     Column level = functions_coalesce(col("_k_vlevel"), lit(0));
     return joined
         .withColumn("facility_id", when(level.equalTo(1), region(col("facility_id")))
-            .when(level.equalTo(2), lit(null).cast("string")).otherwise(col("facility_id")))
+            .when(level.geq(2), lit(null).cast("string")).otherwise(col("facility_id")))
         .withColumn(LEVEL_COLUMN, level)
         .drop("_k_patient", "_k_fac", "_k_vlevel");
   }
@@ -214,7 +230,7 @@ public final class KAnonymity {
   static long[] measureVitals(Dataset<Row> generalisedVitals) {
     Row r = generalisedVitals.agg(count(lit(1)),
         sum(when(col(LEVEL_COLUMN).equalTo(1), 1).otherwise(0)),
-        sum(when(col(LEVEL_COLUMN).equalTo(2), 1).otherwise(0))).first();
+        sum(when(col(LEVEL_COLUMN).geq(2), 1).otherwise(0))).first();
     return new long[] {r.getLong(0), r.isNullAt(1) ? 0 : r.getLong(1),
         r.isNullAt(2) ? 0 : r.getLong(2)};
   }

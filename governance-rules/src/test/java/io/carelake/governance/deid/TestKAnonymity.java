@@ -111,7 +111,7 @@ class TestKAnonymity {
     }
     for (String k : List.of("e-c1", "e-d1")) {
       Row r = rows.get(k);
-      assertThat(r.<Integer>getAs(KAnonymity.LEVEL_COLUMN)).isEqualTo(2);
+      assertThat(r.<Integer>getAs(KAnonymity.LEVEL_COLUMN)).isEqualTo(KAnonymity.SUPPRESSED);
       assertThat(r.<String>getAs("sex")).isNull();
       assertThat(r.<Integer>getAs("birth_year")).isNull();
       assertThat(r.<Integer>getAs("age_at_visit")).isNull();
@@ -128,9 +128,28 @@ class TestKAnonymity {
     assertThat(m.riskMax()).isCloseTo(1.0 / 3, within(1e-12));
     // 5 visits at risk 1/4 and 3 at 1/3, over the 8 released visits
     assertThat(m.riskMean()).isCloseTo((5 / 4.0 + 3 / 3.0) / 8, within(1e-12));
-    assertThat(m.informationLoss()).isCloseTo((3 * 0.5 + 2 * 1.0) / 10, within(1e-12));
+    assertThat(m.informationLoss()).isCloseTo((3 / 3.0 + 2 * 1.0) / 10, within(1e-12));
     assertThat(m.passes(new KAnonymity.Policy(3, 0.2))).isTrue();
     assertThat(m.passes(new KAnonymity.Policy(3, 0.1))).isFalse();
+  }
+
+  @Test
+  void classesStillSmallAfterRegionsGetACoarseBandWithoutLocationBeforeSuppression() {
+    // k = 2: b1..b3 (sex 2, born 1961-68 in region 1101) stay a class of 3 at level 1; a second
+    // patient born 1995 (sex 1) in another region joins c1 (1990) only at the coarse level.
+    List<Row> rows = new ArrayList<>(visits().collectAsList());
+    rows.add(RowFactory.create("e-c2", "c2", "1", 1995, 29, "F44010601"));
+    Map<String, Row> g = byEventKey(KAnonymity.generalise(spark.createDataFrame(rows, VISITS), 2));
+    for (String k : List.of("e-c1", "e-c2")) {
+      Row r = g.get(k);
+      assertThat(r.<Integer>getAs(KAnonymity.LEVEL_COLUMN)).isEqualTo(2);
+      assertThat(r.<Integer>getAs("birth_year")).isEqualTo(1980);
+      assertThat(r.<String>getAs("facility_id")).isNull();
+      assertThat(r.<String>getAs("sex")).isEqualTo("1");
+      assertThat(r.<Long>getAs(KAnonymity.CLASS_SIZE_COLUMN)).isEqualTo(2L);
+    }
+    assertThat(g.get("e-d1").<Integer>getAs(KAnonymity.LEVEL_COLUMN))
+        .isEqualTo(KAnonymity.SUPPRESSED);
   }
 
   @Test

@@ -1,0 +1,132 @@
+"""Ingest health checks for carelake_ingest_health: how fresh the raw tables are, and the dead-letter
+rate of the latest ingest run, read with pyiceberg from the carelake catalog.
+
+Imported by the DAG file at parse time, so it imports pyiceberg only inside the functions, and reads
+no file until a task calls them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from carelake_airflow import settings
+from carelake_airflow.settings import Settings, SettingsError
+
+
+class HealthError(Exception):
+    """A health check failed: the message says what, where, and what to do."""
+
+
+def open_catalog(config: Settings):
+    """The carelake Iceberg catalog for pyiceberg, from the same ``catalog.*`` keys the jobs read.
+
+    The embedded profile's JDBC catalog on SQLite (``jdbc:sqlite:PATH``) opens as pyiceberg's SQL
+    catalog on the same file; a REST catalog opens as pyiceberg's REST catalog. Other JDBC databases
+    need their SQLAlchemy driver and credentials, which this module does not guess."""
+    name = config.get("catalog.name", "carelake")
+    kind = config.get("catalog.type", "jdbc").lower()
+    uri = config.get("catalog.uri")
+    if kind == "jdbc" and uri.startswith("jdbc:sqlite:"):
+        from pyiceberg.catalog.sql import SqlCatalog
+
+        path = uri[len("jdbc:sqlite:"):]
+        return SqlCatalog(name, uri=f"sqlite:///{path}", warehouse=config.get("catalog.warehouse"))
+    if kind == "rest":
+        from pyiceberg.catalog import load_catalog
+
+        return load_catalog(name, type="rest", uri=uri, warehouse=config.get("catalog.warehouse", ""))
+    raise SettingsError(
+        f"catalog.type={kind} with catalog.uri={uri.split('?')[0]} in {config.file}: the ingest health"
+        " checks open jdbc:sqlite: and REST catalogs only (run them where such a catalog is reachable)")
+
+
+@dataclass(frozen=True)
+class Freshness:
+    table: str
+    snapshot_id: int | None
+    committed_at: dt.datetime | None
+    age: dt.timedelta | None
+
+
+def raw_freshness(catalog, now: dt.datetime) -> list[Freshness]:
+    """The last snapshot of each raw table and how long ago it was committed."""
+    result = []
+    for table in settings.RAW_TABLES:
+        snapshot = catalog.load_table(tuple(table.split("."))).current_snapshot()
+        if snapshot is None:
+            result.append(Freshness(table, None, None, None))
+            continue
+        committed = dt.datetime.fromtimestamp(snapshot.timestamp_ms / 1000, tz=dt.timezone.utc)
+        result.append(Freshness(table, snapshot.snapshot_id, committed, now - committed))
+    return result
+
+
+def check_raw_freshness(config: Settings, now: dt.datetime | None = None) -> list[Freshness]:
+    """Fails when a raw table has no snapshot, or its last one is older than airflow.raw-max-age-hours."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    limit = dt.timedelta(hours=float(config.get(settings.RAW_MAX_AGE_HOURS_KEY,
+                                                settings.RAW_MAX_AGE_HOURS_DEFAULT)))
+    found = raw_freshness(open_catalog(config), now)
+    stale = [f for f in found if f.age is None or f.age > limit]
+    for f in found:
+        print(f"{f.table}: snapshot {f.snapshot_id} committed {f.committed_at} ({f.age} ago)")
+    if stale:
+        raise HealthError(
+            "Stale raw tables (limit " + str(limit) + ", " + settings.RAW_MAX_AGE_HOURS_KEY + "): "
+            + ", ".join(f"{f.table} last written {f.committed_at or 'never'}" for f in stale)
+            + ". Check that the ingest task of carelake_daily runs and that Kafka receives events.")
+    return found
+
+
+@dataclass(frozen=True)
+class DeadLetterRate:
+    run_id: str
+    ended_at: dt.datetime
+    messages: int
+    dead_letters: int
+
+    @property
+    def rate(self) -> float:
+        return self.dead_letters / self.messages if self.messages else 0.0
+
+
+def latest_ingest(catalog) -> DeadLetterRate | None:
+    """The dead letters of the latest ingest run in the ledger (by end time), or None if none ran."""
+    from pyiceberg.expressions import EqualTo
+
+    ledger = catalog.load_table(tuple(settings.LEDGER_TABLE.split(".")))
+    rows = ledger.scan(row_filter=EqualTo("job", "ingest"),
+                       selected_fields=("run_id", "ended_at", "rows_in", "counts")).to_arrow().to_pylist()
+    if not rows:
+        return None
+    last = max(rows, key=lambda r: r["ended_at"])
+    counts = _as_dict(last["counts"])
+    return DeadLetterRate(last["run_id"], last["ended_at"], int(last["rows_in"]),
+                          int(counts.get("dead_letters", 0)))
+
+
+def _as_dict(value) -> Mapping[str, int]:
+    # pyarrow turns an Iceberg map into a list of (key, value) pairs.
+    if value is None:
+        return {}
+    return dict(value) if not isinstance(value, Mapping) else value
+
+
+def check_dead_letter_rate(config: Settings) -> DeadLetterRate:
+    """Fails when the latest ingest run set more than airflow.dead-letter-max-rate of its messages
+    aside as dead letters, or when no ingest run is in the ledger."""
+    limit = float(config.get(settings.DEAD_LETTER_MAX_RATE_KEY, settings.DEAD_LETTER_MAX_RATE_DEFAULT))
+    latest = latest_ingest(open_catalog(config))
+    if latest is None:
+        raise HealthError(f"No ingest run in {settings.LEDGER_TABLE}: run the ingest task (or"
+                          " `bin/carelake ingest --bounded`) first")
+    print(f"ingest run {latest.run_id} ended {latest.ended_at}: {latest.dead_letters} dead letters"
+          f" of {latest.messages} messages ({latest.rate:.2%}, limit {limit:.2%})")
+    if latest.rate > limit:
+        raise HealthError(
+            f"Ingest run {latest.run_id} dead-lettered {latest.dead_letters} of {latest.messages}"
+            f" messages ({latest.rate:.2%} > {settings.DEAD_LETTER_MAX_RATE_KEY}={limit}): read"
+            " raw.dead_letters (error_code, kafka_topic/partition/offset) to find the producer at fault")
+    return latest

@@ -1,0 +1,254 @@
+"""carelake_daily end to end: ``dag.test()`` runs every Spark task as a real ``spark-submit`` of the
+real bundled jar, on a small embedded carelake home, for one data interval.
+
+The home (session fixture ``warehouse``) is built as a deployment's history would be: the embedded
+Kafka broker (``bin/carelake kafka start``), the generator publishing a small synthetic population
+(``bin/carelake generate``), a bounded IngestJob into ``raw.*`` (the ingestion bundled jar on the
+launcher's Flink classpath), the broker stopped, then ``govern`` and ``deidentify`` over the whole
+generated period (spark-submit of the bundled jars), because a day's features look 180 days back
+and label 180 days ahead. The jars are copied first (``jars_dir``; the DAG finds them through
+``CARELAKE_AIRFLOW_JARS_DIR``): other builds on this machine rewrite ``<module>/target``. Then ``dag.test()`` runs the DAG for the day ``DAY`` through
+Airflow's scheduling loop and metadata DB: its seven Spark tasks are spark-submits through the
+provider's hook and the ``spark_default`` connection.
+
+Decisions:
+
+* ``ingest`` is marked successful (``mark_success_pattern``), not run: the generated data is already
+  ingested and the broker is stopped; a bounded ingest of a caught-up consumer group would only add
+  a Flink start (~40 s) to the suite. Its command is checked in test_carelake_daily.py.
+* ``CARELAKE_INTEROP_HOME`` (the Java end-to-end test's home) is not reused: Iceberg metadata holds
+  absolute file locations, so a copy of that home would still write into the original's warehouse.
+* The day is a month start (features index dates are month starts) whose 180-day label horizon ends
+  inside the generated period, so train and evaluate have labelled rows of both classes.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from carelake_airflow import settings
+from conftest import DAGS_FOLDER, LAUNCHER, REPO, LOCAL_SPARK_CONNECTION, TEST_SPARK_CONF, spark_submit_command
+
+E2E_ENV = "CARELAKE_AIRFLOW_E2E"
+pytestmark = [
+    pytest.mark.e2e,
+    # Minutes of Kafka, Flink and nine Spark JVMs: run on request, e.g.
+    # CARELAKE_AIRFLOW_E2E=1 airflow-dags/scripts/test.sh -m e2e
+    pytest.mark.skipif(os.environ.get(E2E_ENV) != "1", reason=f"set {E2E_ENV}=1 to run the end-to-end DAG test"),
+]
+
+UTC = dt.timezone.utc
+#: The generated population: small, but a month start with a complete horizon and both labels.
+GENERATE = {"--patients": "200", "--days": "215", "--seed": "3", "--start": "2025-01-01"}
+#: The whole generated period as UTC days: the clinics are on +08:00, so the first morning's
+#: readings fall on the previous UTC day (as `carelake demo` does).
+HISTORY = ("2024-12-31", "2025-08-04")
+#: The DAG run's data interval: [DAY, DAY + 1).
+DAY = dt.datetime(2025, 2, 1, tzinfo=UTC)
+SPARK_TASKS = ["govern", "deidentify", "features", "corpus", "train", "evaluate", "report"]
+
+
+def _run(command: list[str], what: str, timeout: int = 900) -> str:
+    result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=dict(os.environ))
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, f"{what} failed (exit {result.returncode}):\n{output[-6000:]}"
+    return output
+
+
+@pytest.fixture(scope="session")
+def jars_dir(tmp_path_factory) -> Path:
+    """The bundled jars, copied once and checked: other builds may rewrite <module>/target while
+    these tests run, and a jar rewritten under a running JVM fails it with 'invalid LOC header'."""
+    target = tmp_path_factory.mktemp("jars")
+    for job in {j.module: j for j in (*settings.JOBS.values(), settings.INGEST)}.values():
+        source = job.jar(env={})
+        for attempt in range(3):
+            shutil.copyfile(source, target / source.name)
+            try:
+                with zipfile.ZipFile(target / source.name) as jar:
+                    if jar.testzip() is None:
+                        break
+            except zipfile.BadZipFile:
+                pass
+            time.sleep(20)  # the jar was being written: wait for that build to finish
+        else:
+            pytest.fail(f"{source} stayed unreadable (a build kept rewriting it)")
+    return target
+
+
+def _ingest_command(jars_dir: Path, home: Path) -> list[str]:
+    """IngestJob as the launcher starts it (`bin/carelake ingest`: Flink embedded, its Maven
+    classpath), but from the copied bundled jar instead of ingestion/target/classes, which another
+    build may be recompiling."""
+    target = REPO / "ingestion" / "target"
+    classpath = [str(settings.INGEST.jar(env={settings.JARS_DIR_ENV: str(jars_dir)})),
+                 (target / "classpath.txt").read_text(encoding="utf-8").strip()]
+    if (target / "runtime-classpath.txt").is_file():
+        classpath.append((target / "runtime-classpath.txt").read_text(encoding="utf-8").strip())
+    java = Path(os.environ.get("JAVA_HOME", "/usr")) / "bin" / "java"
+    return [str(java), "-Xmx1g", *settings.JVM_OPENS.split(), "-cp", ":".join(c for c in classpath if c),
+            settings.INGEST.main_class, "--home", str(home), "--bounded"]
+
+
+@pytest.fixture(scope="session")
+def warehouse(tmp_path_factory, jars_dir) -> Path:
+    """A carelake home holding the generated period, ingested, governed and de-identified."""
+    home = tmp_path_factory.mktemp("carelake") / "home"
+    # The pseudonymisation key where deid.key-file says by default (as `carelake demo` makes it).
+    key = home / "secrets" / "pseudonym.key"
+    key.parent.mkdir(parents=True)
+    key.write_bytes(base64.b64encode(secrets.token_bytes(32)))
+    key.chmod(0o600)
+    launcher = [str(LAUNCHER)]
+    began = time.monotonic()
+    _run([*launcher, "kafka", "start", "--home", str(home)], "carelake kafka start", timeout=300)
+    try:
+        generate = [*launcher, "generate", "--home", str(home)]
+        for option, value in GENERATE.items():
+            generate += [option, value]
+        _run(generate, "carelake generate")
+        _run(_ingest_command(jars_dir, home), "IngestJob --bounded")
+    finally:
+        _run([*launcher, "kafka", "stop", "--home", str(home)], "carelake kafka stop", timeout=300)
+    interval = ["--interval-start", HISTORY[0], "--interval-end", HISTORY[1]]
+    for job in (settings.GOVERN, settings.DEIDENTIFY):
+        jar = job.jar(env={settings.JARS_DIR_ENV: str(jars_dir)})
+        _run(spark_submit_command(job, "--home", str(home), *interval, master="local[2]", jar=jar),
+             f"spark-submit {job.name} {HISTORY}")
+    print(f"\nwarehouse for {GENERATE} built in {time.monotonic() - began:.0f} s: {home}")
+    return home
+
+
+def _catalog(home: Path):
+    from pyiceberg.catalog.sql import SqlCatalog
+
+    return SqlCatalog("carelake", uri=f"sqlite:///{home / 'catalog.db'}", warehouse=f"file://{home / 'warehouse'}")
+
+
+@pytest.fixture(scope="module")
+def daily_run(warehouse, jars_dir, tmp_path_factory, serialized_dags):
+    """carelake_daily's run for [DAY, DAY + 1) by dag.test(), its wall time, and when it started."""
+    from airflow.dag_processing.dagbag import DagBag
+
+    # Test-sized Spark (few partitions, no UI) through spark-defaults.conf, where a deployment keeps
+    # its executor sizes: the DAG's own conf stays exactly what production submits.
+    conf_dir = tmp_path_factory.mktemp("spark-conf")
+    (conf_dir / "spark-defaults.conf").write_text(
+        "".join(f"{k} {v}\n" for k, v in TEST_SPARK_CONF.items()), encoding="utf-8")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("CARELAKE_HOME", str(warehouse))
+    patch.setenv(settings.JARS_DIR_ENV, str(jars_dir))
+    patch.setenv("SPARK_CONF_DIR", str(conf_dir))
+    patch.setenv("AIRFLOW_CONN_SPARK_DEFAULT", LOCAL_SPARK_CONNECTION.replace("local[1]", "local[2]"))
+    try:
+        bag = DagBag(dag_folder=str(DAGS_FOLDER))  # parsed with CARELAKE_HOME pointing at the warehouse
+        assert bag.import_errors == {}
+        dag = bag.dags["carelake_daily"]
+        began = dt.datetime.now(UTC)
+        start = time.monotonic()
+        # A manual run at DAY + 1 gets the day that just ended, [DAY, DAY + 1).
+        run = dag.test(logical_date=DAY + dt.timedelta(days=1), mark_success_pattern="^ingest$")
+        seconds = time.monotonic() - start
+    finally:
+        patch.undo()
+    print(f"\ncarelake_daily dag.test() for {DAY:%Y-%m-%d}: {seconds:.0f} s")
+    return run, seconds, began
+
+
+@pytest.mark.needs_db
+def test_the_run_succeeds_for_one_day(daily_run):
+    run, seconds, _ = daily_run
+    assert run.state == "success", [(ti.task_id, ti.state) for ti in run.get_task_instances()]
+    assert (run.data_interval_start, run.data_interval_end) == (DAY, DAY + dt.timedelta(days=1))
+    states = {ti.task_id: ti.state for ti in run.get_task_instances()}
+    assert states == {"ingest": "success", **{t: "success" for t in SPARK_TASKS}}
+    instances = sorted(run.get_task_instances(), key=lambda ti: ti.start_date)
+    assert [ti.task_id for ti in instances] == ["ingest", *SPARK_TASKS]
+
+
+@pytest.mark.needs_db
+def test_every_spark_task_ran_for_real(daily_run, warehouse):
+    """The ledger (governance.runs, read with pyiceberg) has a SUCCEEDED row for each Spark job on
+    exactly the run's interval, started after dag.test() did: nothing was marked, everything ran."""
+    _, _, began = daily_run
+    runs = _catalog(warehouse).load_table(("governance", "runs")).scan().to_arrow().to_pylist()
+    mine = [r for r in runs
+            if r["interval_start"] == DAY.date() and r["interval_end"] == DAY.date() + dt.timedelta(days=1)]
+    by_job = {}
+    for row in mine:
+        by_job.setdefault(row["job"], []).append(row)
+    assert sorted(by_job) == sorted(SPARK_TASKS), sorted(by_job)
+    for job, rows in by_job.items():
+        assert len(rows) == 1, f"{job}: {len(rows)} runs for one interval"
+        row = rows[0]
+        assert row["status"] == "SUCCEEDED", (job, row["message"])
+        assert row["started_at"] >= began, (job, row["started_at"], began)
+        assert row["rows_in"] == row["rows_out"] + row["rows_set_aside"], (job, row)
+    # The history the fixture wrote is still there, beside the day's runs.
+    assert {r["job"] for r in runs if r["interval_start"] == dt.date.fromisoformat(HISTORY[0])} >= {
+        "govern", "deidentify"}
+    # The day's work was real work: governed rows, a model iteration and its evaluation.
+    assert by_job["govern"][0]["rows_in"] > 0
+    assert by_job["train"][0]["rows_out"] > 0
+
+
+@pytest.mark.needs_db
+def test_the_report_of_the_interval_exists(daily_run, warehouse):
+    latest = warehouse / "reports" / "latest"
+    report = json.loads((latest / "report.json").read_text(encoding="utf-8"))
+    assert report["interval"] == {"start": "2025-02-01", "end": "2025-02-02"}
+    assert (latest / "index.html").is_file()
+    stages = {s["job"]: s for s in report["stages"]}
+    assert {"govern", "deidentify", "features", "corpus", "train", "evaluate"} <= stages.keys()
+    for job in ("govern", "deidentify", "features", "corpus", "train", "evaluate"):
+        assert stages[job]["status"] == "SUCCEEDED", stages[job]
+
+
+# --- carelake_ingest_health on the same warehouse -------------------------------------------------
+
+
+@pytest.mark.needs_db
+def test_ingest_health_dag_passes_on_a_fresh_warehouse(warehouse, serialized_dags, monkeypatch):
+    """Both checks, run by dag.test() for real, on the raw tables and the ledger the fixture wrote."""
+    from airflow.dag_processing.dagbag import DagBag
+
+    monkeypatch.setenv("CARELAKE_HOME", str(warehouse))
+    dag = DagBag(dag_folder=str(DAGS_FOLDER)).dags["carelake_ingest_health"]
+    run = dag.test(logical_date=dt.datetime.now(UTC).replace(microsecond=0))
+    assert {ti.task_id: ti.state for ti in run.get_task_instances()} == {
+        "raw_freshness": "success", "dead_letter_rate": "success"}
+    assert run.state == "success"
+
+
+def test_ingest_health_checks_fail_on_stale_tables_and_many_dead_letters(warehouse):
+    from carelake_airflow import health
+
+    config = settings.load({"CARELAKE_HOME": str(warehouse)})
+    fresh = health.check_raw_freshness(config)
+    assert [f.table for f in fresh] == list(settings.RAW_TABLES)
+    assert all(f.snapshot_id and f.age < dt.timedelta(hours=2) for f in fresh)
+    with pytest.raises(health.HealthError, match="Stale raw tables .*raw.visits last written"):
+        health.check_raw_freshness(config, now=dt.datetime.now(UTC) + dt.timedelta(days=2))
+
+    latest = health.check_dead_letter_rate(config)
+    ledger = [r for r in _catalog(warehouse).load_table(("governance", "runs")).scan().to_arrow().to_pylist()
+              if r["job"] == "ingest"]
+    assert len(ledger) == 1 and latest.run_id == ledger[0]["run_id"]
+    assert latest.messages == ledger[0]["rows_in"] > 0
+    # The generator damages 2 % of the messages; most of the damage ends in raw.dead_letters.
+    assert 0 < latest.dead_letters < latest.messages * 0.05
+    assert latest.dead_letters == _catalog(warehouse).load_table(("raw", "dead_letters")).scan().to_arrow().num_rows
+    strict = settings.load({"CARELAKE_HOME": str(warehouse), "CARELAKE_AIRFLOW_DEAD_LETTER_MAX_RATE": "0.001"})
+    with pytest.raises(health.HealthError, match="dead-lettered .* > airflow.dead-letter-max-rate=0.001"):
+        health.check_dead_letter_rate(strict)
