@@ -47,6 +47,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -68,19 +69,15 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench-ingest", mixinStandardHelpOptions = true,
     versionProvider = IngestJob.Versions.class,
-    description = "Benchmarks ingestion against a bare Kafka consumer on N generated events.")
+    description = "Benchmarks ingestion against a bare Kafka consumer on N generated events"
+        + " (Kafka settings from the home; scratch tables under <home>/bench).")
 public final class IngestBench {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   /** A synthetic resident id with a valid GB 11643 check character (not a real person). */
   private static final String RESIDENT = "110105194912310021";
 
-  @Option(names = "--home", paramLabel = "DIR",
-      description = "carelake home (Kafka settings are read from it; scratch data goes to DIR/bench).")
-  Path home;
-
-  @Option(names = "--config", paramLabel = "FILE", description = "An explicit carelake.properties.")
-  Path config;
+  @Mixin ConfigOptions configOptions = new ConfigOptions();
 
   @Option(names = "--events", paramLabel = "N", defaultValue = "200000",
       description = "Events to produce (default: ${DEFAULT-VALUE}).")
@@ -132,7 +129,7 @@ public final class IngestBench {
     EngineLogging.configure(bench.verbose);
     CarelakeConfig real;
     try {
-      real = CarelakeConfig.resolve(bench.home, bench.config, System.getenv());
+      real = bench.configOptions.resolve();
       IngestSettings.from(real);
     } catch (ConfigException | IllegalArgumentException e) {
       out.println("carelake bench ingest: " + e.getMessage());

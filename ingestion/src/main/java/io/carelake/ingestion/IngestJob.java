@@ -23,7 +23,6 @@ import io.carelake.ingestion.ledger.KafkaOffsets;
 import io.carelake.ingestion.ledger.OffsetRange;
 import io.carelake.ingestion.ledger.SnapshotCounts;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -54,6 +53,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -86,13 +86,7 @@ public final class IngestJob {
   /** Restarts before a run gives up: a bounded run must end, not retry forever. */
   static final int RESTART_ATTEMPTS = 3;
 
-  @Option(names = "--home", paramLabel = "DIR",
-      description = "carelake home holding carelake.properties (default: $CARELAKE_HOME or ./.carelake).")
-  Path home;
-
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "An explicit carelake.properties (cluster deployments; default: $CARELAKE_CONFIG).")
-  Path config;
+  @Mixin ConfigOptions configOptions = new ConfigOptions();
 
   @Option(names = "--bounded",
       description = "Read from the committed offsets to the offsets current at start, then stop and"
@@ -136,7 +130,7 @@ public final class IngestJob {
     Catalog catalog;
     CatalogLoader catalogLoader;
     try {
-      CarelakeConfig config = CarelakeConfig.resolve(job.home, job.config, System.getenv());
+      CarelakeConfig config = job.configOptions.resolve();
       settings = IngestSettings.from(config);
       // opened here so that a wrong catalog.* key is a configuration error (exit 2), not a failed run
       catalog = CatalogFactory.open(config);

@@ -9,7 +9,6 @@ import io.carelake.ingestion.ledger.Completeness;
 import io.carelake.ingestion.ledger.KafkaOffsets;
 import io.carelake.ingestion.ledger.SnapshotCounts;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -31,6 +30,7 @@ import org.apache.iceberg.util.SnapshotUtil;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -47,13 +47,7 @@ import picocli.CommandLine.Option;
         + " commit and the completeness watermark.")
 public final class IngestStatus {
 
-  @Option(names = "--home", paramLabel = "DIR",
-      description = "carelake home holding carelake.properties (default: $CARELAKE_HOME or ./.carelake).")
-  Path home;
-
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "An explicit carelake.properties (default: $CARELAKE_CONFIG).")
-  Path config;
+  @Mixin ConfigOptions configOptions = new ConfigOptions();
 
   @Option(names = "--runs", paramLabel = "N", defaultValue = "5",
       description = "How many of the last ingest runs to show (default: ${DEFAULT-VALUE}).")
@@ -92,7 +86,7 @@ public final class IngestStatus {
     IngestSettings settings;
     Catalog catalog;
     try {
-      CarelakeConfig cfg = CarelakeConfig.resolve(status.home, status.config, System.getenv());
+      CarelakeConfig cfg = status.configOptions.resolve();
       settings = IngestSettings.from(cfg);
       catalog = CatalogFactory.open(cfg);
     } catch (ConfigException | IllegalArgumentException e) {

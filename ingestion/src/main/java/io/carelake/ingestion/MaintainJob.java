@@ -10,7 +10,6 @@ import io.carelake.core.tables.TableName;
 import io.carelake.core.tables.Tables;
 import io.carelake.ingestion.ledger.Completeness;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -25,6 +24,7 @@ import org.apache.iceberg.flink.actions.Actions;
 import org.apache.iceberg.util.SnapshotUtil;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -60,13 +60,7 @@ public final class MaintainJob {
   static final List<TableName> TABLES =
       List.of(Tables.RAW_VISITS, Tables.RAW_VITALS, Tables.RAW_DEAD_LETTERS);
 
-  @Option(names = "--home", paramLabel = "DIR",
-      description = "carelake home holding carelake.properties (default: $CARELAKE_HOME or ./.carelake).")
-  Path home;
-
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "An explicit carelake.properties (default: $CARELAKE_CONFIG).")
-  Path config;
+  @Mixin ConfigOptions configOptions = new ConfigOptions();
 
   @Option(names = "--retention-days", paramLabel = "DAYS", defaultValue = "7",
       description = "Expire snapshots older than this (default: ${DEFAULT-VALUE}).")
@@ -109,7 +103,7 @@ public final class MaintainJob {
     Catalog catalog;
     IngestSettings settings;
     try {
-      CarelakeConfig cfg = CarelakeConfig.resolve(job.home, job.config, System.getenv());
+      CarelakeConfig cfg = job.configOptions.resolve();
       settings = IngestSettings.from(cfg);
       catalog = CatalogFactory.open(cfg);
     } catch (ConfigException | IllegalArgumentException e) {
