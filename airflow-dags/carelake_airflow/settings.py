@@ -308,7 +308,7 @@ class Job:
 
 GOVERN = Job("govern", "governance-rules", "io.carelake.governance.GovernJob",
              "Check raw data against the governance specs; split into curated.* and quarantine.*.")
-DEIDENTIFY = Job("deidentify", "governance-rules", "io.carelake.governance.deid.DeidentifyJob",
+DEIDENTIFY = Job("deidentify", "deidentification", "io.carelake.deid.DeidentifyJob",
                  "De-identify curated.* into safe.* (keyed pseudonyms, scrubbed text).")
 FEATURES = Job("features", "feature-jobs", "io.carelake.features.FeaturesJob",
                "Point-in-time chronic-disease risk features and labels from safe.*.")

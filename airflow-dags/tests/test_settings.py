@@ -269,7 +269,7 @@ def test_import_is_light():
 def test_jobs_modules_and_main_classes():
     assert {name: (j.module, j.main_class) for name, j in settings.JOBS.items()} == {
         "govern": ("governance-rules", "io.carelake.governance.GovernJob"),
-        "deidentify": ("governance-rules", "io.carelake.governance.deid.DeidentifyJob"),
+        "deidentify": ("deidentification", "io.carelake.deid.DeidentifyJob"),
         "features": ("feature-jobs", "io.carelake.features.FeaturesJob"),
         "corpus": ("training-datasets", "io.carelake.datasets.CorpusJob"),
         "train": ("training-datasets", "io.carelake.datasets.TrainJob"),
@@ -329,7 +329,7 @@ def test_spark_submit_kwargs(tmp_path):
     kwargs = settings.spark_submit_kwargs(settings.DEIDENTIFY, env={"CARELAKE_HOME": str(tmp_path)})
     assert kwargs == {
         "application": str(settings.DEIDENTIFY.jar()),
-        "java_class": "io.carelake.governance.deid.DeidentifyJob",
+        "java_class": "io.carelake.deid.DeidentifyJob",
         "name": "carelake-deidentify",
         "conf": {
             "spark.sql.session.timeZone": "UTC",

@@ -12,7 +12,7 @@ public enum Job implements Launchable {
       "Stream visits and vitals from Kafka into raw.* Iceberg tables, exactly once."),
   GOVERN("govern", "governance-rules", "io.carelake.governance.GovernJob", Engine.SPARK,
       "Check raw data against the governance specs; split into curated.* and quarantine.*."),
-  DEIDENTIFY("deidentify", "governance-rules", "io.carelake.governance.deid.DeidentifyJob",
+  DEIDENTIFY("deidentify", "deidentification", "io.carelake.deid.DeidentifyJob",
       Engine.SPARK, "De-identify curated.* into safe.* (keyed pseudonyms, scrubbed text)."),
   FEATURES("features", "feature-jobs", "io.carelake.features.FeaturesJob", Engine.SPARK,
       "Point-in-time chronic-disease risk features and labels from safe.*."),

@@ -1,5 +1,7 @@
-package io.carelake.governance.deid;
+package io.carelake.deid;
 
+import io.carelake.privacy.KeyedHashes;
+import io.carelake.privacy.PseudonymKey;
 import java.util.Locale;
 import javax.crypto.Mac;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -25,7 +27,7 @@ import org.apache.spark.sql.types.DataTypes;
  */
 public final class Pseudonyms {
 
-  static final String EVENT_DOMAIN = "event:";
+  static final String EVENT_DOMAIN = KeyedHashes.EVENT_DOMAIN;
 
   private final String keyId;
   private final Broadcast<byte[]> key;
@@ -65,22 +67,16 @@ public final class Pseudonyms {
     key.destroy();
   }
 
-  /** The resident id as it is hashed: whitespace removed, upper case; null if nothing is left. */
   static String normaliseResidentId(String residentId) {
-    if (residentId == null) {
-      return null;
-    }
-    String n = residentId.replaceAll("[\\s\\u3000]", "").toUpperCase(Locale.ROOT);
-    return n.isEmpty() ? null : n;
+    return KeyedHashes.normaliseResidentId(residentId);
   }
 
   static String pseudonym(String keyId, Mac mac, String residentId) {
-    String n = normaliseResidentId(residentId);
-    return n == null ? null : keyId + ":" + PseudonymKey.hmacHex(mac, n);
+    return KeyedHashes.pseudonym(keyId, mac, residentId);
   }
 
   static String eventKey(Mac mac, String eventId) {
-    return eventId == null ? null : PseudonymKey.hmacHex(mac, EVENT_DOMAIN + eventId);
+    return KeyedHashes.eventKey(mac, eventId);
   }
 
   /** The UDF: deterministic, one {@link Mac} per executor thread, key read from the broadcast. */

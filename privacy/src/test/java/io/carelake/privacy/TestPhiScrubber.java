@@ -1,4 +1,4 @@
-package io.carelake.governance.deid;
+package io.carelake.privacy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

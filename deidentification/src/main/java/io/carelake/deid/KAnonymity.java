@@ -1,4 +1,4 @@
-package io.carelake.governance.deid;
+package io.carelake.deid;
 
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;

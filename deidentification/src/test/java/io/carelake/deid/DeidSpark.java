@@ -1,4 +1,4 @@
-package io.carelake.governance.deid;
+package io.carelake.deid;
 
 import io.carelake.core.config.CarelakeConfig;
 import io.carelake.spark.SparkSessions;

@@ -1,5 +1,6 @@
-package io.carelake.governance.deid;
+package io.carelake.deid;
 
+import io.carelake.privacy.PhiScrubber;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.dayofmonth;
 import static org.apache.spark.sql.functions.least;

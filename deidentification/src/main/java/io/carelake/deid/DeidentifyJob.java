@@ -1,5 +1,7 @@
-package io.carelake.governance.deid;
+package io.carelake.deid;
 
+import io.carelake.privacy.PhiScrubber;
+import io.carelake.privacy.PseudonymKey;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;

@@ -1,5 +1,6 @@
-package io.carelake.governance.deid;
+package io.carelake.deid;
 
+import io.carelake.privacy.PseudonymKey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TestDateShift {
 
   static final PseudonymKey KEY = new PseudonymKey("k1",
-      Base64.getDecoder().decode(TestPseudonymKey.KEY_B64), "test");
+      Base64.getDecoder().decode("AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA="), "test");
   static final PseudonymKey OTHER = new PseudonymKey("k1",
       TestDeidentifyJob.filled((byte) 0xAA), "test");
 

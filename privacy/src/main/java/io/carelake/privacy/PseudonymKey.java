@@ -1,4 +1,4 @@
-package io.carelake.governance.deid;
+package io.carelake.privacy;
 
 import io.carelake.core.config.CarelakeConfig;
 import java.io.IOException;
@@ -39,7 +39,7 @@ public final class PseudonymKey {
   private final byte[] bytes;
   private final String source;
 
-  PseudonymKey(String id, byte[] bytes, String source) {
+  public PseudonymKey(String id, byte[] bytes, String source) {
     if (id == null || !id.matches("[A-Za-z0-9_-]{1,32}")) {
       throw new IllegalArgumentException("deid.key-id must be 1-32 letters, digits, '_' or '-', got '"
           + id + "'");
@@ -111,21 +111,21 @@ public final class PseudonymKey {
   }
 
   /** A copy of the key bytes, for broadcasting to executors. */
-  byte[] bytes() {
+  public byte[] bytes() {
     return bytes.clone();
   }
 
   /** Pseudonym of a resident id: {@code <key id>:} + hex HMAC-SHA-256(key, normalised id). */
   public String pseudonym(String residentId) {
-    return Pseudonyms.pseudonym(id, newMac(bytes), residentId);
+    return KeyedHashes.pseudonym(id, newMac(bytes), residentId);
   }
 
-  /** The patient's date-shift offset in [-maxDays, +maxDays] ({@link DateShift}); null without id. */
+  /** The patient's date-shift offset in [-maxDays, +maxDays] ({@link KeyedHashes#dateShiftDays}); null without id. */
   public Integer dateShiftDays(String residentId, int maxDays) {
-    return DateShift.offsetDays(newMac(bytes), residentId, maxDays);
+    return KeyedHashes.dateShiftDays(newMac(bytes), residentId, maxDays);
   }
 
-  static Mac newMac(byte[] key) {
+  public static Mac newMac(byte[] key) {
     try {
       Mac mac = Mac.getInstance(HMAC);
       mac.init(new SecretKeySpec(key, HMAC));
@@ -135,7 +135,7 @@ public final class PseudonymKey {
     }
   }
 
-  static String hmacHex(Mac mac, String value) {
+  public static String hmacHex(Mac mac, String value) {
     return HexFormat.of().formatHex(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
   }
 

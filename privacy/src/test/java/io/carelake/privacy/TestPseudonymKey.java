@@ -1,4 +1,4 @@
-package io.carelake.governance.deid;
+package io.carelake.privacy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -37,7 +37,7 @@ class TestPseudonymKey {
     assertThat(key.pseudonym(" 110105 19491231 002x ")).isEqualTo("k1:" + EXPECTED_HEX);
     assertThat(key.pseudonym(null)).isNull();
     assertThat(key.pseudonym("  ")).isNull();
-    assertThat(Pseudonyms.eventKey(PseudonymKey.newMac(key.bytes()), "v-1")).isEqualTo(EVENT_HEX);
+    assertThat(KeyedHashes.eventKey(PseudonymKey.newMac(key.bytes()), "v-1")).isEqualTo(EVENT_HEX);
     assertThat(key.toString()).doesNotContain(KEY_B64).contains("k1");
   }
 

@@ -1,5 +1,6 @@
-package io.carelake.governance.deid;
+package io.carelake.deid;
 
+import io.carelake.privacy.KeyedHashes;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.expr;
@@ -58,7 +59,7 @@ public final class DateShift {
   public static final TableName SHIFTED_VISITS = TableName.of("safe", "visits_date_shifted");
   public static final TableName SHIFTED_VITALS = TableName.of("safe", "vitals_date_shifted");
 
-  static final String DOMAIN = "date-shift:";
+  static final String DOMAIN = KeyedHashes.DATE_SHIFT_DOMAIN;
   static final long MICROS_PER_DAY = 86_400_000_000L;
   static final String OFFSET_COLUMN = "_shift_days";
 
@@ -88,16 +89,7 @@ public final class DateShift {
 
   /** The patient's offset in days, in [-maxDays, +maxDays]; null without a resident id. */
   static Integer offsetDays(Mac mac, String residentId, int maxDays) {
-    String n = Pseudonyms.normaliseResidentId(residentId);
-    if (n == null) {
-      return null;
-    }
-    if (maxDays == 0) {
-      return 0;
-    }
-    byte[] h = mac.doFinal((DOMAIN + n).getBytes(StandardCharsets.UTF_8));
-    long v = ByteBuffer.wrap(h, 0, 8).getLong();
-    return (int) (Math.floorMod(v, 2L * maxDays + 1) - maxDays);
+    return KeyedHashes.dateShiftDays(mac, residentId, maxDays);
   }
 
   /** Moves every date written in {@code text} by {@code days}, keeping its format. */

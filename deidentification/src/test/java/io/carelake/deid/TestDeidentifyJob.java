@@ -1,10 +1,12 @@
-package io.carelake.governance.deid;
+package io.carelake.deid;
 
+import io.carelake.privacy.PhiScrubber;
+import io.carelake.privacy.PseudonymKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carelake.core.config.CarelakeConfig;
-import io.carelake.governance.deid.CuratedFixture.Patient;
-import io.carelake.governance.deid.CuratedFixture.Visit;
+import io.carelake.deid.CuratedFixture.Patient;
+import io.carelake.deid.CuratedFixture.Visit;
 import io.carelake.spark.JobMain;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -33,7 +35,7 @@ class TestDeidentifyJob {
   static final LocalDate START = CuratedFixture.START;
   static final LocalDate END = CuratedFixture.END;
   /** bytes 0x01..0x20 */
-  static final String KEY_B64 = TestPseudonymKey.KEY_B64;
+  static final String KEY_B64 = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=";
   /** 32 bytes 0xAA: a second key. */
   static final String OTHER_KEY_B64 = java.util.Base64.getEncoder().encodeToString(
       filled((byte) 0xAA));

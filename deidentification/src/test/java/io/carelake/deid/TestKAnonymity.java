@@ -1,4 +1,4 @@
-package io.carelake.governance.deid;
+package io.carelake.deid;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

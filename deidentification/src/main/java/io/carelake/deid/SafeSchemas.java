@@ -1,4 +1,4 @@
-package io.carelake.governance.deid;
+package io.carelake.deid;
 
 import static org.apache.iceberg.types.Types.NestedField.optional;
 

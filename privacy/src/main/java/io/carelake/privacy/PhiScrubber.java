@@ -1,4 +1,4 @@
-package io.carelake.governance.deid;
+package io.carelake.privacy;
 
 import java.util.ArrayList;
 import java.util.List;
