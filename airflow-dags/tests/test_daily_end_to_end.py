@@ -43,9 +43,9 @@ from conftest import DAGS_FOLDER, LAUNCHER, REPO, LOCAL_SPARK_CONNECTION, TEST_S
 E2E_ENV = "CARELAKE_AIRFLOW_E2E"
 pytestmark = [
     pytest.mark.e2e,
-    # Minutes of Kafka, Flink and nine Spark JVMs: run on request, e.g.
-    # CARELAKE_AIRFLOW_E2E=1 airflow-dags/scripts/test.sh -m e2e
-    pytest.mark.skipif(os.environ.get(E2E_ENV) != "1", reason=f"set {E2E_ENV}=1 to run the end-to-end DAG test"),
+    # Minutes of Kafka, Flink and nine Spark JVMs. Part of every full run (bin/test, .ci/run);
+    # CARELAKE_AIRFLOW_E2E=0 leaves it out of a quick local iteration, -m e2e runs only it.
+    pytest.mark.skipif(os.environ.get(E2E_ENV) == "0", reason=f"{E2E_ENV}=0: the end-to-end DAG test was left out"),
 ]
 
 UTC = dt.timezone.utc
@@ -113,6 +113,13 @@ def warehouse(tmp_path_factory, jars_dir) -> Path:
     launcher = [str(LAUNCHER)]
     began = time.monotonic()
     _run([*launcher, "kafka", "start", "--home", str(home)], "carelake kafka start", timeout=300)
+    # k-anonymity is measured on the interval's release. A day of this 200-patient population has a
+    # handful of visits, fewer than k=5 patients per class at any generalisation level, so the
+    # daily run may suppress all of them (their quasi-identifiers; rows are kept) instead of
+    # blocking as the default limit (a quarter) would. The whole-period runs below stay far inside
+    # the default. A deployment's daily volume is what the default is for.
+    with (home / "carelake.properties").open("a", encoding="utf-8") as properties:
+        properties.write("\n# test population: a day is smaller than k\ndeid.k-max-suppression=1.0\n")
     try:
         generate = [*launcher, "generate", "--home", str(home)]
         for option, value in GENERATE.items():
