@@ -33,9 +33,14 @@ public final class Carelake implements Callable<Integer> {
     for (Job job : Job.values()) {
       cli.addSubcommand(job.command(), JobCommand.commandLine(job));
     }
-    cli.addSubcommand(Tool.MAINTAIN.command(), JobCommand.commandLine(Tool.MAINTAIN));
+    for (Tool tool : Tool.values()) {
+      if (tool.standalone()) {
+        cli.addSubcommand(tool.command(), JobCommand.commandLine(tool));
+      }
+    }
     cli.addSubcommand("bench", JobCommand.commandLine("bench", null,
-        "Benchmarks that print figures: bench ingest --events N."));
+        "Benchmarks that print figures: bench ingest --events N, bench govern --rows N,"
+            + " bench deidentify --rows N."));
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       boolean verbose = Arrays.asList(parseResult.originalArgs().toArray()).contains("--verbose");
       if (verbose || !(e instanceof ConfigException || e instanceof IllegalStateException

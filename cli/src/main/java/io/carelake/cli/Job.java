@@ -26,7 +26,8 @@ public enum Job implements Launchable {
       "Write the auditors' report (HTML and JSON) for an interval.");
 
   /** Which engine a job runs on decides its JVM flags. */
-  public enum Engine { SPARK, FLINK }
+  /** What a job's JVM needs: Spark's local defaults, Flink's, or nothing (plain Java). */
+  public enum Engine { SPARK, FLINK, JAVA }
 
   private final String command;
   private final String module;

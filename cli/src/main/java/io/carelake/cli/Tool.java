@@ -1,25 +1,42 @@
 package io.carelake.cli;
 
 /**
- * Operations commands that are not pipeline stages: they inspect or maintain what ingestion wrote,
- * or measure it. Each runs on its module's classpath like a job.
+ * Commands that are not pipeline stages: they load outside data, inspect or maintain what the
+ * pipeline wrote, draft specs, or measure a stage. Each runs on its module's classpath like a job.
  */
 enum Tool implements Launchable {
-  INGEST_STATUS("ingest status", "io.carelake.ingestion.IngestStatus",
+  INGEST_STATUS("ingest status", "ingestion", "io.carelake.ingestion.IngestStatus", Job.Engine.FLINK,
       "Ingestion's recent runs, consumer lag, time since the last commit and the watermark."),
-  MAINTAIN("maintain", "io.carelake.ingestion.MaintainJob",
+  MAINTAIN("maintain", "ingestion", "io.carelake.ingestion.MaintainJob", Job.Engine.FLINK,
       "Compact small files, rewrite manifests and expire old snapshots of the raw tables."),
-  BENCH_INGEST("bench ingest", "io.carelake.ingestion.IngestBench",
-      "Benchmark: a bare Kafka consumer against the ingest job on the same events (scratch tables).");
+  LOAD("load", "loaders", "io.carelake.loaders.LoadCommand", Job.Engine.JAVA,
+      "Publish canonical events from FHIR R4 bundles or a Synthea CSV export (--format fhir|synthea-csv)."),
+  SUGGEST_SPEC("suggest-spec", "governance-rules", "io.carelake.governance.SuggestSpec",
+      Job.Engine.SPARK, "Profile a table with Deequ and write a draft governance spec (--table T)."),
+  BENCH_INGEST("bench ingest", "ingestion", "io.carelake.ingestion.IngestBench", Job.Engine.FLINK,
+      "Benchmark: a bare Kafka consumer against the ingest job on the same events (scratch tables)."),
+  BENCH_GOVERN("bench govern", "governance-rules", "io.carelake.governance.GovernBench",
+      Job.Engine.SPARK, "Benchmark: govern with the shipped spec against a scan + group-by floor."),
+  BENCH_DEIDENTIFY("bench deidentify", "deidentification", "io.carelake.deid.DeidentifyBench",
+      Job.Engine.SPARK, "Benchmark: structured de-identification against a plain copy; scrubber MB/s.");
 
   private final String command;
+  private final String module;
   private final String mainClass;
+  private final Job.Engine engine;
   private final String description;
 
-  Tool(String command, String mainClass, String description) {
+  Tool(String command, String module, String mainClass, Job.Engine engine, String description) {
     this.command = command;
+    this.module = module;
     this.mainClass = mainClass;
+    this.engine = engine;
     this.description = description;
+  }
+
+  /** A tool of its own word ({@code maintain}), not a second word of a job's or of bench. */
+  boolean standalone() {
+    return !command.contains(" ");
   }
 
   @Override
@@ -29,7 +46,7 @@ enum Tool implements Launchable {
 
   @Override
   public String module() {
-    return "ingestion";
+    return module;
   }
 
   @Override
@@ -39,7 +56,7 @@ enum Tool implements Launchable {
 
   @Override
   public Job.Engine engine() {
-    return Job.Engine.FLINK;
+    return engine;
   }
 
   @Override
