@@ -1,0 +1,226 @@
+package io.carelake.loaders;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.carelake.core.events.VitalEvent;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Records that cannot be mapped are counted with a reason; conversions; bad input explained. */
+class TestLoaderEdgeCases {
+
+  private static final String BUNDLE = """
+      {"resourceType": "Bundle", "type": "collection", "entry": [
+       {"resource": {"resourceType": "Patient", "id": "p1", "gender": "other",
+         "birthDate": "1960-02-03",
+         "name": [{"use": "official", "family": "Doe", "given": ["Jane", "Q"], "prefix": ["Dr."]}],
+         "telecom": [{"system": "email", "value": "x@y"}, {"system": "phone", "value": "555-1"}],
+         "address": [{"line": ["1 Main St", "Apt 2"], "city": "Salem", "state": "Oregon",
+                      "postalCode": "97301"}],
+         "identifier": [{"system": "http://hl7.org/fhir/sid/us-ssn", "value": "999-00-1111"}]}},
+       {"resource": {"resourceType": "Encounter", "id": "e1", "class": {"code": "EMER"},
+         "subject": {"reference": "Patient/p1"},
+         "period": {"start": "2024-05-01T10:00:00-04:00", "end": "2024-05-01T12:00:00-04:00"},
+         "location": [{"location": {"reference": "Location/loc9"}}],
+         "type": [{"text": "Emergency room admission"}],
+         "reasonCode": [{"coding": [{"system": "http://snomed.info/sct", "code": "29857009",
+                                     "display": "Chest pain"}]}]}},
+       {"resource": {"resourceType": "Encounter", "id": "e2", "class": {"code": "AMB"},
+         "subject": {"reference": "Patient/nobody"}, "period": {"start": "2024-05-02"},
+         "serviceProvider": {"reference": "Organization/o1"}}},
+       {"resource": {"resourceType": "Encounter", "id": "e3", "class": {"code": "AMB"},
+         "subject": {"reference": "Patient/p1"}, "period": {"start": "yesterday"}}},
+       {"resource": {"resourceType": "Encounter", "id": "e4", "class": {"code": "XYZ"},
+         "subject": {"reference": "Patient/p1"}, "period": {"start": "2024-06-01T08:00:00Z"},
+         "serviceProvider": {"reference": "Organization?identifier=https://x|o7"}}},
+       {"resource": {"resourceType": "Observation", "subject": {"reference": "Patient/p1"},
+         "encounter": {"reference": "Encounter/e1"}, "effectiveDateTime": "2024-05-01T10:05:00-04:00",
+         "code": {"coding": [{"system": "http://loinc.org", "code": "29463-7"}]},
+         "valueQuantity": {"value": 150, "unit": "lb", "code": "[lb_av]"}}},
+       {"resource": {"resourceType": "Observation", "subject": {"reference": "Patient/p1"},
+         "encounter": {"reference": "Encounter/e1"}, "effectiveDateTime": "2024-05-01T10:05:00-04:00",
+         "code": {"coding": [{"system": "http://loinc.org", "code": "2339-0"}]},
+         "valueQuantity": {"value": 126, "code": "mg/dL"}}},
+       {"resource": {"resourceType": "Observation", "subject": {"reference": "Patient/p1"},
+         "encounter": {"reference": "Encounter/e1"}, "effectiveDateTime": "2024-05-01T10:05:00-04:00",
+         "code": {"coding": [{"system": "http://loinc.org", "code": "8302-2"}]},
+         "valueQuantity": {"value": 5, "code": "[ft_i]"}}},
+       {"resource": {"resourceType": "Observation", "subject": {"reference": "Patient/p1"},
+         "encounter": {"reference": "Encounter/e1"}, "effectiveDateTime": "2024-05-01T10:05:00-04:00",
+         "code": {"coding": [{"system": "http://loinc.org", "code": "4548-4"}]},
+         "valueString": "high"}},
+       {"resource": {"resourceType": "Observation", "subject": {"reference": "Patient/p1"},
+         "effectiveDateTime": "2024-05-01T10:05:00-04:00",
+         "code": {"coding": [{"system": "http://loinc.org", "code": "4548-4"}]},
+         "valueQuantity": {"value": 6.1, "code": "%"}}},
+       {"resource": {"resourceType": "Observation", "subject": {"reference": "Patient/p1"},
+         "encounter": {"reference": "Encounter/e1"},
+         "code": {"coding": [{"system": "http://loinc.org", "code": "4548-4"}]},
+         "valueQuantity": {"value": 6.1, "code": "%"}}},
+       {"resource": {"resourceType": "Observation", "subject": {"reference": "Patient/p1"},
+         "encounter": {"reference": "Encounter/e1"}, "effectiveDateTime": "2024-05-01T10:05:00-04:00",
+         "code": {"coding": [{"system": "http://loinc.org", "code": "2093-3"}]},
+         "valueQuantity": {"value": 190, "code": "mg/dL"}}},
+       {"resource": {"resourceType": "Condition", "subject": {"reference": "Patient/p1"},
+         "onsetDateTime": "2024-05-01T11:00:00-04:00",
+         "code": {"coding": [{"system": "http://snomed.info/sct", "code": "59621000"}]}}},
+       {"resource": {"resourceType": "Condition", "subject": {"reference": "Patient/p1"},
+         "encounter": {"reference": "Encounter/e1"},
+         "code": {"coding": [{"system": "http://snomed.info/sct", "code": "29857009",
+                              "display": "Chest pain"}]}}},
+       {"resource": {"resourceType": "Condition", "subject": {"reference": "Patient/p1"},
+         "encounter": {"reference": "Encounter/e1"},
+         "code": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "E11.9"}]}}},
+       {"resource": {"resourceType": "Condition", "subject": {"reference": "Patient/p1"},
+         "onsetDateTime": "2020-01-01",
+         "code": {"coding": [{"system": "http://snomed.info/sct", "code": "44054006"}]}}},
+       {"resource": {"resourceType": "Procedure", "id": "x"}}
+      ]}
+      """;
+
+  @Test
+  void everyFhirRecordIsAnEventMergedOrSkippedWithAReason(@TempDir Path dir) throws Exception {
+    Path bundle = dir.resolve("b.json");
+    Files.writeString(bundle, BUNDLE);
+    EventMapper.Result r = new Loader().load(Format.FHIR, bundle, "clinic-a");
+    Ledger l = r.ledger();
+    assertThat(l.reconciles()).isTrue();
+    assertThat(l.read()).isEqualTo(Map.of("patient", 1L, "encounter", 4L, "observation", 7L,
+        "condition", 4L));
+    assertThat(l.skipped()).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "encounter-unknown-patient", 1L,
+        "encounter-bad-time", 1L,
+        "observation-unit-not-convertible", 1L,
+        "observation-no-numeric-value", 1L,
+        "observation-no-encounter", 1L,
+        "observation-no-time", 1L,
+        "observation-code-not-of-interest", 1L,
+        "condition-no-encounter", 1L,
+        "condition-unmapped-code", 1L));
+    assertThat(l.unmappedSnomed()).containsOnlyKeys("29857009");
+    assertThat(l.notLoaded()).isEqualTo(Map.of("Procedure", 1L));
+
+    assertThat(r.visits()).hasSize(2);
+    LoadedVisit v = r.visits().stream().filter(x -> x.eventTime().startsWith("2024-05-01"))
+        .findFirst().orElseThrow();
+    assertThat(v.eventTime()).isEqualTo("2024-05-01T14:00:00Z");
+    assertThat(v.facilityId()).as("location when no serviceProvider").isEqualTo("clinic-a:loc9");
+    assertThat(v.visitType()).isEqualTo("emergency");
+    // I10 found by onset within the encounter; E11.9 already ICD-10; chest pain unmapped
+    assertThat(v.diagnoses()).containsExactly("E11.9", "I10");
+    assertThat(v.chiefComplaint()).isEqualTo("Chest pain");
+    assertThat(v.note()).contains("Emergency visit").contains("Chest pain").contains("(I10)");
+    assertThat(v.patient()).isEqualTo(new LoadedPatient("p1", "Dr. Jane Q Doe", "9",
+        "1960-02-03", "555-1", "1 Main St Apt 2, Salem, OR 97301", "999-00-1111", null, null));
+    // an unknown class passes through (governance quarantines it with a reason)
+    assertThat(r.visits()).extracting(LoadedVisit::visitType).contains("xyz");
+
+    assertThat(r.vitals()).hasSize(2);
+    VitalEvent weight = r.vitals().stream().filter(x -> x.code().equals("29463-7")).findFirst()
+        .orElseThrow();
+    assertThat(weight.value()).isEqualTo(68.04);
+    assertThat(weight.unit()).isEqualTo("kg");
+    VitalEvent glucose = r.vitals().stream().filter(x -> x.code().equals("2339-0")).findFirst()
+        .orElseThrow();
+    assertThat(glucose.value()).isEqualTo(6.99);
+    assertThat(glucose.unit()).isEqualTo("mmol/L");
+    assertThat(glucose.eventTime()).isEqualTo("2024-05-01T14:05:00Z");
+  }
+
+  @Test
+  void csvProblemsAreCountedAndMissingColumnsExplained(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("patients.csv"), """
+        Id,BIRTHDATE,SSN,DRIVERS,PASSPORT,PREFIX,FIRST,MIDDLE,LAST,SUFFIX,GENDER,ADDRESS,CITY,STATE,ZIP
+        p1,1970-01-01,999-1,S1,X1,Mr.,John,,Roe,,M,"2 Elm St, Unit 3",Austin,Texas,73301
+        p2,1980-01-01,,,,,Ann,,Lee,,F,,,,
+        """);
+    Files.writeString(dir.resolve("encounters.csv"), """
+        Id,START,STOP,PATIENT,ORGANIZATION,PROVIDER,ENCOUNTERCLASS,CODE,DESCRIPTION,REASONCODE,REASONDESCRIPTION
+        e1,2024-01-01T10:00:00Z,2024-01-01T10:30:00Z,p1,o1,d1,wellness,1,"Check up, annual",,
+        e2,2024-01-02T10:00:00Z,,p1,,d1,ambulatory,1,x,,
+        e1,2024-01-03T10:00:00Z,,p1,o1,d1,ambulatory,1,x,,
+        """);
+    Files.writeString(dir.resolve("observations.csv"), """
+        DATE,PATIENT,ENCOUNTER,CATEGORY,CODE,DESCRIPTION,VALUE,UNITS,TYPE
+        2024-01-01T10:00:00Z,p1,e1,vital-signs,8480-6,Systolic,128.0,mm[Hg],numeric
+        2024-01-01T10:00:00Z,p1,e1,vital-signs,8480-6,Systolic,131.0,mm[Hg],numeric
+        2024-01-01T10:00:00Z,p1,e2,vital-signs,8462-4,Diastolic,80.0,mm[Hg],numeric
+        2024-01-01T10:00:00Z,p1,e1,survey,72166-2,Tobacco,Never smoked,,text
+        not-a-date,p1,e1,vital-signs,8302-2,Height,180,cm,numeric
+        """);
+    Files.writeString(dir.resolve("conditions.csv"), """
+        START,STOP,PATIENT,ENCOUNTER,SYSTEM,CODE,DESCRIPTION
+        2024-01-01,,p1,e1,http://snomed.info/sct,44054006,Diabetes mellitus type 2 (disorder)
+        2024-01-01,,p1,e9,http://snomed.info/sct,59621000,Essential hypertension (disorder)
+        """);
+    EventMapper.Result r = new Loader().load(Format.SYNTHEA_CSV, dir, "s");
+    Ledger l = r.ledger();
+    assertThat(l.reconciles()).isTrue();
+    assertThat(l.skipped()).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "encounter-duplicate-id", 1L,
+        "encounter-no-facility", 1L,
+        "observation-encounter-not-loaded", 1L,
+        "observation-code-not-of-interest", 1L,
+        "observation-no-time", 1L,
+        "condition-encounter-not-loaded", 1L,
+        "patient-no-events", 1L));
+    ByteArrayOutputStream summary = new ByteArrayOutputStream();
+    l.print(new PrintStream(summary, true, StandardCharsets.UTF_8));
+    assertThat(summary.toString(StandardCharsets.UTF_8))
+        .contains("encounter-duplicate-id  e.g. encounters.csv:4")
+        .contains("observation-no-time  e.g. observations.csv:6")
+        .contains("condition-encounter-not-loaded  e.g. conditions.csv:3");
+    assertThat(r.visits()).hasSize(1);
+    LoadedVisit v = r.visits().get(0);
+    assertThat(v.diagnoses()).containsExactly("E11.9");
+    assertThat(v.patient().address()).isEqualTo("2 Elm St, Unit 3, Austin, TX 73301");
+    assertThat(v.patient().name()).isEqualTo("Mr. John Roe");
+    assertThat(v.patient().sex()).isEqualTo("1");
+    // two systolic readings at the same time: both kept, with distinct stable ids
+    assertThat(r.vitals()).extracting(VitalEvent::value).containsExactly(128.0, 131.0);
+    assertThat(r.vitals().get(0).eventId()).isNotEqualTo(r.vitals().get(1).eventId());
+    assertThat(new Loader().load(Format.SYNTHEA_CSV, dir, "s").vitals()).isEqualTo(r.vitals());
+
+    Files.writeString(dir.resolve("conditions.csv"), "START,PATIENT,CODE\n");
+    assertThatThrownBy(() -> new Loader().load(Format.SYNTHEA_CSV, dir, "s"))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("conditions.csv:1: missing column ENCOUNTER");
+  }
+
+  @Test
+  void loadCommandExplainsUsageErrors(@TempDir Path dir) throws Exception {
+    LoadCommand cmd = new LoadCommand();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    cmd.stderr = new PrintStream(err, true, StandardCharsets.UTF_8);
+    assertThat(new CommandLine(cmd).execute("--format", "fhir", dir.resolve("none").toString()))
+        .isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("does not exist");
+    assertThat(new CommandLine(new LoadCommand()).execute("--format", "hl7v2", dir.toString()))
+        .isEqualTo(2);
+    LoadCommand csv = new LoadCommand();
+    err.reset();
+    csv.stderr = new PrintStream(err, true, StandardCharsets.UTF_8);
+    assertThat(new CommandLine(csv).execute("--format", "synthea-csv", dir.toString()))
+        .isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("no patients.csv");
+    Files.writeString(dir.resolve("x.json"), "{\"resourceType\": \"Patient\"}");
+    LoadCommand fhir = new LoadCommand();
+    err.reset();
+    fhir.stderr = new PrintStream(err, true, StandardCharsets.UTF_8);
+    assertThat(new CommandLine(fhir).execute("--format", "fhir", "--out",
+        dir.resolve("o.jsonl").toString(), dir.toString())).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("x.json").contains("'Bundle'");
+    assertThat(List.of(Format.values())).extracting(Format::label)
+        .containsExactly("fhir", "synthea-csv");
+  }
+}
