@@ -51,28 +51,13 @@ class DemoEndToEndIT {
   private static Map<String, Long> firstCounts;
 
   private static int demo(StringBuilder captured) {
-    PrintStream old = System.out;
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    PrintStream tee = new PrintStream(new java.io.OutputStream() {
-      @Override
-      public void write(int b) {
-        buffer.write(b);
-        old.write(b);
-      }
-    }, true, StandardCharsets.UTF_8);
-    System.setOut(tee);
-    try {
-      return Carelake.commandLine().execute(DEMO);
-    } finally {
-      System.setOut(old);
-      captured.append(buffer.toString(StandardCharsets.UTF_8));
-    }
+    return ItSupport.carelake(captured, DEMO);
   }
 
   @Test
   @Order(1)
   void theDemoRunsEveryStageAndEveryCountReconcilesWithTheManifest() throws Exception {
-    deleteRecursively(HOME);
+    ItSupport.deleteRecursively(HOME);
     StringBuilder out = new StringBuilder();
     assertThat(demo(out)).as("demo exit code").isZero();
     assertThat(out).contains("reconciled: yes").contains("report: ");
@@ -85,12 +70,12 @@ class DemoEndToEndIT {
       manifest = JSON.readTree(file.toFile());
     }
     Catalog catalog = CatalogFactory.open(config);
-    Map<String, Long> counts = tableCounts(catalog);
+    Map<String, Long> counts = ItSupport.tableCounts(catalog);
 
     // ingestion: raw rows, dead letters by code and duplicates exactly as planted
     assertThat(counts.get("raw.visits")).isEqualTo(manifest.at("/visits/expected_raw_rows").asLong());
     assertThat(counts.get("raw.vitals")).isEqualTo(manifest.at("/vitals/expected_raw_rows").asLong());
-    Map<String, Long> deadByCode = countBy(catalog, Tables.RAW_DEAD_LETTERS, "error_code");
+    Map<String, Long> deadByCode = ItSupport.countBy(catalog, Tables.RAW_DEAD_LETTERS, "error_code");
     Map<String, Long> expectedDead = new HashMap<>();
     for (String stream : List.of("visits", "vitals")) {
       manifest.path(stream).path("expected_dead_letters").fields()
@@ -129,11 +114,11 @@ class DemoEndToEndIT {
         "evaluate");
 
     // privacy: no resident id of raw reaches safe.*, the corpus files or the report
-    Set<String> residentIds = distinct(catalog, Tables.RAW_VISITS, "resident_id");
+    Set<String> residentIds = ItSupport.distinct(catalog, Tables.RAW_VISITS, "resident_id");
     assertThat(residentIds).hasSizeGreaterThan(100);
     for (TableName safe : List.of(Tables.SAFE_VISITS, Tables.SAFE_VITALS,
         Tables.DATASETS_CORPUS, Tables.FEATURES_CHRONIC_RISK, Tables.MODELS_PREDICTIONS)) {
-      assertNoIds(scanStrings(catalog, safe), residentIds, safe.toString());
+      assertNoIds(ItSupport.scanStrings(catalog, safe), residentIds, safe.toString());
     }
     for (String dir : List.of(CarelakeConfig.DATASETS_DIR, CarelakeConfig.REPORTS_DIR)) {
       try (Stream<Path> files = Files.walk(Path.of(config.get(dir)))) {
@@ -152,7 +137,7 @@ class DemoEndToEndIT {
     StringBuilder out = new StringBuilder();
     assertThat(demo(out)).isZero();
     assertThat(out).contains("already published");
-    Map<String, Long> again = tableCounts(CatalogFactory.open(CarelakeConfig.load(HOME)));
+    Map<String, Long> again = ItSupport.tableCounts(CatalogFactory.open(CarelakeConfig.load(HOME)));
     for (Map.Entry<String, Long> e : firstCounts.entrySet()) {
       if (e.getKey().startsWith("governance.")) {
         continue; // the ledger and the check history grow by design: one entry per run
@@ -165,76 +150,6 @@ class DemoEndToEndIT {
     Matcher m = EIGHTEEN.matcher(text);
     while (m.find()) {
       assertThat(ids).as("a resident id in " + where).doesNotContain(m.group().toUpperCase());
-    }
-  }
-
-  private static Map<String, Long> tableCounts(Catalog catalog) throws IOException {
-    Map<String, Long> counts = new LinkedHashMap<>();
-    for (TableName t : Tables.ALL) {
-      if (catalog.tableExists(CatalogFactory.identifier(t))) {
-        long n = 0;
-        try (CloseableIterable<Record> rows = IcebergGenerics.read(load(catalog, t)).build()) {
-          for (Record ignored : rows) {
-            n++;
-          }
-        }
-        counts.put(t.toString(), n);
-      }
-    }
-    return counts;
-  }
-
-  private static Table load(Catalog catalog, TableName t) {
-    return catalog.loadTable(CatalogFactory.identifier(t));
-  }
-
-  private static Map<String, Long> countBy(Catalog catalog, TableName t, String column)
-      throws IOException {
-    Map<String, Long> counts = new HashMap<>();
-    try (CloseableIterable<Record> rows = IcebergGenerics.read(load(catalog, t)).build()) {
-      for (Record r : rows) {
-        counts.merge(String.valueOf(r.getField(column)), 1L, Long::sum);
-      }
-    }
-    return counts;
-  }
-
-  private static Set<String> distinct(Catalog catalog, TableName t, String column)
-      throws IOException {
-    Set<String> values = new HashSet<>();
-    try (CloseableIterable<Record> rows = IcebergGenerics.read(load(catalog, t)).build()) {
-      for (Record r : rows) {
-        values.add(String.valueOf(r.getField(column)).toUpperCase());
-      }
-    }
-    return values;
-  }
-
-  /** Every string value of a table (top-level and in lists/structs), joined. */
-  private static String scanStrings(Catalog catalog, TableName t) throws IOException {
-    if (!catalog.tableExists(CatalogFactory.identifier(t))) {
-      return "";
-    }
-    StringBuilder sb = new StringBuilder();
-    Table table = load(catalog, t);
-    try (CloseableIterable<Record> rows = IcebergGenerics.read(table).build()) {
-      for (Record r : rows) {
-        for (Types.NestedField f : table.schema().columns()) {
-          sb.append(r.getField(f.name())).append('\n');
-        }
-      }
-    }
-    return sb.toString();
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
     }
   }
 }

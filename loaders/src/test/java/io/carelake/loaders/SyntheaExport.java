@@ -20,6 +20,20 @@ public final class SyntheaExport {
 
   private SyntheaExport() {}
 
+  /**
+   * {@code SyntheaExport DIR [PATIENTS]}: the export in a JVM of its own, on this module's test
+   * classpath ({@code target/test-classpath.txt}), for end-to-end tests of other modules that must
+   * not put Synthea's dependencies on their own classpath.
+   */
+  public static void main(String[] args) throws Exception {
+    if (args.length < 1 || args.length > 2) {
+      System.err.println("usage: SyntheaExport DIR [PATIENTS]");
+      System.exit(2);
+    }
+    generate(Path.of(args[0]), args.length == 2 ? Integer.parseInt(args[1]) : PATIENTS);
+    System.out.println("synthea export: " + args[0]);
+  }
+
   /** Writes {@value #PATIENTS} patients into {@code dir/csv} and {@code dir/fhir}. */
   public static void generate(Path dir) throws Exception {
     generate(dir, PATIENTS);

@@ -1,0 +1,122 @@
+package io.carelake.cli;
+
+import io.carelake.core.catalog.CatalogFactory;
+import io.carelake.core.tables.TableName;
+import io.carelake.core.tables.Tables;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.types.Types;
+
+/** What the end-to-end tests share: running the CLI in-process, and reading tables back. */
+final class ItSupport {
+
+  private ItSupport() {}
+
+  /**
+   * Runs {@code carelake args...} in this JVM (jobs still start JVMs of their own), with its
+   * standard output both shown and appended to {@code captured}; returns the exit code.
+   */
+  static int carelake(StringBuilder captured, String... args) {
+    PrintStream old = System.out;
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    PrintStream tee = new PrintStream(new java.io.OutputStream() {
+      @Override
+      public void write(int b) {
+        buffer.write(b);
+        old.write(b);
+      }
+    }, true, StandardCharsets.UTF_8);
+    System.setOut(tee);
+    try {
+      return Carelake.commandLine().execute(args);
+    } finally {
+      System.setOut(old);
+      captured.append(buffer.toString(StandardCharsets.UTF_8));
+    }
+  }
+
+  static Map<String, Long> tableCounts(Catalog catalog) throws IOException {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    for (TableName t : Tables.ALL) {
+      if (catalog.tableExists(CatalogFactory.identifier(t))) {
+        long n = 0;
+        try (CloseableIterable<Record> rows = IcebergGenerics.read(load(catalog, t)).build()) {
+          for (Record ignored : rows) {
+            n++;
+          }
+        }
+        counts.put(t.toString(), n);
+      }
+    }
+    return counts;
+  }
+
+  static Table load(Catalog catalog, TableName t) {
+    return catalog.loadTable(CatalogFactory.identifier(t));
+  }
+
+  static Map<String, Long> countBy(Catalog catalog, TableName t, String column)
+      throws IOException {
+    Map<String, Long> counts = new HashMap<>();
+    try (CloseableIterable<Record> rows = IcebergGenerics.read(load(catalog, t)).build()) {
+      for (Record r : rows) {
+        counts.merge(String.valueOf(r.getField(column)), 1L, Long::sum);
+      }
+    }
+    return counts;
+  }
+
+  static Set<String> distinct(Catalog catalog, TableName t, String column)
+      throws IOException {
+    Set<String> values = new HashSet<>();
+    try (CloseableIterable<Record> rows = IcebergGenerics.read(load(catalog, t)).build()) {
+      for (Record r : rows) {
+        values.add(String.valueOf(r.getField(column)).toUpperCase());
+      }
+    }
+    return values;
+  }
+
+  /** Every string value of a table (top-level and in lists/structs), joined. */
+  static String scanStrings(Catalog catalog, TableName t) throws IOException {
+    if (!catalog.tableExists(CatalogFactory.identifier(t))) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder();
+    Table table = load(catalog, t);
+    try (CloseableIterable<Record> rows = IcebergGenerics.read(table).build()) {
+      for (Record r : rows) {
+        for (Types.NestedField f : table.schema().columns()) {
+          sb.append(r.getField(f.name())).append('\n');
+        }
+      }
+    }
+    return sb.toString();
+  }
+
+  static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
