@@ -14,10 +14,6 @@ import io.carelake.core.config.ConfigException;
 import io.carelake.core.tables.TableName;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.DateTimeException;
-import java.time.LocalDate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -63,16 +59,17 @@ public final class DateShift {
   static final long MICROS_PER_DAY = 86_400_000_000L;
   static final String OFFSET_COLUMN = "_shift_days";
 
-  /** yyyy-mm-dd and yyyy/mm/dd (one separator kind per date), and yyyy年m月d日, ASCII digits. */
-  static final Pattern DATE_PATTERN = Pattern.compile(
-      "(?<![0-9])((?:19|20)\\d{2})([-/])(\\d{1,2})\\2(\\d{1,2})(?![0-9])"
-          + "|(?<![0-9])((?:19|20)\\d{2})年(\\d{1,2})月(\\d{1,2})日");
 
   private DateShift() {}
 
   /** N from the configuration: 0 (off) when unset; a clear error when not a whole number. */
   public static int maxDays(CarelakeConfig config) {
-    String value = config.get(CONFIG_KEY, "0").strip();
+    return maxDays(config, 0);
+  }
+
+  /** N from the configuration when set there (an operator override), else the policy's. */
+  public static int maxDays(CarelakeConfig config, int policyDays) {
+    String value = config.get(CONFIG_KEY, Integer.toString(policyDays)).strip();
     int n;
     try {
       n = Integer.parseInt(value);
@@ -92,40 +89,12 @@ public final class DateShift {
     return KeyedHashes.dateShiftDays(mac, residentId, maxDays);
   }
 
-  /** Moves every date written in {@code text} by {@code days}, keeping its format. */
+  /**
+   * Moves every date written in {@code text} by {@code days}, keeping its format; the same code
+   * the scrubber uses for dates in text ({@link io.carelake.privacy.TextDates#shift}).
+   */
   public static String shiftText(String text, Integer days) {
-    if (text == null || days == null || days == 0) {
-      return text;
-    }
-    Matcher m = DATE_PATTERN.matcher(text);
-    StringBuilder sb = new StringBuilder(text.length());
-    while (m.find()) {
-      boolean dashed = m.group(1) != null;
-      String replacement = m.group();
-      try {
-        LocalDate d = dashed
-            ? LocalDate.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(3)),
-                Integer.parseInt(m.group(4)))
-            : LocalDate.of(Integer.parseInt(m.group(5)), Integer.parseInt(m.group(6)),
-                Integer.parseInt(m.group(7)));
-        LocalDate s = d.plusDays(days);
-        if (dashed) {
-          // keep the zero padding as written: 2025-02-07 and 2025-12-18 padded, 2025/3/18 not
-          boolean padded = m.group(3).startsWith("0") || m.group(4).startsWith("0")
-              || m.group(2).equals("-") && m.group(3).length() == 2 && m.group(4).length() == 2;
-          String f = padded ? "%d%s%02d%s%02d" : "%d%s%d%s%d";
-          replacement = String.format(f, s.getYear(), m.group(2), s.getMonthValue(),
-              m.group(2), s.getDayOfMonth());
-        } else {
-          replacement = s.getYear() + "年" + s.getMonthValue() + "月" + s.getDayOfMonth() + "日";
-        }
-      } catch (DateTimeException notADate) {
-        // 2025-13-45 is not a date: left as written
-      }
-      m.appendReplacement(sb, Matcher.quoteReplacement(replacement));
-    }
-    m.appendTail(sb);
-    return sb.toString();
+    return io.carelake.privacy.TextDates.shift(text, days);
   }
 
   /** An instant column moved by the offset column's whole days. */
@@ -141,6 +110,17 @@ public final class DateShift {
    * it is.
    */
   static Dataset<Row> shiftVisits(Dataset<Row> staged, Pseudonyms pseudonyms, int maxDays) {
+    return shiftVisits(staged, pseudonyms, maxDays, DeidPolicy.builtIn());
+  }
+
+  /** An instant column shifted when the policy says shift_dates for it, else as it is. */
+  private static Column instant(DeidPolicy policy, String table, String column) {
+    return policy.action(table, column) == DeidPolicy.Action.SHIFT_DATES ? shiftInstant(column)
+        : col(column);
+  }
+
+  static Dataset<Row> shiftVisits(Dataset<Row> staged, Pseudonyms pseudonyms, int maxDays,
+      DeidPolicy policy) {
     UserDefinedFunction text = functions.udf(
         (UDF2<String, Integer, String>) DateShift::shiftText, DataTypes.StringType);
     Dataset<Row> withOffset = staged.withColumn(OFFSET_COLUMN,
@@ -149,20 +129,26 @@ public final class DateShift {
     Column exact = col(KAnonymity.LEVEL_COLUMN).equalTo(0).and(col("birth_year").isNotNull());
     Column age = SafeRows.ageAtVisit(col("event_time"), birth);
     return withOffset
-        .withColumn("event_time", shiftInstant("event_time"))
-        .withColumn("ingest_time", shiftInstant("ingest_time"))
+        .withColumn("event_time", instant(policy, DeidPolicy.VISITS, "event_time"))
+        .withColumn("ingest_time", instant(policy, DeidPolicy.VISITS, "ingest_time"))
         .withColumn("birth_year", when(exact, year(birth)).otherwise(col("birth_year"))
             .cast("int"))
-        .withColumn("age_at_visit", when(exact, least(age, lit(SafeRows.AGE_TOP_CODE)))
+        .withColumn("age_at_visit", when(exact,
+            least(age, lit(policy.rule(DeidPolicy.VISITS, "birth_date").topCode())))
             .otherwise(col("age_at_visit")).cast("int"))
         .withColumn("chief_complaint", text.apply(col("chief_complaint"), col(OFFSET_COLUMN)))
         .withColumn("note", text.apply(col("note"), col(OFFSET_COLUMN)));
   }
 
   static Dataset<Row> shiftVitals(Dataset<Row> staged, Pseudonyms pseudonyms, int maxDays) {
+    return shiftVitals(staged, pseudonyms, maxDays, DeidPolicy.builtIn());
+  }
+
+  static Dataset<Row> shiftVitals(Dataset<Row> staged, Pseudonyms pseudonyms, int maxDays,
+      DeidPolicy policy) {
     return staged.withColumn(OFFSET_COLUMN,
             pseudonyms.dateShift(maxDays).apply(col("_phi_resident_id")))
-        .withColumn("event_time", shiftInstant("event_time"))
-        .withColumn("ingest_time", shiftInstant("ingest_time"));
+        .withColumn("event_time", instant(policy, DeidPolicy.VITALS, "event_time"))
+        .withColumn("ingest_time", instant(policy, DeidPolicy.VITALS, "ingest_time"));
   }
 }

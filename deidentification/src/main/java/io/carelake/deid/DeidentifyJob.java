@@ -32,6 +32,12 @@ import picocli.CommandLine.Command;
 /**
  * {@code deidentify}: curated.visits / curated.vitals of an interval → safe.visits / safe.vitals.
  *
+ * <p>What happens to each curated column is the de-identification policy's decision
+ * ({@link DeidPolicy}: the built-in {@value DeidPolicy#RESOURCE} or {@code --policy FILE}),
+ * validated against the curated tables' schemas before any row is read; a curated column the
+ * policy does not classify stops the run (exit 1) with {@code file:line}. The built-in policy
+ * gives the behaviour below.
+ *
  * <p>Per row: the resident id becomes a keyed pseudonym ({@code k1:} + hex HMAC-SHA-256, see
  * {@link Pseudonyms}), the event id a keyed event key; name, phone, address, birth date, resident
  * id, clinician and device ids and Kafka lineage are dropped; birth date becomes birth year and age
@@ -62,6 +68,11 @@ public final class DeidentifyJob extends IntervalJob {
   /** The environment the key variable is read from; tests replace it. */
   Map<String, String> env = System.getenv();
 
+  @picocli.CommandLine.Option(names = "--policy", paramLabel = "FILE",
+      description = "De-identification policy (YAML) to apply instead of the built-in "
+          + DeidPolicy.RESOURCE)
+  java.nio.file.Path policyFile;
+
   /** The free-text scrubber; tests replace it with a faulty one to exercise the privacy block. */
   SafeRows.Scrubber scrubber = SafeRows.PHI_SCRUBBER;
 
@@ -81,13 +92,24 @@ public final class DeidentifyJob extends IntervalJob {
     ctx.run().parameter("key_id", key.id()).parameter("key_source", key.source());
     ctx.progress("pseudonymising with key %s from %s", key.id(), key.source());
 
+    // the policy, checked against the curated tables' schemas before any row is read
+    DeidPolicy deidPolicy = policyFile == null ? DeidPolicy.builtIn() : DeidPolicy.load(policyFile);
+    requireTable(ctx, Tables.CURATED_VISITS);
+    requireTable(ctx, Tables.CURATED_VITALS);
+    deidPolicy.validate(Map.of(
+        DeidPolicy.VISITS, columnsOf(ctx, Tables.CURATED_VISITS),
+        DeidPolicy.VITALS, columnsOf(ctx, Tables.CURATED_VITALS)), key.id());
+    ctx.run().parameter("policy", deidPolicy.source());
+    ctx.progress("policy %s: k=%d, quasi-identifiers %s", deidPolicy.source(), deidPolicy.k(),
+        deidPolicy.quasiIdentifiers());
+
     Dataset<Row> curatedVisits = readSlice(spark, ctx, Tables.CURATED_VISITS, interval);
     Dataset<Row> curatedVitals = readSlice(spark, ctx, Tables.CURATED_VITALS, interval);
 
     Pseudonyms pseudonyms = Pseudonyms.broadcast(spark, key);
-    Dataset<Row> visits = SafeRows.stageVisits(curatedVisits, pseudonyms, scrubber)
+    Dataset<Row> visits = SafeRows.stageVisits(curatedVisits, pseudonyms, scrubber, deidPolicy)
         .persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> vitals = SafeRows.stageVitals(curatedVitals, pseudonyms)
+    Dataset<Row> vitals = SafeRows.stageVitals(curatedVitals, pseudonyms, deidPolicy)
         .persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> generalised = null;
     Dataset<Row> generalisedVitals = null;
@@ -129,12 +151,13 @@ public final class DeidentifyJob extends IntervalJob {
       }
 
       // 2. k-anonymity of the released quasi-identifiers: generalise, suppress, measure, record
-      KAnonymity.Policy policy = KAnonymity.Policy.from(ctx.config());
-      int shiftDays = DateShift.maxDays(ctx.config());
+      KAnonymity.Policy policy = KAnonymity.Policy.from(ctx.config(), deidPolicy);
+      int shiftDays = DateShift.maxDays(ctx.config(), deidPolicy.dateShiftDays());
       ctx.run().parameter("k", policy.k()).parameter("k_max_suppression", policy.maxSuppression())
           .parameter("date_shift_days", shiftDays);
       generalised = KAnonymity.persist(
-          KAnonymity.generalise(visits.where(SafeRows.publishable()), policy.k()));
+          KAnonymity.generalise(visits.where(SafeRows.publishable()), policy.k(),
+              deidPolicy.quasiIdentifiers()));
       generalisedVitals = KAnonymity.persist(
           KAnonymity.generaliseVitals(vitals.where(SafeRows.publishable()), generalised));
       KAnonymity.Metrics km = KAnonymity.measure(generalised);
@@ -208,9 +231,10 @@ public final class DeidentifyJob extends IntervalJob {
       // 5. the date-shifted release, when configured (see DateShift for why not in safe.*)
       if (shiftDays > 0) {
         long shifted = writeShifted(spark, ctx, DateShift.shiftVisits(generalised, pseudonyms,
-            shiftDays), DateShift.SHIFTED_VISITS, SafeSchemas.SAFE_VISITS, SafeRows.VISIT_COLUMNS);
+            shiftDays, deidPolicy), DateShift.SHIFTED_VISITS, SafeSchemas.SAFE_VISITS,
+            SafeRows.VISIT_COLUMNS);
         long shiftedVitals = writeShifted(spark, ctx, DateShift.shiftVitals(generalisedVitals,
-            pseudonyms, shiftDays), DateShift.SHIFTED_VITALS, SafeSchemas.SAFE_VITALS,
+            pseudonyms, shiftDays, deidPolicy), DateShift.SHIFTED_VITALS, SafeSchemas.SAFE_VITALS,
             SafeRows.VITAL_COLUMNS);
         ctx.run().count("date_shifted.visits.rows", shifted)
             .count("date_shifted.vitals.rows", shiftedVitals);
@@ -257,12 +281,22 @@ public final class DeidentifyJob extends IntervalJob {
     return out.count();
   }
 
-  private Dataset<Row> readSlice(SparkSession spark, JobContext ctx, TableName table,
-      Interval interval) {
+  private static void requireTable(JobContext ctx, TableName table) {
     if (!ctx.tableExists(table)) {
       throw new IllegalStateException(table + " does not exist in catalog '" + ctx.catalogName()
           + "'; run govern for the interval first (deidentify reads what govern curated)");
     }
+  }
+
+  /** The column names of a table, from its Iceberg metadata (no data is read). */
+  static java.util.List<String> columnsOf(JobContext ctx, TableName table) {
+    return ctx.icebergCatalog().loadTable(CatalogFactory.identifier(table)).schema().columns()
+        .stream().map(org.apache.iceberg.types.Types.NestedField::name).toList();
+  }
+
+  private Dataset<Row> readSlice(SparkSession spark, JobContext ctx, TableName table,
+      Interval interval) {
+    requireTable(ctx, table);
     Long snapshot = ctx.currentSnapshot(table);
     ctx.run().input(table.toString(), snapshot);
     return readAt(spark, ctx.table(table), snapshot)

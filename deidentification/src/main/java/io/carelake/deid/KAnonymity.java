@@ -16,6 +16,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.carelake.core.config.CarelakeConfig;
 import io.carelake.core.config.ConfigException;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -72,6 +73,9 @@ public final class KAnonymity {
   public static final String MAX_SUPPRESSION_KEY = "deid.k-max-suppression";
   public static final double MAX_SUPPRESSION_DEFAULT = 0.25;
   public static final String QUASI_IDENTIFIERS = "sex,birth_year,age_at_visit,facility_id";
+  /** The curated columns a policy may declare as quasi-identifiers (what this step generalises). */
+  public static final java.util.Set<String> SUPPORTED_QUASI_IDENTIFIERS =
+      java.util.Set.of("sex", "birth_date", "facility_id");
 
   static final String LEVEL_COLUMN = "_k_level";
   /** The level of a suppressed visit (0 as released, 1 generalised, 2 coarse). */
@@ -85,8 +89,21 @@ public final class KAnonymity {
   /** The policy: k and the largest fraction of visits that may be suppressed. */
   public record Policy(int k, double maxSuppression) {
     public static Policy from(CarelakeConfig config) {
-      String kText = config.get(K_KEY, Integer.toString(K_DEFAULT)).strip();
-      String sText = config.get(MAX_SUPPRESSION_KEY, Double.toString(MAX_SUPPRESSION_DEFAULT))
+      return from(config, K_DEFAULT, MAX_SUPPRESSION_DEFAULT);
+    }
+
+    /**
+     * The de-identification policy's k and suppression limit; {@value #K_KEY} and
+     * {@value #MAX_SUPPRESSION_KEY} in the configuration, when set, override them (an operator's
+     * override, recorded with the run's parameters).
+     */
+    public static Policy from(CarelakeConfig config, DeidPolicy policy) {
+      return from(config, policy.k(), policy.maxSuppression());
+    }
+
+    static Policy from(CarelakeConfig config, int kDefault, double sDefault) {
+      String kText = config.get(K_KEY, Integer.toString(kDefault)).strip();
+      String sText = config.get(MAX_SUPPRESSION_KEY, Double.toString(sDefault))
           .strip();
       int k;
       double s;
@@ -153,35 +170,67 @@ public final class KAnonymity {
    * {@value #FACILITY_COLUMN} (the facility as staged, for {@link #generaliseVitals}).
    */
   static Dataset<Row> generalise(Dataset<Row> visits, int k) {
+    return generalise(visits, k, List.copyOf(SUPPORTED_QUASI_IDENTIFIERS));
+  }
+
+  /**
+   * As {@link #generalise(Dataset, int)} over the policy's quasi-identifiers only: a column not
+   * declared is neither part of the classes nor generalised. birth_date stands for birth_year and,
+   * where the birth year is withheld (top-coded, or an age band), age_at_visit.
+   */
+  static Dataset<Row> generalise(Dataset<Row> visits, int k, List<String> qis) {
+    boolean sex = qis.contains("sex");
+    boolean birth = qis.contains("birth_date");
+    boolean facility = qis.contains("facility_id");
+    Column noValue = lit(null).cast("string");
+    Column sexKey = sex ? col("sex") : noValue;
+    Column facilityKey = facility ? col("facility_id") : noValue;
+    Column birthKey = birth ? col("birth_year") : noValue;
+    Column ageKey = birth ? col("age_at_visit") : noValue;
     Dataset<Row> v0 = withClassSize(visits
         .withColumn(FACILITY_COLUMN, col("facility_id"))
-        .withColumn(KEY_COLUMN, classKey(col("sex"), col("birth_year"), col("facility_id"))));
+        .withColumn(KEY_COLUMN, classKey(sexKey, birthKey, facilityKey,
+            when(col("birth_year").isNull(), ageKey))));
     Dataset<Row> kept = v0.where(col(CLASS_SIZE_COLUMN).geq(k)).withColumn(LEVEL_COLUMN, lit(0));
-    Dataset<Row> small = v0.where(col(CLASS_SIZE_COLUMN).lt(k)).drop(CLASS_SIZE_COLUMN)
-        .withColumn("age_at_visit", when(col("birth_year").isNull(), col("age_at_visit"))
-            .cast("int"))
-        .withColumn("birth_year", floor(col("birth_year").divide(10)).multiply(10).cast("int"))
-        .withColumn("facility_id", region(col("facility_id")))
-        .withColumn(KEY_COLUMN, classKey(col("sex"), col("birth_year"), col("age_at_visit"),
-            col("facility_id")));
+    Dataset<Row> small = v0.where(col(CLASS_SIZE_COLUMN).lt(k)).drop(CLASS_SIZE_COLUMN);
+    if (birth) {
+      small = small
+          .withColumn("age_at_visit", when(col("birth_year").isNull(), col("age_at_visit"))
+              .cast("int"))
+          .withColumn("birth_year", floor(col("birth_year").divide(10)).multiply(10).cast("int"));
+    }
+    if (facility) {
+      small = small.withColumn("facility_id", region(col("facility_id")));
+    }
+    small = small.withColumn(KEY_COLUMN, classKey(sexKey, birthKey, ageKey, facilityKey));
     Dataset<Row> v1 = withClassSize(small);
     Dataset<Row> generalised = v1.where(col(CLASS_SIZE_COLUMN).geq(k))
         .withColumn(LEVEL_COLUMN, lit(1));
     // level 2, coarse: 20-year birth band, no location (small populations, sparse regions)
-    Dataset<Row> smaller = v1.where(col(CLASS_SIZE_COLUMN).lt(k)).drop(CLASS_SIZE_COLUMN)
-        .withColumn("birth_year", floor(col("birth_year").divide(20)).multiply(20).cast("int"))
-        .withColumn("facility_id", lit(null).cast("string"))
-        .withColumn(KEY_COLUMN, classKey(col("sex"), col("birth_year"), col("age_at_visit"),
-            col("facility_id")));
+    Dataset<Row> smaller = v1.where(col(CLASS_SIZE_COLUMN).lt(k)).drop(CLASS_SIZE_COLUMN);
+    if (birth) {
+      smaller = smaller.withColumn("birth_year",
+          floor(col("birth_year").divide(20)).multiply(20).cast("int"));
+    }
+    if (facility) {
+      smaller = smaller.withColumn("facility_id", lit(null).cast("string"));
+    }
+    smaller = smaller.withColumn(KEY_COLUMN, classKey(sexKey, birthKey, ageKey, facilityKey));
     Dataset<Row> v2 = withClassSize(smaller);
     Dataset<Row> coarse = v2.where(col(CLASS_SIZE_COLUMN).geq(k))
         .withColumn(LEVEL_COLUMN, lit(2));
-    Dataset<Row> suppressed = v2.where(col(CLASS_SIZE_COLUMN).lt(k))
-        .withColumn("sex", lit(null).cast("string"))
-        .withColumn("birth_year", lit(null).cast("int"))
-        .withColumn("age_at_visit", lit(null).cast("int"))
-        .withColumn("facility_id", lit(null).cast("string"))
-        .withColumn(LEVEL_COLUMN, lit(SUPPRESSED));
+    Dataset<Row> suppressed = v2.where(col(CLASS_SIZE_COLUMN).lt(k));
+    if (sex) {
+      suppressed = suppressed.withColumn("sex", lit(null).cast("string"));
+    }
+    if (birth) {
+      suppressed = suppressed.withColumn("birth_year", lit(null).cast("int"))
+          .withColumn("age_at_visit", lit(null).cast("int"));
+    }
+    if (facility) {
+      suppressed = suppressed.withColumn("facility_id", lit(null).cast("string"));
+    }
+    suppressed = suppressed.withColumn(LEVEL_COLUMN, lit(SUPPRESSED));
     return kept.unionByName(generalised).unionByName(coarse).unionByName(suppressed);
   }
 

@@ -74,39 +74,122 @@ public final class SafeRows {
 
   /** Visits with safe columns plus {@code _phi_*} columns for the privacy check. */
   static Dataset<Row> stageVisits(Dataset<Row> curated, Pseudonyms pseudonyms, Scrubber scrubber) {
+    return stageVisits(curated, pseudonyms, scrubber, DeidPolicy.builtIn());
+  }
+
+  /** A column kept, or null of the same type when the policy suppresses it. */
+  private static Column keepOrSuppress(DeidPolicy policy, String table, String column) {
+    return policy.action(table, column) == DeidPolicy.Action.SUPPRESS
+        ? when(lit(false), col(column)) : col(column);
+  }
+
+  /** event_key: the keyed HMAC of the event id, or the event id in clear when the policy keeps it. */
+  private static Column eventKey(DeidPolicy policy, String table, Pseudonyms pseudonyms) {
+    return policy.action(table, "event_id") == DeidPolicy.Action.KEEP ? col("event_id")
+        : pseudonyms.eventKey().apply(col("event_id"));
+  }
+
+  /**
+   * birth_year and age_at_visit from a birth date, as the policy's rule for birth_date says:
+   * {@code birth_year} method — the year, and the age in whole years top-coded at
+   * {@code top_code} (birth year withheld from that age on); {@code age_band} — no year, the age
+   * band's lower bound ({@code band_years} wide), top-coded; {@code suppress} — both null.
+   */
+  static Column[] birthColumns(DeidPolicy.Rule birth, Column eventTime, Column birthDate) {
+    Column age = ageAtVisit(eventTime, birthDate);
+    Column nullInt = lit(null).cast("int");
+    if (birth.action() == DeidPolicy.Action.SUPPRESS) {
+      return new Column[] {nullInt, nullInt};
+    }
+    if ("age_band".equals(birth.method())) {
+      int band = birth.bandYears();
+      return new Column[] {nullInt, when(age.geq(birth.topCode()), lit(birth.topCode()))
+          .otherwise(functions.floor(age.divide(band)).multiply(band)).cast("int")};
+    }
+    return new Column[] {when(age.lt(birth.topCode()), year(birthDate)).cast("int"),
+        least(age, lit(birth.topCode())).cast("int")};
+  }
+
+  /**
+   * Visits with the safe columns as the policy derives them, plus {@code _phi_*} columns for the
+   * privacy check (never written).
+   */
+  static Dataset<Row> stageVisits(Dataset<Row> curated, Pseudonyms pseudonyms, Scrubber scrubber,
+      DeidPolicy policy) {
     requireColumns(curated, CURATED_VISIT_INPUTS, "curated.visits");
+    String t = DeidPolicy.VISITS;
     UserDefinedFunction scrub = functions.udf(scrubber, DataTypes.StringType);
-    Column age = ageAtVisit(col("event_time"), col("birth_date"));
+    Column[] birth = birthColumns(policy.rule(t, "birth_date"), col("event_time"),
+        col("birth_date"));
+    Column birthYear = birth[0];
+    Column ageAtVisit = birth[1];
+    Column facility = switch (policy.action(t, "facility_id")) {
+      case GENERALISE -> KAnonymity.region(col("facility_id"));
+      case SUPPRESS -> lit(null).cast("string");
+      default -> col("facility_id");
+    };
     Column[] own = {col("patient_name"), col("resident_id"), col("phone"), col("address")};
+    // every other direct identifier the row carries (e.g. patient_ssn from the US loaders): its
+    // own values must not survive in its released text either
+    Column[] others = policy.directIdentifiers(t).stream()
+        .filter(c -> !OWN_IDENTIFIERS.contains(c) && List.of(curated.columns()).contains(c))
+        .map(c -> col(c).cast("string")).toArray(Column[]::new);
+    Column otherIds = others.length == 0 ? functions.array().cast("array<string>")
+        : functions.array(others);
+    Column complaint = policy.action(t, "chief_complaint") == DeidPolicy.Action.SUPPRESS
+        ? lit(null).cast("string")
+        : scrub.apply(col("chief_complaint"), own[0], own[1], own[2], own[3]);
+    Column note = policy.action(t, "note") == DeidPolicy.Action.SUPPRESS
+        ? lit(null).cast("string")
+        : scrub.apply(col("note"), own[0], own[1], own[2], own[3]);
     return curated.select(
-        pseudonyms.eventKey().apply(col("event_id")).as("event_key"),
+        eventKey(policy, t, pseudonyms).as("event_key"),
         pseudonyms.patient().apply(col("resident_id")).as("patient_pseudonym"),
         lit(pseudonyms.keyId()).as("key_id"),
         col("event_time"),
         col("ingest_time"),
-        col("sex"),
-        when(age.lt(AGE_TOP_CODE), year(col("birth_date"))).cast("int").as("birth_year"),
-        least(age, lit(AGE_TOP_CODE)).cast("int").as("age_at_visit"),
-        col("facility_id"),
-        col("visit_type"),
-        col("diagnoses"),
-        scrub.apply(col("chief_complaint"), own[0], own[1], own[2], own[3]).as("chief_complaint"),
-        scrub.apply(col("note"), own[0], own[1], own[2], own[3]).as("note"),
-        col("prescriptions"),
+        keepOrSuppress(policy, t, "sex").as("sex"),
+        birthYear.as("birth_year"),
+        ageAtVisit.as("age_at_visit"),
+        facility.as("facility_id"),
+        keepOrSuppress(policy, t, "visit_type").as("visit_type"),
+        keepOrSuppress(policy, t, "diagnoses").as("diagnoses"),
+        complaint.as("chief_complaint"),
+        note.as("note"),
+        keepOrSuppress(policy, t, "prescriptions").as("prescriptions"),
         col("chief_complaint").as("_phi_chief_complaint"),
         col("note").as("_phi_note"),
         own[0].as("_phi_name"), own[1].as("_phi_resident_id"), own[2].as("_phi_phone"),
-        own[3].as("_phi_address"), col("birth_date").as("_phi_birth_date"));
+        own[3].as("_phi_address"), col("birth_date").as("_phi_birth_date"),
+        otherIds.as("_phi_other_ids"));
   }
 
+  /** The direct identifiers the privacy check always compares with each visit's text. */
+  static final List<String> OWN_IDENTIFIERS = List.of("patient_name", "resident_id", "phone",
+      "address", "clinician_id");
+
   static Dataset<Row> stageVitals(Dataset<Row> curated, Pseudonyms pseudonyms) {
+    return stageVitals(curated, pseudonyms, DeidPolicy.builtIn());
+  }
+
+  static Dataset<Row> stageVitals(Dataset<Row> curated, Pseudonyms pseudonyms,
+      DeidPolicy policy) {
     requireColumns(curated, CURATED_VITAL_INPUTS, "curated.vitals");
+    String t = DeidPolicy.VITALS;
+    Column facility = switch (policy.action(t, "facility_id")) {
+      case GENERALISE -> KAnonymity.region(col("facility_id"));
+      case SUPPRESS -> lit(null).cast("string");
+      default -> col("facility_id");
+    };
     return curated.select(
-        pseudonyms.eventKey().apply(col("event_id")).as("event_key"),
+        eventKey(policy, t, pseudonyms).as("event_key"),
         pseudonyms.patient().apply(col("resident_id")).as("patient_pseudonym"),
         lit(pseudonyms.keyId()).as("key_id"),
-        col("event_time"), col("ingest_time"), col("facility_id"), col("code"), col("value"),
-        col("unit"), col("source"), col("resident_id").as("_phi_resident_id"));
+        col("event_time"), col("ingest_time"), facility.as("facility_id"),
+        keepOrSuppress(policy, t, "code").as("code"), keepOrSuppress(policy, t, "value").as("value"),
+        keepOrSuppress(policy, t, "unit").as("unit"),
+        keepOrSuppress(policy, t, "source").as("source"),
+        col("resident_id").as("_phi_resident_id"));
   }
 
   /** Rows that can be published: those with a pseudonym. */
@@ -116,7 +199,9 @@ public final class SafeRows {
 
   /**
    * 1 when a staged visit's scrubbed text still holds an id or mobile pattern, or its own name,
-   * resident id, phone or address (Spark-native checks, independent of the scrubber's code).
+   * resident id, phone, address or any other direct identifier column it carries (the policy's
+   * direct_identifier columns present, e.g. patient_ssn) — Spark-native checks, independent of
+   * the scrubber's code.
    */
   static Column leaks() {
     Column any = lit(false);
@@ -125,7 +210,10 @@ public final class SafeRows {
       any = any.or(contains(t, col("_phi_name"), CHECK_MIN_NAME))
           .or(contains(t, col("_phi_resident_id"), CHECK_MIN_ID))
           .or(contains(t, col("_phi_phone"), CHECK_MIN_PHONE))
-          .or(contains(t, col("_phi_address"), CHECK_MIN_ADDRESS));
+          .or(contains(t, col("_phi_address"), CHECK_MIN_ADDRESS))
+          .or(functions.coalesce(functions.exists(col("_phi_other_ids"),
+              id -> id.isNotNull().and(length(id).geq(CHECK_MIN_ID)).and(t.contains(id))),
+              lit(false)));
     }
     return when(any.or(patternLeaks().equalTo(1)), 1).otherwise(0);
   }

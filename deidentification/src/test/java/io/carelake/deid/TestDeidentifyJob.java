@@ -396,6 +396,25 @@ class TestDeidentifyJob {
   }
 
   @Test
+  void anyDirectIdentifierColumnTheRowCarriesIsCheckedInItsText() throws Exception {
+    writeKeyFile(KEY_B64);
+    SparkSession spark = DeidSpark.session(cfg);
+    // a column a US loader adds (optional in the policy), and a note that repeats its value in a
+    // form the scrubber has no rule for: the release gate must catch it from the column
+    spark.sql("ALTER TABLE carelake.curated.visits ADD COLUMN patient_passport string");
+    spark.sql("UPDATE carelake.curated.visits SET patient_passport = 'X48291735X',"
+        + " note = concat(note, ' Passport X48291735X seen.') WHERE event_id = 'v1'");
+    Outcome out = run(START, END);
+    assertThat(out.exit()).as(out.stderr()).isEqualTo(JobMain.EXIT_BLOCKED);
+    assertThat(out.stderr()).doesNotContain("X48291735X");
+    spark = DeidSpark.session(cfg);
+    assertThat(spark.catalog().tableExists("carelake.safe.visits")).isFalse();
+    scala.collection.Map<String, Long> counts = DeidSpark.latestRun(spark, "deidentify")
+        .getAs("counts");
+    assertThat(counts.get("privacy.leaks_staged").get()).isEqualTo(1L);
+  }
+
+  @Test
   void kAnonymityBelowPolicyBlocksBeforeSafeChangesAndIsRecorded() throws Exception {
     writeKeyFile(KEY_B64);
     configure(KAnonymity.K_KEY, "5"); // the default: three patients cannot meet it
@@ -528,5 +547,86 @@ class TestDeidentifyJob {
         + " WHERE table = 'safe.visits'").collectAsList()).extracting(r -> r.getInt(0))
         .containsOnly(30);
     assertNoPhi(spark);
+  }
+
+  /** The built-in policy with replacements, written to the home; returns the file. */
+  Path policyVariant(String... fromTo) throws Exception {
+    String text = TestDeidPolicy.builtInText();
+    for (int i = 0; i < fromTo.length; i += 2) {
+      assertThat(text).contains(fromTo[i]);
+      text = text.replace(fromTo[i], fromTo[i + 1]);
+    }
+    Path f = home.resolve("my-policy.yaml");
+    Files.writeString(f, text);
+    return f;
+  }
+
+  @Test
+  void thePolicyDrivesTheReleasedColumns() throws Exception {
+    writeKeyFile(KEY_B64);
+    DeidentifyJob job = new DeidentifyJob();
+    job.env = Map.of();
+    job.policyFile = policyVariant(
+        "sex:               {class: quasi_identifier, action: keep}",
+        "sex:               {class: quasi_identifier, action: suppress}",
+        "method: birth_year, top_code: 90}", "method: age_band, band_years: 5, top_code: 90}",
+        "      facility_id:       {class: quasi_identifier, action: keep}\n      clinician_id",
+        "      facility_id:       {class: quasi_identifier, action: generalise, method: region}"
+            + "\n      clinician_id",
+        "      facility_id:       {class: quasi_identifier, action: keep}\n      code",
+        "      facility_id:       {class: quasi_identifier, action: generalise, method: region}"
+            + "\n      code",
+        "diagnoses:         {class: sensitive, action: keep}",
+        "diagnoses:         {class: sensitive, action: suppress}",
+        "event_id:          {class: clinical, action: pseudonymise, key: configured, output:"
+            + " event_key}\n      event_time",
+        "event_id:          {class: clinical, action: keep}\n      event_time");
+    Outcome out = run(START, END, job);
+    assertThat(out.exit()).isEqualTo(JobMain.EXIT_OK);
+    assertThat(out.stderr()).contains("policy " + job.policyFile);
+    SparkSession spark = DeidSpark.session(cfg);
+    Dataset<Row> visits = spark.table("carelake.safe.visits");
+    // the contract's columns, whatever the policy: downstream jobs read them by name
+    assertThat(visits.columns()).containsExactlyElementsOf(SafeRows.VISIT_COLUMNS);
+    Map<String, Row> byEvent = byEventKey(visits);
+    // event_id kept: event_key is the event id in clear
+    assertThat(byEvent.keySet()).containsExactlyInAnyOrder("v1", "v2", "v3", "v4");
+    for (Row r : byEvent.values()) {
+      assertThat(r.<String>getAs("sex")).isNull();
+      assertThat(r.<Integer>getAs("birth_year")).isNull();
+      assertThat(r.<String>getAs("facility_id")).isEqualTo("other"); // F001 has no district code
+      assertThat(r.<Object>getAs("diagnoses")).isNull();
+      assertThat(r.<String>getAs("note")).doesNotContain("欧阳明华", "王芳");
+    }
+    // 5-year bands, top-coded at 90: Ouyang 94 → 90, Wang 39 → 35, Li 65 → 65
+    assertThat(byEvent.get("v1").<Integer>getAs("age_at_visit")).isEqualTo(90);
+    assertThat(byEvent.get("v3").<Integer>getAs("age_at_visit")).isEqualTo(35);
+    assertThat(byEvent.get("v4").<Integer>getAs("age_at_visit")).isEqualTo(65);
+    assertThat(spark.table("carelake.safe.vitals").where("facility_id = 'F001'").count()).isZero();
+    assertThat(DeidSpark.latestRun(spark, "deidentify")
+        .<scala.collection.Map<String, String>>getAs("parameters").get("policy").get())
+        .isEqualTo(job.policyFile.toString());
+    assertNoPhi(spark);
+  }
+
+  @Test
+  void anUnclassifiedCuratedColumnFailsBeforeAnyRowIsRead() throws Exception {
+    writeKeyFile(KEY_B64);
+    DeidentifyJob job = new DeidentifyJob();
+    job.env = Map.of();
+    job.policyFile = policyVariant("      phone:             {class: direct_identifier, action:"
+        + " drop}\n", "");
+    Outcome out = run(START, END, job);
+    assertThat(out.exit()).isEqualTo(JobMain.EXIT_FAILED);
+    int columnsLine = TestDeidPolicy.lineOf(job.policyFile, "columns:");
+    assertThat(out.stderr()).contains(job.policyFile + ":" + columnsLine + ": curated.visits has"
+        + " a column 'phone' that the policy does not classify");
+    SparkSession spark = DeidSpark.session(cfg);
+    Row run = DeidSpark.latestRun(spark, "deidentify");
+    assertThat(run.<String>getAs("status")).isEqualTo("FAILED");
+    // nothing was read: no input snapshot recorded, no safe table created
+    scala.collection.Map<String, Long> inputs = run.getAs("input_snapshots");
+    assertThat(inputs == null || inputs.isEmpty()).isTrue();
+    assertThat(spark.catalog().tableExists("carelake.safe.visits")).isFalse();
   }
 }

@@ -1,0 +1,157 @@
+package io.carelake.privacy;
+
+import java.text.Normalizer;
+
+/**
+ * A text as the scrubber matches it, with the way back to the original: NFKC (full-width digits,
+ * letters and punctuation become ASCII, the ideographic space a space), every dash-like character
+ * ({@code ‐ ‑ ‒ – — ― −}) a hyphen, NBSP and tab a space. Exceptions: the clause punctuation
+ * {@code ， ； ！ ？} stays full-width (it never occurs inside an identifier, and keeping it lets
+ * the Latin-script rules run only on the short ASCII stretches of a Chinese note). For each character of {@link #text()},
+ * {@link #start(int)} / {@link #end(int)} give the span of the original string it came from, so
+ * that a match on the normalised text is replaced on the original string, whatever widths and
+ * separators were typed there.
+ *
+ * <p>Fast path: ASCII and CJK ideographs are already NFKC-normal and map one to one; only other
+ * characters go through {@link Normalizer}.
+ */
+final class NormalisedText {
+
+  private final String original;
+  private final String text;
+  private final int[] starts;
+  private final int[] ends;
+  final boolean hasDigit;
+  final boolean hasAt;
+  final boolean hasUpperLatin;
+
+  private NormalisedText(String original, String text, int[] starts, int[] ends, boolean hasDigit,
+      boolean hasAt, boolean hasUpperLatin) {
+    this.original = original;
+    this.text = text;
+    this.starts = starts;
+    this.ends = ends;
+    this.hasDigit = hasDigit;
+    this.hasAt = hasAt;
+    this.hasUpperLatin = hasUpperLatin;
+  }
+
+  static NormalisedText of(String original) {
+    int n = original.length();
+    StringBuilder sb = new StringBuilder(n);
+    int[] starts = new int[n + 8];
+    int[] ends = new int[n + 8];
+    int len = 0;
+    boolean digit = false;
+    boolean at = false;
+    boolean upper = false;
+    for (int i = 0; i < n; ) {
+      char c = original.charAt(i);
+      int cpLen = 1;
+      String mapped = null;
+      char single;
+      if (c < 0x80) {
+        single = c == '\t' ? ' ' : c;
+      } else if (c >= 0x4E00 && c <= 0x9FFF) {
+        single = c;
+      } else if (c == 0xFF0C || c == 0xFF1B || c == 0xFF01 || c == 0xFF1F) {
+        single = c; // ， ； ！ ？ end a clause: kept, so that ASCII runs stop at them
+      } else if (c >= 0xFF01 && c <= 0xFF5E) {
+        single = (char) (c - 0xFF01 + '!');
+      } else if (c == 0x3000 || c == 0x00A0 || c == 0x2002 || c == 0x2003 || c == 0x2009
+          || c == 0x202F) {
+        single = ' ';
+      } else if (c >= 0x2010 && c <= 0x2015 || c == 0x2212 || c == 0xFE63) {
+        single = '-';
+      } else if (c >= 0x3001 && c <= 0x3011) {
+        single = c; // CJK punctuation: kept (NFKC leaves most of it; the rest is harmless)
+      } else {
+        single = 0;
+        if (Character.isHighSurrogate(c) && i + 1 < n
+            && Character.isLowSurrogate(original.charAt(i + 1))) {
+          cpLen = 2;
+        }
+        mapped = cpLen == 1 ? nfkc(c) : Normalizer.normalize(original.substring(i, i + 2),
+            Normalizer.Form.NFKC);
+        if (mapped.length() == 1) {
+          single = mapped.charAt(0);
+          mapped = null;
+        }
+      }
+      if (mapped == null) {
+        if (len == starts.length) {
+          starts = grow(starts);
+          ends = grow(ends);
+        }
+        sb.append(single);
+        starts[len] = i;
+        ends[len] = i + cpLen;
+        len++;
+        digit |= single >= '0' && single <= '9';
+        at |= single == '@';
+        upper |= single >= 'A' && single <= 'Z';
+      } else {
+        for (int k = 0; k < mapped.length(); k++) {
+          if (len == starts.length) {
+            starts = grow(starts);
+            ends = grow(ends);
+          }
+          char m = mapped.charAt(k);
+          sb.append(m);
+          starts[len] = i;
+          ends[len] = i + cpLen;
+          len++;
+          digit |= m >= '0' && m <= '9';
+          at |= m == '@';
+          upper |= m >= 'A' && m <= 'Z';
+        }
+      }
+      i += cpLen;
+    }
+    return new NormalisedText(original, sb.toString(), starts, ends, digit, at, upper);
+  }
+
+  /** NFKC of one BMP character, computed once per character and cached (benign races). */
+  private static final String[] NFKC_CACHE = new String[0x10000];
+
+  private static String nfkc(char c) {
+    String r = NFKC_CACHE[c];
+    if (r == null) {
+      String s = String.valueOf(c);
+      r = Normalizer.normalize(s, Normalizer.Form.NFKC);
+      NFKC_CACHE[c] = r;
+    }
+    return r;
+  }
+
+  private static int[] grow(int[] a) {
+    return java.util.Arrays.copyOf(a, a.length * 2 + 8);
+  }
+
+  String original() {
+    return original;
+  }
+
+  String text() {
+    return text;
+  }
+
+  /** Start, in the original string, of the normalised character {@code i}. */
+  int start(int i) {
+    return starts[i];
+  }
+
+  /** End (exclusive), in the original string, of the normalised character {@code i}. */
+  int end(int i) {
+    return ends[i];
+  }
+
+  /** The original span [start, end) of the normalised span [from, to). */
+  int originalStart(int from) {
+    return starts[from];
+  }
+
+  int originalEnd(int to) {
+    return ends[to - 1];
+  }
+}
