@@ -107,7 +107,8 @@ public final class SafeRows {
           .otherwise(functions.floor(age.divide(band)).multiply(band)).cast("int")};
     }
     return new Column[] {when(age.lt(birth.topCode()), year(birthDate)).cast("int"),
-        least(age, lit(birth.topCode())).cast("int")};
+        // least() skips nulls: an unknown age (event before birth) must stay null, not become 90
+        when(age.isNotNull(), least(age, lit(birth.topCode()))).cast("int")};
   }
 
   /**

@@ -190,4 +190,51 @@ class TestDeidProperties {
     }
     assertThat(topCoded).isGreaterThan(50);
   }
+
+  @Test
+  void sparkAndThePlainJavaLibraryGeneraliseAlike() {
+    SplittableRandom r = new SplittableRandom(7);
+    List<Row> rows = new ArrayList<>();
+    List<LocalDate[]> dates = new ArrayList<>();
+    for (int i = 0; i < 3_000; i++) {
+      LocalDate birth = LocalDate.of(1915, 1, 1).plusDays(r.nextInt(36_000));
+      LocalDate visit = birth.plusDays(r.nextInt(40_000) - 200); // some visits before birth
+      rows.add(RowFactory.create(Timestamp.from(visit.atTime(10, 0).toInstant(ZoneOffset.UTC)),
+          Date.valueOf(birth)));
+      dates.add(new LocalDate[] {birth, visit});
+    }
+    DeidPolicy.Rule year = DeidPolicy.builtIn().rule(DeidPolicy.VISITS, "birth_date");
+    DeidPolicy.Rule band = new DeidPolicy.Rule("birth_date", DeidPolicy.ColumnClass.QUASI_IDENTIFIER,
+        DeidPolicy.Action.GENERALISE, null, "age_band", 90, 5, null, false, 0);
+    Column[] y = SafeRows.birthColumns(year, col("event_time"), col("birth_date"));
+    Column[] b = SafeRows.birthColumns(band, col("event_time"), col("birth_date"));
+    List<Row> out = spark.createDataFrame(rows, BIRTHS).select(y[0], y[1], b[1]).collectAsList();
+    for (int i = 0; i < out.size(); i++) {
+      LocalDate birth = dates.get(i)[0];
+      LocalDate visit = dates.get(i)[1];
+      Row o = out.get(i);
+      assertThat(o.isNullAt(0) ? null : o.getInt(0)).as("birth year %s %s", birth, visit)
+          .isEqualTo(io.carelake.privacy.Generalise.birthYear(birth, visit, 90));
+      assertThat(o.isNullAt(1) ? null : o.getInt(1)).as("age %s %s", birth, visit)
+          .isEqualTo(io.carelake.privacy.Generalise.topCodedAge(birth, visit, 90));
+      assertThat(o.isNullAt(2) ? null : o.getInt(2)).as("age band %s %s", birth, visit)
+          .isEqualTo(io.carelake.privacy.Generalise.ageBand(birth, visit, 5, 90));
+    }
+    List<String> facilities = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      facilities.add(switch (i % 4) {
+        case 0 -> "C" + (4400000 + r.nextInt(99_999));
+        case 1 -> "import:" + Long.toHexString(r.nextLong());
+        case 2 -> "HOSP" + r.nextInt(100);
+        default -> String.valueOf(r.nextInt(1_000_000));
+      });
+    }
+    List<Row> regions = spark.createDataset(facilities, org.apache.spark.sql.Encoders.STRING())
+        .toDF("facility_id").select(col("facility_id"), KAnonymity.region(col("facility_id")))
+        .collectAsList();
+    for (Row row : regions) {
+      assertThat(row.getString(1)).as(row.getString(0))
+          .isEqualTo(io.carelake.privacy.Generalise.region(row.getString(0)));
+    }
+  }
 }
