@@ -8,6 +8,11 @@ import io.carelake.governance.check.CheckResult;
 import io.carelake.governance.check.CheckResultsTable;
 import io.carelake.governance.check.CheckStatus;
 import io.carelake.governance.deequ.DeequAdapter;
+import io.carelake.governance.deequ.DeequMetric;
+import io.carelake.governance.deequ.MetricOutcome;
+import io.carelake.governance.metrics.HistoryAnomaly;
+import io.carelake.governance.rules.DistributionHistoryRule;
+import io.carelake.governance.rules.RuleContext;
 import io.carelake.governance.deequ.Verification;
 import io.carelake.governance.metrics.MetricsTable;
 import io.carelake.governance.metrics.SizeAnomaly;
@@ -57,6 +62,10 @@ import picocli.CommandLine.Option;
         + "quarantine and governance.check_results for the interval.")
 public final class GovernJob extends IntervalJob {
 
+  /** Intervals up to this many days are written with fan-out writers and no shuffle. */
+  static final long FANOUT_MAX_DAYS = 7;
+
+
   @Option(names = "--spec-dir", paramLabel = "DIR",
       description = "Directory of YAML specs, one per table (default: the specs built into this jar).")
   Path specDir;
@@ -72,6 +81,14 @@ public final class GovernJob extends IntervalJob {
   @Option(names = "--size-anomaly-severity", paramLabel = "SEVERITY", defaultValue = "WARN",
       description = "WARN reports a row-count jump, BLOCK blocks the run (default: ${DEFAULT-VALUE}).")
   io.carelake.governance.spec.Severity sizeAnomalySeverity;
+
+  /** Deequ check id of the count of rows that fail no quarantining rule. */
+  static final String CURATED_CHECK = "carelake:curated";
+
+  /** Seconds since {@code t0} (System.nanoTime), for the progress lines. */
+  static double since(long t0) {
+    return (System.nanoTime() - t0) / 1e9;
+  }
 
   /** One governed table and where its rows go. */
   record Target(TableName raw, TableName curated, TableName quarantine) {}
@@ -108,6 +125,15 @@ public final class GovernJob extends IntervalJob {
     // 1. inputs pinned to their current snapshot, every rule checked against its table's schema;
     //    no rows read yet
     List<Slice> slices = new ArrayList<>();
+    // other tables a rule reads (referential integrity) are recorded as inputs at the snapshot
+    // current when the slice is planned
+    RuleContext ruleContext = new RuleContext(spark, other -> {
+      if (!ctx.tableExists(other)) {
+        return java.util.Optional.empty();
+      }
+      ctx.run().input(other.toString(), ctx.currentSnapshot(other));
+      return java.util.Optional.of(ctx.table(other));
+    });
     for (Target t : TARGETS) {
       if (!ctx.tableExists(t.raw())) {
         throw new IllegalStateException(t.raw() + " does not exist in catalog '" + ctx.catalogName()
@@ -118,8 +144,10 @@ public final class GovernJob extends IntervalJob {
       Dataset<Row> slice = readAt(spark, ctx.table(t.raw()), snapshot)
           .filter(IcebergWrites.inInterval(TableSchemas.EVENT_TIME, interval));
       CompiledSpec spec = specs.forTable(t.raw());
-      spec.validateAgainst(slice);
-      slices.add(new Slice(t, spec, snapshot, slice));
+      StructType rawSchema = slice.schema();
+      Dataset<Row> prepared = spec.prepare(slice, ruleContext);
+      spec.validateAgainst(prepared);
+      slices.add(new Slice(t, spec, snapshot, prepared, rawSchema));
     }
 
     try {
@@ -131,12 +159,41 @@ public final class GovernJob extends IntervalJob {
         s.data().persist(StorageLevel.MEMORY_AND_DISK());
         ctx.progress("%s: checking %s (snapshot %s) with Deequ, %d rules", s.target().raw(),
             interval, s.snapshot(), s.spec().rules().size());
-        Verification v = DeequAdapter.verify(s.data(), s.spec().datasetChecks(s.data().schema()));
+        long tVerify = System.nanoTime();
+        // the rules' checks plus one that counts the rows the split will send to curated, so the
+        // split needs no counting pass of its own
+        List<io.carelake.governance.deequ.DatasetCheck> checks =
+            new ArrayList<>(s.spec().datasetChecks(s.data().schema()));
+        String curatedSql = s.spec().curatedPredicateSql(s.data().schema());
+        if (curatedSql != null) {
+          checks.add(new io.carelake.governance.deequ.DatasetCheck.Compliance(CURATED_CHECK,
+              curatedSql, List.of(), 0.0, false));
+        }
+        Verification v = DeequAdapter.verify(s.data(), checks);
+        double verifySeconds = since(tVerify);
+        if (v.rows() == 0) {
+          s.curatedByDeequ = 0L;
+        } else if (curatedSql != null && !v.outcome(CURATED_CHECK).failedToCompute()) {
+          s.curatedByDeequ = Math.round(v.outcome(CURATED_CHECK).passShare() * v.rows());
+        }
         s.rows = v.rows();
         List<CheckResult> own = new ArrayList<>();
+        List<DeequMetric> metrics = new ArrayList<>(v.metrics());
         for (CompiledRule rule : s.spec().rules()) {
-          CheckResult r = CheckResult.evaluate(s.spec().spec(), rule.spec(),
-              s.target().raw().toString(), v.outcome(rule.id()), v.rows(), s.snapshot());
+          CheckResult r;
+          if (rule instanceof DistributionHistoryRule h) {
+            // this rule's earlier values, read before this run's are appended
+            List<Double> past = MetricsTable.history(spark, ctx, s.target().raw().toString(),
+                HistoryAnomaly.ENTITY, h.id(), h.metricName(), ctx.run().id());
+            MetricOutcome o = v.outcome(h.id());
+            r = HistoryAnomaly.evaluate(s.spec().spec(), h, s.target().raw().toString(), o, past,
+                v.rows(), s.snapshot());
+            metrics.add(new DeequMetric(HistoryAnomaly.ENTITY, h.id(), h.metricName(),
+                o.failedToCompute() ? null : o.passShare()));
+          } else {
+            r = CheckResult.evaluate(s.spec().spec(), rule.spec(),
+                s.target().raw().toString(), v.outcome(rule.id()), v.rows(), s.snapshot());
+          }
           own.add(r);
           if (r.rowsFailed() != null) {
             ctx.run().count("failed." + rule.id(), r.rowsFailed());
@@ -145,11 +202,12 @@ public final class GovernJob extends IntervalJob {
         String table = s.target().raw().toString();
         List<Double> history = MetricsTable.sizeHistory(spark, ctx, table, ctx.run().id());
         ctx.run().output(Tables.GOVERNANCE_METRICS.toString(), MetricsTable.append(spark, ctx,
-            table, v.metrics(), specs.hash(), computedAt));
+            table, metrics, specs.hash(), computedAt));
         own.add(SizeAnomaly.evaluate(s.spec().spec(), table, history, v.rows(),
             sizeMaxDecrease, sizeMaxIncrease, sizeAnomalySeverity, s.snapshot()));
         results.addAll(own);
-        ctx.progress("%s: %,d rows checked; %s", s.target().raw(), v.rows(), own.stream()
+        ctx.progress("%s: %,d rows checked in %.1f s; %s", s.target().raw(), v.rows(),
+            verifySeconds, own.stream()
             .collect(Collectors.groupingBy(r -> r.status().name(), java.util.TreeMap::new,
                 Collectors.counting())));
       }
@@ -170,6 +228,7 @@ public final class GovernJob extends IntervalJob {
       ctx.run().parameter("audit_branch", audit.name());
       long rowsOut = 0;
       long setAside = 0;
+      long tStage = System.nanoTime();
       for (Slice s : slices) {
         long[] counts = stage(ctx, audit, s, interval, results);
         s.curatedRows = counts[0];
@@ -180,6 +239,8 @@ public final class GovernJob extends IntervalJob {
 
       // 4. audit, on what the branch holds: blocking rules pass, and the interval's curated +
       //    quarantine rows read back from the branch are exactly the raw slice, all of this run
+      ctx.progress("staged in %.1f s", since(tStage));
+      long tAudit = System.nanoTime();
       List<String> problems = new ArrayList<>();
       blocking.forEach(r -> problems.add(r.summary()));
       for (Slice s : slices) {
@@ -191,6 +252,7 @@ public final class GovernJob extends IntervalJob {
             audit.name()));
       }
 
+      ctx.progress("audited in %.1f s", since(tAudit));
       // 5. publish: fast-forward each table's main to the audited branch, drop the branch
       for (Slice s : slices) {
         for (TableName t : List.of(s.target().curated(), s.target().quarantine())) {
@@ -214,53 +276,86 @@ public final class GovernJob extends IntervalJob {
    */
   private static long[] stage(JobContext ctx, AuditBranch audit, Slice s, Interval interval,
       List<CheckResult> results) throws Exception {
-    StructType raw = s.data().schema();
+    StructType raw = s.rawSchema();
     List<CompiledRule> rules = s.spec().quarantineRules();
-    Dataset<Row> annotated = QuarantineSplit.annotate(s.data(), rules)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    boolean counted = s.curatedByDeequ != null;
+    Dataset<Row> annotated = QuarantineSplit.annotate(s.data(), rules);
+    if (!counted) {
+      annotated = annotated.persist(StorageLevel.MEMORY_AND_DISK());
+    }
     try {
-      // one aggregate pass: total, quarantined, and rows failing each rule
-      List<Column> aggs = new ArrayList<>();
-      aggs.add(functions.count(functions.lit(1)));
-      aggs.add(functions.sum(functions.when(QuarantineSplit.quarantined(), 1L).otherwise(0L)));
-      for (CompiledRule rule : rules) {
-        aggs.add(functions.sum(functions.when(functions.array_contains(
-            functions.col(QuarantineSplit.FAILED_RULES), rule.id()), 1L).otherwise(0L)));
+      long t0 = System.nanoTime();
+      long total;
+      long quarantined;
+      if (counted) {
+        // Deequ counted in its pass: curated rows and each rule's failing rows (the same SQL
+        // predicates the split evaluates); the audit reads the written rows back and compares
+        total = s.rows;
+        quarantined = s.rows - s.curatedByDeequ;
+        for (CompiledRule rule : rules) {
+          results.stream().filter(r -> r.rule().equals(rule.id()) && r.table().equals(
+              s.target().raw().toString()) && r.rowsFailed() != null).findFirst()
+              .ifPresent(r -> ctx.run().count("quarantined." + rule.id(), r.rowsFailed()));
+        }
+      } else {
+        // one aggregate pass: total, quarantined, and rows failing each rule
+        List<Column> aggs = new ArrayList<>();
+        aggs.add(functions.count(functions.lit(1)));
+        aggs.add(functions.sum(functions.when(QuarantineSplit.quarantined(), 1L).otherwise(0L)));
+        for (CompiledRule rule : rules) {
+          aggs.add(functions.sum(functions.when(functions.array_contains(
+              functions.col(QuarantineSplit.FAILED_RULES), rule.id()), 1L).otherwise(0L)));
+        }
+        Row totals = annotated.agg(aggs.get(0), aggs.subList(1, aggs.size())
+            .toArray(Column[]::new)).first();
+        total = totals.getLong(0);
+        quarantined = totals.isNullAt(1) ? 0 : totals.getLong(1);
+        if (total != s.rows) {
+          throw new IllegalStateException(s.target().raw() + " changed while govern ran: Deequ"
+              + " counted " + s.rows + " rows, the split " + total + " (the slice is read at"
+              + " snapshot " + s.snapshot() + "; report this as a bug)");
+        }
+        for (int i = 0; i < rules.size(); i++) {
+          String id = rules.get(i).id();
+          long n = totals.isNullAt(2 + i) ? 0 : totals.getLong(2 + i);
+          ctx.run().count("quarantined." + id, n);
+          results.stream().filter(r -> r.rule().equals(id) && r.table().equals(
+              s.target().raw().toString()) && r.rowsFailed() != null && r.rowsFailed() != n)
+              .forEach(r -> ctx.progress("warning: %s: Deequ counted %d failing rows, the"
+                  + " row-level split %d (the rule's predicate and metric disagree)", id,
+                  r.rowsFailed(), n));
+        }
       }
-      Row totals = annotated.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new))
-          .first();
-      long total = totals.getLong(0);
-      long quarantined = totals.isNullAt(1) ? 0 : totals.getLong(1);
-      if (total != s.rows) {
-        throw new IllegalStateException(s.target().raw() + " changed while govern ran: Deequ counted "
-            + s.rows + " rows, the split " + total + " (the slice is read at snapshot "
-            + s.snapshot() + "; report this as a bug)");
-      }
-      for (int i = 0; i < rules.size(); i++) {
-        String id = rules.get(i).id();
-        long n = totals.isNullAt(2 + i) ? 0 : totals.getLong(2 + i);
-        ctx.run().count("quarantined." + id, n);
-        results.stream().filter(r -> r.rule().equals(id) && r.table().equals(
-            s.target().raw().toString()) && r.rowsFailed() != null && r.rowsFailed() != n)
-            .forEach(r -> ctx.progress("warning: %s: Deequ counted %d failing rows, the row-level"
-                + " split %d (the rule's predicate and metric disagree)", id, r.rowsFailed(), n));
-      }
+      double splitSeconds = since(t0);
       String runId = ctx.run().id();
+      long t1 = System.nanoTime();
       GovernedTables.ensure(ctx.icebergCatalog(), s.target().raw(), s.target().curated(),
           s.target().quarantine());
       audit.fork(s.target().curated());
       audit.fork(s.target().quarantine());
+      double forkSeconds = since(t1);
+      long t2 = System.nanoTime();
+      // A short interval (a daily run) is written without a shuffle: each task writes its rows to
+      // their few day partitions directly (fan-out writers). A long one (a backfill) keeps
+      // Iceberg's default hash distribution by partition: fan-out writers hold one open Parquet
+      // file per partition per task, which a year of days turns into an out-of-memory error.
+      String distribution = interval.days() <= FANOUT_MAX_DAYS ? "none" : "hash";
       QuarantineSplit.curated(annotated, raw, runId).writeTo(audit.sparkName(s.target().curated()))
+          .option("distribution-mode", distribution).option("fanout-enabled", "true")
           .overwrite(IcebergWrites.inInterval(TableSchemas.EVENT_TIME, interval));
       QuarantineSplit.quarantine(annotated, raw, runId)
           .writeTo(audit.sparkName(s.target().quarantine()))
+          .option("distribution-mode", distribution).option("fanout-enabled", "true")
           .overwrite(IcebergWrites.inInterval(TableSchemas.EVENT_TIME, interval));
-      ctx.progress("%s: %,d rows -> %s %,d, %s %,d (staged on branch %s)", s.target().raw(), total,
-          s.target().curated(), total - quarantined, s.target().quarantine(), quarantined,
-          audit.name());
+      ctx.progress("%s: %,d rows -> %s %,d, %s %,d (staged on branch %s; split %.1f s, branches"
+          + " %.1f s, writes %.1f s)", s.target().raw(), total, s.target().curated(),
+          total - quarantined, s.target().quarantine(), quarantined, audit.name(), splitSeconds,
+          forkSeconds, since(t2));
       return new long[] {total - quarantined, quarantined};
     } finally {
-      annotated.unpersist();
+      if (!counted) {
+        annotated.unpersist();
+      }
     }
   }
 
@@ -323,11 +418,16 @@ public final class GovernJob extends IntervalJob {
     private final CompiledSpec spec;
     private final Long snapshot;
     private final Dataset<Row> data;
+    private final StructType rawSchema;
     long rows;
+    /** Rows the split sends to curated, as Deequ counted them; null: count in the split. */
+    Long curatedByDeequ;
     long curatedRows;
     long quarantinedRows;
 
-    Slice(Target target, CompiledSpec spec, Long snapshot, Dataset<Row> data) {
+    Slice(Target target, CompiledSpec spec, Long snapshot, Dataset<Row> data,
+        StructType rawSchema) {
+      this.rawSchema = rawSchema;
       this.target = target;
       this.spec = spec;
       this.snapshot = snapshot;
@@ -346,8 +446,14 @@ public final class GovernJob extends IntervalJob {
       return snapshot;
     }
 
+    /** The slice with the rules' helper columns. */
     Dataset<Row> data() {
       return data;
+    }
+
+    /** The raw table's columns: what curated and quarantine carry. */
+    StructType rawSchema() {
+      return rawSchema;
     }
   }
 }

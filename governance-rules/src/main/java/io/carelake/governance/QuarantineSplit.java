@@ -31,10 +31,10 @@ final class QuarantineSplit {
     for (String c : schema.fieldNames()) {
       withPasses.add(functions.col(c));
     }
-    // each predicate is computed once, into a column, and read twice below (ids and reasons)
+    // each predicate is computed once, into a column, and read twice below (ids and reasons);
+    // a reason is only built for a row that fails (inside the CASE branch)
     for (int i = 0; i < rules.size(); i++) {
       withPasses.add(rules.get(i).passes(schema).as(passColumn(i)));
-      withPasses.add(rules.get(i).reason(schema).as(reasonColumn(i)));
     }
     Dataset<Row> evaluated = slice.select(withPasses.toArray(Column[]::new));
     Column ids;
@@ -50,7 +50,7 @@ final class QuarantineSplit {
         Column fails = functions.not(functions.col(passColumn(i)));
         idItems[i] = functions.when(fails, functions.lit(id));
         reasonItems[i] = functions.when(fails, functions.concat(functions.lit(id + ": "),
-            functions.coalesce(functions.col(reasonColumn(i)), functions.lit("failed"))));
+            functions.coalesce(rules.get(i).reason(schema), functions.lit("failed"))));
       }
       ids = functions.array_compact(functions.array(idItems));
       reasons = functions.array_compact(functions.array(reasonItems));
@@ -88,7 +88,4 @@ final class QuarantineSplit {
     return "__carelake_pass_" + i;
   }
 
-  private static String reasonColumn(int i) {
-    return "__carelake_reason_" + i;
-  }
 }

@@ -79,7 +79,7 @@ class TestGovernBlocked {
   @Order(2)
   void aBlockingRuleAboveItsThresholdBlocksTheFirstRunAndPublishesNothing() throws Exception {
     // the same rules, but impossible values now block the run instead of being quarantined
-    String strict = builtIn("vitals.yaml").replace("version: \"1\"", "version: \"2-strict\"");
+    String strict = builtIn("vitals.yaml").replace("version: \"2\"", "version: \"2-strict\"");
     int at = strict.indexOf("id: vitals-value-plausible");
     int severity = strict.indexOf("severity: quarantine", at);
     strict = strict.substring(0, severity) + "severity: block" + strict.substring(severity
@@ -116,7 +116,7 @@ class TestGovernBlocked {
     spark.sql("SELECT * FROM carelake.governance.check_results WHERE run_id = '"
         + run.<String>getAs("run_id") + "'").collectAsList()
         .forEach(r -> checks.put(r.getAs("rule"), r));
-    assertThat(checks).hasSize(19);
+    assertThat(checks).hasSize(29);
     Row range = checks.get("vitals-value-plausible");
     assertThat(range.<String>getAs("status")).isEqualTo("FAIL");
     assertThat(range.<String>getAs("severity")).isEqualTo("block");
@@ -125,6 +125,6 @@ class TestGovernBlocked {
     assertThat(range.<Long>getAs("numerator")).isEqualTo(4L);
     assertThat(range.<Long>getAs("denominator")).isEqualTo(34L);
     assertThat(checks.get("visits-resident-id-check-digit").<String>getAs("spec_version"))
-        .isEqualTo("1");
+        .isEqualTo("2");
   }
 }

@@ -170,17 +170,29 @@ class TestGovernJob {
 
     // one check result per rule per table, measured by Deequ
     Map<String, Row> checks = checkResults(spark, firstRunId);
-    assertThat(checks).hasSize(9 + 8 + 2);
+    assertThat(checks).hasSize(14 + 13 + 2);
+    // the medical check pack's newer rules on the fixture (one patient's 28 good readings: its
+    // BMIs do not follow from the same day's mean weight and height, a warn rule)
+    Row bmi = checks.get("vitals-bmi-consistent");
+    assertThat(bmi.<String>getAs("status")).isEqualTo("WARN");
+    assertThat(bmi.<Long>getAs("rows_failed")).isEqualTo(4L);
+    assertThat(checks.get("visits-diagnoses-icd10-exist").<String>getAs("status")).isEqualTo("PASS");
+    assertThat(checks.get("vitals-patient-has-visit").<String>getAs("status")).isEqualTo("PASS");
+    assertThat(checks.get("vitals-timeliness").<String>getAs("status")).isEqualTo("PASS");
+    assertThat(checks.get("vitals-sbp-mean-history").<String>getAs("status"))
+        .isEqualTo("NOT_APPLICABLE");
     Row residentId = checks.get(RawFixture.RESIDENT_ID_RULE);
     assertThat(residentId.<String>getAs("status")).isEqualTo("WARN");   // 2 of 22 > 5 %
     assertThat(residentId.<String>getAs("severity")).isEqualTo("quarantine");
     assertThat(residentId.<String>getAs("spec")).isEqualTo("visits-core");
-    assertThat(residentId.<String>getAs("spec_version")).isEqualTo("1");
+    assertThat(residentId.<String>getAs("spec_version")).isEqualTo("2");
     assertThat(residentId.<String>getAs("table")).isEqualTo("raw.visits");
     assertThat(residentId.<Long>getAs("rows_checked")).isEqualTo(22L);
     assertThat(residentId.<Long>getAs("rows_failed")).isEqualTo(2L);
     assertThat(residentId.<Double>getAs("metric_value")).isCloseTo(20.0 / 22, within(1e-9));
     assertThat(residentId.<String>getAs("constraint")).contains("Compliance");
+    assertThat(residentId.<String>getAs("clause")).startsWith("GB 11643-1999");
+    assertThat(residentId.<Long>getAs("max_failures")).isNull();
     // first run of the spec: its failures are new, passing rules have no change
     assertThat(residentId.<String>getAs("change")).isEqualTo("NEW");
     assertThat(residentId.<Object>getAs("checked_at")).isNotNull();
@@ -192,10 +204,11 @@ class TestGovernJob {
     assertThat(unique.<String>getAs("status")).isEqualTo("PASS");
     assertThat(unique.<String>getAs("severity")).isEqualTo("block");
     assertThat(unique.<Double>getAs("metric_value")).isEqualTo(1.0);
-    assertThat(unique.<String>getAs("constraint")).contains("Uniqueness");
+    assertThat(unique.<String>getAs("constraint")).contains("Compliance").contains("occurrences");
     assertThat(checks.get("visits-required-present").<String>getAs("status")).isEqualTo("PASS");
     assertThat(checks.get("vitals-home-device-id").<String>getAs("status")).isEqualTo("PASS");
-    assertThat(checks.values()).filteredOn(r -> !isSizeAnomaly(r))
+    assertThat(checks.values()).filteredOn(r -> !isSizeAnomaly(r)
+        && !r.<String>getAs("rule_type").equals("distribution_history"))
         .allSatisfy(r -> assertThat(r.<String>getAs("status")).isIn("PASS", "WARN"));
     // no history yet: the size anomaly check has nothing to compare with
     Row visitsSize = checks.get("visits-size-rate-of-change");
@@ -213,6 +226,10 @@ class TestGovernJob {
           + m.<String>getAs("name") + "/" + m.<String>getAs("instance"), m.getAs("value"));
       assertThat(m.<String>getAs("spec_hash")).isEqualTo(run.<String>getAs("spec_hash"));
     }
+    // history rules keep their value under entity Rule, instance = rule id (mean SBP of s01-s04
+    // in mm[Hg]: (88 + 120 + 205 + 150.5) / 4, plus s29's 400 -> 192.7)
+    assertThat(metrics).containsEntry("raw.vitals/Rule/Mean/vitals-sbp-mean-history", 192.7)
+        .containsEntry("raw.visits/Rule/Completeness/visits-birth-date-completeness-history", 1.0);
     assertThat(metrics).containsEntry("raw.visits/Dataset/Size/*", 22.0)
         .containsEntry("raw.vitals/Dataset/Size/*", 34.0);
     assertThat(metrics.entrySet()).filteredOn(e -> e.getKey().startsWith("raw.visits/")
@@ -237,8 +254,8 @@ class TestGovernJob {
         .containsEntry("quarantined." + RawFixture.UNIT_RULE, 2L)
         .containsEntry("failed." + RawFixture.RANGE_RULE, 4L)
         .containsEntry("curated.vitals.rows", 28L).containsEntry("quarantine.visits.rows", 2L)
-        .containsEntry("raw.visits.rows", 22L).containsEntry("checks.WARN", 3L)
-        .containsEntry("changes.NEW", 3L).doesNotContainKeys("changes.PERSISTING");
+        .containsEntry("raw.visits.rows", 22L).containsEntry("checks.WARN", 4L)
+        .containsEntry("changes.NEW", 4L).doesNotContainKeys("changes.PERSISTING");
     assertThat(TestSpark.longMap(run, "input_snapshots")).containsKeys("raw.visits", "raw.vitals");
     assertThat(TestSpark.longMap(run, "output_snapshots")).containsKeys("curated.visits",
         "curated.vitals", "quarantine.visits", "quarantine.vitals", "governance.check_results");
@@ -266,16 +283,20 @@ class TestGovernJob {
     assertThat(run.<Long>getAs("rows_in")).isEqualTo(56L);
     assertThat(run.<Long>getAs("rows_out")).isEqualTo(48L);
     // check results are history: both runs keep their rows
-    assertThat(checkResults(spark, firstRunId)).hasSize(19);
+    assertThat(checkResults(spark, firstRunId)).hasSize(29);
     Map<String, Row> second = checkResults(spark, secondRunId);
-    assertThat(second).hasSize(19);
+    assertThat(second).hasSize(29);
     // the same row count as the run before: no anomaly
     assertThat(second.get("visits-size-rate-of-change").<String>getAs("status")).isEqualTo("PASS");
     assertThat(second.get("visits-size-rate-of-change").<Double>getAs("metric_value"))
         .isEqualTo(1.0);
     assertThat(second.get(RawFixture.RESIDENT_ID_RULE).<String>getAs("change"))
         .isEqualTo("PERSISTING");
-    assertThat(TestSpark.longMap(run, "counts")).containsEntry("changes.PERSISTING", 3L)
+    // the history rules now have a previous run with the same values
+    assertThat(second.get("vitals-sbp-mean-history").<String>getAs("status")).isEqualTo("PASS");
+    assertThat(second.get("visits-birth-date-completeness-history").<String>getAs("status"))
+        .isEqualTo("PASS");
+    assertThat(TestSpark.longMap(run, "counts")).containsEntry("changes.PERSISTING", 4L)
         .doesNotContainKeys("changes.NEW", "changes.RESOLVED");
 
     // published by fast-forward: main moved to a snapshot whose ancestry holds the previous main
@@ -328,7 +349,7 @@ class TestGovernJob {
 
     // the blocked run's verdicts are recorded
     Map<String, Row> checks = checkResults(spark, run.getAs("run_id"));
-    assertThat(checks).hasSize(19);
+    assertThat(checks).hasSize(29);
     Row unique = checks.get("vitals-event-id-unique");
     assertThat(unique.<String>getAs("status")).isEqualTo("FAIL");
     assertThat(unique.<Long>getAs("rows_failed")).isEqualTo(2L);
@@ -347,7 +368,7 @@ class TestGovernJob {
     assertThat(run.<Long>getAs("rows_in")).isZero();
     assertThat(run.<Long>getAs("rows_out")).isZero();
     Map<String, Row> checks = checkResults(spark, run.getAs("run_id"));
-    assertThat(checks).hasSize(19);
+    assertThat(checks).hasSize(29);
     assertThat(checks.values()).filteredOn(r -> !isSizeAnomaly(r)).allSatisfy(r -> {
       assertThat(r.<String>getAs("status")).isEqualTo("NOT_APPLICABLE");
       assertThat(r.<Long>getAs("rows_checked")).isZero();
@@ -387,6 +408,14 @@ class TestGovernJob {
         .createOrReplaceTempView("jump");
     spark.sql("INSERT INTO " + C + ".raw.visits SELECT * FROM jump");
     assertThat(v90).isNotNull();
+    // and a jump of the mean SBP: the day's only SBP was 400 (s90); one of 100 joins it (mean 250)
+    List<String> vitalCols = List.of(spark.table(C + ".raw.vitals").columns());
+    spark.table(C + ".raw.vitals").filter("event_id = 's90'")
+        .withColumn("event_id", org.apache.spark.sql.functions.lit("k0"))
+        .withColumn("value", org.apache.spark.sql.functions.lit(100.0))
+        .selectExpr(vitalCols.stream().map(c -> "`" + c + "`").toArray(String[]::new))
+        .createOrReplaceTempView("sbp_jump");
+    spark.sql("INSERT INTO " + C + ".raw.vitals SELECT * FROM sbp_jump");
 
     assertThat(governInterval("2025-03-03", "2025-03-04")).isEqualTo(JobMain.EXIT_OK);
     spark = TestSpark.open(cfg);
@@ -402,6 +431,18 @@ class TestGovernJob {
     assertThat(visits.<Long>getAs("denominator")).isEqualTo(5L);
     Row vitals = checks.get("vitals-size-rate-of-change");
     assertThat(vitals.<String>getAs("status")).isEqualTo("PASS");
+    // the distribution_history rule read its own history from governance.metrics and fired
+    Row sbp = checks.get("vitals-sbp-mean-history");
+    assertThat(sbp.<String>getAs("status")).isEqualTo("WARN");
+    assertThat(sbp.<Double>getAs("metric_value")).isEqualTo(250.0);
+    assertThat(sbp.<String>getAs("message")).contains("vs 400.0000 in the previous run")
+        .contains("x0.625");
+    assertThat(sbp.<Long>getAs("rows_failed")).isEqualTo(2L);
+    // the first run of 2025-03-03 (mean 400 after March's 192.7) had warned already
+    assertThat(sbp.<String>getAs("change")).isEqualTo("PERSISTING");
+    assertThat(spark.sql("SELECT value FROM " + C + ".governance.metrics WHERE entity = 'Rule'"
+        + " AND instance = 'vitals-sbp-mean-history' AND value IS NOT NULL ORDER BY computed_at").collectAsList()
+        .stream().map(r -> r.getDouble(0)).toList()).endsWith(400.0, 250.0);
     // a warning publishes: the new visits are on main
     assertThat(spark.table(C + ".curated.visits").filter("event_id LIKE 'j%'").count())
         .isEqualTo(4L);

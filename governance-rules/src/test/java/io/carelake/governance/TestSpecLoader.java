@@ -43,7 +43,8 @@ class TestSpecLoader {
         + "    threshold: 0.05\n"              // 14
         + "    dimension: accuracy\n"          // 15
         + "    kahn: plausibility\n"           // 16
-        + "    rationale: impossible readings are device errors\n" // 17
+        + "    clause: Kahn 2016 plausibility\n" // 17
+        + "    rationale: impossible readings are device errors\n" // 18
         + extra;
   }
 
@@ -66,8 +67,17 @@ class TestSpecLoader {
     GovernanceSpecs specs = GovernanceSpecs.builtIn();
     CompiledSpec visits = specs.forTable(Tables.RAW_VISITS);
     CompiledSpec vitals = specs.forTable(Tables.RAW_VITALS);
-    assertThat(visits.rules()).hasSize(9);
-    assertThat(vitals.rules()).hasSize(8);
+    assertThat(visits.rules()).hasSize(14);
+    assertThat(vitals.rules()).hasSize(13);
+    assertThat(visits.spec().header().version()).isEqualTo("2");
+    // the medical check pack uses every rule type
+    java.util.Set<String> used = new java.util.TreeSet<>();
+    visits.spec().rules().forEach(r -> used.add(r.type()));
+    vitals.spec().rules().forEach(r -> used.add(r.type()));
+    assertThat(used).containsExactlyInAnyOrderElementsOf(RuleCompilers.types()
+        .stream().filter(t -> !t.equals("regex")).toList());
+    assertThat(visits.spec().rules()).allSatisfy(r -> assertThat(r.clause()).isNotBlank());
+    assertThat(vitals.spec().rules()).allSatisfy(r -> assertThat(r.clause()).isNotBlank());
     assertThat(specs.hash()).matches("[0-9a-f]{64}");
     assertThat(vitals.spec().rules()).filteredOn(r -> r.id().equals("vitals-value-plausible"))
         .singleElement().extracting(RuleSpec::severity).isEqualTo(Severity.QUARANTINE);
@@ -121,7 +131,7 @@ class TestSpecLoader {
   @Test
   void aTypoInAFieldNameIsReportedAtItsLine() {
     SpecException e = error(HEADER + rule("r1", "warn", "    rationalle: typo\n"));
-    assertThat(e.getMessage()).startsWith("vitals.yaml:18: rule 'r1': unknown field 'rationalle'");
+    assertThat(e.getMessage()).startsWith("vitals.yaml:19: rule 'r1': unknown field 'rationalle'");
   }
 
   @Test
@@ -134,7 +144,7 @@ class TestSpecLoader {
   @Test
   void aDuplicateRuleIdNamesBothLines() {
     SpecException e = error(HEADER + rule("r1", "warn", "") + rule("r1", "warn", ""));
-    assertThat(e.getMessage()).startsWith("vitals.yaml:18: rule 'r1': rule id is used twice"
+    assertThat(e.getMessage()).startsWith("vitals.yaml:19: rule 'r1': rule id is used twice"
         + " (first at line 6)");
   }
 

@@ -10,6 +10,8 @@ public final class Codes {
   public static final String LOINC_SYSTOLIC_BP = "8480-6";
   public static final String LOINC_DIASTOLIC_BP = "8462-4";
   public static final String LOINC_GLUCOSE = "2339-0";
+  /** Glucose in serum or plasma, as hospital labs and FHIR / Synthea sources report it. */
+  public static final String LOINC_GLUCOSE_SERUM = "2345-7";
   public static final String LOINC_HBA1C = "4548-4";
   public static final String LOINC_BMI = "39156-5";
   public static final String LOINC_BODY_WEIGHT = "29463-7";
@@ -20,6 +22,7 @@ public final class Codes {
       LOINC_SYSTOLIC_BP, "mm[Hg]",
       LOINC_DIASTOLIC_BP, "mm[Hg]",
       LOINC_GLUCOSE, "mmol/L",
+      LOINC_GLUCOSE_SERUM, "mmol/L",
       LOINC_HBA1C, "%",
       LOINC_BMI, "kg/m2",
       LOINC_BODY_WEIGHT, "kg",

@@ -15,11 +15,14 @@ import java.util.Locale;
  * @param rowsChecked rows in the slice (Deequ's Size metric)
  * @param rowsFailed failing rows; null when the metric could not be computed
  * @param constraint Deequ's description of the constraint it evaluated
+ * @param clause the standard clause the rule implements (the spec's {@code clause}); null for
+ *     the built-in size check
+ * @param maxFailures the rule's absolute limit on failing rows, when it has one
  */
 public record CheckResult(String spec, String specVersion, String specHash, String table,
     String rule, String column, String ruleType, Severity severity, String dimension, String kahn,
     CheckStatus status, String constraint, String message, Double metricValue, double threshold,
-    long rowsChecked, Long rowsFailed, Long inputSnapshotId) {
+    long rowsChecked, Long rowsFailed, Long inputSnapshotId, String clause, Long maxFailures) {
 
   /**
    * Decides a rule's status from Deequ's measurement. The failing count is recovered from the
@@ -42,17 +45,20 @@ public record CheckResult(String spec, String specVersion, String specHash, Stri
     } else {
       metric = outcome.passShare();
       failing = Math.round((1.0 - outcome.passShare()) * rows);
-      boolean within = failing <= rule.threshold() * rows + 1e-9;
+      boolean within = rule.within(failing, rows);
+      boolean shareWithin = failing <= rule.threshold() * rows + 1e-9;
       status = within ? CheckStatus.PASS
           : rule.blocking() ? CheckStatus.FAIL : CheckStatus.WARN;
-      message = String.format(Locale.ROOT, "%d of %d rows fail (%.2f%% %s threshold %.2f%%)%s",
-          failing, rows, 100.0 * failing / rows, within ? "<=" : ">", 100.0 * rule.threshold(),
+      message = String.format(Locale.ROOT, "%d of %d rows fail (%.2f%% %s threshold %.2f%%%s)%s",
+          failing, rows, 100.0 * failing / rows, shareWithin ? "<=" : ">", 100.0 * rule.threshold(),
+          rule.maxFailures() == null ? "" : String.format(Locale.ROOT, "; %d %s max_failures %d",
+              failing, failing <= rule.maxFailures() ? "<=" : ">", rule.maxFailures()),
           consequence(rule, failing, within));
     }
     return new CheckResult(spec.header().name(), spec.header().version(), spec.sha256(), table,
         rule.id(), String.join(",", rule.columns()), rule.type(), rule.severity(),
         rule.dimension().code(), rule.kahn().code(), status, outcome.constraint(), message, metric,
-        rule.threshold(), rows, failing, inputSnapshotId);
+        rule.threshold(), rows, failing, inputSnapshotId, rule.clause(), rule.maxFailures());
   }
 
   private static String consequence(RuleSpec rule, long failing, boolean within) {

@@ -58,7 +58,10 @@ public final class CheckResultsTable {
       optional(25, "change", Types.StringType.get(), "against the previous run of the same spec"
           + " and table: NEW (failing now, not before), PERSISTING (failing in both), RESOLVED"
           + " (failing before, not now); null when passing in both. Failing = WARN, FAIL or ERROR"),
-      optional(26, "checked_at", Types.TimestampType.withZone(), "when the run wrote the result"));
+      optional(26, "checked_at", Types.TimestampType.withZone(), "when the run wrote the result"),
+      optional(27, "clause", Types.StringType.get(), "the standard clause the rule implements"),
+      optional(28, "max_failures", Types.LongType.get(),
+          "the rule's absolute limit on failing rows, when it has one"));
 
   /** Statuses that count as failing for {@code change}. */
   static final java.util.Set<String> FAILING = java.util.Set.of("WARN", "FAIL", "ERROR");
@@ -90,7 +93,7 @@ public final class CheckResultsTable {
           r.rule(), r.rule(), r.column(), r.ruleType(), r.severity().code(), r.dimension(),
           r.kahn(), r.status().name(), r.constraint(), r.message(), r.metricValue(),
           r.threshold(), r.rowsChecked(), r.rowsFailed(), r.rowsFailed(), r.rowsChecked(),
-          r.inputSnapshotId(), change, now));
+          r.inputSnapshotId(), change, now, r.clause(), r.maxFailures()));
     }
     String table = ctx.table(Tables.GOVERNANCE_CHECK_RESULTS);
     try {

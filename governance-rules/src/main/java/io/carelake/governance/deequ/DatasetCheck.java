@@ -26,6 +26,26 @@ public sealed interface DatasetCheck {
     }
   }
 
+  /**
+   * A column metric read, not asserted: completeness or mean (optionally over the rows matching
+   * {@code where}), for a comparison with the metric's history. The outcome's {@code passShare}
+   * holds the metric's value.
+   */
+  record ColumnMetric(String id, String column, Kind kind, String where, boolean blocking)
+      implements DatasetCheck {
+    public enum Kind { COMPLETENESS, MEAN }
+
+    @Override
+    public List<String> columns() {
+      return List.of(column);
+    }
+
+    @Override
+    public double threshold() {
+      return 0.0;
+    }
+  }
+
   /** Share of rows whose value (tuple) occurs exactly once (Deequ {@code hasUniqueness}). */
   record Uniqueness(String id, List<String> columns, double threshold, boolean blocking)
       implements DatasetCheck {

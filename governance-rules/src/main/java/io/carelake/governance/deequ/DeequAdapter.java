@@ -109,6 +109,59 @@ public final class DeequAdapter {
     return !found.isEmpty();
   }
 
+  /**
+   * Profiles {@code data} and runs Deequ's constraint suggestion with its default rules
+   * ({@code Rules.DEFAULT}): completeness, retained completeness, type, categorical ranges,
+   * non-negative numbers, uniqueness. The profile is one set of scans Deequ plans itself.
+   */
+  public static Suggestions suggest(Dataset<Row> data) {
+    com.amazon.deequ.suggestions.ConstraintSuggestionResult result =
+        com.amazon.deequ.suggestions.ConstraintSuggestionRunner.apply().onData(data)
+            .addConstraintRules(com.amazon.deequ.suggestions.Rules$.MODULE$.DEFAULT())
+            .run();
+    Map<String, com.amazon.deequ.profiles.ColumnProfile> profiles =
+        JavaConverters.mapAsJavaMap(result.columnProfiles());
+    Map<String, Suggestions.Profile> out = new LinkedHashMap<>();
+    for (String column : data.columns()) {
+      com.amazon.deequ.profiles.ColumnProfile p = profiles.get(column);
+      if (p == null) {
+        continue;
+      }
+      Map<String, Long> histogram = new java.util.TreeMap<>();
+      if (p.histogram().isDefined()) {
+        JavaConverters.mapAsJavaMap(p.histogram().get().values())
+            .forEach((k, v) -> histogram.put(k, v.absolute()));
+      }
+      Double min = null;
+      Double max = null;
+      Double mean = null;
+      if (p instanceof com.amazon.deequ.profiles.NumericColumnProfile n) {
+        min = n.minimum().isDefined() ? ((Number) n.minimum().get()).doubleValue() : null;
+        max = n.maximum().isDefined() ? ((Number) n.maximum().get()).doubleValue() : null;
+        mean = n.mean().isDefined() ? ((Number) n.mean().get()).doubleValue() : null;
+      }
+      out.put(column, new Suggestions.Profile(column, p.completeness(),
+          p.approximateNumDistinctValues(), p.dataType().toString(), histogram, min, max, mean));
+    }
+    List<Suggestions.Suggestion> suggestions = new ArrayList<>();
+    Map<String, scala.collection.Seq<com.amazon.deequ.suggestions.ConstraintSuggestion>> byColumn =
+        JavaConverters.mapAsJavaMap(result.constraintSuggestions());
+    for (String column : data.columns()) {
+      scala.collection.Seq<com.amazon.deequ.suggestions.ConstraintSuggestion> seq =
+          byColumn.get(column);
+      if (seq == null) {
+        continue;
+      }
+      for (com.amazon.deequ.suggestions.ConstraintSuggestion cs
+          : JavaConverters.seqAsJavaList(seq)) {
+        suggestions.add(new Suggestions.Suggestion(cs.columnName(),
+            cs.suggestingRule().getClass().getSimpleName(), cs.description(), cs.currentValue(),
+            cs.codeForConstraint()));
+      }
+    }
+    return new Suggestions(result.numRecordsUsedForProfiling(), out, suggestions);
+  }
+
   private static Check toDeequ(DatasetCheck c) {
     Check base = new Check(c.blocking() ? CheckLevel.Error() : CheckLevel.Warning(), c.id(),
         noConstraints());
@@ -120,6 +173,13 @@ public final class DeequAdapter {
       // missing column then errors alone instead of failing every metric of the scan.
       return base.satisfies(compliance.predicateSql(), c.id(), assertion, hint,
           JavaConverters.asScalaBuffer(compliance.columns()).toList(), options);
+    }
+    if (c instanceof DatasetCheck.ColumnMetric m) {
+      com.amazon.deequ.checks.CheckWithLastConstraintFilterable metric =
+          m.kind() == DatasetCheck.ColumnMetric.Kind.COMPLETENESS
+              ? base.hasCompleteness(m.column(), new AnyValue(), hint, options)
+              : base.hasMean(m.column(), new AnyValue(), hint);
+      return m.where() == null ? metric : metric.where(m.where());
     }
     if (c instanceof DatasetCheck.Uniqueness uniqueness) {
       return base.hasUniqueness(JavaConverters.asScalaBuffer(uniqueness.columns()).toSeq(),

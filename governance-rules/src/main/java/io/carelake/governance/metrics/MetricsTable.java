@@ -74,19 +74,33 @@ public final class MetricsTable {
    */
   public static List<Double> sizeHistory(SparkSession spark, JobContext ctx, String table,
       String exceptRunId) {
+    return history(spark, ctx, table, "Dataset", null, "Size", exceptRunId);
+  }
+
+  /**
+   * One metric's value in every earlier run (not {@code exceptRunId}), oldest first; {@code
+   * instance} null matches any. A small aggregate (one value per run), read on the driver.
+   */
+  public static List<Double> history(SparkSession spark, JobContext ctx, String table,
+      String entity, String instance, String name, String exceptRunId) {
     if (!ctx.tableExists(Tables.GOVERNANCE_METRICS)) {
       return List.of();
     }
     List<Double> out = new ArrayList<>();
     for (Row r : spark.table(ctx.table(Tables.GOVERNANCE_METRICS))
-        .filter("`table` = '" + table.replace("'", "''") + "' AND entity = 'Dataset'"
-            + " AND name = 'Size' AND value IS NOT NULL AND run_id <> '"
-            + exceptRunId.replace("'", "''") + "'")
+        .filter("`table` = " + quote(table) + " AND entity = " + quote(entity)
+            + (instance == null ? "" : " AND instance = " + quote(instance))
+            + " AND name = " + quote(name) + " AND value IS NOT NULL AND run_id <> "
+            + quote(exceptRunId))
         .groupBy("run_id").agg(org.apache.spark.sql.functions.max("computed_at").as("at"),
             org.apache.spark.sql.functions.max("value").as("value"))
         .orderBy("at", "run_id").select("value").collectAsList()) {
       out.add(r.getDouble(0));
     }
     return out;
+  }
+
+  private static String quote(String s) {
+    return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
 }

@@ -63,6 +63,7 @@ public final class SizeAnomaly {
     long suspect = status == CheckStatus.WARN || status == CheckStatus.FAIL ? rows : 0L;
     return new CheckResult(spec.header().name(), spec.header().version(), spec.sha256(), table,
         ruleId(table), null, RULE_TYPE, severity, "completeness", "plausibility", status,
-        constraint, message, ratio, 0.0, rows, suspect, inputSnapshotId);
+        constraint, message, ratio, 0.0, rows, suspect, inputSnapshotId,
+        "carelake: row count against the previous run (Deequ RelativeRateOfChangeStrategy)", null);
   }
 }

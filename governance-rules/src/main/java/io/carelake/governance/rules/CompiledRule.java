@@ -3,6 +3,8 @@ package io.carelake.governance.rules;
 import io.carelake.governance.deequ.DatasetCheck;
 import io.carelake.governance.spec.RuleSpec;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -27,4 +29,19 @@ public interface CompiledRule {
   Column reason(StructType schema);
 
   DatasetCheck datasetCheck(StructType schema);
+
+  /**
+   * Adds the helper columns this rule's predicate reads that the raw slice lacks (a lookup in
+   * another table, a per-patient-day window), before Deequ and the split read the slice, so both
+   * evaluate the same columns in their one pass. Helper columns start with {@code __carelake_} and
+   * never reach curated or quarantine. Default: none.
+   */
+  default Dataset<Row> prepare(Dataset<Row> slice, RuleContext ctx) {
+    return slice;
+  }
+
+  /** True for rules that judge the slice against its history and never a single row. */
+  default boolean datasetOnly() {
+    return false;
+  }
 }

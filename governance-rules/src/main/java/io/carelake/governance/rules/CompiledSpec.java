@@ -18,9 +18,40 @@ public record CompiledSpec(Spec spec, List<CompiledRule> rules) {
     rules = List.copyOf(rules);
   }
 
+  /** The slice with every rule's helper columns (see {@link CompiledRule#prepare}). */
+  public Dataset<Row> prepare(Dataset<Row> slice, RuleContext ctx) {
+    Dataset<Row> out = slice;
+    for (CompiledRule rule : rules) {
+      out = rule.prepare(out, ctx);
+    }
+    return out;
+  }
+
   /** The rules whose failing rows go to quarantine ({@code block} and {@code quarantine}). */
   public List<CompiledRule> quarantineRules() {
-    return rules.stream().filter(r -> r.spec().quarantinesRows()).toList();
+    return rules.stream().filter(r -> r.spec().quarantinesRows() && !r.datasetOnly()).toList();
+  }
+
+  /**
+   * One Spark SQL predicate true for the rows that go to curated (they fail no quarantining rule),
+   * for Deequ to count in the same pass as the rules; null when a quarantining rule has no SQL form.
+   */
+  public String curatedPredicateSql(StructType schema) {
+    List<CompiledRule> q = quarantineRules();
+    if (q.isEmpty()) {
+      return "true";
+    }
+    StringBuilder sb = new StringBuilder();
+    for (CompiledRule r : q) {
+      if (!(r instanceof SqlPredicateRule p)) {
+        return null;
+      }
+      if (sb.length() > 0) {
+        sb.append(" AND ");
+      }
+      sb.append(p.nullSafeSql(schema));
+    }
+    return sb.toString();
   }
 
   public List<DatasetCheck> datasetChecks(StructType schema) {

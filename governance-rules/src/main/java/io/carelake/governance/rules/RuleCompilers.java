@@ -22,7 +22,8 @@ public final class RuleCompilers {
     for (RuleCompiler c : List.of(CompletenessRule.COMPILER, AllowedValuesRule.COMPILER,
         PatternRule.REGEX, PatternRule.ICD10_FORMAT, ResidentIdRule.COMPILER,
         RangeByCodeRule.COMPILER, CanonicalUnitRule.COMPILER, UniqueRule.COMPILER,
-        CrossFieldRule.COMPILER)) {
+        CrossFieldRule.COMPILER, ReferentialIntegrityRule.COMPILER, TimelinessRule.COMPILER,
+        DistributionHistoryRule.COMPILER, BmiConsistentRule.COMPILER, Icd10ExistsRule.COMPILER)) {
       BY_TYPE.put(c.type(), c);
     }
   }

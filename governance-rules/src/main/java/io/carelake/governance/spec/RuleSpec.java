@@ -9,6 +9,9 @@ import java.util.List;
  *
  * @param columns the columns the rule reads (one for most types)
  * @param threshold the largest share of failing rows at which the slice still passes
+ * @param maxFailures optionally also the largest number of failing rows at which it passes (null:
+ *     only the share counts)
+ * @param clause the standard clause the rule implements, as the spec cites it
  * @param line 1-based line of the rule in its spec file, for error messages
  * @param paramsLine line of the {@code params:} block (the rule's line when absent)
  */
@@ -19,8 +22,10 @@ public record RuleSpec(
     JsonNode params,
     Severity severity,
     double threshold,
+    Long maxFailures,
     QualityDimension dimension,
     KahnCategory kahn,
+    String clause,
     String rationale,
     String source,
     int line,
@@ -28,6 +33,11 @@ public record RuleSpec(
 
   public RuleSpec {
     columns = List.copyOf(columns);
+  }
+
+  /** True when {@code failing} of {@code rows} failing rows are within the threshold(s). */
+  public boolean within(long failing, long rows) {
+    return failing <= threshold * rows + 1e-9 && (maxFailures == null || failing <= maxFailures);
   }
 
   /** The first column: what check_results names as the rule's column. */

@@ -42,9 +42,9 @@ import java.util.stream.Collectors;
 public final class SpecLoader {
 
   static final Set<String> TOP_FIELDS = Set.of("spec", "rules");
-  static final Set<String> HEADER_FIELDS = Set.of("name", "version", "table");
+  static final Set<String> HEADER_FIELDS = Set.of("name", "version", "table", "description");
   static final Set<String> RULE_FIELDS = Set.of("id", "column", "columns", "type", "params",
-      "severity", "threshold", "dimension", "kahn", "rationale");
+      "severity", "threshold", "max_failures", "dimension", "kahn", "clause", "rationale");
 
   private final YAMLFactory yaml = new YAMLFactory();
   private final Set<String> knownTypes;
@@ -80,6 +80,8 @@ public final class SpecLoader {
       throw new SpecException(source, root.line(), null,
           "a spec is a map with a 'spec:' block and a 'rules:' list");
     }
+    // the JSON Schema first: structure, field names, types, enums and each type's params
+    SpecSchema.validate(source, root);
     unknownFields(source, root, TOP_FIELDS, null);
     SpecHeader header = header(source, root);
     LocatedNode rulesNode = root.field("rules");
@@ -143,13 +145,24 @@ public final class SpecLoader {
     KahnCategory kahn = enumField(source, item, "kahn", id, KahnCategory.class);
     String rationale = text(source, item, "rationale", id,
         "one sentence on why the rule exists, for the people who read the check results");
+    String clause = text(source, item, "clause", id,
+        "the standard clause the rule implements, e.g. clause: \"GB 11643-1999 check character\"");
+    LocatedNode max = item.field("max_failures");
+    Long maxFailures = null;
+    if (max != null) {
+      if (!max.node().isIntegralNumber() || max.node().asLong() < 0) {
+        throw new SpecException(source, max.line(), id,
+            "max_failures must be a whole number of rows, 0 or more, got " + max.node());
+      }
+      maxFailures = max.node().asLong();
+    }
     LocatedNode params = item.field("params");
     if (params != null && !params.isObject()) {
       throw new SpecException(source, item.lineOf("params"), id,
           "'params' must be a map, e.g. params: {values: [a, b]}");
     }
     return new RuleSpec(id, columns, type, params == null ? null : params.node(), severity,
-        threshold, dimension, kahn, rationale, source, item.line(),
+        threshold, maxFailures, dimension, kahn, clause, rationale, source, item.line(),
         params == null ? item.line() : item.lineOf("params"));
   }
 
