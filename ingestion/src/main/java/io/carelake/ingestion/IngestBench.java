@@ -61,11 +61,11 @@ import picocli.CommandLine.Option;
  * never touches the real raw tables. Only Kafka (bootstrap servers, {@code kafka.client.*}) and
  * ingest parallelism come from the real configuration.
  *
- * <p>Latency: a row is taken as visible at the commit time of the first ingest snapshot of its
- * table committed at or after its {@code ingest_time} (the sink commits on the next completed
- * checkpoint); latency = that time - the Kafka produce timestamp of its message. Since all N
- * messages are produced before the ingest job starts, the figure includes the backlog wait and
- * the Flink start-up: it is an upper bound for a steady stream.
+ * <p>Latency (a second phase): the streaming ingest job is started on the scratch home (it
+ * restores the bounded run's savepoint), and {@code rate x --latency-seconds} further events are
+ * produced at a steady rate (default: half the measured ingest rate); an event is visible at the
+ * commit time of the Iceberg snapshot that added its row (read back per snapshot with an
+ * incremental append scan), and its latency is that minus its Kafka produce timestamp.
  */
 @Command(name = "bench-ingest", mixinStandardHelpOptions = true,
     versionProvider = IngestJob.Versions.class,
@@ -91,6 +91,16 @@ public final class IngestBench {
       description = "Checkpoint (= Iceberg commit) interval of the benchmarked job (default: ${DEFAULT-VALUE}).")
   long checkpointIntervalMs;
 
+  @Option(names = "--latency-seconds", paramLabel = "S", defaultValue = "30",
+      description = "Length of the latency phase: events produced at a steady rate into the running"
+          + " streaming job (default: ${DEFAULT-VALUE}; 0 skips it).")
+  int latencySeconds;
+
+  @Option(names = "--latency-rate", paramLabel = "EPS", defaultValue = "0",
+      description = "Events/s produced in the latency phase (default: half the measured ingest"
+          + " rate).")
+  double latencyRate;
+
   @Option(names = "--verbose", description = "Print the ingest job's output and stack traces.")
   boolean verbose;
 
@@ -106,7 +116,8 @@ public final class IngestBench {
 
   /** Results, for tests. */
   record Result(long events, double produceRate, double consumerRate, double ingestRate,
-      long p50Millis, long p99Millis, long rowsWritten) {}
+      long p50Millis, long p99Millis, long rowsWritten, long latencyEvents, double latencyRate,
+      long checkpointIntervalMs) {}
 
   static final AtomicReference<Result> LAST = new AtomicReference<>();
 
@@ -207,28 +218,184 @@ public final class IngestBench {
     progress("ingest --bounded wrote %,d events in %.2f s (%,.0f events/s, incl. Flink start-up"
         + " and the final checkpoint)", events, ingestSeconds, ingestRate);
 
-    // ---- latency
     Catalog catalog = CatalogFactory.open(cfg);
-    List<Long> latencies = new ArrayList<>(events);
     long rows = 0;
     for (TableName name : List.of(Tables.RAW_VISITS, Tables.RAW_VITALS)) {
-      Table table = catalog.loadTable(CatalogFactory.identifier(name));
-      rows += latencies(table, produced, latencies);
+      rows += totalRecords(catalog, name);
     }
-    long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+
+    // ---- latency: a steady stream into the running streaming job (restored from the bounded
+    // run's savepoint), produce -> visible in an Iceberg snapshot
+    long[] sorted = new long[0];
+    long latencyEvents = 0;
+    double rate = latencyRate > 0 ? latencyRate : Math.max(1, ingestRate / 2);
+    if (latencySeconds > 0) {
+      latencyEvents = Math.max(1, Math.round(rate * latencySeconds));
+      List<Long> latencies = latencyPhase(scratch, cfg, kafkaProps, settings, catalog,
+          (int) latencyEvents, rate);
+      sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+    }
     long p50 = percentile(sorted, 0.50);
     long p99 = percentile(sorted, 0.99);
     out.printf(Locale.ROOT, "events=%d produce=%.0f/s bare-consumer=%.0f/s ingest=%.0f/s"
-            + " ratio(ingest/consumer)=%.3f latency-p50=%d ms latency-p99=%d ms rows=%d%n",
-        events, events / produceSeconds, consumerRate, ingestRate, ingestRate / consumerRate, p50,
-        p99, rows);
+            + " ratio(ingest/consumer)=%.3f checkpoint-interval=%d ms latency-events=%d"
+            + " latency-rate=%.0f/s latency-p50=%d ms latency-p99=%d ms rows=%d%n",
+        events, events / produceSeconds, consumerRate, ingestRate, ingestRate / consumerRate,
+        checkpointIntervalMs, sorted.length, rate, p50, p99, rows);
     LAST.set(new Result(events, events / produceSeconds, consumerRate, ingestRate, p50, p99,
-        rows));
+        rows, sorted.length, rate, checkpointIntervalMs));
     if (rows != events) {
       progress("WARNING: %d rows written for %d events", rows, events);
       return IngestJob.EXIT_FAILED;
     }
+    if (latencySeconds > 0 && sorted.length != latencyEvents) {
+      progress("WARNING: %d of %d latency-phase events seen", sorted.length, latencyEvents);
+      return IngestJob.EXIT_FAILED;
+    }
     return IngestJob.EXIT_OK;
+  }
+
+  private static long totalRecords(Catalog catalog, TableName name) {
+    Table table = catalog.loadTable(CatalogFactory.identifier(name));
+    Snapshot s = table.currentSnapshot();
+    return s == null ? 0 : Long.parseLong(s.summary().getOrDefault("total-records", "0"));
+  }
+
+  /**
+   * Starts the streaming job on the scratch home, produces {@code n} events at {@code rate}/s
+   * once it runs, waits until all are committed, cancels it and returns one latency per event:
+   * the commit time of the snapshot that added its row minus its Kafka produce timestamp.
+   */
+  private List<Long> latencyPhase(Path scratch, CarelakeConfig cfg, Properties kafkaProps,
+      IngestSettings settings, Catalog catalog, int n, double rate) throws Exception {
+    Map<TableName, Long> before = new HashMap<>();
+    long rowsBefore = 0;
+    for (TableName name : List.of(Tables.RAW_VISITS, Tables.RAW_VITALS)) {
+      Table t = catalog.loadTable(CatalogFactory.identifier(name));
+      before.put(name, SnapshotCounts.currentSnapshotId(t));
+      rowsBefore += totalRecords(catalog, name);
+    }
+    ByteArrayOutputStream jobOut = new ByteArrayOutputStream();
+    PrintStream ps = new PrintStream(jobOut, true, StandardCharsets.UTF_8);
+    int[] exit = {-1};
+    Thread job = new Thread(() -> exit[0] = IngestJob.run(ps, "--home", scratch.toString()),
+        "bench-streaming-ingest");
+    job.setDaemon(true);
+    job.start();
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+    while (IngestJob.STREAMING.get() == null || IngestJob.STREAMING.get().getJobStatus()
+        .get(10, TimeUnit.SECONDS) != org.apache.flink.api.common.JobStatus.RUNNING) {
+      if (!job.isAlive() || System.nanoTime() > deadline) {
+        out.print(jobOut.toString(StandardCharsets.UTF_8));
+        throw new IllegalStateException("the streaming ingest job did not start (exit " + exit[0]
+            + ")");
+      }
+      Thread.sleep(100);
+    }
+    progress("latency phase: streaming job running; producing %,d events at %,.0f/s", n, rate);
+    Map<TopicPartition, long[]> produced = new HashMap<>();
+    produceLatency(kafkaProps, settings, n, rate, produced);
+    long target = rowsBefore + n;
+    deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+    while (totalRecords(catalog, Tables.RAW_VISITS) + totalRecords(catalog, Tables.RAW_VITALS)
+        < target) {
+      if (!job.isAlive() || System.nanoTime() > deadline) {
+        out.print(jobOut.toString(StandardCharsets.UTF_8));
+        throw new IllegalStateException("the streaming ingest job did not commit all events");
+      }
+      Thread.sleep(100);
+    }
+    IngestJob.STREAMING.get().cancel().get(1, TimeUnit.MINUTES);
+    job.join(TimeUnit.MINUTES.toMillis(2));
+    if (verbose) {
+      out.print(jobOut.toString(StandardCharsets.UTF_8));
+    }
+    List<Long> latencies = new ArrayList<>(n);
+    for (TableName name : List.of(Tables.RAW_VISITS, Tables.RAW_VITALS)) {
+      Table table = catalog.loadTable(CatalogFactory.identifier(name));
+      commitLatencies(table, before.get(name), produced, latencies);
+    }
+    return latencies;
+  }
+
+  private void produceLatency(Properties kafkaProps, IngestSettings settings, int n, double rate,
+      Map<TopicPartition, long[]> produced) throws Exception {
+    Properties props = new Properties();
+    props.putAll(kafkaProps);
+    props.put("acks", "all");
+    props.put("linger.ms", "0");
+    Patient patient = Patient.idOnly(RESIDENT);
+    Instant base = Instant.now().minusSeconds(3600);
+    Map<TopicPartition, Map<Long, Long>> sent = new HashMap<>();
+    Exception[] failure = new Exception[1];
+    long start = System.nanoTime();
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props,
+        new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (int i = 0; i < n; i++) {
+        long due = start + (long) (i * 1e9 / rate);
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          TimeUnit.NANOSECONDS.sleep(wait);
+        }
+        String time = OffsetDateTime.ofInstant(base.plusMillis(i), ZoneOffset.UTC).toString();
+        String topic = i % 2 == 0 ? settings.visitsTopic() : settings.vitalsTopic();
+        byte[] value = i % 2 == 0
+            ? JSON.writeValueAsBytes(new VisitEvent(1, "lat-v-" + i, time, patient, "F001",
+                "C001", "outpatient", List.of("I10"), "头晕", "患者头晕。", List.of()))
+            : JSON.writeValueAsBytes(new VitalEvent(1, "lat-s-" + i, time, patient, "F001",
+                Codes.LOINC_SYSTOLIC_BP, 120.0, "mm[Hg]", Codes.SOURCE_CLINIC, null));
+        producer.send(new ProducerRecord<>(topic, ("l" + i).getBytes(StandardCharsets.UTF_8),
+            value), (m, e) -> {
+              if (e != null) {
+                failure[0] = e;
+              } else {
+                synchronized (sent) {
+                  sent.computeIfAbsent(new TopicPartition(m.topic(), m.partition()),
+                      k -> new HashMap<>()).put(m.offset(), m.timestamp());
+                }
+              }
+            });
+      }
+      producer.flush();
+    }
+    if (failure[0] != null) {
+      throw failure[0];
+    }
+    sent.forEach((tp, byOffset) -> {
+      long max = byOffset.keySet().stream().mapToLong(Long::longValue).max().orElse(0);
+      long[] ts = new long[(int) max + 1];
+      Arrays.fill(ts, -1);
+      byOffset.forEach((o, t) -> ts[(int) (long) o] = t);
+      produced.put(tp, ts);
+    });
+  }
+
+  /**
+   * For every snapshot the ingest job committed after {@code fromSnapshot}, the rows it added
+   * became visible at its commit time: one latency per row produced in the latency phase.
+   */
+  private static void commitLatencies(Table table, Long fromSnapshot,
+      Map<TopicPartition, long[]> produced, List<Long> latencies) throws Exception {
+    table.refresh();
+    for (Snapshot s : SnapshotCounts.committedByAnyJob(table, fromSnapshot)) {
+      if (Long.parseLong(s.summary().getOrDefault("added-records", "0")) == 0
+          || s.parentId() == null) {
+        continue;
+      }
+      try (CloseableIterable<Record> it = IcebergGenerics.read(table)
+          .appendsBetween(s.parentId(), s.snapshotId())
+          .select(TableSchemas.KAFKA_TOPIC, TableSchemas.KAFKA_PARTITION,
+              TableSchemas.KAFKA_OFFSET).build()) {
+        for (Record r : it) {
+          long[] ts = produced.get(new TopicPartition((String) r.getField(TableSchemas.KAFKA_TOPIC),
+              (Integer) r.getField(TableSchemas.KAFKA_PARTITION)));
+          long offset = (Long) r.getField(TableSchemas.KAFKA_OFFSET);
+          if (ts != null && offset < ts.length && ts[(int) offset] >= 0) {
+            latencies.add(Math.max(0, s.timestampMillis() - ts[(int) offset]));
+          }
+        }
+      }
+    }
   }
 
   private void produce(Properties kafkaProps, IngestSettings settings,
@@ -316,40 +483,6 @@ public final class IngestBench {
       }
     }
     return count;
-  }
-
-  /** Adds one latency per row of {@code table}; returns the rows read. */
-  private static long latencies(Table table, Map<TopicPartition, long[]> produced,
-      List<Long> latencies) throws Exception {
-    table.refresh();
-    List<Long> commits = new ArrayList<>();
-    for (Snapshot s : SnapshotUtil.ancestorsOf(table.currentSnapshot().snapshotId(),
-        table::snapshot)) {
-      if (s.summary().containsKey(SnapshotCounts.FLINK_JOB_ID)) {
-        commits.add(s.timestampMillis());
-      }
-    }
-    long[] commitTimes = commits.stream().mapToLong(Long::longValue).sorted().toArray();
-    long rows = 0;
-    try (CloseableIterable<Record> it = IcebergGenerics.read(table)
-        .select(TableSchemas.KAFKA_TOPIC, TableSchemas.KAFKA_PARTITION, TableSchemas.KAFKA_OFFSET,
-            TableSchemas.INGEST_TIME).build()) {
-      for (Record r : it) {
-        rows++;
-        long ingest = ((OffsetDateTime) r.getField(TableSchemas.INGEST_TIME)).toInstant()
-            .toEpochMilli();
-        int i = Arrays.binarySearch(commitTimes, ingest);
-        int idx = i >= 0 ? i : Math.min(-i - 1, commitTimes.length - 1);
-        long visible = commitTimes[idx];
-        long[] ts = produced.get(new TopicPartition((String) r.getField(TableSchemas.KAFKA_TOPIC),
-            (Integer) r.getField(TableSchemas.KAFKA_PARTITION)));
-        long offset = (Long) r.getField(TableSchemas.KAFKA_OFFSET);
-        if (ts != null && offset < ts.length && ts[(int) offset] >= 0) {
-          latencies.add(Math.max(0, visible - ts[(int) offset]));
-        }
-      }
-    }
-    return rows;
   }
 
   static long percentile(long[] sorted, double q) {

@@ -12,20 +12,22 @@ import io.carelake.core.tables.TableName;
 import io.carelake.core.tables.TableSchemas;
 import io.carelake.core.tables.Tables;
 import io.carelake.ingestion.envelope.KafkaMessage;
+import io.carelake.ingestion.flink.CommittedSeed;
 import io.carelake.ingestion.flink.DedupFunction;
 import io.carelake.ingestion.flink.FlinkCatalogs;
 import io.carelake.ingestion.flink.IngestPipeline;
 import io.carelake.ingestion.flink.KafkaMessageDeserializer;
 import io.carelake.ingestion.flink.LatenessFunction;
 import io.carelake.ingestion.flink.ParseFunction;
+import io.carelake.ingestion.flink.RestorePoints;
 import io.carelake.ingestion.ledger.Completeness;
 import io.carelake.ingestion.ledger.KafkaOffsets;
 import io.carelake.ingestion.ledger.OffsetRange;
 import io.carelake.ingestion.ledger.SnapshotCounts;
+import io.carelake.ingestion.ledger.StatelessStart;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -40,6 +42,8 @@ import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -61,10 +65,11 @@ import picocli.CommandLine.Option;
  * {@code raw.vitals} and {@code raw.dead_letters}, exactly once (see README.md).
  *
  * <p>Streaming by default (runs until cancelled). With {@code --bounded} it reads what is in
- * Kafka when it starts, from the group's committed offsets to the current ends, then stops and
- * records the run in {@code governance.runs}: messages consumed (from Kafka offsets) = rows
- * written (from Iceberg snapshots) + dead letters (from Iceberg snapshots) + duplicates (from the
- * job's accumulator).
+ * Kafka when it starts (to the end offsets measured then), stops with a savepoint and records the
+ * run in {@code governance.runs}: messages consumed = rows written (from Iceberg snapshots) + dead
+ * letters (from Iceberg snapshots) + duplicates (from the job's accumulators). Every start resumes
+ * from the newest retained checkpoint or savepoint, else from offsets derived from the raw tables
+ * ({@link StatelessStart}); see README.md, "Restarts".
  *
  * <p>Exit codes: 0 succeeded, 1 failed, 2 usage or configuration error.
  */
@@ -85,6 +90,10 @@ public final class IngestJob {
   static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
   /** Restarts before a run gives up: a bounded run must end, not retry forever. */
   static final int RESTART_ATTEMPTS = 3;
+
+  /** The streaming job running in this JVM, if any: the benchmark stops it through this. */
+  static final java.util.concurrent.atomic.AtomicReference<JobClient> STREAMING =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   @Mixin ConfigOptions configOptions = new ConfigOptions();
 
@@ -146,19 +155,100 @@ public final class IngestJob {
         : job.runStreaming(settings, catalog, catalogLoader);
   }
 
+  /**
+   * How a job starts: from the newest retained checkpoint or savepoint in
+   * {@code ingest.checkpoint-dir} when there is one (Kafka positions, dedup keys, late-event
+   * maxima and uncommitted Iceberg files all come back with it), else from offsets derived from
+   * the raw tables themselves ({@link StatelessStart}), deduplicating against what they hold.
+   */
+  record StartPlan(RestorePoints.RestorePoint restore, StatelessStart stateless,
+      CommittedSeed seed) {
+
+    /** Where the job is estimated to start: exact for a stateless start. */
+    Map<TopicPartition, Long> startEstimate(Map<TopicPartition, Long> committed,
+        Map<TopicPartition, Long> earliest) {
+      if (stateless != null) {
+        return stateless.start();
+      }
+      Map<TopicPartition, Long> start = new HashMap<>();
+      earliest.forEach((tp, e) -> start.put(tp, Math.max(e, committed.getOrDefault(tp, e))));
+      return start;
+    }
+  }
+
+  private StartPlan plan(IngestSettings settings, Map<TableName, Table> tables,
+      KafkaOffsets offsets, CatalogLoader catalogLoader) {
+    var restore = RestorePoints.latest(settings.checkpointDir());
+    if (restore.isPresent()) {
+      int deleted = RestorePoints.deleteAllBut(settings.checkpointDir(), restore.get());
+      progress("restoring from %s %s%s", restore.get().savepoint() ? "savepoint" : "checkpoint",
+          restore.get().path(), deleted > 0 ? " (" + deleted + " older restore point(s) removed)"
+              : "");
+      return new StartPlan(restore.get(), null, null);
+    }
+    List<TopicPartition> partitions = offsets.partitions(settings.topics());
+    StatelessStart stateless = StatelessStart.plan(
+        Map.of(settings.visitsTopic(), tables.get(Tables.RAW_VISITS),
+            settings.vitalsTopic(), tables.get(Tables.RAW_VITALS)),
+        tables.get(Tables.RAW_DEAD_LETTERS), partitions,
+        offsets.committed(settings.consumerGroup()), offsets.earliestOffsets(settings.topics()),
+        settings.dedupTtl(), java.time.Instant.now());
+    CommittedSeed seed = null;
+    if (stateless.seeded()) {
+      Map<String, Long> byName = new HashMap<>();
+      stateless.start().forEach((tp, o) -> byName.put(tp.topic() + "-" + tp.partition(), o));
+      seed = new CommittedSeed(catalogLoader, byName, stateless.seedSince());
+      progress("no checkpoint in %s: starting after the offsets the raw tables hold as of the"
+              + " last checkpoint each topic's tables all committed (%s), deduplicating against"
+              + " committed rows", settings.checkpointDir(), OffsetRange.describe(stateless.start()));
+    } else {
+      progress("no checkpoint in %s and no rows yet: starting from offsets %s",
+          settings.checkpointDir(), OffsetRange.describe(stateless.start()));
+    }
+    // the group's offsets mirror the job's position (lag, bounded runs' progress); nothing else
+    // consumes with this group, so moving them is safe
+    offsets.commit(settings.consumerGroup(), stateless.start());
+    return new StartPlan(null, stateless, seed);
+  }
+
+  private static KafkaSource<KafkaMessage> source(IngestSettings settings, StartPlan plan) {
+    // always unbounded: a bounded run stops with a savepoint once it has read to its end offsets,
+    // so that the next run restores its state (a finished job's checkpoint cannot be resumed)
+    return sourceBuilder(settings)
+        .setTopics(settings.topics())
+        .setStartingOffsets(plan.stateless() == null
+            ? OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST)
+            : OffsetsInitializer.offsets(new HashMap<>(plan.stateless().start()),
+                OffsetResetStrategy.EARLIEST))
+        .build();
+  }
+
   private int runStreaming(IngestSettings settings, Catalog catalog, CatalogLoader catalogLoader) {
     try {
-      createTables(catalog);
-      KafkaSource<KafkaMessage> source = sourceBuilder(settings)
-          .setTopics(settings.topics())
-          .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-          .build();
-      StreamExecutionEnvironment env = environment(settings);
-      IngestPipeline.build(env, source, settings, catalogLoader);
+      Map<TableName, Table> tables = createTables(catalog);
+      StartPlan plan;
+      try (KafkaOffsets offsets = new KafkaOffsets(settings.adminProperties())) {
+        plan = plan(settings, tables, offsets, catalogLoader);
+      }
+      StreamExecutionEnvironment env = environment(settings, plan.restore());
+      IngestPipeline.build(env, source(settings, plan), settings, catalogLoader, plan.seed());
       progress("streaming %s into %s until cancelled (consumer group %s)", settings.topics(),
           List.of(Tables.RAW_VISITS, Tables.RAW_VITALS, Tables.RAW_DEAD_LETTERS),
           settings.consumerGroup());
-      env.execute(jobName(settings));
+      JobClient client = env.executeAsync(jobName(settings));
+      STREAMING.set(client);
+      try {
+        client.getJobExecutionResult().get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (client.getJobStatus().get(30, TimeUnit.SECONDS)
+            == org.apache.flink.api.common.JobStatus.CANCELED) {
+          progress("cancelled");
+          return EXIT_OK;
+        }
+        throw e;
+      } finally {
+        STREAMING.compareAndSet(client, null);
+      }
       return EXIT_OK;
     } catch (Exception | LinkageError e) {
       out.println("carelake " + JOB + ": " + describe(e));
@@ -180,45 +270,73 @@ public final class IngestJob {
       tables.forEach((name, table) -> startSnapshots.put(name, SnapshotCounts.currentSnapshotId(table)));
       progress("starting run %s", run.id());
       try (KafkaOffsets offsets = new KafkaOffsets(settings.adminProperties())) {
-        OffsetRange range = offsets.pending(settings.consumerGroup(), settings.topics());
+        StartPlan plan = plan(settings, tables, offsets, catalogLoader);
+        Map<TopicPartition, Long> earliest = offsets.earliestOffsets(settings.topics());
+        Map<TopicPartition, Long> end = offsets.endOffsets(settings.topics());
+        Map<TopicPartition, Long> start =
+            plan.startEstimate(offsets.committed(settings.consumerGroup()), earliest);
+        start.keySet().retainAll(end.keySet());
+        end.keySet().forEach(tp -> start.putIfAbsent(tp, earliest.getOrDefault(tp, 0L)));
+        start.replaceAll((tp, o) -> Math.min(o, end.get(tp)));
+        OffsetRange range = new OffsetRange(start, end);
         run.parameter("bounded", true)
             .parameter("kafka.bootstrap-servers", settings.bootstrapServers())
             .parameter("kafka.consumer-group", settings.consumerGroup())
             .parameter("input.kafka.start-offsets", OffsetRange.describe(range.start()))
-            .parameter("input.kafka.end-offsets", OffsetRange.describe(range.end()));
+            .parameter("input.kafka.end-offsets", OffsetRange.describe(range.end()))
+            .parameter("restored-from", plan.restore() == null ? "none" : plan.restore().path());
         progress("%,d new messages in %s (consumer group %s)", range.messages(), settings.topics(),
             settings.consumerGroup());
+        long consumed = 0;
         long duplicates = 0;
+        long deadLettersAlreadyLanded = 0;
         String jobId = null;
-        if (!range.isEmpty()) {
-          JobExecutionResult result = execute(settings, catalogLoader, range);
+        // a crash checkpoint may hold Iceberg files not committed yet: run to commit them
+        boolean recover = plan.restore() != null && !plan.restore().savepoint();
+        if (!range.isEmpty() || recover) {
+          JobExecutionResult result = execute(settings, catalogLoader, plan, range, run);
           jobId = result.getJobID().toString();
           run.parameter("flink.job-id", jobId);
+          consumed = longAccumulator(result, ParseFunction.CONSUMED);
           duplicates = longAccumulator(result, DedupFunction.DUPLICATES);
-          ensureCommitted(offsets, settings.consumerGroup(), range, run);
+          deadLettersAlreadyLanded =
+              longAccumulator(result, ParseFunction.DEAD_LETTERS_ALREADY_LANDED);
+          run.parameter("output.kafka.committed-offsets",
+              OffsetRange.describe(offsets.committed(settings.consumerGroup())));
           recordWatermarks(settings, tables, result, run);
         }
         Map<TableName, Long> added = new LinkedHashMap<>();
+        long recovered = 0;
+        final String thisJob = jobId;
         for (Map.Entry<TableName, Table> e : tables.entrySet()) {
           Table table = e.getValue();
           var snapshots = jobId == null ? List.<org.apache.iceberg.Snapshot>of()
-              : SnapshotCounts.committedBy(table, startSnapshots.get(e.getKey()), jobId);
-          added.put(e.getKey(), SnapshotCounts.addedRecords(snapshots));
+              : SnapshotCounts.committedByAnyJob(table, startSnapshots.get(e.getKey()));
+          long all = SnapshotCounts.addedRecords(snapshots);
+          long mine = SnapshotCounts.addedRecords(snapshots.stream()
+              .filter(s -> thisJob.equals(s.summary().get(SnapshotCounts.FLINK_JOB_ID)))
+              .toList());
+          recovered += all - mine;
+          added.put(e.getKey(), all);
           run.output(e.getKey().toString(), SnapshotCounts.currentSnapshotId(table));
           if (jobId != null) {
-            progress("%s: %,d rows added in %d commit(s), now at snapshot %s", e.getKey(),
-                added.get(e.getKey()), snapshots.size(), SnapshotCounts.currentSnapshotId(table));
+            progress("%s: %,d rows added in %d commit(s)%s, now at snapshot %s", e.getKey(), all,
+                snapshots.size(), all == mine ? "" : " (" + (all - mine)
+                    + " from the restored checkpoint)", SnapshotCounts.currentSnapshotId(table));
           }
         }
         long visits = added.get(Tables.RAW_VISITS);
         long vitals = added.get(Tables.RAW_VITALS);
         long deadLetters = added.get(Tables.RAW_DEAD_LETTERS);
-        run.count("consumed", range.messages())
+        long setAsideDuplicates = duplicates + deadLettersAlreadyLanded;
+        run.count("consumed", consumed)
+            .count("recovered_from_checkpoint", recovered)
             .count("visits", visits)
             .count("vitals", vitals)
             .count("dead_letters", deadLetters)
-            .count("duplicates", duplicates)
-            .rows(range.messages(), visits + vitals, deadLetters + duplicates)
+            .count("duplicates", setAsideDuplicates)
+            .count("dead_letters_already_landed", deadLettersAlreadyLanded)
+            .rows(consumed + recovered, visits + vitals, deadLetters + setAsideDuplicates)
             .requireReconciled();
       }
       record = run.succeeded();
@@ -242,6 +360,7 @@ public final class IngestJob {
     out.println(summary(record));
     return record.status().exitCode();
   }
+
 
   /**
    * Records the completeness watermark and the late-event count of the run in a metadata-only
@@ -279,20 +398,16 @@ public final class IngestJob {
     run.count("late_events", lateTotal);
   }
 
-  /** Runs the Flink job over exactly {@code range}, printing progress until it ends. */
+  /**
+   * Runs the Flink job until the consumer group's committed offsets (committed when a checkpoint
+   * completes, i.e. with the Iceberg commit) reach {@code range}'s end in every partition, then
+   * stops it with a savepoint (no drain), which commits the rest and is what the next run
+   * restores. Prints progress until it ends.
+   */
   private JobExecutionResult execute(IngestSettings settings, CatalogLoader catalogLoader,
-      OffsetRange range) throws Exception {
-    // Start and stop offsets are the ones just measured, not "committed" and "latest" resolved
-    // again by the source a moment later: so the messages counted are exactly those read.
-    // plain HashMap/HashSet copies: the source is serialised into the job graph, and the
-    // range's sorted views are not serialisable
-    KafkaSource<KafkaMessage> source = sourceBuilder(settings)
-        .setPartitions(new HashSet<>(range.start().keySet()))
-        .setStartingOffsets(OffsetsInitializer.offsets(new HashMap<>(range.start())))
-        .setBounded(OffsetsInitializer.offsets(new HashMap<>(range.end())))
-        .build();
-    StreamExecutionEnvironment env = environment(settings);
-    IngestPipeline.build(env, source, settings, catalogLoader);
+      StartPlan plan, OffsetRange range, Run run) throws Exception {
+    StreamExecutionEnvironment env = environment(settings, plan.restore());
+    IngestPipeline.build(env, source(settings, plan), settings, catalogLoader, plan.seed());
     JobClient client = env.executeAsync(jobName(settings));
     progress("Flink job %s submitted", client.getJobID());
     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -303,11 +418,72 @@ public final class IngestJob {
     long total = range.messages();
     ticker.scheduleAtFixedRate(() -> reportProgress(client, total),
         PROGRESS_EVERY.toMillis(), PROGRESS_EVERY.toMillis(), TimeUnit.MILLISECONDS);
-    try {
-      return client.getJobExecutionResult().get();
+    Map<TopicPartition, Long> targets = new HashMap<>();
+    range.end().forEach((tp, end) -> {
+      if (end > range.start().get(tp)) {
+        targets.put(tp, end);
+      }
+    });
+    try (KafkaOffsets offsets = new KafkaOffsets(settings.adminProperties())) {
+      var result = client.getJobExecutionResult();
+      while (!result.isDone()) {
+        if (reached(offsets.committed(settings.consumerGroup()), targets)) {
+          String savepoint = stopWithSavepoint(client, settings);
+          if (savepoint != null) {
+            run.parameter("flink.savepoint", savepoint);
+            progress("stopped with savepoint %s", savepoint);
+          }
+          break;
+        }
+        try {
+          result.get(STOP_POLL.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+          // still running: check the committed offsets again
+        }
+      }
+      JobExecutionResult done = result.get();
+      RestorePoints.latest(settings.checkpointDir())
+          .ifPresent(p -> RestorePoints.deleteAllBut(settings.checkpointDir(), p));
+      return done;
     } finally {
       ticker.shutdownNow();
     }
+  }
+
+  /** How often a bounded run checks whether the committed offsets reached its end offsets. */
+  static final Duration STOP_POLL = Duration.ofMillis(250);
+
+  private static boolean reached(Map<TopicPartition, Long> committed,
+      Map<TopicPartition, Long> targets) {
+    for (Map.Entry<TopicPartition, Long> e : targets.entrySet()) {
+      if (committed.getOrDefault(e.getKey(), -1L) < e.getValue()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Stops the job with a savepoint, retrying while it is still deploying (a savepoint needs every
+   * task running); returns the savepoint path, or null when the job ended by itself meanwhile.
+   */
+  private String stopWithSavepoint(JobClient client, IngestSettings settings) throws Exception {
+    String dir = RestorePoints.savepointDir(settings.checkpointDir());
+    Exception last = null;
+    for (int attempt = 0; attempt < 120; attempt++) {
+      if (client.getJobExecutionResult().isDone()) {
+        return null;
+      }
+      try {
+        return client.stopWithSavepoint(false, dir, SavepointFormatType.NATIVE)
+            .get(5, TimeUnit.MINUTES);
+      } catch (java.util.concurrent.ExecutionException e) {
+        last = e;
+        Thread.sleep(500);
+      }
+    }
+    throw new IllegalStateException("Could not stop the Flink job with a savepoint in " + dir
+        + ": " + (last == null ? "timed out" : describe(last)), last);
   }
 
   private void reportProgress(JobClient client, long total) {
@@ -321,28 +497,6 @@ public final class IngestJob {
           total == 0 ? 100 : read * 100 / total);
     } catch (Exception e) {
       // progress is best effort: a job that is finishing may not answer
-    }
-  }
-
-  /**
-   * The source commits offsets to Kafka when a checkpoint completes, and the final checkpoint of
-   * a bounded job (taken after its tasks finish) carries the end offsets. Check that they arrived:
-   * if not (an asynchronous commit lost as the job shut down), commit them here. That is safe,
-   * because the job has finished and Iceberg holds every row up to those offsets.
-   */
-  private void ensureCommitted(KafkaOffsets offsets, String group, OffsetRange range, Run run) {
-    Map<TopicPartition, Long> committed = offsets.committed(group);
-    Map<TopicPartition, Long> behind = new LinkedHashMap<>();
-    range.end().forEach((tp, end) -> {
-      if (committed.getOrDefault(tp, -1L) < end) {
-        behind.put(tp, end);
-      }
-    });
-    if (!behind.isEmpty()) {
-      progress("committed offsets behind the end of the run in %s; committing them now",
-          OffsetRange.describe(behind));
-      offsets.commit(group, behind);
-      run.parameter("offsets-committed-after-job", OffsetRange.describe(behind));
     }
   }
 
@@ -382,9 +536,15 @@ public final class IngestJob {
     return conf;
   }
 
-  private static StreamExecutionEnvironment environment(IngestSettings settings) {
-    StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(settings));
+  private static StreamExecutionEnvironment environment(IngestSettings settings,
+      RestorePoints.RestorePoint restore) {
+    Configuration conf = flinkConfiguration(settings);
+    if (restore != null) {
+      conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restore.path());
+      // every operator has a stable uid: state that maps to none is an error, not dropped
+      conf.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, false);
+    }
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     env.setParallelism(settings.parallelism());
     return env;
   }
@@ -392,6 +552,13 @@ public final class IngestJob {
   private static String jobName(IngestSettings settings) {
     return "carelake-ingest " + settings.topics();
   }
+
+  /**
+   * Table property that makes Iceberg's Flink committer commit on every checkpoint, even with no
+   * new files: all three raw tables then record every checkpoint id, which is what lets a start
+   * without state find the last checkpoint all of them hold ({@link StatelessStart}).
+   */
+  static final String MAX_CONTINUOUS_EMPTY_COMMITS = "flink.max-continuous-empty-commits";
 
   private static Map<TableName, Table> createTables(Catalog catalog) {
     Map<TableName, Table> tables = new LinkedHashMap<>();
@@ -401,6 +568,21 @@ public final class IngestJob {
         TableSchemas.RAW_VITALS, TableSchemas.rawVitalsSpec()));
     tables.put(Tables.RAW_DEAD_LETTERS, CatalogFactory.createIfMissing(catalog,
         Tables.RAW_DEAD_LETTERS, TableSchemas.RAW_DEAD_LETTERS, TableSchemas.deadLettersSpec()));
+    for (TableName name : List.of(Tables.RAW_VISITS, Tables.RAW_VITALS)) {
+      Table table = tables.get(name);
+      if (table.currentSnapshot() == null) {
+        // the DynamicIcebergSink's writers would race to create the main branch of an empty
+        // table (harmless retries, noisy warnings): give it a first, empty snapshot
+        table.newFastAppend().commit();
+        table.refresh();
+      }
+    }
+    for (Table table : tables.values()) {
+      if (!"1".equals(table.properties().get(MAX_CONTINUOUS_EMPTY_COMMITS))) {
+        table.updateProperties().set(MAX_CONTINUOUS_EMPTY_COMMITS, "1").commit();
+        table.refresh();
+      }
+    }
     return tables;
   }
 

@@ -197,15 +197,15 @@ class TestIngestOperations {
     assertThat(counts).containsEntry("late_events", 2L).containsEntry("late_events_vitals", 2L)
         .containsEntry("late_events_visits", 0L);
 
-    // a second run with only old events: the watermark does not move back, late count is per run
+    // a second run with only old events: the watermark does not move back, and the old event is
+    // late against the previous run's newest event time of its partition (restored state)
     publish(List.of(record("wm.vitals", "p", vital("s-old", "2025-02-01T00:00:00Z", 130))));
     StringBuilder second = new StringBuilder();
     assertThat(ingest(home, second)).as(second.toString()).isZero();
     vitals.refresh();
     assertThat(vitals.currentSnapshot().summary())
         .containsEntry(Completeness.WATERMARK, "2025-03-01T10:07:00Z")
-        .containsEntry(Completeness.LATE_EVENTS, "0");
-    // (the new job starts without the previous job's per-partition maxima: see README)
+        .containsEntry(Completeness.LATE_EVENTS, "1");
     assertThat(rows(home, Tables.RAW_VITALS)).hasSize(7);
   }
 
@@ -333,15 +333,20 @@ class TestIngestOperations {
     String n = System.getProperty("carelake.bench.events", "200");
     StringBuilder out = new StringBuilder();
     assertThat(call(IngestBench::run, out, "--home", home.toString(), "--events", n,
-        "--checkpoint-interval-ms", "500")).as(out.toString()).isZero();
+        "--checkpoint-interval-ms", "500", "--latency-seconds", "4", "--latency-rate", "25"))
+        .as(out.toString()).isZero();
     IngestBench.Result r = IngestBench.LAST.get();
     assertThat(r.events()).isEqualTo(Long.parseLong(n));
     assertThat(r.rowsWritten()).isEqualTo(r.events());
     assertThat(r.consumerRate()).isPositive();
     assertThat(r.ingestRate()).isPositive();
+    // every latency-phase event was seen in a commit of the streaming job
+    assertThat(r.latencyEvents()).isEqualTo(100);
     assertThat(r.p50Millis()).isBetween(0L, r.p99Millis());
+    assertThat(r.checkpointIntervalMs()).isEqualTo(500);
     assertThat(out.toString()).containsPattern("events=" + n + " produce=\\d+/s"
         + " bare-consumer=\\d+/s ingest=\\d+/s ratio\\(ingest/consumer\\)=[0-9.]+"
+        + " checkpoint-interval=500 ms latency-events=100 latency-rate=25/s"
         + " latency-p50=\\d+ ms latency-p99=\\d+ ms rows=" + n);
     // the scratch home keeps the bench out of the real tables
     assertThat(CatalogFactory.open(CarelakeConfig.load(home, Map.of()))

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.carelake.core.events.EventKind;
 import io.carelake.ingestion.envelope.RawVisit.PrescriptionLine;
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
@@ -21,6 +20,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Checks the envelope of one event message and flattens it to a raw row, or explains why not.
@@ -83,29 +83,55 @@ public final class EnvelopeValidator {
       throw new EnvelopeException(ErrorCode.OVERSIZED, "message is " + payload.length
           + " bytes, more than the limit of " + MAX_PAYLOAD_BYTES + " bytes");
     }
-    String text;
-    try {
-      CharBuffer chars = utf8.reset().decode(ByteBuffer.wrap(payload));
-      text = chars.toString();
-    } catch (CharacterCodingException e) {
-      throw new EnvelopeException(ErrorCode.NOT_UTF8,
-          "message is not valid UTF-8 (" + e.getClass().getSimpleName() + ")");
+    // validate the encoding (pure ASCII is valid UTF-8: no decoding needed), then let Jackson
+    // parse the bytes directly: no intermediate String (profiling: parsing was a fifth of the CPU)
+    if (!isAscii(payload)) {
+      try {
+        utf8.reset().decode(ByteBuffer.wrap(payload));
+      } catch (CharacterCodingException e) {
+        throw new EnvelopeException(ErrorCode.NOT_UTF8,
+            "message is not valid UTF-8 (" + e.getClass().getSimpleName() + ")");
+      }
     }
-    if (text.isBlank()) {
+    if (isAsciiBlank(payload)) {
       throw new EnvelopeException(ErrorCode.NOT_JSON, "empty message");
     }
     JsonNode root;
     try {
-      root = JSON.readTree(text);
+      root = JSON.readTree(payload);
     } catch (JacksonException e) {
       throw new EnvelopeException(ErrorCode.NOT_JSON, "message is not valid JSON: "
           + e.getOriginalMessage() + locationOf(e));
+    } catch (java.io.IOException e) {
+      throw new EnvelopeException(ErrorCode.NOT_JSON, "message is not valid JSON: "
+          + e.getMessage());
+    }
+    if (root == null || root.isMissingNode()) {
+      throw new EnvelopeException(ErrorCode.NOT_JSON, "empty message");
     }
     if (!root.isObject()) {
       throw new EnvelopeException(ErrorCode.NOT_AN_OBJECT,
           "message must be a JSON object, got " + JsonFields.typeName(root));
     }
     return root;
+  }
+
+  private static boolean isAscii(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isAsciiBlank(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b != ' ' && b != '\t' && b != '\n' && b != '\r' && b != '\f' && b != 0x0B) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String locationOf(JacksonException e) {
@@ -131,9 +157,10 @@ public final class EnvelopeValidator {
     String chiefComplaint = f.optionalText("chief_complaint");
     String note = f.optionalText("note");
     List<PrescriptionLine> prescriptions = prescriptions(f);
+    Map<String, String> extras = Extras.VISITS.collect(f.object());
     return new RawVisit(eventId, eventTime, version, residentId, name, sex, birthDate, phone,
         address, facilityId, clinicianId, visitType, diagnoses, chiefComplaint, note, prescriptions,
-        provenance);
+        provenance, extras);
   }
 
   private static List<PrescriptionLine> prescriptions(JsonFields f) throws EnvelopeException {
@@ -160,8 +187,9 @@ public final class EnvelopeValidator {
     String unit = f.requiredText("unit");
     String source = f.requiredText("source");
     String deviceId = f.optionalText("device_id");
+    Map<String, String> extras = Extras.VITALS.collect(f.object());
     return new RawVital(eventId, eventTime, version, residentId, facilityId, code, value, unit,
-        source, deviceId, provenance);
+        source, deviceId, provenance, extras);
   }
 
   /** Checked first: a future version may move or rename any other field. */
@@ -185,13 +213,15 @@ public final class EnvelopeValidator {
 
   private static Instant eventTime(JsonFields f, Instant ingestTime) throws EnvelopeException {
     String text = f.requiredText("event_time");
-    Instant eventTime;
-    try {
-      eventTime = OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
-    } catch (DateTimeParseException e) {
-      // the value is a timestamp, not PHI: quoting it is what makes the dead letter fixable
-      throw new EnvelopeException(ErrorCode.BAD_EVENT_TIME, "field 'event_time' value '"
-          + abbreviate(text) + "' is not ISO-8601 with an offset (e.g. 2026-03-01T09:12:00+08:00)");
+    Instant eventTime = fastEventTime(text);
+    if (eventTime == null) {
+      try {
+        eventTime = OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+      } catch (DateTimeParseException e) {
+        // the value is a timestamp, not PHI: quoting it is what makes the dead letter fixable
+        throw new EnvelopeException(ErrorCode.BAD_EVENT_TIME, "field 'event_time' value '"
+            + abbreviate(text) + "' is not ISO-8601 with an offset (e.g. 2026-03-01T09:12:00+08:00)");
+      }
     }
     if (eventTime.isAfter(ingestTime.plus(MAX_FUTURE_SKEW))) {
       throw new EnvelopeException(ErrorCode.FUTURE_EVENT_TIME, "field 'event_time' " + text
@@ -199,6 +229,63 @@ public final class EnvelopeValidator {
           + ingestTime);
     }
     return eventTime;
+  }
+
+  /**
+   * The common shapes {@code yyyy-MM-ddTHH:mm:ssZ} and {@code yyyy-MM-ddTHH:mm:ss+HH:MM} without
+   * the (slow) formatter; null for anything else, or anything out of range, which then goes
+   * through {@link DateTimeFormatter#ISO_OFFSET_DATE_TIME} and gets its verdict and message.
+   */
+  static Instant fastEventTime(String t) {
+    int n = t.length();
+    if ((n != 20 && n != 25) || t.charAt(4) != '-' || t.charAt(7) != '-' || t.charAt(10) != 'T'
+        || t.charAt(13) != ':' || t.charAt(16) != ':') {
+      return null;
+    }
+    int year = digits(t, 0, 4);
+    int month = digits(t, 5, 2);
+    int day = digits(t, 8, 2);
+    int hour = digits(t, 11, 2);
+    int minute = digits(t, 14, 2);
+    int second = digits(t, 17, 2);
+    if ((year | month | day | hour | minute | second) < 0) {
+      return null;
+    }
+    int offsetSeconds;
+    if (n == 20) {
+      if (t.charAt(19) != 'Z') {
+        return null;
+      }
+      offsetSeconds = 0;
+    } else {
+      char sign = t.charAt(19);
+      int oh = digits(t, 20, 2);
+      int om = digits(t, 23, 2);
+      if ((sign != '+' && sign != '-') || t.charAt(22) != ':' || (oh | om) < 0 || oh > 18
+          || om > 59 || (oh == 18 && om != 0)) {
+        return null;
+      }
+      offsetSeconds = (sign == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+    }
+    try {
+      return java.time.LocalDateTime.of(year, month, day, hour, minute, second)
+          .toInstant(java.time.ZoneOffset.ofTotalSeconds(offsetSeconds));
+    } catch (java.time.DateTimeException e) {
+      return null;
+    }
+  }
+
+  /** The non-negative number in {@code t[from, from + count)}, or -1 when not all digits. */
+  private static int digits(String t, int from, int count) {
+    int value = 0;
+    for (int i = from; i < from + count; i++) {
+      char c = t.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
   }
 
   private static String abbreviate(String text) {

@@ -22,5 +22,10 @@ public enum ErrorCode {
   /** {@code event_time} is not ISO-8601 with an offset. */
   BAD_EVENT_TIME,
   /** {@code event_time} is more than {@link EnvelopeValidator#MAX_FUTURE_SKEW} after ingest time. */
-  FUTURE_EVENT_TIME
+  FUTURE_EVENT_TIME,
+  /**
+   * A field the schema does not know cannot become a column: its name is not a valid column name,
+   * or it would land in a column that already has another meaning (see {@link Extras}).
+   */
+  UNSUPPORTED_FIELD
 }

@@ -23,6 +23,10 @@ final class JsonFields {
     this.prefix = prefix;
   }
 
+  JsonNode object() {
+    return object;
+  }
+
   String path(String field) {
     return prefix + field;
   }

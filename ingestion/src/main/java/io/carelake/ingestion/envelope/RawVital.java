@@ -1,11 +1,13 @@
 package io.carelake.ingestion.envelope;
 
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * A vital sign whose envelope is valid, flattened to the columns of {@code raw.vitals}
  * ({@code io.carelake.core.tables.TableSchemas#RAW_VITALS}). Units and ranges are not checked
- * here: that is governance's job.
+ * here: that is governance's job. {@code extras}: fields the schema does not know, by column name
+ * ({@link Extras}), empty when none.
  */
 public record RawVital(
     String eventId,
@@ -18,4 +20,5 @@ public record RawVital(
     String unit,
     String source,
     String deviceId,
-    Provenance provenance) implements ParsedMessage {}
+    Provenance provenance,
+    Map<String, String> extras) implements ParsedMessage {}

@@ -1,6 +1,8 @@
 package io.carelake.ingestion.flink;
 
+import io.carelake.core.tables.TableName;
 import java.time.Duration;
+import java.util.Set;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -8,6 +10,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.util.Collector;
@@ -28,12 +31,27 @@ public final class DedupFunction extends KeyedProcessFunction<String, RowData, R
   public static final String DUPLICATES = "duplicates";
 
   private final Duration ttl;
+  /** Set when the job started without state over non-empty tables: see {@link CommittedSeed}. */
+  private final CommittedSeed seed;
+  /** {@code raw.visits}: TableName is not serialisable. */
+  private final String table;
+  private transient Set<String> committed;
   private transient ValueState<Boolean> seen;
   private transient Counter duplicates;
   private transient LongCounter duplicatesTotal;
 
   public DedupFunction(Duration ttl) {
+    this(ttl, null, null);
+  }
+
+  /**
+   * @param seed when not null, event ids already committed to {@code table} (within the TTL)
+   *     count as seen: a job without restored state does not write them again
+   */
+  public DedupFunction(Duration ttl, CommittedSeed seed, TableName table) {
     this.ttl = ttl;
+    this.seed = seed;
+    this.table = table == null ? null : table.toString();
   }
 
   @Override
@@ -49,11 +67,26 @@ public final class DedupFunction extends KeyedProcessFunction<String, RowData, R
     duplicates = getRuntimeContext().getMetricGroup().counter(DUPLICATES);
     duplicatesTotal = new LongCounter();
     getRuntimeContext().addAccumulator(DUPLICATES, duplicatesTotal);
+    if (seed != null) {
+      var task = getRuntimeContext().getTaskInfo();
+      int maxParallelism = task.getMaxNumberOfParallelSubtasks();
+      int parallelism = task.getNumberOfParallelSubtasks();
+      int index = task.getIndexOfThisSubtask();
+      committed = seed.eventIds(TableName.parse(table), id -> KeyGroupRangeAssignment.assignKeyToParallelOperator(
+          id, maxParallelism, parallelism) == index);
+    }
   }
 
   @Override
   public void processElement(RowData row, Context ctx, Collector<RowData> out) throws Exception {
     if (seen.value() != null) {
+      duplicates.inc();
+      duplicatesTotal.add(1);
+      return;
+    }
+    if (committed != null && committed.remove(ctx.getCurrentKey())) {
+      // landed by an earlier job whose state is gone: seen from now on, not written again
+      seen.update(Boolean.TRUE);
       duplicates.inc();
       duplicatesTotal.add(1);
       return;

@@ -19,6 +19,9 @@ import org.apache.iceberg.DistributionMode;
 import org.apache.iceberg.flink.CatalogLoader;
 import org.apache.iceberg.flink.TableLoader;
 import org.apache.iceberg.flink.sink.IcebergSink;
+import org.apache.iceberg.flink.sink.dynamic.DynamicIcebergSink;
+import org.apache.iceberg.Schema;
+import io.carelake.core.tables.TableSchemas;
 
 /**
  * The ingest topology, from a source of Kafka messages to the three raw Iceberg tables:
@@ -41,27 +44,40 @@ public final class IngestPipeline {
 
   public static void build(StreamExecutionEnvironment env,
       Source<KafkaMessage, ?, ?> source, IngestSettings settings, CatalogLoader catalog) {
+    build(env, source, settings, catalog, null);
+  }
+
+  /**
+   * @param seed when not null (a job started without Flink state over tables that already hold
+   *     rows), what is already committed counts as seen: see {@link CommittedSeed}
+   */
+  public static void build(StreamExecutionEnvironment env,
+      Source<KafkaMessage, ?, ?> source, IngestSettings settings, CatalogLoader catalog,
+      CommittedSeed seed) {
     SingleOutputStreamOperator<Void> parsed = env
         .fromSource(source, WatermarkStrategy.noWatermarks(), "kafka " + settings.topics())
         .uid(UID_SOURCE)
         .process(new ParseFunction(Map.of(
             settings.visitsTopic(), EventKind.VISIT,
-            settings.vitalsTopic(), EventKind.VITAL)), Types.VOID)
+            settings.vitalsTopic(), EventKind.VITAL), seed), Types.VOID)
         .uid(UID_PARSE)
         .name("parse envelope");
 
     DataStream<RowData> visits = deduplicated(parsed.getSideOutput(ParseFunction.VISITS),
-        "visits", RawRows.VISITS_EVENT_ID, RawRows.VISITS_EVENT_TIME, RawRows.VISITS, settings);
+        "visits", RawRows.VISITS_EVENT_ID, RawRows.VISITS_EVENT_TIME, RawRows.VISITS, settings,
+        seed, Tables.RAW_VISITS);
     DataStream<RowData> vitals = deduplicated(parsed.getSideOutput(ParseFunction.VITALS),
-        "vitals", RawRows.VITALS_EVENT_ID, RawRows.VITALS_EVENT_TIME, RawRows.VITALS, settings);
+        "vitals", RawRows.VITALS_EVENT_ID, RawRows.VITALS_EVENT_TIME, RawRows.VITALS, settings,
+        seed, Tables.RAW_VITALS);
 
-    sink(visits, Tables.RAW_VISITS, catalog);
-    sink(vitals, Tables.RAW_VITALS, catalog);
+    evolvingSink(visits, Tables.RAW_VISITS, TableSchemas.RAW_VISITS, catalog, settings);
+    evolvingSink(vitals, Tables.RAW_VITALS, TableSchemas.RAW_VITALS, catalog, settings);
     sink(parsed.getSideOutput(ParseFunction.DEAD_LETTERS), Tables.RAW_DEAD_LETTERS, catalog);
   }
 
   private static DataStream<RowData> deduplicated(DataStream<RowData> rows, String label,
-      int eventIdPosition, int eventTimePosition, RowLayout layout, IngestSettings settings) {
+      int eventIdPosition, int eventTimePosition, RowLayout layout, IngestSettings settings,
+      CommittedSeed seed, TableName table) {
     // Watermarks follow event time with bounded out-of-orderness. Nothing downstream drops late
     // rows: a late event is written like any other, and lands in its own days(event_time)
     // partition. The watermark is there for event-time consumers and lag metrics.
@@ -78,9 +94,31 @@ public final class IngestPipeline {
         .uid("watermarks-" + label)
         .name("event-time watermarks " + label)
         .keyBy(new EventIdKey(eventIdPosition))
-        .process(new DedupFunction(settings.dedupTtl()), layout.typeInfo())
+        .process(new DedupFunction(settings.dedupTtl(), seed, table), layout.typeInfo())
         .uid("dedup-" + label)
         .name("dedup " + label + " by event_id");
+  }
+
+  /**
+   * Appends events to a raw table with Iceberg's {@link DynamicIcebergSink}, which evolves the
+   * table's schema while the job runs: a row carrying fields the table has no column for
+   * ({@link RawRecordGenerator}) gets them added as optional columns first. Exactly once like
+   * {@link IcebergSink}: writers flush on each checkpoint, the committer commits once it completes
+   * and skips checkpoints a table already holds ({@code flink.max-committed-checkpoint-id}).
+   */
+  private static void evolvingSink(DataStream<RowData> rows, TableName table, Schema base,
+      CatalogLoader catalog, IngestSettings settings) {
+    String uid = "sink-" + table.toString().replace('.', '-').replace('_', '-');
+    DynamicIcebergSink.forInput(rows)
+        .generator(new RawRecordGenerator(table, base, TableSchemas.EVENT_TIME,
+            settings.parallelism()))
+        .catalogLoader(catalog)
+        .writeParallelism(settings.parallelism())
+        // add columns in the writer's path, no separate update operator: additions are rare
+        .immediateTableUpdate(true)
+        .setSnapshotProperty("carelake.job", "ingest")
+        .uidPrefix(uid)
+        .append();
   }
 
   /**

@@ -9,6 +9,7 @@ import io.carelake.ingestion.envelope.RawVisit;
 import io.carelake.ingestion.envelope.RawVital;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -35,14 +36,27 @@ public final class ParseFunction extends ProcessFunction<KafkaMessage, Void> {
 
   /** Accumulator: messages read from Kafka (progress, and a cross-check of the offsets). */
   public static final String CONSUMED = "consumed";
+  /**
+   * Accumulator: dead letters read again by a job started without state (see
+   * {@link CommittedSeed}) that are already in raw.dead_letters; dropped, counted as duplicates.
+   */
+  public static final String DEAD_LETTERS_ALREADY_LANDED = "dead_letters_already_landed";
 
   private final Map<String, EventKind> kindByTopic;
+  private final CommittedSeed seed;
+  private transient Set<String> landedDeadLetters;
+  private transient LongCounter alreadyLanded;
   private transient EnvelopeValidator validator;
   private transient LongCounter consumed;
   private transient Counter deadLetters;
 
   public ParseFunction(Map<String, EventKind> kindByTopic) {
+    this(kindByTopic, null);
+  }
+
+  public ParseFunction(Map<String, EventKind> kindByTopic, CommittedSeed seed) {
     this.kindByTopic = Map.copyOf(kindByTopic);
+    this.seed = seed;
   }
 
   @Override
@@ -51,6 +65,9 @@ public final class ParseFunction extends ProcessFunction<KafkaMessage, Void> {
     consumed = new LongCounter();
     getRuntimeContext().addAccumulator(CONSUMED, consumed);
     deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
+    alreadyLanded = new LongCounter();
+    getRuntimeContext().addAccumulator(DEAD_LETTERS_ALREADY_LANDED, alreadyLanded);
+    landedDeadLetters = seed == null ? Set.of() : seed.deadLetterPositions();
   }
 
   @Override
@@ -68,6 +85,10 @@ public final class ParseFunction extends ProcessFunction<KafkaMessage, Void> {
     } else if (parsed instanceof RawVital vital) {
       ctx.output(VITALS, RawRows.vital(vital));
     } else if (parsed instanceof DeadLetter deadLetter) {
+      if (!landedDeadLetters.isEmpty() && landedDeadLetters.remove(message.position())) {
+        alreadyLanded.add(1);
+        return;
+      }
       deadLetters.inc();
       ctx.output(DEAD_LETTERS, RawRows.deadLetter(deadLetter));
     }

@@ -7,13 +7,20 @@ import io.carelake.ingestion.envelope.RawVisit;
 import io.carelake.ingestion.envelope.RawVisit.PrescriptionLine;
 import io.carelake.ingestion.envelope.RawVital;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.apache.flink.table.data.ArrayData;
 import org.apache.flink.table.data.GenericArrayData;
+import org.apache.flink.table.data.GenericMapData;
+import org.apache.flink.table.data.MapData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.data.TimestampData;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.types.Types;
 
 /**
  * Converts validated events and dead letters to Flink {@link RowData} in the exact layouts of
@@ -23,8 +30,14 @@ import org.apache.flink.table.data.TimestampData;
  */
 public final class RawRows {
 
-  public static final RowLayout VISITS = RowLayout.of(TableSchemas.RAW_VISITS);
-  public static final RowLayout VITALS = RowLayout.of(TableSchemas.RAW_VITALS);
+  /**
+   * In-flight column (never written as such) holding an event's fields the schema does not know,
+   * by column name ({@code envelope.Extras}); the sink turns them into columns of their own.
+   */
+  public static final String EXTRAS = "carelake_extras";
+
+  public static final RowLayout VISITS = RowLayout.of(inFlight(TableSchemas.RAW_VISITS));
+  public static final RowLayout VITALS = RowLayout.of(inFlight(TableSchemas.RAW_VITALS));
   public static final RowLayout DEAD_LETTERS = RowLayout.of(TableSchemas.RAW_DEAD_LETTERS);
   private static final RowLayout PRESCRIPTION = VISITS.elementsOf("prescriptions");
 
@@ -37,6 +50,15 @@ public final class RawRows {
   public static final int TIMESTAMP_PRECISION = 6;
 
   private RawRows() {}
+
+  /** A raw table's schema plus the trailing {@link #EXTRAS} map column. */
+  static Schema inFlight(Schema table) {
+    List<Types.NestedField> columns = new ArrayList<>(table.columns());
+    int id = table.highestFieldId();
+    columns.add(Types.NestedField.optional(id + 1, EXTRAS, Types.MapType.ofOptional(id + 2, id + 3,
+        Types.StringType.get(), Types.StringType.get())));
+    return new Schema(columns);
+  }
 
   public static RowData visit(RawVisit v) {
     RowLayout.Builder row = VISITS.newRow()
@@ -55,7 +77,8 @@ public final class RawRows {
         .set("diagnoses", array(v.diagnoses(), RawRows::str))
         .set("chief_complaint", str(v.chiefComplaint()))
         .set("note", str(v.note()))
-        .set("prescriptions", array(v.prescriptions(), RawRows::prescription));
+        .set("prescriptions", array(v.prescriptions(), RawRows::prescription))
+        .set(EXTRAS, extras(v.extras()));
     return provenance(row, v.provenance()).build();
   }
 
@@ -70,7 +93,8 @@ public final class RawRows {
         .set("value", v.value())
         .set("unit", str(v.unit()))
         .set("source", str(v.source()))
-        .set("device_id", str(v.deviceId()));
+        .set("device_id", str(v.deviceId()))
+        .set(EXTRAS, extras(v.extras()));
     return provenance(row, v.provenance()).build();
   }
 
@@ -117,6 +141,15 @@ public final class RawRows {
       elements[i] = value == null ? null : element.apply(value);
     }
     return new GenericArrayData(elements);
+  }
+
+  private static MapData extras(Map<String, String> extras) {
+    if (extras == null || extras.isEmpty()) {
+      return null;
+    }
+    Map<Object, Object> map = new LinkedHashMap<>();
+    extras.forEach((k, v) -> map.put(StringData.fromString(k), StringData.fromString(v)));
+    return new GenericMapData(map);
   }
 
   private static StringData str(String value) {

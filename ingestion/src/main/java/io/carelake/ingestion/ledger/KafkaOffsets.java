@@ -88,7 +88,8 @@ public final class KafkaOffsets implements AutoCloseable {
         "commit offsets of consumer group '" + group + "'");
   }
 
-  private List<TopicPartition> partitions(List<String> topics) {
+  /** Every partition of {@code topics}. */
+  public List<TopicPartition> partitions(List<String> topics) {
     Map<String, TopicDescription> descriptions;
     try {
       descriptions = admin.describeTopics(topics).allTopicNames()

@@ -43,6 +43,23 @@ public final class SnapshotCounts {
     return found;
   }
 
+  /** Snapshots committed by any Flink job after {@code startSnapshotId}, oldest first. */
+  public static List<Snapshot> committedByAnyJob(Table table, Long startSnapshotId) {
+    table.refresh();
+    Snapshot current = table.currentSnapshot();
+    List<Snapshot> found = new ArrayList<>();
+    if (current == null || (startSnapshotId != null && current.snapshotId() == startSnapshotId)) {
+      return found;
+    }
+    for (Snapshot s : SnapshotUtil.ancestorsBetween(current.snapshotId(), startSnapshotId,
+        table::snapshot)) {
+      if (s.summary().containsKey(FLINK_JOB_ID)) {
+        found.add(0, s);
+      }
+    }
+    return found;
+  }
+
   /** Rows those snapshots added. */
   public static long addedRecords(List<Snapshot> snapshots) {
     long total = 0;

@@ -236,6 +236,73 @@ class TestEnvelopeValidator {
   }
 
   @Test
+  void unknownFieldsAreKeptAsExtrasByColumnName() throws Exception {
+    String evolved = edit(visitJson(), n -> {
+      ObjectNode patient = (ObjectNode) n.get("patient");
+      patient.put("ssn", "999-12-3456");
+      patient.put("passport", "X12345678");
+      patient.putNull("drivers_license"); // null is absent
+      n.put("Referral_Source", "GP");
+      n.put("priority", 2);
+      n.putObject("insurance").put("plan", "A");
+    });
+    RawVisit v = (RawVisit) validate(EventKind.VISIT, evolved);
+    assertThat(v.extras()).containsExactly(
+        java.util.Map.entry("insurance", "{\"plan\":\"A\"}"),
+        java.util.Map.entry("patient_passport", "X12345678"),
+        java.util.Map.entry("patient_ssn", "999-12-3456"),
+        java.util.Map.entry("priority", "2"),
+        java.util.Map.entry("referral_source", "GP"));
+    assertThat(((RawVisit) validate(EventKind.VISIT, visitJson())).extras()).isEmpty();
+    RawVital vital = (RawVital) validate(EventKind.VITAL,
+        edit(vitalJson(), n -> n.put("device_model", "Omron M3")));
+    assertThat(vital.extras()).containsExactly(java.util.Map.entry("device_model", "Omron M3"));
+  }
+
+  @Test
+  void anUnknownFieldThatCannotBeAColumnIsUnsupported() throws Exception {
+    DeadLetter clash = dead(EventKind.VISIT, edit(visitJson(), n -> n.put("kafka_offset", 3)));
+    assertThat(clash.errorCode()).isEqualTo(ErrorCode.UNSUPPORTED_FIELD);
+    assertThat(clash.errorMessage()).contains("'kafka_offset'").contains("already holds");
+    // patient.name is known; a top-level "patient_name" would clash with its column
+    assertThat(dead(EventKind.VISIT, edit(visitJson(), n -> n.put("patient_name", "x")))
+        .errorCode()).isEqualTo(ErrorCode.UNSUPPORTED_FIELD);
+    assertThat(dead(EventKind.VITAL, edit(vitalJson(), n -> n.put("1st", "x"))).errorCode())
+        .isEqualTo(ErrorCode.UNSUPPORTED_FIELD);
+    // a known field with the wrong type stays WRONG_TYPE (a breaking change, not an addition)
+    assertThat(dead(EventKind.VITAL, edit(vitalJson(), n -> n.put("value", "high"))).errorCode())
+        .isEqualTo(ErrorCode.WRONG_TYPE);
+  }
+
+  @Test
+  void theEventTimeFastPathAgreesWithTheIsoFormatter() {
+    for (String t : List.of("2025-03-01T09:12:00Z", "2025-03-01T09:12:00+08:00",
+        "2025-03-01T09:12:00-05:30", "2024-02-29T23:59:59+00:00", "2025-03-01T09:12:00-00:00",
+        "0001-01-01T00:00:00Z", "2025-12-31T23:59:59+18:00")) {
+      assertThat(EnvelopeValidator.fastEventTime(t)).as(t).isEqualTo(
+          java.time.OffsetDateTime.parse(t, java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+              .toInstant());
+    }
+    // not the fast shapes, or out of range: left to the formatter (which accepts or rejects)
+    for (String t : List.of("2025-02-30T09:12:00Z", "2025-03-01T24:00:00Z",
+        "2025-03-01T09:12:00+19:00", "2025-03-01T09:12:00.5Z", "2025-03-01T09:12Z",
+        "2025-03-01 09:12:00Z", "2025-03-01T09:12:00", "2025-3-01T09:12:00Z",
+        "2025-03-01T09:12:00+0800", "+2025-03-01T09:12:00Z")) {
+      assertThat(EnvelopeValidator.fastEventTime(t)).as(t).isNull();
+    }
+    // a fractional second and a missing second still parse (formatter path)
+    assertThat(validate(EventKind.VITAL, vitalJson().replace("09:15:00+08:00", "09:15:00.250+08:00")))
+        .isInstanceOf(RawVital.class);
+  }
+
+  @Test
+  void blankAndNonAsciiPayloads() {
+    assertThat(dead(EventKind.VITAL, " \n\t ").errorCode()).isEqualTo(ErrorCode.NOT_JSON);
+    assertThat(dead(EventKind.VITAL, "\u3000").errorCode()).isEqualTo(ErrorCode.NOT_JSON);
+    assertThat(dead(EventKind.VITAL, "[\"张伟\"]").errorCode()).isEqualTo(ErrorCode.NOT_AN_OBJECT);
+  }
+
+  @Test
   void theValidatorIsReusableAfterAFailure() {
     byte[] bad = {(byte) 0xFF, (byte) 0xFE};
     assertThat(validate(EventKind.VITAL, bad)).isInstanceOf(DeadLetter.class);
