@@ -87,6 +87,11 @@ def jars_dir(tmp_path_factory) -> Path:
     return target
 
 
+#: The launcher's default job heap (core CarelakeConfig.LAUNCHER_JOB_HEAP_DEFAULT): the ingest below
+#: is started as `bin/carelake ingest` starts it.
+LAUNCHER_JOB_HEAP = "3g"
+
+
 def _ingest_command(jars_dir: Path, home: Path) -> list[str]:
     """IngestJob as the launcher starts it (`bin/carelake ingest`: Flink embedded, its Maven
     classpath), but from the copied bundled jar instead of ingestion/target/classes, which another
@@ -97,7 +102,7 @@ def _ingest_command(jars_dir: Path, home: Path) -> list[str]:
     if (target / "runtime-classpath.txt").is_file():
         classpath.append((target / "runtime-classpath.txt").read_text(encoding="utf-8").strip())
     java = Path(os.environ.get("JAVA_HOME", "/usr")) / "bin" / "java"
-    return [str(java), "-Xmx1g", *settings.JVM_OPENS.split(), "-cp", ":".join(c for c in classpath if c),
+    return [str(java), f"-Xmx{LAUNCHER_JOB_HEAP}", *settings.JVM_OPENS.split(), "-cp", ":".join(c for c in classpath if c),
             settings.INGEST.main_class, "--home", str(home), "--bounded"]
 
 
@@ -227,15 +232,21 @@ def test_the_report_of_the_interval_exists(daily_run, warehouse):
 
 @pytest.mark.needs_db
 def test_ingest_health_dag_passes_on_a_fresh_warehouse(warehouse, serialized_dags, monkeypatch):
-    """Both checks, run by dag.test() for real, on the raw tables and the ledger the fixture wrote."""
+    """Both checks and table maintenance, run by dag.test() for real, on the raw tables and the
+    ledger the fixture wrote: maintain (a real MaintainJob) keeps every row."""
     from airflow.dag_processing.dagbag import DagBag
 
+    rows_before = {t: _catalog(warehouse).load_table(("raw", t)).scan().to_arrow().num_rows
+                   for t in ("visits", "vitals", "dead_letters")}
     monkeypatch.setenv("CARELAKE_HOME", str(warehouse))
     dag = DagBag(dag_folder=str(DAGS_FOLDER)).dags["carelake_ingest_health"]
     run = dag.test(logical_date=dt.datetime.now(UTC).replace(microsecond=0))
     assert {ti.task_id: ti.state for ti in run.get_task_instances()} == {
-        "raw_freshness": "success", "dead_letter_rate": "success"}
+        "raw_freshness": "success", "dead_letter_rate": "success", "maintain": "success"}
     assert run.state == "success"
+    rows_after = {t: _catalog(warehouse).load_table(("raw", t)).scan().to_arrow().num_rows
+                  for t in ("visits", "vitals", "dead_letters")}
+    assert rows_after == rows_before
 
 
 def test_ingest_health_checks_fail_on_stale_tables_and_many_dead_letters(warehouse):

@@ -385,3 +385,13 @@ def test_jars_dir_from_the_environment(tmp_path):
     assert settings.TRAIN.jar(env=env) == tmp_path / "jars" / f"carelake-training-datasets-{version}-bundled.jar"
     assert settings.spark_submit_kwargs(settings.TRAIN, env=env)["application"] == str(settings.TRAIN.jar(env=env))
     assert settings.TRAIN.jar(env={}) == REPO / "training-datasets" / "target" / f"carelake-training-datasets-{version}-bundled.jar"
+
+
+def test_end_to_end_ingest_heap_is_the_launchers_default():
+    """test_daily_end_to_end starts IngestJob as `bin/carelake ingest` does, with its heap."""
+    import test_daily_end_to_end
+
+    java = (REPO / "core" / "src" / "main" / "java" / "io" / "carelake" / "core" / "config"
+            / "CarelakeConfig.java").read_text(encoding="utf-8")
+    default = re.search(r'LAUNCHER_JOB_HEAP_DEFAULT = "([^"]+)"', java)
+    assert default and test_daily_end_to_end.LAUNCHER_JOB_HEAP == default.group(1)

@@ -17,20 +17,22 @@ public final class SyntheaExport {
 
   public static final int PATIENTS = 25;
   public static final long SEED = 42;
+  public static final int YEARS = 5;
 
   private SyntheaExport() {}
 
   /**
-   * {@code SyntheaExport DIR [PATIENTS]}: the export in a JVM of its own, on this module's test
+   * {@code SyntheaExport DIR [PATIENTS [YEARS]]}: the export in a JVM of its own, on this module's test
    * classpath ({@code target/test-classpath.txt}), for end-to-end tests of other modules that must
    * not put Synthea's dependencies on their own classpath.
    */
   public static void main(String[] args) throws Exception {
-    if (args.length < 1 || args.length > 2) {
-      System.err.println("usage: SyntheaExport DIR [PATIENTS]");
+    if (args.length < 1 || args.length > 3) {
+      System.err.println("usage: SyntheaExport DIR [PATIENTS [YEARS]]");
       System.exit(2);
     }
-    generate(Path.of(args[0]), args.length == 2 ? Integer.parseInt(args[1]) : PATIENTS);
+    generate(Path.of(args[0]), args.length >= 2 ? Integer.parseInt(args[1]) : PATIENTS,
+        args.length == 3 ? Integer.parseInt(args[2]) : YEARS);
     System.out.println("synthea export: " + args[0]);
   }
 
@@ -43,14 +45,19 @@ public final class SyntheaExport {
    * Writes {@code patients} adults into {@code dir/csv} and {@code dir/fhir}. Synthea's settings
    * are JVM-global ({@code Config}): do not run two generations at once.
    */
-  public static synchronized void generate(Path dir, int patients) throws Exception {
+  public static void generate(Path dir, int patients) throws Exception {
+    generate(dir, patients, YEARS);
+  }
+
+  /** As above, with {@code years} of history before the reference date (2025-06-01). */
+  public static synchronized void generate(Path dir, int patients, int years) throws Exception {
     Config.set("exporter.baseDirectory", dir.toString() + "/");
     Config.set("exporter.csv.export", "true");
     Config.set("exporter.fhir.export", "true");
     Config.set("exporter.hospital.fhir.export", "false");
     Config.set("exporter.practitioner.fhir.export", "false");
     Config.set("exporter.metadata.export", "false");
-    Config.set("exporter.years_of_history", "5");
+    Config.set("exporter.years_of_history", String.valueOf(years));
     Config.set("generate.only_alive_patients", "true");
     Generator.GeneratorOptions o = new Generator.GeneratorOptions();
     o.population = patients;
@@ -65,7 +72,7 @@ public final class SyntheaExport {
     o.minAge = 35;
     o.maxAge = 80;
     Exporter.ExporterRuntimeOptions e = new Exporter.ExporterRuntimeOptions();
-    e.yearsOfHistory = 5;
+    e.yearsOfHistory = years;
     new Generator(o, e).run();
     if (!Files.isRegularFile(dir.resolve("csv").resolve("patients.csv"))
         || !Files.isDirectory(dir.resolve("fhir"))) {
