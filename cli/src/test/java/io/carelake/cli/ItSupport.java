@@ -50,6 +50,27 @@ final class ItSupport {
     }
   }
 
+  /**
+   * Runs a job or tool as {@code bin/carelake} would (its own JVM on its module's classpath) with
+   * the home's config, its standard output and error captured (and echoed); returns the exit code.
+   */
+  static int launch(StringBuilder captured, Launchable job, Path home, String... args)
+      throws IOException, InterruptedException {
+    Launcher launcher = Launcher.fromSystem();
+    java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of("--home",
+        home.toString()));
+    all.addAll(java.util.List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(launcher.command(job,
+        io.carelake.core.config.CarelakeConfig.load(home), all)).redirectErrorStream(true);
+    pb.environment().put("CARELAKE_REPO", launcher.repo().toString());
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    int code = p.waitFor();
+    System.out.print(out);
+    captured.append(out);
+    return code;
+  }
+
   static Map<String, Long> tableCounts(Catalog catalog) throws IOException {
     Map<String, Long> counts = new LinkedHashMap<>();
     for (TableName t : Tables.ALL) {

@@ -1,0 +1,200 @@
+package io.carelake.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import io.carelake.core.catalog.CatalogFactory;
+import io.carelake.core.config.CarelakeConfig;
+import io.carelake.core.tables.TableName;
+import io.carelake.core.tables.Tables;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.iceberg.catalog.Catalog;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Data no one here wrote, end to end: Synthea (run offline in a JVM of its own on the loaders
+ * module's test classpath) writes a small US export; {@code carelake load --format synthea-csv}
+ * publishes it to the embedded broker; {@code carelake ingest --bounded} lands it in raw.*; a second
+ * load of the same export is deduplicated; {@code govern} and {@code deidentify} run over the
+ * export's years; and no direct identifier of the export (source patient id, SSN, passport,
+ * driver's licence, names, street address) appears in any released table or in the jobs' output.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SyntheaEndToEndIT {
+
+  private static final Path REPO = Path.of(System.getProperty("carelake.repo", "..")).toAbsolutePath()
+      .normalize();
+  private static final Path HOME = Path.of("target", "synthea-home").toAbsolutePath();
+  private static final Path EXPORT = HOME.resolve("synthea-export");
+  private static final int PATIENTS = 40;
+  /**
+   * One year of history before Synthea's reference date, 2025-06-01. (A bounded ingest holds an
+   * open Parquet file per day partition it sees, ~5 MiB each: five years of days in one catch-up
+   * exceed the launcher's 3 GiB job heap; see ingestion/README.md, known limits.)
+   */
+  private static final int YEARS = 1;
+  /** Synthea keeps some older encounters (a record can reach back to the patient's youth). */
+  private static final String[] INTERVAL = {"--interval-start", "1940-01-01", "--interval-end",
+      "2026-01-01"};
+  private static final Pattern LOADED = Pattern.compile(
+      "events ([0-9,]+) \\(visit ([0-9,]+), vital ([0-9,]+)\\)");
+  private static final StringBuilder OUTPUT = new StringBuilder();
+  private static long visits;
+  private static long vitals;
+
+  @Test
+  @Order(1)
+  void aSyntheaExportIsLoadedAndIngestedExactlyOnce() throws Exception {
+    ItSupport.deleteRecursively(HOME);
+    Files.createDirectories(HOME);
+    generateExport();
+    assertThat(ItSupport.carelake(OUTPUT, "kafka", "start", "--home", HOME.toString())).isZero();
+    try {
+      StringBuilder load = new StringBuilder();
+      assertThat(ItSupport.launch(load, Tool.LOAD, HOME, "--format", "synthea-csv",
+          EXPORT.resolve("csv").toString())).as("load exit code").isZero();
+      OUTPUT.append(load);
+      Matcher m = LOADED.matcher(load);
+      assertThat(m.find()).as("the loader's summary line:\n" + load).isTrue();
+      visits = Long.parseLong(m.group(2).replace(",", ""));
+      vitals = Long.parseLong(m.group(3).replace(",", ""));
+      assertThat(visits).isGreaterThan(40);
+      assertThat(vitals).isGreaterThan(40);
+
+      assertThat(ItSupport.launch(OUTPUT, Job.INGEST, HOME, "--bounded"))
+          .as("ingest exit code").isZero();
+      Catalog catalog = CatalogFactory.open(CarelakeConfig.load(HOME));
+      Map<String, Long> counts = ItSupport.tableCounts(catalog);
+      assertThat(counts.get("raw.visits")).isEqualTo(visits);
+      assertThat(counts.get("raw.vitals")).isEqualTo(vitals);
+      assertThat(counts.getOrDefault("raw.dead_letters", 0L)).as("dead letters").isZero();
+
+      // The same export again: the same event ids, so ingestion counts duplicates, adds nothing.
+      assertThat(ItSupport.launch(OUTPUT, Tool.LOAD, HOME, "--format", "synthea-csv",
+          EXPORT.resolve("csv").toString())).isZero();
+      StringBuilder second = new StringBuilder();
+      assertThat(ItSupport.launch(second, Job.INGEST, HOME, "--bounded")).isZero();
+      OUTPUT.append(second);
+      assertThat(second).contains(String.format("%,d duplicates", visits + vitals));
+      Map<String, Long> again = ItSupport.tableCounts(CatalogFactory.open(CarelakeConfig.load(HOME)));
+      assertThat(again.get("raw.visits")).isEqualTo(visits);
+      assertThat(again.get("raw.vitals")).isEqualTo(vitals);
+    } finally {
+      ItSupport.carelake(new StringBuilder(), "kafka", "stop", "--home", HOME.toString());
+    }
+  }
+
+  @Test
+  @Order(2)
+  void governAndDeidentifyReleaseNoIdentifierOfTheExport() throws Exception {
+    assertThat(visits).as("the load and ingest test must have passed").isPositive();
+    // the owner-only key file `carelake demo` creates
+    PseudonymKeyFile.ensure(CarelakeConfig.load(HOME), System.out);
+    // 40 patients spread over many facilities and birth years: at k=5 about half of their visits
+    // fall in classes that only suppression (of the quasi-identifiers; rows are kept) can protect,
+    // above the default limit of a quarter. This test is about identifiers, so it allows that.
+    Files.writeString(HOME.resolve("carelake.properties"), "\n# test population smaller than k"
+        + " allows\ndeid.k-max-suppression=1.0\n", java.nio.file.StandardOpenOption.APPEND);
+    assertThat(ItSupport.launch(OUTPUT, Job.GOVERN, HOME, INTERVAL)).as("govern exit code")
+        .isZero();
+    assertThat(ItSupport.launch(OUTPUT, Job.DEIDENTIFY, HOME, INTERVAL))
+        .as("deidentify exit code").isZero();
+
+    Catalog catalog = CatalogFactory.open(CarelakeConfig.load(HOME));
+    Map<String, Long> counts = ItSupport.tableCounts(catalog);
+    assertThat(counts.get("curated.visits") + counts.getOrDefault("quarantine.visits", 0L))
+        .isEqualTo(visits);
+    assertThat(counts.get("curated.vitals") + counts.getOrDefault("quarantine.vitals", 0L))
+        .isEqualTo(vitals);
+    // most of the export is releasable: governance does not quarantine a source for being foreign
+    assertThat(counts.get("safe.visits")).isGreaterThan(visits / 2);
+    assertThat(counts.get("safe.vitals")).isGreaterThan(vitals / 2);
+
+    Set<String> identifiers = directIdentifiers();
+    assertThat(identifiers).hasSizeGreaterThan(PATIENTS * 4);
+    List<String> leaks = new ArrayList<>();
+    for (TableName released : List.of(Tables.SAFE_VISITS, Tables.SAFE_VITALS)) {
+      leaks.addAll(find(ItSupport.scanStrings(catalog, released), identifiers, released.toString()));
+    }
+    leaks.addAll(find(OUTPUT.toString(), identifiers, "the jobs' output"));
+    try (Stream<Path> logs = Files.walk(HOME)) {
+      for (Path log : logs.filter(p -> p.toString().endsWith(".log")
+          && !p.startsWith(HOME.resolve("kafka"))).toList()) {
+        leaks.addAll(find(Files.readString(log, StandardCharsets.ISO_8859_1), identifiers,
+            log.toString()));
+      }
+    }
+    assertThat(leaks).as("direct identifiers of the export found in released data or logs")
+        .isEmpty();
+  }
+
+  /** Runs Synthea on the loaders module's test classpath: its dependencies stay off this one. */
+  private static void generateExport() throws Exception {
+    Path loaders = REPO.resolve("loaders").resolve("target");
+    Path testClasspath = loaders.resolve("test-classpath.txt");
+    assertThat(testClasspath).as("loaders module built (mvn install)").exists();
+    String classpath = String.join(File.pathSeparator, loaders.resolve("test-classes").toString(),
+        loaders.resolve("classes").toString(),
+        Files.readString(testClasspath, StandardCharsets.UTF_8).trim());
+    Process p = new ProcessBuilder(Launcher.javaExecutable(), "-Xmx1g", "-cp", classpath,
+        "io.carelake.loaders.SyntheaExport", EXPORT.toString(), String.valueOf(PATIENTS),
+        String.valueOf(YEARS))
+        .redirectErrorStream(true).redirectOutput(HOME.resolve("synthea.out").toFile()).start();
+    assertThat(p.waitFor(10, TimeUnit.MINUTES)).as("Synthea finished in 10 minutes").isTrue();
+    assertThat(p.exitValue()).as("Synthea exit code; see " + HOME.resolve("synthea.out")).isZero();
+  }
+
+  /**
+   * The export's direct identifiers from patients.csv: ids, SSNs, passports, licences, every name
+   * token (Synthea's carry digits, e.g. "Abe604", so a hit is never a common word) and the street
+   * address lines.
+   */
+  private static Set<String> directIdentifiers() throws Exception {
+    Set<String> ids = new LinkedHashSet<>();
+    CsvMapper csv = new CsvMapper();
+    try (MappingIterator<Map<String, String>> rows = csv.readerForMapOf(String.class)
+        .with(CsvSchema.emptySchema().withHeader())
+        .readValues(EXPORT.resolve("csv").resolve("patients.csv").toFile())) {
+      while (rows.hasNext()) {
+        Map<String, String> r = rows.next();
+        for (String column : List.of("Id", "SSN", "DRIVERS", "PASSPORT", "ADDRESS")) {
+          String v = r.getOrDefault(column, "");
+          if (v != null && v.length() >= 6) {
+            ids.add(v.toLowerCase(Locale.ROOT));
+          }
+        }
+        for (String column : List.of("FIRST", "MIDDLE", "LAST", "MAIDEN")) {
+          String v = r.getOrDefault(column, "");
+          if (v != null && v.matches(".*[A-Za-z]{2,}[0-9]+.*")) {
+            ids.add(v.toLowerCase(Locale.ROOT));
+          }
+        }
+      }
+    }
+    return ids;
+  }
+
+  private static List<String> find(String text, Set<String> identifiers, String where) {
+    String lower = text.toLowerCase(Locale.ROOT);
+    return identifiers.stream().filter(lower::contains)
+        .map(id -> where + ": an identifier of " + id.length() + " characters").limit(5).toList();
+  }
+}
