@@ -13,7 +13,6 @@ import io.carelake.spark.SparkSessions;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Date;
 import java.sql.Timestamp;
@@ -99,16 +98,13 @@ public final class DeidentifyBench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     boolean temporary = dir == null;
-    Path base = home != null ? home : config != null ? config.toAbsolutePath().getParent() : null;
-    Path scratchParent = base == null ? null : Files.createDirectories(base.resolve("tmp"));
-    Path scratch = !temporary ? dir : scratchParent == null
-        ? Files.createTempDirectory("carelake-deid-bench")
-        : Files.createTempDirectory(scratchParent, "bench-deidentify-");
+    Path scratch = temporary ? io.carelake.spark.ScratchHome.create(home, config,
+        "bench-deidentify-") : dir;
     try {
       return run(scratch);
     } finally {
       if (temporary) {
-        deleteTree(scratch);
+        io.carelake.spark.ScratchHome.delete(scratch);
       }
     }
   }
@@ -348,13 +344,5 @@ public final class DeidentifyBench implements Callable<Integer> {
 
   private static void out(String format, Object... args) {
     System.out.println(String.format(Locale.ROOT, format, args));
-  }
-
-  private static void deleteTree(Path root) {
-    try (var paths = Files.walk(root)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (java.io.IOException e) {
-      System.err.println("could not delete " + root + ": " + e.getMessage());
-    }
   }
 }

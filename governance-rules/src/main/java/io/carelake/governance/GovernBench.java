@@ -13,14 +13,11 @@ import io.carelake.spark.JobOptions;
 import io.carelake.spark.SparkJob;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.spark.SparkSchemaUtil;
 import org.apache.spark.sql.Column;
@@ -79,23 +76,17 @@ public final class GovernBench implements SparkJob {
     }
     // The bench never touches a real home's tables: it works in a scratch home, under the given
     // home's tmp/ (bin/carelake always passes --home) or the system's temporary directory.
-    Path base = null;
-    for (String option : List.of("--home", "--config")) {
-      String value = removeOption(all, option);
-      if (value != null && base == null) {
-        Path p = Path.of(value).toAbsolutePath();
-        base = option.equals("--home") ? p : p.getParent();
-      }
-    }
-    Path scratch = base == null ? Files.createTempDirectory("carelake-bench-govern-")
-        : Files.createTempDirectory(Files.createDirectories(base.resolve("tmp")), "bench-govern-");
+    String home = removeOption(all, "--home");
+    String config = removeOption(all, "--config");
+    Path scratch = io.carelake.spark.ScratchHome.create(home == null ? null : Path.of(home),
+        config == null ? null : Path.of(config), "bench-govern-");
     all.add(0, scratch.toString());
     all.add(0, "--home");
     int code;
     try {
       code = JobMain.run(new GovernBench(), all.toArray(String[]::new));
     } finally {
-      deleteTree(scratch);
+      io.carelake.spark.ScratchHome.delete(scratch);
     }
     System.exit(code);
   }
@@ -238,13 +229,5 @@ public final class GovernBench implements SparkJob {
       cols.add(functions.col(f.name()).cast(f.dataType()).as(f.name()));
     }
     return df.select(cols.toArray(Column[]::new));
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }
