@@ -223,6 +223,10 @@ public final class IngestBench {
     for (TableName name : List.of(Tables.RAW_VISITS, Tables.RAW_VITALS)) {
       rows += totalRecords(catalog, name);
     }
+    double steadyRate = steadyRate(catalog);
+    progress("steady state: %,.0f events/s (rows committed between the first and the last Iceberg"
+        + " commit that added rows; start-up, the first checkpoint and the final savepoint"
+        + " excluded)", steadyRate);
 
     // ---- latency: a steady stream into the running streaming job (restored from the bounded
     // run's savepoint), produce -> visible in an Iceberg snapshot
@@ -238,9 +242,11 @@ public final class IngestBench {
     long p50 = percentile(sorted, 0.50);
     long p99 = percentile(sorted, 0.99);
     out.printf(Locale.ROOT, "events=%d produce=%.0f/s bare-consumer=%.0f/s ingest=%.0f/s"
-            + " ratio(ingest/consumer)=%.3f checkpoint-interval=%d ms latency-events=%d"
+            + " ratio(ingest/consumer)=%.3f ingest-steady=%.0f/s ratio(steady/consumer)=%.3f"
+            + " checkpoint-interval=%d ms latency-events=%d"
             + " latency-rate=%.0f/s latency-p50=%d ms latency-p99=%d ms rows=%d%n",
         events, events / produceSeconds, consumerRate, ingestRate, ingestRate / consumerRate,
+        steadyRate, steadyRate / consumerRate,
         checkpointIntervalMs, sorted.length, rate, p50, p99, rows);
     LAST.set(new Result(events, events / produceSeconds, consumerRate, ingestRate, p50, p99,
         rows, sorted.length, rate, checkpointIntervalMs));
@@ -253,6 +259,33 @@ public final class IngestBench {
       return IngestJob.EXIT_FAILED;
     }
     return IngestJob.EXIT_OK;
+  }
+
+  /**
+   * Events per second while the bounded run was in its stride: the rows of both raw tables that
+   * commits added after the first commit that added any, divided by the time from that commit to
+   * the last one that added rows (Iceberg commit timestamps). The first commit's rows are left out
+   * because the time they took includes the job's start-up.
+   */
+  static double steadyRate(Catalog catalog) {
+    List<long[]> commits = new java.util.ArrayList<>(); // {commit ms, rows added}
+    for (TableName name : List.of(Tables.RAW_VISITS, Tables.RAW_VITALS)) {
+      Table table = catalog.loadTable(CatalogFactory.identifier(name));
+      for (Snapshot s : table.snapshots()) {
+        long added = Long.parseLong(s.summary().getOrDefault("added-records", "0"));
+        if (added > 0) {
+          commits.add(new long[] {s.timestampMillis(), added});
+        }
+      }
+    }
+    if (commits.size() < 2) {
+      return Double.NaN;
+    }
+    commits.sort(java.util.Comparator.comparingLong(c -> c[0]));
+    long first = commits.get(0)[0];
+    long last = commits.get(commits.size() - 1)[0];
+    long rows = commits.stream().filter(c -> c[0] > first).mapToLong(c -> c[1]).sum();
+    return last > first ? rows * 1000.0 / (last - first) : Double.NaN;
   }
 
   private static long totalRecords(Catalog catalog, TableName name) {

@@ -428,10 +428,13 @@ public final class IngestJob {
       var result = client.getJobExecutionResult();
       while (!result.isDone()) {
         if (reached(offsets.committed(settings.consumerGroup()), targets)) {
+          progress("every message up to the end offsets is committed; stopping with a savepoint");
+          long t0 = System.nanoTime();
           String savepoint = stopWithSavepoint(client, settings);
           if (savepoint != null) {
             run.parameter("flink.savepoint", savepoint);
-            progress("stopped with savepoint %s", savepoint);
+            progress("stopped with savepoint %s in %.1f s", savepoint,
+                (System.nanoTime() - t0) / 1e9);
           }
           break;
         }
@@ -520,6 +523,10 @@ public final class IngestJob {
   static Configuration flinkConfiguration(IngestSettings settings) {
     Configuration conf = new Configuration();
     conf.set(PipelineOptions.NAME, jobName(settings));
+    // chained operators hand rows on without a serializer copy (4 % of the job's CPU in a
+    // profile): no function here keeps or mutates a row it has emitted or received, and the
+    // Iceberg writers copy values into Parquet's buffers as they write
+    conf.set(PipelineOptions.OBJECT_REUSE, true);
     conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
     conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
     conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, settings.checkpointDir());

@@ -335,6 +335,7 @@ class TestIngestOperations {
     assertThat(r.checkpointIntervalMs()).isEqualTo(500);
     assertThat(out.toString()).containsPattern("events=" + n + " produce=\\d+/s"
         + " bare-consumer=\\d+/s ingest=\\d+/s ratio\\(ingest/consumer\\)=[0-9.]+"
+        + " ingest-steady=(\\d+|NaN)/s ratio\\(steady/consumer\\)=([0-9.]+|NaN)"
         + " checkpoint-interval=500 ms latency-events=100 latency-rate=25/s"
         + " latency-p50=\\d+ ms latency-p99=\\d+ ms rows=" + n);
     // the scratch home keeps the bench out of the real tables

@@ -18,6 +18,8 @@ import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.data.binary.BinaryStringData;
 import org.apache.flink.util.Collector;
 
 /**
@@ -58,6 +60,9 @@ public final class LatenessFunction extends ProcessFunction<RowData, RowData>
   private transient Counter lateMetric;
   private transient LongCounter late;
   private transient LongMaximum maxEventTime;
+  private transient StringData lastTopic;
+  private transient int lastPartition;
+  private transient String lastPartitionName;
 
   public LatenessFunction(String label, Duration outOfOrderness, RowLayout layout) {
     this.label = label;
@@ -80,7 +85,7 @@ public final class LatenessFunction extends ProcessFunction<RowData, RowData>
   public void processElement(RowData row, Context ctx, Collector<RowData> out) {
     long eventTime = row.getTimestamp(eventTimePosition, RawRows.TIMESTAMP_PRECISION)
         .getMillisecond();
-    String partition = row.getString(topicPosition) + "-" + row.getInt(partitionPosition);
+    String partition = partitionName(row);
     Long max = maxByPartition.get(partition);
     if (max != null && eventTime < max - outOfOrdernessMs) {
       late.add(1);
@@ -91,6 +96,22 @@ public final class LatenessFunction extends ProcessFunction<RowData, RowData>
     }
     maxEventTime.add(eventTime);
     out.collect(row);
+  }
+
+  /**
+   * {@code topic-partition}; the string of the previous row is reused while the partition stays
+   * the same (a source subtask emits runs of rows from one partition), so that the common case
+   * builds no string and decodes no topic name.
+   */
+  private String partitionName(RowData row) {
+    StringData topic = row.getString(topicPosition);
+    int partition = row.getInt(partitionPosition);
+    if (partition != lastPartition || !topic.equals(lastTopic)) {
+      lastTopic = BinaryStringData.fromString(topic.toString());
+      lastPartition = partition;
+      lastPartitionName = topic + "-" + partition;
+    }
+    return lastPartitionName;
   }
 
   @Override
