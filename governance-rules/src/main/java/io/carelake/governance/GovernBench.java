@@ -37,8 +37,10 @@ import picocli.CommandLine.Option;
  * never on the driver) to {@code raw.vitals} of a scratch catalog (an empty {@code raw.visits}
  * beside it), then in one session times
  * <ol>
- *   <li>the floor: one full scan of the interval's slice plus one group-by on {@code event_id},
- *       written to Spark's {@code noop} sink — the unavoidable work of a govern run;
+ *   <li>the floor: one full scan of the interval's slice (every column read: a hash of each row
+ *       is summed per group) plus one group-by on {@code event_id}, written to Spark's
+ *       {@code noop} sink — the unavoidable work of a govern run (printed beside it, for
+ *       reference, the same group-by reading the {@code event_id} column only);
  *   <li>{@code govern} itself with the full shipped specs (Deequ metrics, metric history,
  *       row-level split, write-audit-publish of curated and quarantine);
  * </ol>
@@ -144,10 +146,17 @@ public final class GovernBench implements SparkJob {
     spark.table(ctx.table(Tables.RAW_VITALS)).filter(
         IcebergWrites.inInterval(TableSchemas.EVENT_TIME, INTERVAL)).count();
 
+    // the floor reads every column: a hash of each whole row is summed per event_id, so Spark
+    // cannot prune a column away (without it, the plan reads event_id and event_time only)
+    Dataset<Row> slice = spark.table(ctx.table(Tables.RAW_VITALS))
+        .filter(IcebergWrites.inInterval(TableSchemas.EVENT_TIME, INTERVAL));
+    Column everyColumn = functions.hash(java.util.Arrays.stream(slice.columns())
+        .map(functions::col).toArray(Column[]::new));
+    long tPruned = System.nanoTime();
+    slice.groupBy("event_id").count().write().format("noop").mode("overwrite").save();
+    double pruned = (System.nanoTime() - tPruned) / 1e9;
     long t0 = System.nanoTime();
-    spark.table(ctx.table(Tables.RAW_VITALS))
-        .filter(IcebergWrites.inInterval(TableSchemas.EVENT_TIME, INTERVAL))
-        .groupBy("event_id").count()
+    slice.groupBy("event_id").agg(functions.count(functions.lit(1)), functions.sum(everyColumn))
         .write().format("noop").mode("overwrite").save();
     double floor = (System.nanoTime() - t0) / 1e9;
 
@@ -167,9 +176,11 @@ public final class GovernBench implements SparkJob {
     out.println(String.format(Locale.ROOT, "bench govern: %,d vitals rows (%,d curated, %,d"
         + " quarantined), Spark %s, %s", rows, curated, quarantined, spark.version(),
         spark.sparkContext().master()));
-    out.println(String.format(Locale.ROOT, "floor  (scan + group-by event_id -> noop): %8.2f s"
+    out.println(String.format(Locale.ROOT, "floor  (full scan + group-by event_id -> noop): %8.2f s"
         + "  %,12.0f rows/s", floor, rows / floor));
-    out.println(String.format(Locale.ROOT, "govern (shipped specs, metrics, split, WAP):   %8.2f s"
+    out.println(String.format(Locale.ROOT, "  (for reference: event_id column only:         %8.2f s"
+        + "  %,12.0f rows/s)", pruned, rows / pruned));
+    out.println(String.format(Locale.ROOT, "govern (shipped specs, metrics, split, WAP):        %8.2f s"
         + "  %,12.0f rows/s", governSeconds, rows / governSeconds));
     out.println(String.format(Locale.ROOT, "ratio govern / floor: %.2f (issue 4 target: <= 1.5 at"
         + " 10,000,000 rows)", result.ratio()));

@@ -39,7 +39,8 @@ class TestGovernBench {
     assertThat(bench.result.floorSeconds()).isPositive();
     assertThat(bench.result.governSeconds()).isPositive();
     String printed = buf.toString(StandardCharsets.UTF_8);
-    assertThat(printed).contains("bench govern: 700 vitals rows").contains("floor  (scan")
+    assertThat(printed).contains("bench govern: 700 vitals rows").contains("floor  (full scan + group-by event_id")
+        .contains("for reference: event_id column only")
         .contains("govern (shipped specs").contains("ratio govern / floor: ");
 
     // a home that already has raw tables is refused: the bench would overwrite them

@@ -8,8 +8,6 @@ import java.util.Locale;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
 
@@ -19,7 +17,7 @@ import org.apache.spark.sql.types.StructType;
  * the same UTC day (the mean when a day has several). A BMI with no weight or no height that day,
  * or in another unit, passes; other codes pass. {@code column} is the value column. Params:
  * {@code {tolerance: 1.0, patient_column: resident_id, code_column: code}} (all optional). The
- * expected BMI is one window over (patient, day) added to the slice before Deequ and the split.
+ * expected BMI is added to the BMI rows before Deequ and the split ({@link #prepare}).
  */
 final class BmiConsistentRule extends SqlPredicateRule {
 
@@ -67,17 +65,40 @@ final class BmiConsistentRule extends SqlPredicateRule {
     return RuleContext.helper(this, "expected_bmi");
   }
 
+  /**
+   * Adds the expected BMI to the slice's BMI rows. Weight and height are averaged per (patient,
+   * UTC day) in one aggregate over the weight and height rows only, which is joined to the BMI rows
+   * only; every other row gets null. Neither the aggregate nor the join moves the whole slice
+   * (a window over (patient, day) did: a sort of every row with every column). A BMI row without
+   * a patient matches no measurement, so it passes like one without weight or height that day.
+   */
   @Override
   public Dataset<Row> prepare(Dataset<Row> slice, RuleContext ctx) {
     Column value = functions.col(spec().column());
     Column code = functions.col(codeColumn);
-    WindowSpec day = Window.partitionBy(functions.col(patientColumn),
-        functions.to_date(functions.col("event_time")));
-    Column kg = functions.avg(functions.when(code.equalTo(Codes.LOINC_BODY_WEIGHT)
-        .and(functions.col("unit").equalTo("kg")).and(value.gt(0)), value)).over(day);
-    Column cm = functions.avg(functions.when(code.equalTo(Codes.LOINC_BODY_HEIGHT)
-        .and(functions.col("unit").equalTo("cm")).and(value.gt(0)), value)).over(day);
-    return slice.withColumn(expected(), kg.divide(functions.pow(cm.divide(100.0), 2)));
+    Column unit = functions.col("unit");
+    Column day = functions.to_date(functions.col("event_time"));
+    String patientKey = RuleContext.helper(this, "patient");
+    String dayKey = RuleContext.helper(this, "day");
+    Dataset<Row> measured = slice
+        .where(code.isin(Codes.LOINC_BODY_WEIGHT, Codes.LOINC_BODY_HEIGHT).and(value.gt(0))
+            .and(functions.col(patientColumn).isNotNull()))
+        .groupBy(functions.col(patientColumn).as(patientKey), day.as(dayKey))
+        .agg(functions.avg(functions.when(code.equalTo(Codes.LOINC_BODY_WEIGHT)
+                .and(unit.equalTo("kg")), value)).as("kg"),
+            functions.avg(functions.when(code.equalTo(Codes.LOINC_BODY_HEIGHT)
+                .and(unit.equalTo("cm")), value)).as("cm"))
+        .select(functions.col(patientKey), functions.col(dayKey),
+            functions.col("kg").divide(functions.pow(functions.col("cm").divide(100.0), 2))
+                .as(expected()));
+    Column isBmi = functions.coalesce(code.equalTo(Codes.LOINC_BMI), functions.lit(false));
+    Dataset<Row> bmi = slice.where(isBmi)
+        .join(measured, functions.col(patientColumn).equalTo(measured.col(patientKey))
+            .and(day.equalTo(measured.col(dayKey))), "left_outer")
+        .drop(patientKey, dayKey);
+    Dataset<Row> others = slice.where(functions.not(isBmi))
+        .withColumn(expected(), functions.lit(null).cast("double"));
+    return bmi.unionByName(others);
   }
 
   @Override
