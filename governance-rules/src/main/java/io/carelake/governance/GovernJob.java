@@ -125,14 +125,18 @@ public final class GovernJob extends IntervalJob {
     // 1. inputs pinned to their current snapshot, every rule checked against its table's schema;
     //    no rows read yet
     List<Slice> slices = new ArrayList<>();
-    // other tables a rule reads (referential integrity) are recorded as inputs at the snapshot
-    // current when the slice is planned
+    // other tables a rule reads (referential integrity) are read at the snapshot current when
+    // the slice is planned, and recorded as inputs at it: a rerun reads the same rows, and rows
+    // landing meanwhile cannot make the metrics and the split disagree
     RuleContext ruleContext = new RuleContext(spark, other -> {
       if (!ctx.tableExists(other)) {
         return java.util.Optional.empty();
       }
-      ctx.run().input(other.toString(), ctx.currentSnapshot(other));
-      return java.util.Optional.of(ctx.table(other));
+      Long snapshot = ctx.currentSnapshot(other);
+      ctx.run().input(other.toString(), snapshot);
+      // Iceberg's Spark catalog resolves the snapshot_id_<id> suffix to that snapshot
+      return java.util.Optional.of(snapshot == null ? ctx.table(other)
+          : ctx.table(other) + ".snapshot_id_" + snapshot);
     });
     for (Target t : TARGETS) {
       if (!ctx.tableExists(t.raw())) {
