@@ -104,6 +104,10 @@ public final class IngestBench {
   @Option(names = "--verbose", description = "Print the ingest job's output and stack traces.")
   boolean verbose;
 
+  @Option(names = "--keep", description = "Keep the scratch home and the bench topics afterwards"
+      + " (default: both are deleted; 2 M events take about 1 GB in each).")
+  boolean keep;
+
   private final PrintStream out;
 
   IngestBench(PrintStream out) {
@@ -181,6 +185,35 @@ public final class IngestBench {
           new NewTopic(settings.vitalsTopic(), partitions, (short) 1)))
           .all().get(60, TimeUnit.SECONDS);
     }
+    try {
+      return measure(scratch, cfg, settings, kafkaProps);
+    } finally {
+      if (!keep) {
+        try (Admin admin = Admin.create(kafkaProps)) {
+          admin.deleteTopics(settings.topics()).all().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          progress("could not delete the bench topics %s: %s", settings.topics(),
+              IngestJob.describe(e));
+        }
+        deleteTree(scratch);
+        progress("deleted the scratch home and the bench topics (--keep keeps them)");
+      }
+    }
+  }
+
+  private static void deleteTree(Path dir) throws java.io.IOException {
+    if (!java.nio.file.Files.exists(dir)) {
+      return;
+    }
+    try (var paths = java.nio.file.Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
+        java.nio.file.Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  private int measure(Path scratch, CarelakeConfig cfg, IngestSettings settings,
+      Properties kafkaProps) throws Exception {
 
     // ---- produce
     Map<TopicPartition, long[]> produced = new HashMap<>();

@@ -11,6 +11,7 @@ import io.carelake.core.events.VisitEvent;
 import io.carelake.core.events.VitalEvent;
 import io.carelake.core.tables.TableName;
 import io.carelake.core.tables.Tables;
+import io.carelake.ingestion.flink.CompletenessCommitter;
 import io.carelake.ingestion.ledger.Completeness;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -196,6 +197,64 @@ class TestIngestOperations {
         .containsEntry(Completeness.WATERMARK, "2025-03-01T10:07:00Z")
         .containsEntry(Completeness.LATE_EVENTS, "1");
     assertThat(rows(home, Tables.RAW_VITALS)).hasSize(7);
+  }
+
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void streamingJobRecordsTheWatermarkAfterTheCheckpointsThatHoldTheRows() throws Exception {
+    Path home = newHome("swm");
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream ps = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    Thread job = new Thread(() -> IngestJob.run(ps, "--home", home.toString()), "streaming");
+    job.setDaemon(true);
+    job.start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+      while (IngestJob.STREAMING.get() == null || IngestJob.STREAMING.get().getJobStatus()
+          .get(10, TimeUnit.SECONDS) != org.apache.flink.api.common.JobStatus.RUNNING) {
+        assertThat(job.isAlive() && System.nanoTime() < deadline).as(bytes.toString()).isTrue();
+        Thread.sleep(100);
+      }
+      // one partition (one key); out-of-orderness 5 min: 10:10 is 20 min behind 10:30, late
+      String[] times = {"2025-03-01T10:00:00Z", "2025-03-01T10:30:00Z", "2025-03-01T10:10:00Z",
+          "2025-03-01T10:28:00Z"};
+      List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+      for (int i = 0; i < times.length; i++) {
+        records.add(record("swm.vitals", "p", vital("w-" + i, times[i], 120 + i)));
+      }
+      records.add(record("swm.visits", "v", visit("wv-1", "2025-03-01T09:00:00Z")));
+      publish(records);
+
+      Table vitals = table(home, Tables.RAW_VITALS);
+      Table visits = table(home, Tables.RAW_VISITS);
+      Instant expected = Instant.parse("2025-03-01T10:25:00Z");
+      while (Completeness.latest(vitals).map(w -> w.watermark().isBefore(expected)).orElse(true)
+          || Completeness.latest(visits).isEmpty()) {
+        assertThat(job.isAlive() && System.nanoTime() < deadline + TimeUnit.MINUTES.toNanos(1))
+            .as("no watermark while the job runs: " + bytes).isTrue();
+        Thread.sleep(200);
+      }
+      Completeness.Watermark w = Completeness.latest(vitals).orElseThrow();
+      assertThat(w.watermark()).isEqualTo(expected);
+      Snapshot marked = vitals.snapshot(w.snapshotId());
+      // recorded by the job itself, after the checkpoint, on top of the rows it describes
+      assertThat(marked.summary()).containsKey(CompletenessCommitter.CHECKPOINT_ID)
+          .containsEntry("total-records", "4").doesNotContainKey(Completeness.RUN_ID);
+      long late = 0;
+      for (Snapshot s : vitals.snapshots()) {
+        if (s.summary().containsKey(CompletenessCommitter.CHECKPOINT_ID)) {
+          late += Long.parseLong(s.summary().get(Completeness.LATE_EVENTS));
+        }
+      }
+      assertThat(late).isEqualTo(1);
+      assertThat(Completeness.latest(visits).orElseThrow().watermark())
+          .isEqualTo(Instant.parse("2025-03-01T08:55:00Z"));
+    } finally {
+      if (IngestJob.STREAMING.get() != null) {
+        IngestJob.STREAMING.get().cancel().get(1, TimeUnit.MINUTES);
+      }
+      job.join(TimeUnit.MINUTES.toMillis(2));
+    }
   }
 
   @Test

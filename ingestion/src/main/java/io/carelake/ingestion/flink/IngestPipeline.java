@@ -7,6 +7,8 @@ import io.carelake.core.tables.Tables;
 import io.carelake.ingestion.IngestSettings;
 import io.carelake.ingestion.envelope.KafkaMessage;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -29,6 +31,7 @@ import io.carelake.core.tables.TableSchemas;
  * <pre>
  * kafka-source ─▶ parse-envelope ─┬─ visits ─▶ lateness ─▶ watermarks-visits ─▶ keyBy(event_id) ─▶ dedup-visits ─▶ keyBy(day) ─▶ sink-raw-visits
  *                                 ├─ vitals ─▶ lateness ─▶ watermarks-vitals ─▶ keyBy(event_id) ─▶ dedup-vitals ─▶ keyBy(day) ─▶ sink-raw-vitals
+ *                       lateness ─▶ progress reports (before each barrier) ─▶ completeness watermark (parallelism 1)
  *                                 └─ dead letters ──────────────────────────────────────────────────────────────────▶ sink-raw-dead-letters
  * </pre>
  *
@@ -39,6 +42,7 @@ public final class IngestPipeline {
 
   public static final String UID_SOURCE = "kafka-source";
   public static final String UID_PARSE = "parse-envelope";
+  public static final String UID_COMPLETENESS = "completeness-committer";
 
   private IngestPipeline() {}
 
@@ -63,12 +67,21 @@ public final class IngestPipeline {
         .uid(UID_PARSE)
         .name("parse envelope");
 
+    List<DataStream<ProgressReport>> progress = new ArrayList<>();
     DataStream<RowData> visits = deduplicated(parsed.getSideOutput(ParseFunction.VISITS),
         "visits", RawRows.VISITS_EVENT_ID, RawRows.VISITS_EVENT_TIME, RawRows.VISITS, settings,
-        seed, Tables.RAW_VISITS);
+        seed, Tables.RAW_VISITS, progress);
     DataStream<RowData> vitals = deduplicated(parsed.getSideOutput(ParseFunction.VITALS),
         "vitals", RawRows.VITALS_EVENT_ID, RawRows.VITALS_EVENT_TIME, RawRows.VITALS, settings,
-        seed, Tables.RAW_VITALS);
+        seed, Tables.RAW_VITALS, progress);
+    // the completeness watermark, committed to each table after the checkpoints that hold its rows
+    progress.get(0).union(progress.get(1))
+        .process(new CompletenessCommitter(catalog,
+            Map.of("visits", Tables.RAW_VISITS, "vitals", Tables.RAW_VITALS),
+            settings.maxOutOfOrderness()), Types.VOID)
+        .setParallelism(1)
+        .uid(UID_COMPLETENESS)
+        .name("completeness watermark");
 
     evolvingSink(visits, RawRows.VISITS_EVENT_TIME, Tables.RAW_VISITS, TableSchemas.RAW_VISITS,
         catalog, settings);
@@ -79,7 +92,7 @@ public final class IngestPipeline {
 
   private static DataStream<RowData> deduplicated(DataStream<RowData> rows, String label,
       int eventIdPosition, int eventTimePosition, RowLayout layout, IngestSettings settings,
-      CommittedSeed seed, TableName table) {
+      CommittedSeed seed, TableName table, List<DataStream<ProgressReport>> progress) {
     // Watermarks follow event time with bounded out-of-orderness. Nothing downstream drops late
     // rows: a late event is written like any other, and lands in its own days(event_time)
     // partition. The watermark is there for event-time consumers and lag metrics.
@@ -87,11 +100,12 @@ public final class IngestPipeline {
         .<RowData>forBoundedOutOfOrderness(settings.maxOutOfOrderness())
         .withTimestampAssigner(new EventTimeAssigner(eventTimePosition))
         .withIdleness(Duration.ofMinutes(1));
-    return rows
-        .process(new LatenessFunction(label, settings.maxOutOfOrderness(), layout),
-            layout.typeInfo())
-        .uid("lateness-" + label)
-        .name("late events " + label)
+    SingleOutputStreamOperator<RowData> counted = rows
+        .transform("late events " + label, layout.typeInfo(), new LatenessOperator(
+            new LatenessFunction(label, settings.maxOutOfOrderness(), layout), label))
+        .uid("lateness-" + label);
+    progress.add(counted.getSideOutput(LatenessOperator.PROGRESS));
+    return counted
         .assignTimestampsAndWatermarks(watermarks)
         .uid("watermarks-" + label)
         .name("event-time watermarks " + label)

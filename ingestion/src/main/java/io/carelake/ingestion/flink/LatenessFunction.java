@@ -60,6 +60,9 @@ public final class LatenessFunction extends ProcessFunction<RowData, RowData>
   private transient Counter lateMetric;
   private transient LongCounter late;
   private transient LongMaximum maxEventTime;
+  /** Since the last {@link #report}: rows read, late events among them. */
+  private transient long rowsSinceReport;
+  private transient long lateSinceReport;
   private transient StringData lastTopic;
   private transient int lastPartition;
   private transient String lastPartitionName;
@@ -90,12 +93,30 @@ public final class LatenessFunction extends ProcessFunction<RowData, RowData>
     if (max != null && eventTime < max - outOfOrdernessMs) {
       late.add(1);
       lateMetric.inc();
+      lateSinceReport++;
     }
+    rowsSinceReport++;
     if (max == null || eventTime > max) {
       maxByPartition.put(partition, eventTime);
     }
     maxEventTime.add(eventTime);
     out.collect(row);
+  }
+
+  /**
+   * What this subtask read since its previous report (see {@link LatenessOperator}); the newest
+   * event time is over every partition it knows, restored ones included.
+   */
+  ProgressReport report(long checkpointId, String table, int subtask) {
+    long newest = Long.MIN_VALUE;
+    for (long t : maxByPartition.values()) {
+      newest = Math.max(newest, t);
+    }
+    ProgressReport r = new ProgressReport(checkpointId, table, subtask, newest, rowsSinceReport,
+        lateSinceReport);
+    rowsSinceReport = 0;
+    lateSinceReport = 0;
+    return r;
   }
 
   /**

@@ -24,8 +24,10 @@ import org.apache.iceberg.util.SnapshotUtil;
  *
  * <p>Iceberg's Flink sink takes snapshot properties fixed when the job is built, so the
  * watermark cannot ride on the sink's own per-checkpoint commits. It is written as a
- * metadata-only commit (an append of no files, operation {@code append}, 0 added records) right
- * after a bounded run, on the table's current snapshot. Readers take the newest snapshot in the
+ * metadata-only commit (an append of no files, operation {@code append}, 0 added records) on the
+ * table's current snapshot: while the job runs, after each checkpoint whose rows the table holds
+ * ({@code CompletenessCommitter}, when the watermark advanced or late events were read), and
+ * once more at the end of a bounded run with the run's total of late events. Readers take the newest snapshot in the
  * current lineage carrying {@value #WATERMARK_MS} ({@link #latest}).
  */
 public final class Completeness {
@@ -65,6 +67,12 @@ public final class Completeness {
    */
   public static Watermark record(Table table, long maxEventTimeMs, Duration outOfOrderness,
       long lateEvents, String runId) {
+    return record(table, maxEventTimeMs, outOfOrderness, lateEvents, runId, Map.of());
+  }
+
+  /** {@link #record(Table, long, Duration, long, String)} with more summary properties. */
+  public static Watermark record(Table table, long maxEventTimeMs, Duration outOfOrderness,
+      long lateEvents, String runId, Map<String, String> properties) {
     long candidate = maxEventTimeMs - outOfOrderness.toMillis();
     long previous = latest(table).map(w -> w.watermark().toEpochMilli()).orElse(Long.MIN_VALUE);
     long watermark = Math.max(previous, candidate);
@@ -76,6 +84,7 @@ public final class Completeness {
     if (runId != null) {
       append.set(RUN_ID, runId);
     }
+    properties.forEach(append::set);
     append.commit();
     table.refresh();
     Snapshot s = table.currentSnapshot();
