@@ -13,23 +13,31 @@ import org.apache.spark.sql.SparkSession;
  * branch {@code audit_<run id>} forked from main's current snapshot; the run audits what it reads
  * back from the branch, and only then fast-forwards main to it ({@code system.fast_forward}) and
  * drops the branch. A run that does not publish leaves main untouched and keeps the branch for
- * inspection (its name is in the run's message and ledger parameters).
+ * inspection (its name is in the run's message and ledger parameters); later runs drop such
+ * branches once their head is older than the retention ({@link #pruneOlderThan}), and each
+ * branch also carries that retention as Iceberg's {@code max-ref-age-ms}, so snapshot
+ * expiration removes it too.
  */
 final class AuditBranch {
+
+  /** Prefix of every audit branch name. */
+  static final String PREFIX = "audit_";
 
   private final SparkSession spark;
   private final JobContext ctx;
   private final String name;
+  private final java.time.Duration retention;
 
-  AuditBranch(SparkSession spark, JobContext ctx) {
+  AuditBranch(SparkSession spark, JobContext ctx, java.time.Duration retention) {
     this.spark = spark;
     this.ctx = ctx;
     this.name = nameFor(ctx.run().id());
+    this.retention = retention;
   }
 
   /** {@code audit_govern_1b2c...}: the run id with every character outside [a-z0-9_] as '_'. */
   static String nameFor(String runId) {
-    return "audit_" + runId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+    return PREFIX + runId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
   }
 
   String name() {
@@ -50,7 +58,32 @@ final class AuditBranch {
       throw new IllegalStateException(table + " already has a branch '" + name + "' (a run id is"
           + " reused?); drop it with ALTER TABLE " + ctx.table(table) + " DROP BRANCH " + name);
     }
-    t.manageSnapshots().createBranch(name, t.currentSnapshot().snapshotId()).commit();
+    t.manageSnapshots().createBranch(name, t.currentSnapshot().snapshotId())
+        .setMaxRefAgeMs(name, Math.max(1, retention.toMillis())).commit();
+  }
+
+  /**
+   * Drops the audit branches of earlier runs (blocked, or stopped before publishing) whose head
+   * snapshot is older than {@code retention}; returns their names. Only names with the audit
+   * prefix are touched, never this run's branch.
+   */
+  java.util.List<String> pruneOlderThan(TableName table, java.time.Instant now) {
+    Table t = load(table);
+    long cutoff = now.toEpochMilli() - retention.toMillis();
+    java.util.List<String> stale = new java.util.ArrayList<>();
+    t.refs().forEach((ref, r) -> {
+      if (r.isBranch() && ref.startsWith(PREFIX) && !ref.equals(name)
+          && t.snapshot(r.snapshotId()) != null
+          && t.snapshot(r.snapshotId()).timestampMillis() <= cutoff) {
+        stale.add(ref);
+      }
+    });
+    if (!stale.isEmpty()) {
+      var manage = t.manageSnapshots();
+      stale.forEach(manage::removeBranch);
+      manage.commit();
+    }
+    return stale;
   }
 
   /** The name Spark writes and reads the branch under: {@code carelake.curated.visits.branch_audit_...}. */

@@ -70,6 +70,12 @@ public final class GovernJob extends IntervalJob {
       description = "Directory of YAML specs, one per table (default: the specs built into this jar).")
   Path specDir;
 
+  @Option(names = "--keep-blocked-branches", paramLabel = "DURATION", defaultValue = "P7D",
+      converter = Retention.class,
+      description = "How long the audit branch of a run that did not publish is kept for"
+          + " inspection; later runs drop older ones (ISO-8601, default: ${DEFAULT-VALUE}).")
+  java.time.Duration keepBlockedBranches;
+
   @Option(names = "--size-max-increase", paramLabel = "RATIO", defaultValue = "3.0",
       description = "Size anomaly: largest accepted rows / previous run's rows (default: ${DEFAULT-VALUE}).")
   double sizeMaxIncrease;
@@ -81,6 +87,25 @@ public final class GovernJob extends IntervalJob {
   @Option(names = "--size-anomaly-severity", paramLabel = "SEVERITY", defaultValue = "WARN",
       description = "WARN reports a row-count jump, BLOCK blocks the run (default: ${DEFAULT-VALUE}).")
   io.carelake.governance.spec.Severity sizeAnomalySeverity;
+
+  /** An ISO-8601 duration that is not negative. */
+  static final class Retention implements picocli.CommandLine.ITypeConverter<java.time.Duration> {
+    @Override
+    public java.time.Duration convert(String value) {
+      java.time.Duration d;
+      try {
+        d = java.time.Duration.parse(value);
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not an"
+            + " ISO-8601 duration such as P7D, PT12H or PT0S");
+      }
+      if (d.isNegative()) {
+        throw new picocli.CommandLine.TypeConversionException("'" + value + "' is negative; use"
+            + " PT0S to drop every earlier audit branch at the next run");
+      }
+      return d;
+    }
+  }
 
   /** Deequ check id of the count of rows that fail no quarantining rule. */
   static final String CURATED_CHECK = "carelake:curated";
@@ -236,8 +261,22 @@ public final class GovernJob extends IntervalJob {
 
       // 3. write: the row-level split, replacing the interval's slice on an audit branch of
       //    curated and quarantine forked from main (main is not touched yet)
-      AuditBranch audit = new AuditBranch(spark, ctx);
+      AuditBranch audit = new AuditBranch(spark, ctx, keepBlockedBranches);
       ctx.run().parameter("audit_branch", audit.name());
+      int pruned = 0;
+      for (Slice s : slices) {
+        for (TableName t : List.of(s.target().curated(), s.target().quarantine())) {
+          if (ctx.tableExists(t)) {
+            List<String> dropped = audit.pruneOlderThan(t, java.time.Instant.now());
+            if (!dropped.isEmpty()) {
+              ctx.progress("%s: dropped %d audit branch(es) of earlier runs older than %s: %s",
+                  t, dropped.size(), keepBlockedBranches, dropped);
+              pruned += dropped.size();
+            }
+          }
+        }
+      }
+      ctx.run().count("audit.branches_dropped", pruned);
       long rowsOut = 0;
       long setAside = 0;
       long tStage = System.nanoTime();

@@ -8,7 +8,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -51,10 +53,21 @@ class TestGovernBlocked {
     }
   }
 
-  static int govern() {
+  static int govern(String... more) {
     TestSpark.open(cfg);
-    return JobMain.run(new GovernJob(), new String[] {"--home", home.toString(), "--spec-dir",
-        specs.toString(), "--interval-start", RawFixture.START, "--interval-end", RawFixture.END});
+    List<String> args = new ArrayList<>(List.of("--home", home.toString(), "--spec-dir",
+        specs.toString(), "--interval-start", RawFixture.START, "--interval-end", RawFixture.END));
+    args.addAll(List.of(more));
+    return JobMain.run(new GovernJob(), args.toArray(String[]::new));
+  }
+
+  static java.util.Set<String> auditBranches(SparkSession spark, String table) {
+    org.apache.iceberg.Table iceberg = org.apache.iceberg.spark.Spark3Util
+        .loadIcebergCatalog(spark, "carelake")
+        .loadTable(org.apache.iceberg.catalog.TableIdentifier.parse(table));
+    java.util.Set<String> names = new java.util.TreeSet<>(iceberg.refs().keySet());
+    names.remove("main");
+    return names;
   }
 
   @Test
@@ -126,5 +139,38 @@ class TestGovernBlocked {
     assertThat(range.<Long>getAs("denominator")).isEqualTo(34L);
     assertThat(checks.get("visits-resident-id-check-digit").<String>getAs("spec_version"))
         .isEqualTo("2");
+  }
+
+  @Test
+  @Order(3)
+  void branchesOfBlockedRunsAreKeptForTheRetentionThenDroppedByALaterRun() throws Exception {
+    SparkSession spark = TestSpark.open(cfg);
+    java.util.Set<String> before = auditBranches(spark, "curated.vitals");
+    assertThat(before).hasSize(1); // the blocked run of the previous test
+
+    // blocked again (the strict spec is still in place): the first branch is younger than the
+    // default retention (7 days), so both are kept, each with Iceberg's max-ref-age
+    assertThat(govern()).isEqualTo(JobMain.EXIT_BLOCKED);
+    spark = TestSpark.open(cfg);
+    java.util.Set<String> two = auditBranches(spark, "curated.vitals");
+    assertThat(two).hasSize(2).containsAll(before);
+    org.apache.iceberg.Table vitals = org.apache.iceberg.spark.Spark3Util
+        .loadIcebergCatalog(spark, "carelake")
+        .loadTable(org.apache.iceberg.catalog.TableIdentifier.parse("curated.vitals"));
+    assertThat(vitals.refs().get(before.iterator().next()).maxRefAgeMs())
+        .isEqualTo(java.time.Duration.ofDays(7).toMillis());
+
+    // a run with a retention of zero drops every earlier audit branch before forking its own
+    assertThat(govern("--keep-blocked-branches", "PT0S")).isEqualTo(JobMain.EXIT_BLOCKED);
+    spark = TestSpark.open(cfg);
+    Row run = TestSpark.latestRun(spark, "govern");
+    String own = AuditBranch.nameFor(run.getAs("run_id"));
+    for (String t : new String[] {"curated.visits", "curated.vitals", "quarantine.visits",
+        "quarantine.vitals"}) {
+      assertThat(auditBranches(spark, t)).as(t).containsExactly(own);
+    }
+    assertThat(TestSpark.longMap(run, "counts")).containsEntry("audit.branches_dropped", 8L);
+
+    assertThat(govern("--keep-blocked-branches", "-PT1H")).isEqualTo(JobMain.EXIT_USAGE);
   }
 }
