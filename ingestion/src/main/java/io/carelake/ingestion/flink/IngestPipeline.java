@@ -29,10 +29,10 @@ import io.carelake.core.tables.TableSchemas;
  * The ingest topology, from a source of Kafka messages to the three raw Iceberg tables:
  *
  * <pre>
- * kafka-source ─▶ parse-envelope ─┬─ visits ─▶ lateness ─▶ watermarks-visits ─▶ keyBy(event_id) ─▶ dedup-visits ─▶ keyBy(day) ─▶ sink-raw-visits
- *                                 ├─ vitals ─▶ lateness ─▶ watermarks-vitals ─▶ keyBy(event_id) ─▶ dedup-vitals ─▶ keyBy(day) ─▶ sink-raw-vitals
+ * kafka-source ─▶ parse-envelope ─┬─ visits ─▶ lateness ─▶ watermarks-visits ─▶ keyBy(event_id) ─▶ dedup-visits ─▶ sink-raw-visits
+ *                                 ├─ vitals ─▶ lateness ─▶ watermarks-vitals ─▶ keyBy(event_id) ─▶ dedup-vitals ─▶ sink-raw-vitals
  *                       lateness ─▶ progress reports (before each barrier) ─▶ completeness watermark (parallelism 1)
- *                                 └─ dead letters ──────────────────────────────────────────────────────────────────▶ sink-raw-dead-letters
+ *                                 └─ dead letters ─────────────────────────────────────────────────▶ sink-raw-dead-letters
  * </pre>
  *
  * Every operator has a fixed uid, so that state survives upgrades of this code. The source is
@@ -83,10 +83,8 @@ public final class IngestPipeline {
         .uid(UID_COMPLETENESS)
         .name("completeness watermark");
 
-    evolvingSink(visits, RawRows.VISITS_EVENT_TIME, Tables.RAW_VISITS, TableSchemas.RAW_VISITS,
-        catalog, settings);
-    evolvingSink(vitals, RawRows.VITALS_EVENT_TIME, Tables.RAW_VITALS, TableSchemas.RAW_VITALS,
-        catalog, settings);
+    evolvingSink(visits, Tables.RAW_VISITS, TableSchemas.RAW_VISITS, catalog, settings);
+    evolvingSink(vitals, Tables.RAW_VITALS, TableSchemas.RAW_VITALS, catalog, settings);
     sink(parsed.getSideOutput(ParseFunction.DEAD_LETTERS), Tables.RAW_DEAD_LETTERS, catalog);
   }
 
@@ -122,14 +120,10 @@ public final class IngestPipeline {
    * {@link IcebergSink}: writers flush on each checkpoint, the committer commits once it completes
    * and skips checkpoints a table already holds ({@code flink.max-committed-checkpoint-id}).
    */
-  private static void evolvingSink(DataStream<RowData> rows, int eventTimePosition,
-      TableName table, Schema base, CatalogLoader catalog, IngestSettings settings) {
+  private static void evolvingSink(DataStream<RowData> rows, TableName table, Schema base,
+      CatalogLoader catalog, IngestSettings settings) {
     String uid = "sink-" + table.toString().replace('.', '-').replace('_', '-');
-    // rows of one day partition go to one writer subtask (Iceberg's own HASH distribution does
-    // the same, but formats a partition path string per row to find the key: 11 % of the job's
-    // CPU in a profile); the sink's records then stay on that subtask (RawRecordGenerator: NONE)
-    DataStream<RowData> byDay = rows.keyBy(new EventDayKey(eventTimePosition));
-    DynamicIcebergSink.forInput(byDay)
+    DynamicIcebergSink.forInput(rows)
         .generator(new RawRecordGenerator(table, base, TableSchemas.EVENT_TIME,
             settings.parallelism()))
         .catalogLoader(catalog)
