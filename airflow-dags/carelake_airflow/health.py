@@ -1,5 +1,7 @@
 """Ingest health checks for carelake_ingest_health: how fresh the raw tables are, and the dead-letter
-rate of the latest ingest run, read with pyiceberg from the carelake catalog.
+rate of the latest ingest run; and for carelake_daily, whether the raw tables are complete up to the
+end of a data interval (their completeness watermark). All read with pyiceberg from the carelake
+catalog.
 
 Imported by the DAG file at parse time, so it imports pyiceberg only inside the functions, and reads
 no file until a task calls them.
@@ -130,3 +132,48 @@ def check_dead_letter_rate(config: Settings) -> DeadLetterRate:
             f" messages ({latest.rate:.2%} > {settings.DEAD_LETTER_MAX_RATE_KEY}={limit}): read"
             " raw.dead_letters (error_code, kafka_topic/partition/offset) to find the producer at fault")
     return latest
+
+
+@dataclass(frozen=True)
+class Completeness:
+    table: str
+    #: The newest completeness watermark recorded in the table's current lineage, or None.
+    watermark: dt.datetime | None
+    snapshot_id: int | None
+
+
+def raw_completeness(catalog) -> list[Completeness]:
+    """The completeness watermark of each raw event table: the newest snapshot of the current
+    lineage whose summary has ``carelake.watermark-ms`` (written by the ingest job after each
+    checkpoint whose rows the table holds, and at the end of a bounded run)."""
+    result = []
+    for table in settings.COMPLETE_TABLES:
+        iceberg = catalog.load_table(tuple(table.split(".")))
+        snapshot = iceberg.current_snapshot()
+        found = Completeness(table, None, None)
+        while snapshot is not None:
+            ms = snapshot.summary[settings.WATERMARK_MS] if snapshot.summary is not None else None
+            if ms is not None:
+                found = Completeness(table, dt.datetime.fromtimestamp(int(ms) / 1000, tz=dt.timezone.utc),
+                                     snapshot.snapshot_id)
+                break
+            parent = snapshot.parent_snapshot_id
+            snapshot = iceberg.metadata.snapshot_by_id(parent) if parent is not None else None
+        result.append(found)
+    return result
+
+
+def raw_complete_until(config: Settings, until: str | dt.datetime) -> bool:
+    """True once every raw event table's completeness watermark has reached ``until`` (the end of the
+    data interval): every event before it has been ingested, up to late events, which are counted.
+    The poke of carelake_daily's ``raw_complete`` sensor; prints where each table stands."""
+    if isinstance(until, str):
+        until = dt.datetime.fromisoformat(until)
+    if until.tzinfo is None:
+        until = until.replace(tzinfo=dt.timezone.utc)
+    found = raw_completeness(open_catalog(config))
+    for c in found:
+        state = "no watermark yet" if c.watermark is None else f"watermark {c.watermark.isoformat()}" \
+            f" (snapshot {c.snapshot_id})"
+        print(f"{c.table}: {state}; needed {until.isoformat()}")
+    return all(c.watermark is not None and c.watermark >= until for c in found)

@@ -479,4 +479,8 @@ DEAD_LETTER_MAX_RATE_DEFAULT = "0.05"
 
 #: The raw tables ingestion appends to (core's Tables), whose freshness carelake_ingest_health checks.
 RAW_TABLES = ("raw.visits", "raw.vitals", "raw.dead_letters")
+#: The raw event tables whose completeness watermark carelake_daily waits for (ingestion's
+#: ledger.Completeness: snapshot summary key of the watermark in epoch milliseconds).
+COMPLETE_TABLES = ("raw.visits", "raw.vitals")
+WATERMARK_MS = "carelake.watermark-ms"
 LEDGER_TABLE = "governance.runs"

@@ -1,7 +1,8 @@
 """carelake_daily: the daily pipeline, a bounded ingest then one spark-submit per carelake job.
 
-Parsing this file imports Airflow, its Spark and standard providers and ``carelake_airflow.settings``,
-nothing else: no connection is looked up and no properties file is read until a task runs.
+Parsing this file imports Airflow, its Spark and standard providers, ``carelake_airflow.settings`` and
+``carelake_airflow.health`` (which imports pyiceberg only when a task runs), nothing else: no connection
+is looked up and no properties file is read until a task runs.
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ from datetime import datetime, timedelta, timezone
 
 from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 from airflow.providers.standard.operators.bash import BashOperator
-from airflow.sdk import DAG, Asset, CronDataIntervalTimetable, chain
+from airflow.sdk import DAG, Asset, BaseSensorOperator, CronDataIntervalTimetable, chain
 
-from carelake_airflow import settings
+from carelake_airflow import health, settings
 
 DAG_ID = "carelake_daily"
 SPARK_CONN_ID = "spark_default"
@@ -34,12 +35,19 @@ DOC_MD = """
 First brings Kafka into the raw tables, then runs carelake's batch jobs on one day of data, each as
 a `spark-submit` of its module's bundled jar:
 
-`ingest` → `govern` → `deidentify` → `features` → `corpus` → `train` → `evaluate` → `report`
+`ingest` → `raw_complete` → `govern` → `deidentify` → `features` → `corpus` → `train` → `evaluate` → `report`
 
 * **Ingest.** A bounded run of the Flink ingestion job: it reads Kafka from the consumer group's
   committed offsets to the offsets current when it starts, writes `raw.*` exactly once and stops.
   By default it runs through `bin/carelake ingest` (embedded profile); on a cluster the workers set
   `CARELAKE_AIRFLOW_INGEST_COMMAND` (e.g. `flink run -c io.carelake.ingestion.IngestJob <jar>`).
+
+* **Completeness.** `raw_complete` waits (reschedule mode: it holds no worker slot between checks,
+  every 5 minutes, for at most 6 hours) until the completeness watermark of `raw.visits` and
+  `raw.vitals` has reached the end of the interval: the ingest job records it in Iceberg snapshot
+  summaries after each checkpoint whose rows a table holds, so the day is closed and nothing after
+  it reads a day still arriving. Where a streaming ingest job keeps the raw tables current (and
+  `CARELAKE_AIRFLOW_INGEST_COMMAND=true` makes the ingest task a no-op), this is what gates the day.
 
 * **Interval.** Every job gets `--interval-start {{ data_interval_start | ds }}` and
   `--interval-end {{ data_interval_end | ds }}` and reads and replaces exactly that slice, so a
@@ -57,6 +65,19 @@ a `spark-submit` of its module's bundled jar:
 """
 
 SCHEDULE = CronDataIntervalTimetable("@daily", timezone="UTC")
+
+
+class RawCompleteSensor(BaseSensorOperator):
+    """Waits until the completeness watermark of the raw event tables reaches ``until``."""
+
+    template_fields = ("until",)
+
+    def __init__(self, *, until: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.until = until
+
+    def poke(self, context) -> bool:
+        return health.raw_complete_until(settings.load(), self.until)
 
 DEFAULT_ARGS = {
     "owner": "carelake",
@@ -90,8 +111,17 @@ with DAG(
             f" {settings.INGEST.description}"
         ),
     )
+    raw_complete = RawCompleteSensor(
+        task_id="raw_complete",
+        until="{{ data_interval_end }}",
+        mode="reschedule",
+        poke_interval=timedelta(minutes=5),
+        timeout=timedelta(hours=6),
+        doc_md=health.raw_complete_until.__doc__,
+    )
     chain(
         ingest,
+        raw_complete,
         *(
             SparkSubmitOperator(
                 task_id=job.name,

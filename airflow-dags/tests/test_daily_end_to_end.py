@@ -184,9 +184,24 @@ def test_the_run_succeeds_for_one_day(daily_run):
     assert run.state == "success", [(ti.task_id, ti.state) for ti in run.get_task_instances()]
     assert (run.data_interval_start, run.data_interval_end) == (DAY, DAY + dt.timedelta(days=1))
     states = {ti.task_id: ti.state for ti in run.get_task_instances()}
-    assert states == {"ingest": "success", **{t: "success" for t in SPARK_TASKS}}
+    assert states == {"ingest": "success", "raw_complete": "success",
+                      **{t: "success" for t in SPARK_TASKS}}
     instances = sorted(run.get_task_instances(), key=lambda ti: ti.start_date)
-    assert [ti.task_id for ti in instances] == ["ingest", *SPARK_TASKS]
+    assert [ti.task_id for ti in instances] == ["ingest", "raw_complete", *SPARK_TASKS]
+
+
+def test_completeness_watermark_gates_the_day(warehouse):
+    """The fixture's bounded ingest recorded each raw table's completeness watermark (Iceberg
+    snapshot summaries, read with pyiceberg): the run's day is closed, the day after the generated
+    period is not."""
+    from carelake_airflow import health
+
+    config = settings.load({"CARELAKE_HOME": str(warehouse)})
+    found = health.raw_completeness(health.open_catalog(config))
+    assert [c.table for c in found] == ["raw.visits", "raw.vitals"]
+    assert all(c.watermark is not None and c.snapshot_id is not None for c in found)
+    assert health.raw_complete_until(config, (DAY + dt.timedelta(days=1)).isoformat())
+    assert not health.raw_complete_until(config, dt.datetime(2026, 1, 1, tzinfo=UTC))
 
 
 @pytest.mark.needs_db
