@@ -120,14 +120,8 @@ public final class CompletenessCommitter extends ProcessFunction<ProgressReport,
     if (table == null) {
       table = catalog.loadTable(CatalogFactory.identifier(name));
     }
-    var previous = Completeness.latest(table);
-    long candidate = maxEventTime - outOfOrderness.toMillis();
-    boolean advances = previous.isEmpty()
-        || previous.get().watermark().toEpochMilli() < candidate;
-    if (advances || late > 0) {
-      Completeness.record(table, maxEventTime, outOfOrderness, late, null,
-          Map.of(CHECKPOINT_ID, Long.toString(upTo)));
-    }
+    Completeness.record(table, maxEventTime, outOfOrderness, late, null,
+        Map.of(CHECKPOINT_ID, Long.toString(upTo)), true);
     long closed = upTo;
     pending.removeIf(r -> r.table.equals(label) && r.checkpointId <= closed);
   }

@@ -67,14 +67,23 @@ public final class Completeness {
    */
   public static Watermark record(Table table, long maxEventTimeMs, Duration outOfOrderness,
       long lateEvents, String runId) {
-    return record(table, maxEventTimeMs, outOfOrderness, lateEvents, runId, Map.of());
+    return record(table, maxEventTimeMs, outOfOrderness, lateEvents, runId, Map.of(), false)
+        .orElseThrow();
   }
 
-  /** {@link #record(Table, long, Duration, long, String)} with more summary properties. */
-  public static Watermark record(Table table, long maxEventTimeMs, Duration outOfOrderness,
-      long lateEvents, String runId, Map<String, String> properties) {
+  /**
+   * {@link #record(Table, long, Duration, long, String)} with more summary properties; when
+   * {@code onlyIfChanged}, commits nothing (and returns empty) if the watermark would not advance
+   * and no late event was read.
+   */
+  public static Optional<Watermark> record(Table table, long maxEventTimeMs,
+      Duration outOfOrderness, long lateEvents, String runId, Map<String, String> properties,
+      boolean onlyIfChanged) {
     long candidate = maxEventTimeMs - outOfOrderness.toMillis();
     long previous = latest(table).map(w -> w.watermark().toEpochMilli()).orElse(Long.MIN_VALUE);
+    if (onlyIfChanged && candidate <= previous && lateEvents == 0) {
+      return Optional.empty();
+    }
     long watermark = Math.max(previous, candidate);
     var append = table.newAppend()
         .set(WATERMARK, Instant.ofEpochMilli(watermark).toString())
@@ -88,7 +97,7 @@ public final class Completeness {
     append.commit();
     table.refresh();
     Snapshot s = table.currentSnapshot();
-    return new Watermark(s.snapshotId(), Instant.ofEpochMilli(s.timestampMillis()),
-        Instant.ofEpochMilli(watermark), lateEvents);
+    return Optional.of(new Watermark(s.snapshotId(), Instant.ofEpochMilli(s.timestampMillis()),
+        Instant.ofEpochMilli(watermark), lateEvents));
   }
 }

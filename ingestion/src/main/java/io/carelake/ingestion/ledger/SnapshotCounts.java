@@ -28,23 +28,17 @@ public final class SnapshotCounts {
 
   /** Snapshots committed by {@code flinkJobId} after {@code startSnapshotId}, oldest first. */
   public static List<Snapshot> committedBy(Table table, Long startSnapshotId, String flinkJobId) {
-    table.refresh();
-    Snapshot current = table.currentSnapshot();
-    List<Snapshot> found = new ArrayList<>();
-    if (current == null || (startSnapshotId != null && current.snapshotId() == startSnapshotId)) {
-      return found;
-    }
-    for (Snapshot s : SnapshotUtil.ancestorsBetween(current.snapshotId(), startSnapshotId,
-        table::snapshot)) {
-      if (flinkJobId.equals(s.summary().get(FLINK_JOB_ID))) {
-        found.add(0, s);
-      }
-    }
-    return found;
+    return after(table, startSnapshotId, summary -> flinkJobId.equals(summary.get(FLINK_JOB_ID)));
   }
 
   /** Snapshots committed by any Flink job after {@code startSnapshotId}, oldest first. */
   public static List<Snapshot> committedByAnyJob(Table table, Long startSnapshotId) {
+    return after(table, startSnapshotId, summary -> summary.containsKey(FLINK_JOB_ID));
+  }
+
+  /** Snapshots of the current lineage after {@code startSnapshotId} whose summary matches. */
+  private static List<Snapshot> after(Table table, Long startSnapshotId,
+      java.util.function.Predicate<java.util.Map<String, String>> summaryMatches) {
     table.refresh();
     Snapshot current = table.currentSnapshot();
     List<Snapshot> found = new ArrayList<>();
@@ -53,7 +47,7 @@ public final class SnapshotCounts {
     }
     for (Snapshot s : SnapshotUtil.ancestorsBetween(current.snapshotId(), startSnapshotId,
         table::snapshot)) {
-      if (s.summary().containsKey(FLINK_JOB_ID)) {
+      if (summaryMatches.test(s.summary())) {
         found.add(0, s);
       }
     }
