@@ -76,6 +76,9 @@ class TestDeidentifyJob {
   void writeKeyFile(String b64) throws Exception {
     Files.createDirectories(keyFile.getParent());
     Files.writeString(keyFile, b64 + "\n");
+    // owner-only, as the job requires (a key others can read reverses every pseudonym)
+    Files.setPosixFilePermissions(keyFile, java.nio.file.attribute.PosixFilePermissions
+        .fromString("rw-------"));
   }
 
   record Outcome(int exit, String stderr) {}

@@ -10,12 +10,14 @@ import java.util.List;
  * slashes, parentheses, at most {@value #MAX_SEPARATOR} characters and at most one dot or slash.
  * An identifier is a run of consecutive segments of one group whose digits, read together, have
  * its shape; {@link #forEachCandidate} offers every such run up to {@value #MAX_DIGITS} digits,
- * so the work is linear in the text (each segment starts at most that many candidates).
+ * so the work is linear in the text (each segment starts at most {@value #MAX_PARTS} candidates).
  */
 final class DigitRuns {
 
   static final int MAX_SEPARATOR = 4;
-  static final int MAX_DIGITS = 24;
+  static final int MAX_DIGITS = 19;
+  /** No identifier is typed in more groups than this (4-4-4-4-2, or +86 and 3-4-4 with spaces). */
+  static final int MAX_PARTS = 8;
 
   /** A run of digits, [from, to) of the normalised text. */
   record Segment(int from, int to, String digits) {
@@ -156,10 +158,13 @@ final class DigitRuns {
       List<Segment> segs = g.segments();
       for (int a = 0; a < segs.size(); a++) {
         digits.setLength(0);
-        for (int b = a; b < segs.size(); b++) {
+        for (int b = a; b < segs.size() && b - a < MAX_PARTS; b++) {
           digits.append(segs.get(b).digits());
           if (digits.length() > MAX_DIGITS) {
             break;
+          }
+          if (digits.length() < 7) {
+            continue; // no numeric identifier is shorter
           }
           v.visit(new Candidate(g, a, b, digits.toString()));
         }

@@ -149,6 +149,20 @@ public final class PhiScrubber {
     return n;
   }
 
+  /**
+   * How many times {@code value} occurs in the text whatever was typed between its characters
+   * (the own-identifier match), e.g. a source's other direct identifier column (an SSN, a
+   * passport number) looked for in the row's released text.
+   */
+  public static int mentions(String text, String value) {
+    if (text == null || text.isEmpty() || value == null) {
+      return 0;
+    }
+    Scan scan = new Scan(NormalisedText.of(text), null, value, null, null, null);
+    new OwnIdentifiers().find(scan);
+    return scan.spans.size();
+  }
+
   /** True when the text still holds any identifying mention ({@link #leaks} above 0). */
   public static boolean hasPattern(String text) {
     return text != null && leaks(text, null, null, null, null) > 0;

@@ -233,7 +233,12 @@ public final class TextDates {
         : Integer.toString(s.getDayOfMonth());
     String outYear = y.length() == 2 ? String.format("%02d", s.getYear() % 100)
         : Integer.toString(s.getYear());
-    return day + "-" + monthName(s, m.group(2)) + "-" + outYear;
+    String month = monthName(s, m.group(2));
+    // dd-Mon-yyyy is written with abbreviations: "May" there is one
+    if (m.group(2).length() == 3 && month.length() > 3 && !month.equalsIgnoreCase("Sept")) {
+      month = month.substring(0, 3);
+    }
+    return day + "-" + month + "-" + outYear;
   }
 
   private static LocalDate english(String month, String day, String year, int days) {
@@ -254,8 +259,10 @@ public final class TextDates {
   /** The month of {@code s} named as {@code typed} was: full or abbreviated, same case. */
   private static String monthName(LocalDate s, String typed) {
     String full = s.getMonth().getDisplayName(TextStyle.FULL, Locale.ENGLISH);
-    String name = typed.length() <= 4 && !typed.equalsIgnoreCase("june")
-        && !typed.equalsIgnoreCase("july") ? full.substring(0, 3) : full;
+    String typedFull = java.time.Month.of(monthNumber(typed))
+        .getDisplayName(TextStyle.FULL, Locale.ENGLISH);
+    // "May" is a full name and an abbreviation: a typed full name is answered with a full name
+    String name = typed.equalsIgnoreCase(typedFull) ? full : full.substring(0, 3);
     if (typed.equalsIgnoreCase("sept") && s.getMonthValue() == 9) {
       name = "Sept";
     }
