@@ -220,9 +220,13 @@ public final class KAnonymity {
     boolean birth = qis.contains("birth_date");
     boolean facility = qis.contains("facility_id");
     Column key = releasedKey(qis);
-    Dataset<Row> known = published == null ? null : published.withColumn(KEY_COLUMN, key);
+    Dataset<Row> known = published == null ? null
+        : published.withColumn(KEY_COLUMN, key).select(KEY_COLUMN, "patient_pseudonym")
+            .distinct().localCheckpoint();
+    // each level is checkpointed: the next one joins its classes back onto it, and without a
+    // cut the plans of the four levels nest into one Spark takes minutes to analyse
     Dataset<Row> v0 = withClassSize(visits.withColumn(FACILITY_COLUMN, col("facility_id"))
-        .withColumn(KEY_COLUMN, key), known);
+        .withColumn(KEY_COLUMN, key), known).localCheckpoint();
     Dataset<Row> kept = v0.where(col(CLASS_SIZE_COLUMN).geq(k)).withColumn(LEVEL_COLUMN, lit(0));
     Dataset<Row> small = v0.where(col(CLASS_SIZE_COLUMN).lt(k)).drop(CLASS_SIZE_COLUMN);
     if (birth) {
@@ -234,7 +238,7 @@ public final class KAnonymity {
     if (facility) {
       small = small.withColumn("facility_id", region(col("facility_id")));
     }
-    Dataset<Row> v1 = withClassSize(small.withColumn(KEY_COLUMN, key), known);
+    Dataset<Row> v1 = withClassSize(small.withColumn(KEY_COLUMN, key), known).localCheckpoint();
     Dataset<Row> generalised = v1.where(col(CLASS_SIZE_COLUMN).geq(k))
         .withColumn(LEVEL_COLUMN, lit(1));
     // level 2, coarse: 20-year birth band, no location (small populations, sparse regions)
@@ -246,7 +250,8 @@ public final class KAnonymity {
     if (facility) {
       smaller = smaller.withColumn("facility_id", lit(null).cast("string"));
     }
-    Dataset<Row> v2 = withClassSize(smaller.withColumn(KEY_COLUMN, key), known);
+    Dataset<Row> v2 = withClassSize(smaller.withColumn(KEY_COLUMN, key), known)
+        .localCheckpoint();
     Dataset<Row> coarse = v2.where(col(CLASS_SIZE_COLUMN).geq(k))
         .withColumn(LEVEL_COLUMN, lit(2));
     // level 3, coarsest: 40-year birth band (1920, 1960, 2000) and sex
@@ -255,7 +260,7 @@ public final class KAnonymity {
       rest = rest.withColumn("birth_year",
           floor(col("birth_year").minus(1920).divide(40)).multiply(40).plus(1920).cast("int"));
     }
-    Dataset<Row> v3 = withClassSize(rest.withColumn(KEY_COLUMN, key), known);
+    Dataset<Row> v3 = withClassSize(rest.withColumn(KEY_COLUMN, key), known).localCheckpoint();
     Dataset<Row> coarsest = v3.where(col(CLASS_SIZE_COLUMN).geq(k))
         .withColumn(LEVEL_COLUMN, lit(3));
     Dataset<Row> suppressed = v3.where(col(CLASS_SIZE_COLUMN).lt(k));
