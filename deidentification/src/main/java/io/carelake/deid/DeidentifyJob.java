@@ -72,6 +72,9 @@ public final class DeidentifyJob extends IntervalJob {
           + DeidPolicy.RESOURCE)
   java.nio.file.Path policyFile;
 
+  /** Runs just before the publish; a test makes it throw to stand for a kill there. */
+  Runnable beforePublish = () -> { };
+
   /** The snapshot each curated table was read at (the run's inputs). */
   private final Map<TableName, Long> inputs = new java.util.HashMap<>();
 
@@ -202,8 +205,9 @@ public final class DeidentifyJob extends IntervalJob {
           km.minClassSize());
       if (!kPasses) {
         ctx.run().rows(rowsIn, 0, rowsIn).count("blocked.rows", rowsIn);
-        throw new BlockedException("deidentify blocked for " + interval + ": the " + model.label()
-            + " release model (config " + ReleaseModel.CONFIG_KEY + ") needs k=" + policy.k()
+        throw new BlockedException("deidentify blocked for " + interval + ": k-anonymity of the "
+            + model.label() + " release model (config " + ReleaseModel.CONFIG_KEY + ") needs k="
+            + policy.k()
             + " (config " + KAnonymity.K_KEY + " overrides), which is not met within the"
             + " suppression limit " + policy.maxSuppression() + " (config "
             + KAnonymity.MAX_SUPPRESSION_KEY + "): " + km.suppressed() + " of " + km.records()
@@ -290,6 +294,7 @@ public final class DeidentifyJob extends IntervalJob {
       }
 
       // 5. publish: every table's main fast-forwarded, replaced snapshots expired
+      beforePublish.run();
       Map<TableName, Long> outputs = release.publish();
       outputs.forEach((t, id) -> ctx.run().output(t.toString(), id));
       ctx.run().rows(rowsIn, visitsOut + vitalsOut, setAside).requireReconciled();

@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
  */
 public final class RunMessages {
 
-  /** Longest message kept per throwable. */
+  /** Longest library message kept per throwable (carelake's own: {@value #MAX_OWN}). */
   static final int MAX_PART = 400;
+  static final int MAX_OWN = 4000;
 
   private static final Pattern QUOTED = Pattern.compile(
       "'[^'\\n]{1,200}'|\"[^\"\\n]{1,200}\"|`[^`\\n]{1,200}`|[“‘][^”’\\n]{1,200}[”’]|「[^」]{1,200}」");
@@ -47,8 +48,10 @@ public final class RunMessages {
     if (msg == null || msg.isBlank()) {
       return t.getClass().getSimpleName();
     }
-    String kept = ours(t) ? msg : t.getClass().getSimpleName() + ": " + mask(msg);
-    return kept.length() <= MAX_PART ? kept : kept.substring(0, MAX_PART) + "…";
+    boolean ours = ours(t);
+    String kept = ours ? msg : t.getClass().getSimpleName() + ": " + mask(msg);
+    int max = ours ? MAX_OWN : MAX_PART;
+    return kept.length() <= max ? kept : kept.substring(0, max) + "…";
   }
 
   /** True when the throwable was constructed by carelake code. */
