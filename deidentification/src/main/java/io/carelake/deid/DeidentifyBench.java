@@ -166,19 +166,20 @@ public final class DeidentifyBench implements Callable<Integer> {
       t0 = System.nanoTime();
       Dataset<Row> staged = SafeRows.stageVisits(spark.table(source), pseudonyms, passThrough,
           policy).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
-      SafeRows.visitsOut(KAnonymity.generalise(staged, policy.k(), policy.quasiIdentifiers()))
+      int k = Math.max(policy.k(), ReleaseModel.DEFAULT.k());
+      SafeRows.visitsOut(KAnonymity.generalise(staged, k, policy.quasiIdentifiers()))
           .writeTo(K_ANON.in(cfg.catalogName())).append();
       staged.unpersist();
       double kSecs = secs(t0);
       out("  + k-anonymity (k=%d, classes and generalisation in Spark): %.1f s = %,.0f rows/s,"
-          + " %.2f x the copy", policy.k(), kSecs, rows / kSecs, rows / kSecs / copyRate);
+          + " %.2f x the copy", k, kSecs, rows / kSecs, rows / kSecs / copyRate);
 
       createTable(cfg, FULL, SafeSchemas.SAFE_VISITS);
       t0 = System.nanoTime();
       Dataset<Row> scrubbed = SafeRows.stageVisits(spark.table(source), pseudonyms,
           SafeRows.PHI_SCRUBBER, policy).persist(org.apache.spark.storage.StorageLevel
           .MEMORY_AND_DISK());
-      SafeRows.visitsOut(KAnonymity.generalise(scrubbed, policy.k(), policy.quasiIdentifiers()))
+      SafeRows.visitsOut(KAnonymity.generalise(scrubbed, k, policy.quasiIdentifiers()))
           .writeTo(FULL.in(cfg.catalogName())).append();
       scrubbed.unpersist();
       double fullSecs = secs(t0);
