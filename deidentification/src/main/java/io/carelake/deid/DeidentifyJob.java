@@ -1,3 +1,5 @@
+// Over 400 lines: the run is one sequence (key, policy, stage, check, k-anonymity, write on the
+// branches, audit, publish) best read in order; its table helpers follow it.
 package io.carelake.deid;
 
 import io.carelake.privacy.PhiScrubber;

@@ -1,3 +1,5 @@
+// Over 400 lines: one generator per typed format of every category, kept together so that the
+// recall suites and their formats are read in one place.
 package io.carelake.privacy;
 
 import io.carelake.core.ids.ResidentIds;
