@@ -4,8 +4,10 @@ import io.carelake.core.Version;
 import io.carelake.core.catalog.CatalogFactory;
 import io.carelake.core.config.CarelakeConfig;
 import io.carelake.core.config.ConfigException;
+import io.carelake.core.ledger.ActiveRun;
 import io.carelake.core.ledger.Run;
 import io.carelake.core.ledger.RunLedger;
+import io.carelake.core.ledger.RunMessages;
 import io.carelake.core.ledger.RunRecord;
 import io.carelake.core.ledger.RunStatus;
 import io.carelake.core.tables.TableName;
@@ -106,6 +108,8 @@ public final class IngestJob {
   boolean verbose;
 
   private final PrintStream out;
+  /** How long the bounded run's ledger lease lasts unrenewed (ledger.lease-seconds). */
+  private Duration lease = RunLedger.LEASE_DEFAULT;
 
   IngestJob(PrintStream out) {
     this.out = out;
@@ -144,6 +148,7 @@ public final class IngestJob {
       // opened here so that a wrong catalog.* key is a configuration error (exit 2), not a failed run
       catalog = CatalogFactory.open(config);
       catalogLoader = FlinkCatalogs.loader(config);
+      job.lease = RunLedger.lease(config);
     } catch (ConfigException | IllegalArgumentException e) {
       job.out.println("carelake " + JOB + ": " + e.getMessage());
       if (job.verbose) {
@@ -261,10 +266,11 @@ public final class IngestJob {
 
   private int runBounded(IngestSettings settings, Catalog catalog, CatalogLoader catalogLoader) {
     Run run = Run.start(JOB, null);
-    RunLedger ledger = null;
+    ActiveRun active = null;
     RunRecord record;
     try {
-      ledger = new RunLedger(catalog);
+      // RUNNING row and lease first: a second bounded ingest is refused, a killed one is found
+      active = new RunLedger(catalog, lease).begin(run);
       Map<TableName, Table> tables = createTables(catalog);
       Map<TableName, Long> startSnapshots = new LinkedHashMap<>();
       tables.forEach((name, table) -> startSnapshots.put(name, SnapshotCounts.currentSnapshotId(table)));
@@ -346,9 +352,9 @@ public final class IngestJob {
         e.printStackTrace(out);
       }
     }
-    if (ledger != null) {
+    if (active != null) {
       try {
-        ledger.record(record);
+        record = active.end(record);
       } catch (RuntimeException e) {
         out.println("carelake " + JOB + ": could not record the run in the ledger: "
             + describe(e));
@@ -599,17 +605,9 @@ public final class IngestJob {
     out.flush();
   }
 
+  /** carelake's own messages as written, libraries' masked (they may quote a payload). */
   static String describe(Throwable e) {
-    String msg = e.getMessage();
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String what = msg == null ? e.getClass().getSimpleName() : msg;
-    if (root != e && root.getMessage() != null && !what.contains(root.getMessage())) {
-      what += " (cause: " + root.getMessage() + ")";
-    }
-    return what;
+    return RunMessages.describe(e);
   }
 
   static String summary(RunRecord r) {
