@@ -44,13 +44,13 @@ class SyntheaEndToEndIT {
       .normalize();
   private static final Path HOME = Path.of("target", "synthea-home").toAbsolutePath();
   private static final Path EXPORT = HOME.resolve("synthea-export");
-  private static final int PATIENTS = 40;
+  private static final int PATIENTS = 100;
   /**
-   * One year of history before Synthea's reference date, 2025-06-01. (A bounded ingest holds an
-   * open Parquet file per day partition it sees, ~5 MiB each: five years of days in one catch-up
-   * exceed the launcher's 3 GiB job heap; see ingestion/README.md, known limits.)
+   * Every patient's whole life (adults of 35 to 80): decades of event time in one export, loaded
+   * and ingested in one bounded run within the launcher's job heap (ingestion keeps a bounded
+   * number of Parquet files open, whatever the number of days).
    */
-  private static final int YEARS = 1;
+  private static final int YEARS = 100;
   /** Synthea keeps some older encounters (a record can reach back to the patient's youth). */
   private static final String[] INTERVAL = {"--interval-start", "1940-01-01", "--interval-end",
       "2026-01-01"};
@@ -79,13 +79,17 @@ class SyntheaEndToEndIT {
       assertThat(visits).isGreaterThan(40);
       assertThat(vitals).isGreaterThan(40);
 
-      assertThat(ItSupport.launch(OUTPUT, Job.INGEST, HOME, "--bounded"))
-          .as("ingest exit code").isZero();
+      Path gcLog = HOME.resolve("ingest-gc.log");
+      assertThat(ItSupport.launch(OUTPUT, Map.of("JAVA_TOOL_OPTIONS", "-Xlog:gc:file=" + gcLog),
+          Job.INGEST, HOME, "--bounded")).as("ingest exit code").isZero();
+      System.out.printf("Synthea export of %d lifetimes: ingest heap after GC at most %d MiB%n",
+          PATIENTS, maxHeapAfterGcMiB(gcLog));
       Catalog catalog = CatalogFactory.open(CarelakeConfig.load(HOME));
       Map<String, Long> counts = ItSupport.tableCounts(catalog);
       assertThat(counts.get("raw.visits")).isEqualTo(visits);
       assertThat(counts.get("raw.vitals")).isEqualTo(vitals);
       assertThat(counts.getOrDefault("raw.dead_letters", 0L)).as("dead letters").isZero();
+      assertThat(firstEventYear(catalog)).as("the export spans decades").isLessThan(1995);
 
       // The same export again: the same event ids, so ingestion counts duplicates, adds nothing.
       assertThat(ItSupport.launch(OUTPUT, Tool.LOAD, HOME, "--format", "synthea-csv",
@@ -144,6 +148,29 @@ class SyntheaEndToEndIT {
     }
     assertThat(leaks).as("direct identifiers of the export found in released data or logs")
         .isEmpty();
+  }
+
+  /** The year of the oldest visit in raw.visits. */
+  private static int firstEventYear(Catalog catalog) throws Exception {
+    int first = Integer.MAX_VALUE;
+    try (var rows = org.apache.iceberg.data.IcebergGenerics.read(
+        ItSupport.load(catalog, Tables.RAW_VISITS)).select("event_time").build()) {
+      for (var r : rows) {
+        first = Math.min(first, ((java.time.OffsetDateTime) r.getField("event_time")).getYear());
+      }
+    }
+    return first;
+  }
+
+  /** The largest heap occupancy after a collection in a {@code -Xlog:gc} file, in MiB. */
+  private static long maxHeapAfterGcMiB(Path gcLog) throws Exception {
+    Matcher m = Pattern.compile("\\d+M->(\\d+)M\\(\\d+M\\)")
+        .matcher(Files.readString(gcLog, StandardCharsets.UTF_8));
+    long max = 0;
+    while (m.find()) {
+      max = Math.max(max, Long.parseLong(m.group(1)));
+    }
+    return max;
   }
 
   /** Runs Synthea on the loaders module's test classpath: its dependencies stay off this one. */
