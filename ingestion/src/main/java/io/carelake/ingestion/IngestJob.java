@@ -19,6 +19,7 @@ import io.carelake.ingestion.flink.IngestPipeline;
 import io.carelake.ingestion.flink.KafkaMessageDeserializer;
 import io.carelake.ingestion.flink.LatenessFunction;
 import io.carelake.ingestion.flink.ParseFunction;
+import io.carelake.ingestion.flink.RawTableCommitter;
 import io.carelake.ingestion.flink.RestorePoints;
 import io.carelake.ingestion.ledger.Completeness;
 import io.carelake.ingestion.ledger.KafkaOffsets;
@@ -322,6 +323,12 @@ public final class IngestJob {
           duplicates = longAccumulator(result, DedupFunction.DUPLICATES);
           deadLettersAlreadyLanded =
               longAccumulator(result, ParseFunction.DEAD_LETTERS_ALREADY_LANDED);
+          long retries = longAccumulator(result, RawTableCommitter.COMMIT_RETRIES);
+          run.count("commit_retries", retries);
+          if (retries > 0) {
+            progress("%d Iceberg commit(s) retried after a concurrent commit (expected with"
+                + " maintain running; nothing lost)", retries);
+          }
           run.parameter("output.kafka.committed-offsets",
               OffsetRange.describe(offsets.committed(settings.consumerGroup())));
           recordLateEvents(tables, result, run);
@@ -482,13 +489,18 @@ public final class IngestJob {
   private String stopWithSavepoint(JobClient client, IngestSettings settings) throws Exception {
     String dir = RestorePoints.savepointDir(settings.checkpointDir());
     Exception last = null;
-    for (int attempt = 0; attempt < 120; attempt++) {
+    for (int attempt = 1; attempt <= 120; attempt++) {
       if (client.getJobExecutionResult().isDone()) {
         return null;
       }
       try {
-        return client.stopWithSavepoint(false, dir, SavepointFormatType.NATIVE)
+        String path = client.stopWithSavepoint(false, dir, SavepointFormatType.NATIVE)
             .get(5, TimeUnit.MINUTES);
+        if (attempt > 1) {
+          // expected while tasks are still deploying: one line, not a stack trace
+          progress("stop-with-savepoint took %d attempts (tasks were still starting)", attempt);
+        }
+        return path;
       } catch (java.util.concurrent.ExecutionException e) {
         last = e;
         Thread.sleep(500);
@@ -532,6 +544,9 @@ public final class IngestJob {
   static Configuration flinkConfiguration(IngestSettings settings) {
     Configuration conf = new Configuration();
     conf.set(PipelineOptions.NAME, jobName(settings));
+    // No operator keeps a record after passing it on or writing it (the writers encode each row
+    // into Parquet at once), so chained operators may share records instead of copying them.
+    conf.set(PipelineOptions.OBJECT_REUSE, true);
     conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
     conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
     conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, settings.checkpointDir());

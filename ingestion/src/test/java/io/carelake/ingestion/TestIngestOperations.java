@@ -401,6 +401,7 @@ class TestIngestOperations {
    * {@code -Dcarelake.bench.events=200000}.
    */
   @Test
+  @Timeout(value = 10, unit = TimeUnit.MINUTES) // the peer's Kafka Connect worker takes ~1 min
   void benchProducesConsumesIngestsAndReportsRatesAndLatency() throws Exception {
     Path home = dir.resolve("bench-home");
     CarelakeConfig.load(home, Map.of())
@@ -419,11 +420,15 @@ class TestIngestOperations {
     assertThat(r.latencyEvents()).isEqualTo(100);
     assertThat(r.p50Millis()).isBetween(0L, r.p99Millis());
     assertThat(r.checkpointIntervalMs()).isEqualTo(500);
+    // the peer, Iceberg's Kafka Connect sink, read the same topics into its own tables
+    assertThat(r.peerRows()).isEqualTo(r.events());
+    assertThat(r.peerRate()).isPositive();
     assertThat(out.toString()).containsPattern("events=" + n + " produce=\\d+/s"
-        + " bare-consumer=\\d+/s ingest=\\d+/s ratio\\(ingest/consumer\\)=[0-9.]+"
-        + " ingest-steady=(\\d+|NaN)/s ratio\\(steady/consumer\\)=([0-9.]+|NaN)"
+        + " bare-consumer=\\d+/s ingest=\\d+/s peer=\\d+/s"
         + " checkpoint-interval=500 ms latency-events=100 latency-rate=25/s"
-        + " latency-p50=\\d+ ms latency-p99=\\d+ ms rows=" + n);
+        + " latency-p50=\\d+ ms latency-p99=\\d+ ms rows=" + n + " peer-rows=" + n
+        + " steady=(\\d+|NaN)/s peer-steady=(\\d+|NaN)/s ratio\\(ingest/peer\\)=([0-9.]+|NaN)"
+        + " ratio\\(ingest/consumer\\)=([0-9.]+|NaN)\n");
     // the scratch home keeps the bench out of the real tables
     assertThat(CatalogFactory.open(CarelakeConfig.load(home, Map.of()))
         .tableExists(CatalogFactory.identifier(Tables.RAW_VISITS))).isFalse();

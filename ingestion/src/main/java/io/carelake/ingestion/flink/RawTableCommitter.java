@@ -18,6 +18,7 @@ import java.util.TreeMap;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -69,6 +70,8 @@ public final class RawTableCommitter extends AbstractStreamOperator<Void>
   public static final String FLINK_OPERATOR_ID = "flink.operator-id";
   public static final String MAX_COMMITTED_CHECKPOINT_ID = "flink.max-committed-checkpoint-id";
   private static final int STATE_VERSION = 1;
+  /** Accumulator: commits Iceberg had to retry (summed over both tables). */
+  public static final String COMMIT_RETRIES = "commit_retries";
 
   private final CatalogLoader catalogLoader;
   private final String tableName;
@@ -86,6 +89,7 @@ public final class RawTableCommitter extends AbstractStreamOperator<Void>
   private transient long watermark;
   private transient Map<String, Long> committedByJob;
   private transient Counter commits;
+  private transient LongCounter retries;
 
   /** What checkpoint {@code checkpointId} of job {@code jobId} brings to the table. */
   private record Pending(long checkpointId, String jobId, List<byte[]> manifests, long lateEvents,
@@ -105,6 +109,8 @@ public final class RawTableCommitter extends AbstractStreamOperator<Void>
         CatalogFactory.identifier(TableName.parse(tableName)));
     jobId = getRuntimeContext().getJobInfo().getJobId().toString();
     commits = getRuntimeContext().getMetricGroup().counter("icebergCommits");
+    retries = new LongCounter();
+    getRuntimeContext().addAccumulator(COMMIT_RETRIES, retries);
     pending = new TreeMap<>();
     manifests = new ArrayList<>();
     partitions = new CompletenessWatermark();
@@ -174,6 +180,7 @@ public final class RawTableCommitter extends AbstractStreamOperator<Void>
     if (files.isEmpty() && next == watermark && p.lateEvents() == 0) {
       return;
     }
+    Snapshot base = table.currentSnapshot();
     AppendFiles append = table.newAppend();
     files.forEach(append::appendFile);
     append.set(FLINK_JOB_ID, p.jobId())
@@ -187,6 +194,16 @@ public final class RawTableCommitter extends AbstractStreamOperator<Void>
     }
     append.commit();
     commits.inc();
+    // Iceberg retries a commit that lost a race (with maintain, or a schema change of a writer)
+    // on the refreshed table; its per-retry warnings are silenced in the log configuration and
+    // the retry is counted here: the new snapshot then does not follow the one we started from
+    Snapshot committed = table.currentSnapshot();
+    if (base != null && committed != null && !Long.valueOf(base.snapshotId())
+        .equals(committed.parentId())) {
+      retries.add(1);
+      LOG.info("{}: commit of checkpoint {} was retried after a concurrent commit to the table",
+          tableName, p.checkpointId());
+    }
     watermark = next;
     committedByJob.put(p.jobId(), p.checkpointId());
     deleteManifests(p);
