@@ -23,32 +23,51 @@ import java.util.Map;
  *       accepted up to a day in the future cannot advance it beyond now.
  * </ul>
  *
- * Partitions never read from (an empty partition) are unknown here and hold nothing back.
+ * Partitions never read from (an empty partition) are unknown here and hold nothing back. The
+ * statuses are part of the committer's state, so a partition with nothing new after a restart
+ * keeps holding the watermark at its last claim until it has been idle for the timeout (its
+ * idleness is counted from the restart).
  */
 final class CompletenessWatermark {
 
   /** Nothing can be claimed yet. */
   static final long NONE = Long.MIN_VALUE;
 
-  private record Status(long watermarkMs, boolean idle, boolean catchingUp) {}
+  /** What is known of one partition. */
+  record Status(long watermarkMs, long lastReadMs, boolean catchingUp) {}
 
+  private final long idleTimeoutMs;
   private final Map<String, Status> partitions = new HashMap<>();
+
+  CompletenessWatermark(long idleTimeoutMs) {
+    this.idleTimeoutMs = idleTimeoutMs;
+  }
 
   /** Takes the newest status of every partition the report names. */
   void update(ProgressReport report) {
     for (int i = 0; i < report.partitions.length; i++) {
       partitions.put(report.partitions[i],
-          new Status(report.watermarkMs[i], report.idle[i], report.catchingUp[i]));
+          new Status(report.watermarkMs[i], report.lastReadMs[i], report.catchingUp[i]));
     }
   }
 
-  /** The watermark the partitions support now, or {@link #NONE}. */
-  long current() {
+  /** Every partition's status, for the operator state. */
+  Map<String, Status> statuses() {
+    return Map.copyOf(partitions);
+  }
+
+  /** A status restored from operator state, its idleness counted from {@code restoredAtMs}. */
+  void restore(String partition, long watermarkMs, boolean catchingUp, long restoredAtMs) {
+    partitions.put(partition, new Status(watermarkMs, restoredAtMs, catchingUp));
+  }
+
+  /** The watermark the partitions support at {@code nowMs}, or {@link #NONE}. */
+  long current(long nowMs) {
     long min = Long.MAX_VALUE;
     long newestIdle = NONE;
     boolean active = false;
     for (Status s : partitions.values()) {
-      if (s.idle()) {
+      if (nowMs - s.lastReadMs() > idleTimeoutMs) {
         newestIdle = Math.max(newestIdle, s.watermarkMs());
       } else if (s.catchingUp()) {
         return NONE;

@@ -91,7 +91,7 @@ public final class IngestPipeline {
     String uid = table.toString().replace('.', '-').replace('_', '-');
     SingleOutputStreamOperator<RowData> counted = rows
         .transform("late events " + label, layout.typeInfo(), new LatenessOperator(
-            new LatenessFunction(label, settings.maxOutOfOrderness(), settings.idleTimeout(),
+            new LatenessFunction(label, settings.maxOutOfOrderness(),
                 start.watermarks().getOrDefault(label, Long.MIN_VALUE), start.backlogEnds(),
                 layout)))
         .uid("lateness-" + label);
@@ -105,7 +105,7 @@ public final class IngestPipeline {
         .uid("writer-" + uid);
     written.connect(counted.getSideOutput(LatenessOperator.PROGRESS))
         .transform("commit " + table, Types.VOID,
-            new RawTableCommitter(catalog, table, "committer-" + uid))
+            new RawTableCommitter(catalog, table, "committer-" + uid, settings.idleTimeout()))
         .setParallelism(1)
         .setMaxParallelism(1)
         .uid("committer-" + uid);

@@ -68,11 +68,12 @@ public final class LatenessFunction extends ProcessFunction<RowData, RowData>
     long lastReadMs;
     /** End offset when the job started: offsets below it are the backlog. */
     long backlogEnd;
+    /** Read from by this subtask since the job started (restored state alone does not count). */
+    boolean read;
   }
 
   private final String label;
   private final long outOfOrdernessMs;
-  private final long idleTimeoutMs;
   private final long startWatermarkMs;
   private final Map<String, Long> backlogEnds;
   private final int eventTimePosition;
@@ -98,11 +99,10 @@ public final class LatenessFunction extends ProcessFunction<RowData, RowData>
    *     ({@link Long#MIN_VALUE} when none)
    * @param backlogEnds end offset of each {@code topic-partition} when the job started
    */
-  public LatenessFunction(String label, Duration outOfOrderness, Duration idleTimeout,
-      long startWatermarkMs, Map<String, Long> backlogEnds, RowLayout layout) {
+  public LatenessFunction(String label, Duration outOfOrderness, long startWatermarkMs,
+      Map<String, Long> backlogEnds, RowLayout layout) {
     this.label = label;
     this.outOfOrdernessMs = outOfOrderness.toMillis();
-    this.idleTimeoutMs = idleTimeout.toMillis();
     this.startWatermarkMs = startWatermarkMs;
     this.backlogEnds = new HashMap<>(backlogEnds);
     this.eventTimePosition = layout.position(TableSchemas.EVENT_TIME);
@@ -124,6 +124,7 @@ public final class LatenessFunction extends ProcessFunction<RowData, RowData>
   @Override
   public void processElement(RowData row, Context ctx, Collector<RowData> out) {
     Partition p = partition(row);
+    p.read = true;
     p.offset = Math.max(p.offset, row.getLong(offsetPosition));
     p.lastReadMs = row.getTimestamp(ingestTimePosition, RawRows.TIMESTAMP_PRECISION)
         .getMillisecond();
@@ -152,34 +153,36 @@ public final class LatenessFunction extends ProcessFunction<RowData, RowData>
   }
 
   /**
-   * What this subtask knows, for the checkpoint about to be taken (see {@link LatenessOperator}):
-   * every partition with a known event time, restored ones included.
+   * What this subtask read, for the checkpoint about to be taken (see {@link LatenessOperator}):
+   * every partition it has read from since the job started. Partitions it only knows from restored
+   * state are left to the reader that owns them (union state gives every subtask every partition);
+   * the committer keeps their last status ({@link RawTableCommitter}).
    */
-  ProgressReport report(long checkpointId, int subtask, long nowMs) {
+  ProgressReport report(long checkpointId, int subtask) {
     int n = 0;
     for (Partition p : partitions.values()) {
-      if (p.maxEventTimeMs != Long.MIN_VALUE) {
+      if (p.read && p.maxEventTimeMs != Long.MIN_VALUE) {
         n++;
       }
     }
     String[] names = new String[n];
     long[] watermarks = new long[n];
-    boolean[] idle = new boolean[n];
+    long[] lastRead = new long[n];
     boolean[] catchingUp = new boolean[n];
     int i = 0;
     for (Map.Entry<String, Partition> e : partitions.entrySet()) {
       Partition p = e.getValue();
-      if (p.maxEventTimeMs == Long.MIN_VALUE) {
+      if (!p.read || p.maxEventTimeMs == Long.MIN_VALUE) {
         continue;
       }
       names[i] = e.getKey();
       watermarks[i] = p.maxEventTimeMs - outOfOrdernessMs;
-      idle[i] = nowMs - p.lastReadMs > idleTimeoutMs;
+      lastRead[i] = p.lastReadMs;
       catchingUp[i] = p.offset + 1 < p.backlogEnd;
       i++;
     }
     ProgressReport r = new ProgressReport(checkpointId, subtask, rowsSinceReport, lateSinceReport,
-        names, watermarks, idle, catchingUp);
+        names, watermarks, lastRead, catchingUp);
     rowsSinceReport = 0;
     lateSinceReport = 0;
     return r;

@@ -28,8 +28,7 @@ public final class LatenessOperator extends ProcessOperator<RowData, RowData> {
   public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
     super.prepareSnapshotPreBarrier(checkpointId);
     ProgressReport report = ((LatenessFunction) userFunction).report(checkpointId,
-        getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
-        getProcessingTimeService().getCurrentProcessingTime());
+        getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
     output.collect(PROGRESS, new StreamRecord<>(report));
   }
 }

@@ -19,29 +19,29 @@ public final class ProgressReport {
   public long rows;
   /** Late events among them ({@link LatenessFunction}). */
   public long lateEvents;
-  /** {@code topic-partition} of every partition this subtask has read (restored ones included). */
+  /** {@code topic-partition} of every partition this subtask has read from since the job started. */
   public String[] partitions;
   /**
    * Per partition: the newest event time read, capped at its ingest time (an event dated in the
    * future claims no more than the moment it was read), minus the bounded out-of-orderness.
    */
   public long[] watermarkMs;
-  /** Per partition: nothing read from it for the idleness timeout. */
-  public boolean[] idle;
+  /** Per partition: when a message of it was last read (epoch ms, its {@code ingest_time}). */
+  public long[] lastReadMs;
   /** Per partition: still reading the backlog it had when the job started. */
   public boolean[] catchingUp;
 
   public ProgressReport() {}
 
   ProgressReport(long checkpointId, int subtask, long rows, long lateEvents, String[] partitions,
-      long[] watermarkMs, boolean[] idle, boolean[] catchingUp) {
+      long[] watermarkMs, long[] lastReadMs, boolean[] catchingUp) {
     this.checkpointId = checkpointId;
     this.subtask = subtask;
     this.rows = rows;
     this.lateEvents = lateEvents;
     this.partitions = partitions;
     this.watermarkMs = watermarkMs;
-    this.idle = idle;
+    this.lastReadMs = lastReadMs;
     this.catchingUp = catchingUp;
   }
 
@@ -49,7 +49,7 @@ public final class ProgressReport {
   public String toString() {
     return "ProgressReport{checkpoint " + checkpointId + ", subtask " + subtask + ", rows " + rows
         + ", late " + lateEvents + ", partitions " + Arrays.toString(partitions) + ", watermarks "
-        + Arrays.toString(watermarkMs) + ", idle " + Arrays.toString(idle) + ", catching up "
+        + Arrays.toString(watermarkMs) + ", last read " + Arrays.toString(lastReadMs) + ", catching up "
         + Arrays.toString(catchingUp) + "}";
   }
 }

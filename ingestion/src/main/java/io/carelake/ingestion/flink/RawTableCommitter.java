@@ -76,10 +76,12 @@ public final class RawTableCommitter extends AbstractStreamOperator<Void>
   private final CatalogLoader catalogLoader;
   private final String tableName;
   private final String operatorId;
+  private final long idleTimeoutMs;
 
   private transient Table table;
   private transient String jobId;
   private transient ListState<byte[]> state;
+  private transient ListState<byte[]> partitionState;
   private transient TreeMap<Long, Pending> pending;
   /** Since the last barrier. */
   private transient List<byte[]> manifests;
@@ -95,11 +97,16 @@ public final class RawTableCommitter extends AbstractStreamOperator<Void>
   private record Pending(long checkpointId, String jobId, List<byte[]> manifests, long lateEvents,
       long watermark) {}
 
-  /** @param operatorId written as {@code flink.operator-id}: the committer's uid */
-  public RawTableCommitter(CatalogLoader catalogLoader, TableName table, String operatorId) {
+  /**
+   * @param operatorId written as {@code flink.operator-id}: the committer's uid
+   * @param idleTimeout see {@link CompletenessWatermark}
+   */
+  public RawTableCommitter(CatalogLoader catalogLoader, TableName table, String operatorId,
+      java.time.Duration idleTimeout) {
     this.catalogLoader = catalogLoader;
     this.tableName = table.toString();
     this.operatorId = operatorId;
+    this.idleTimeoutMs = idleTimeout.toMillis();
   }
 
   @Override
@@ -113,13 +120,21 @@ public final class RawTableCommitter extends AbstractStreamOperator<Void>
     getRuntimeContext().addAccumulator(COMMIT_RETRIES, retries);
     pending = new TreeMap<>();
     manifests = new ArrayList<>();
-    partitions = new CompletenessWatermark();
+    partitions = new CompletenessWatermark(idleTimeoutMs);
     committedByJob = new HashMap<>();
     watermark = Completeness.latest(table).map(w -> w.watermark().toEpochMilli())
         .orElse(CompletenessWatermark.NONE);
     state = context.getOperatorStateStore().getListState(new ListStateDescriptor<>(
         "pending-commits", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+    partitionState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>(
+        "partition-progress", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
     if (context.isRestored()) {
+      long now = System.currentTimeMillis();
+      for (byte[] bytes : partitionState.get()) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+          partitions.restore(in.readUTF(), in.readLong(), in.readBoolean(), now);
+        }
+      }
       for (byte[] bytes : state.get()) {
         Pending p = decode(bytes);
         pending.put(p.checkpointId(), p);
@@ -145,7 +160,7 @@ public final class RawTableCommitter extends AbstractStreamOperator<Void>
     super.snapshotState(context);
     long checkpointId = context.getCheckpointId();
     pending.put(checkpointId, new Pending(checkpointId, jobId, List.copyOf(manifests), lateEvents,
-        partitions.current()));
+        partitions.current(getProcessingTimeService().getCurrentProcessingTime())));
     manifests.clear();
     lateEvents = 0;
     List<byte[]> encoded = new ArrayList<>();
@@ -153,6 +168,17 @@ public final class RawTableCommitter extends AbstractStreamOperator<Void>
       encoded.add(encode(p));
     }
     state.update(encoded);
+    List<byte[]> statuses = new ArrayList<>();
+    for (Map.Entry<String, CompletenessWatermark.Status> e : partitions.statuses().entrySet()) {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try (DataOutputStream out = new DataOutputStream(bytes)) {
+        out.writeUTF(e.getKey());
+        out.writeLong(e.getValue().watermarkMs());
+        out.writeBoolean(e.getValue().catchingUp());
+      }
+      statuses.add(bytes.toByteArray());
+    }
+    partitionState.update(statuses);
   }
 
   @Override
