@@ -183,7 +183,7 @@ class SyntheaEndToEndIT {
         Files.readString(testClasspath, StandardCharsets.UTF_8).trim());
     Process p = new ProcessBuilder(Launcher.javaExecutable(), "-Xmx1g", "-cp", classpath,
         "io.carelake.loaders.SyntheaExport", EXPORT.toString(), String.valueOf(PATIENTS),
-        String.valueOf(YEARS))
+        String.valueOf(YEARS), "csv")
         .redirectErrorStream(true).redirectOutput(HOME.resolve("synthea.out").toFile()).start();
     assertThat(p.waitFor(10, TimeUnit.MINUTES)).as("Synthea finished in 10 minutes").isTrue();
     assertThat(p.exitValue()).as("Synthea exit code; see " + HOME.resolve("synthea.out")).isZero();
