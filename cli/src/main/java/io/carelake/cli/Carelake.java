@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
         "Governed, de-identified medical data for model training.",
         "Every command takes --home DIR (default ./.carelake) or --config FILE."},
     subcommands = {KafkaCommand.class, GenerateCommand.class, PublishCommand.class,
-        DemoCommand.class},
+        DemoCommand.class, ClusterCommand.class},
     footer = {"", "Exit codes: 0 ok, 1 failed, 2 usage error, 3 blocked by a governance or privacy rule."})
 public final class Carelake implements Callable<Integer> {
 

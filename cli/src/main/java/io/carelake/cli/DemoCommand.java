@@ -54,6 +54,19 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--keep-kafka", description = "Leave the broker running at the end (default: stop it if the demo started it).")
   boolean keepKafka;
 
+  /** Where the stages run. */
+  enum Profile { embedded, cluster }
+
+  @Option(names = "--profile", defaultValue = "embedded",
+      description = "embedded: local JVMs, SQLite catalog, local warehouse (default); cluster: start"
+          + " the cluster profile first (PostgreSQL catalog, HDFS warehouse, Spark standalone,"
+          + " Flink session cluster; see 'carelake cluster --help') and submit every stage to it.")
+  Profile profile;
+
+  @Option(names = "--keep-cluster", description = "With --profile cluster: leave the cluster"
+      + " running at the end (default: stop it if the demo started it).")
+  boolean keepCluster;
+
   private final PrintStream out = System.out;
 
   @Override
@@ -61,6 +74,15 @@ public final class DemoCommand implements Callable<Integer> {
     Instant began = Instant.now();
     CarelakeConfig config = home.load();
     Launcher launcher = Launcher.fromSystem();
+    ClusterProfile cluster = null;
+    boolean startedCluster = false;
+    if (profile == Profile.cluster) {
+      out.println("== cluster profile");
+      cluster = new ClusterProfile(config, launcher, out);
+      // a profile found running (even in part) is left running at the end
+      startedCluster = cluster.running().isEmpty();
+      config = cluster.start();
+    }
     EmbeddedKafka kafka = new EmbeddedKafka(config, out);
     boolean startedKafka = kafka.process().isEmpty();
     String interval = "[" + intervalStart() + ", " + start.plusDays(days) + ")";
@@ -120,7 +142,9 @@ public final class DemoCommand implements Callable<Integer> {
       }
       return reconciled ? 0 : 1;
     } finally {
-      if (startedKafka && !keepKafka) {
+      if (cluster != null && startedCluster && !keepCluster) {
+        cluster.stop();
+      } else if (startedKafka && !keepKafka) {
         kafka.stop();
       }
     }

@@ -4,8 +4,6 @@ import io.carelake.core.config.CarelakeConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +34,7 @@ import org.apache.kafka.common.Uuid;
 public final class EmbeddedKafka {
 
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
-  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration STOP_TIMEOUT = Daemon.STOP_GRACE;
 
   private final Path dir;
   private final PrintStream out;
@@ -54,17 +52,14 @@ public final class EmbeddedKafka {
     return dir.resolve("broker.pid");
   }
 
-  /** The running broker's process, if its pid file names a live process. */
+  /** The running broker's process, if its pid file names a live process of this home's broker. */
   public Optional<ProcessHandle> process() {
-    try {
-      if (!Files.exists(pidFile())) {
-        return Optional.empty();
-      }
-      long pid = Long.parseLong(Files.readString(pidFile()).trim());
-      return ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
-    } catch (IOException | NumberFormatException e) {
-      return Optional.empty();
-    }
+    return daemon().process();
+  }
+
+  /** The broker as a background process of this home (its command line names the home's log). */
+  private Daemon daemon() {
+    return new Daemon("kafka", pidFile(), dir.resolve("broker.out"), logFile().toString());
   }
 
   /**
@@ -82,7 +77,7 @@ public final class EmbeddedKafka {
     try {
       Files.createDirectories(dir);
       int port = choosePort(config.kafkaBootstrapServers());
-      int controllerPort = freePort();
+      int controllerPort = Ports.free();
       String bootstrap = "127.0.0.1:" + port;
       Path props = writeServerProperties(port, controllerPort);
       Path data = dir.resolve("data");
@@ -108,21 +103,11 @@ public final class EmbeddedKafka {
       out.println("kafka: not running");
       return false;
     }
-    ProcessHandle handle = p.get();
-    handle.destroy();
-    try {
-      handle.onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-      out.println("kafka: stopped (pid " + handle.pid() + ")");
-    } catch (Exception e) {
-      handle.destroyForcibly();
-      out.println("kafka: did not stop within " + STOP_TIMEOUT.toSeconds()
-          + " s; killed (pid " + handle.pid() + ")");
-    }
-    try {
-      Files.deleteIfExists(pidFile());
-    } catch (IOException ignored) {
-      // the next start overwrites it
-    }
+    Instant began = Instant.now();
+    daemon().stop(STOP_TIMEOUT);
+    out.println("kafka: stopped (pid " + p.get().pid() + ")"
+        + (Duration.between(began, Instant.now()).compareTo(STOP_TIMEOUT) >= 0
+            ? " after " + STOP_TIMEOUT.toSeconds() + " s, forcibly" : ""));
     return true;
   }
 
@@ -155,25 +140,7 @@ public final class EmbeddedKafka {
         // fall back to the default port
       }
     }
-    return isFree(preferred) ? preferred : freePort();
-  }
-
-  private static boolean isFree(int port) {
-    try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(true);
-      s.bind(new InetSocketAddress("127.0.0.1", port));
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Ports.preferring(preferred);
   }
 
   private Path writeServerProperties(int port, int controllerPort) throws IOException {
@@ -246,22 +213,11 @@ public final class EmbeddedKafka {
     }
   }
 
-  private void launch(Path props) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    // A session of its own, so that the broker outlives this command and a Ctrl-C aimed at a
-    // later command does not reach it.
-    if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
-      cmd.add("/usr/bin/setsid");
-    }
-    cmd.addAll(javaCommand("-Xmx768m"));
+  private void launch(Path props) {
+    List<String> cmd = new ArrayList<>(javaCommand("-Xmx768m"));
     cmd.add("kafka.Kafka");
     cmd.add(props.toString());
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.out").toFile()))
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-        .start();
-    // With setsid the direct child may be setsid itself, which execs java: same pid.
-    Files.writeString(pidFile(), Long.toString(p.pid()));
+    daemon().start(cmd, Map.of());
   }
 
   private void awaitReady(String bootstrap, Duration timeout) {

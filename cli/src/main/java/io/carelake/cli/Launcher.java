@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Starts a job in a JVM of its own, on its module's classpath: the module's classes plus
@@ -40,23 +41,39 @@ public final class Launcher {
     return repo;
   }
 
-  /** The full java command line for a job. */
-  public List<String> command(Launchable job, CarelakeConfig config, List<String> args) {
-    Path module = repo.resolve(job.module());
+  /**
+   * A module's classpath as Maven resolved it: its classes, then {@code target/classpath.txt}
+   * (compile and provided) and {@code target/runtime-classpath.txt}.
+   */
+  String classpath(String moduleName) {
+    Path module = repo.resolve(moduleName);
     Path classes = module.resolve("target").resolve("classes");
     Path classpathFile = module.resolve("target").resolve("classpath.txt");
     if (!Files.isDirectory(classes) || !Files.isRegularFile(classpathFile)) {
-      throw new ConfigException("Module " + job.module() + " is not built (" + classpathFile
-          + " is missing). Run bin/setup, or: mvn -q install -DskipTests");
+      throw new ConfigException("Module " + moduleName + " is not built (" + classpathFile
+          + " is missing). Run bin/setup, or: mvn -q package -DskipTests");
     }
-    String classpath;
     try {
-      classpath = classes + java.io.File.pathSeparator
+      return classes + java.io.File.pathSeparator
           + Files.readString(classpathFile, StandardCharsets.UTF_8).trim()
           + runtimeClasspath(module.resolve("target").resolve("runtime-classpath.txt"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The full command line for a job: a JVM of its own on its module's classpath, or, when the
+   * configuration names a cluster for its engine ({@code launcher.spark.home},
+   * {@code launcher.flink.home}: the cluster profile writes them), {@code spark-submit} or
+   * {@code flink run} of its module's bundled jar, unchanged. Tools always run locally.
+   */
+  public List<String> command(Launchable job, CarelakeConfig config, List<String> args) {
+    if (job instanceof Job stage && submitted(stage, config)) {
+      return stage.engine() == Job.Engine.SPARK ? sparkSubmit(stage, config, args)
+          : flinkRun(stage, config, args);
+    }
+    String classpath = classpath(job.module());
     List<String> cmd = new ArrayList<>();
     cmd.add(javaExecutable());
     cmd.add("-Xmx" + config.get(CarelakeConfig.LAUNCHER_JOB_HEAP));
@@ -77,7 +94,82 @@ public final class Launcher {
     return cmd;
   }
 
-  /** Runs a job with its output on this process's console; returns its exit code. */
+  /** Whether the configuration submits this stage to a cluster instead of a local JVM. */
+  static boolean submitted(Job job, CarelakeConfig config) {
+    return switch (job.engine()) {
+      case SPARK -> !config.get(CarelakeConfig.LAUNCHER_SPARK_HOME, "").isEmpty();
+      case FLINK -> !config.get(CarelakeConfig.LAUNCHER_FLINK_HOME, "").isEmpty();
+      case JAVA -> false;
+    };
+  }
+
+  /**
+   * {@code spark-submit} in client mode with the same Spark properties the daily DAG submits with
+   * (UTC sessions, no progress bars, the JDK 17 openings on driver and executors); sizes come from
+   * {@code SPARK_CONF_DIR}'s spark-defaults.conf.
+   */
+  private List<String> sparkSubmit(Job job, CarelakeConfig config, List<String> args) {
+    String opens = String.join(" ", jvmOpens());
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(config.get(CarelakeConfig.LAUNCHER_SPARK_HOME), "bin", "spark-submit").toString(),
+        "--master", config.get(CarelakeConfig.LAUNCHER_SPARK_MASTER),
+        "--deploy-mode", "client",
+        "--name", "carelake-" + job.command(),
+        "--class", job.mainClass(),
+        "--conf", "spark.sql.session.timeZone=UTC",
+        "--conf", "spark.ui.showConsoleProgress=false",
+        "--conf", "spark.driver.extraJavaOptions=" + opens,
+        "--conf", "spark.executor.extraJavaOptions=" + opens,
+        bundledJar(job).toString()));
+    cmd.addAll(args);
+    return cmd;
+  }
+
+  /** {@code flink run} of the bundled jar against the session cluster its configuration names. */
+  private List<String> flinkRun(Job job, CarelakeConfig config, List<String> args) {
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(config.get(CarelakeConfig.LAUNCHER_FLINK_HOME), "bin", "flink").toString(),
+        "run", "-c", job.mainClass(), bundledJar(job).toString()));
+    cmd.addAll(args);
+    return cmd;
+  }
+
+  /** {@code <module>/target/carelake-<module>-<version>-bundled.jar}, as the DAGs submit it. */
+  Path bundledJar(Launchable job) {
+    Path jar = repo.resolve(job.module()).resolve("target").resolve(
+        "carelake-" + job.module() + "-" + io.carelake.core.Version.CARELAKE + "-bundled.jar");
+    if (!Files.isRegularFile(jar)) {
+      throw new ConfigException(jar + " is missing: build the jars (bin/setup java)");
+    }
+    return jar;
+  }
+
+  /**
+   * The environment a job's process gets on top of this one's: the repository, and for a
+   * submitted job its engine's home and configuration directory, and for Flink the Hadoop client
+   * jars a Flink distribution lacks.
+   */
+  public Map<String, String> environment(Launchable job, CarelakeConfig config) {
+    Map<String, String> env = new java.util.LinkedHashMap<>();
+    env.put("CARELAKE_REPO", repo.toString());
+    if (job instanceof Job stage && submitted(stage, config)) {
+      env.put("JAVA_HOME", System.getProperty("java.home"));
+      if (stage.engine() == Job.Engine.SPARK) {
+        env.put("SPARK_HOME", config.get(CarelakeConfig.LAUNCHER_SPARK_HOME));
+        String confDir = config.get(CarelakeConfig.LAUNCHER_SPARK_CONF_DIR, "");
+        if (!confDir.isEmpty()) {
+          env.put("SPARK_CONF_DIR", confDir);
+        }
+      } else {
+        env.put("FLINK_CONF_DIR", config.get(CarelakeConfig.LAUNCHER_FLINK_CONF_DIR,
+            Path.of(config.get(CarelakeConfig.LAUNCHER_FLINK_HOME), "conf").toString()));
+        env.put("FLINK_LOG_DIR", config.home().resolve("logs").toString());
+        env.put("HADOOP_CLASSPATH", new Distributions(repo).hadoopClasspath());
+      }
+    }
+    return env;
+  }
+
   /** The runtime-scoped additions, if the module's build wrote them. */
   private static String runtimeClasspath(Path file) throws java.io.IOException {
     if (!Files.isRegularFile(file)) {
@@ -87,10 +179,11 @@ public final class Launcher {
     return cp.isEmpty() ? "" : java.io.File.pathSeparator + cp;
   }
 
+  /** Runs a job with its output on this process's console; returns its exit code. */
   public int run(Launchable job, CarelakeConfig config, List<String> args) {
     List<String> cmd = command(job, config, args);
     ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
-    pb.environment().put("CARELAKE_REPO", repo.toString());
+    pb.environment().putAll(environment(job, config));
     try {
       Process p = pb.start();
       return p.waitFor();

@@ -17,6 +17,8 @@ enum Tool implements Launchable {
       "Benchmark: a bare Kafka consumer against the ingest job on the same events (scratch tables)."),
   BENCH_GOVERN("bench govern", "governance-rules", "io.carelake.governance.GovernBench",
       Job.Engine.SPARK, "Benchmark: govern with the shipped spec against a scan + group-by floor."),
+  DIGEST("digest", "cluster", "io.carelake.cluster.TableDigest", Job.Engine.JAVA,
+      "Row count and content hash of every table; --against HOME compares two deployments."),
   BENCH_DEIDENTIFY("bench deidentify", "deidentification", "io.carelake.deid.DeidentifyBench",
       Job.Engine.SPARK, "Benchmark: structured de-identification against a plain copy; scrubber MB/s.");
 

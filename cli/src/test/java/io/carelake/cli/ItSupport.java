@@ -66,9 +66,10 @@ final class ItSupport {
     java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of("--home",
         home.toString()));
     all.addAll(java.util.List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(launcher.command(job,
-        io.carelake.core.config.CarelakeConfig.load(home), all)).redirectErrorStream(true);
-    pb.environment().put("CARELAKE_REPO", launcher.repo().toString());
+    io.carelake.core.config.CarelakeConfig config = io.carelake.core.config.CarelakeConfig.load(home);
+    ProcessBuilder pb = new ProcessBuilder(launcher.command(job, config, all))
+        .redirectErrorStream(true);
+    pb.environment().putAll(launcher.environment(job, config));
     pb.environment().putAll(environment);
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

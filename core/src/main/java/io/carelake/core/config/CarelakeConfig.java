@@ -55,6 +55,14 @@ public final class CarelakeConfig {
   public static final String CATALOG_URI = "catalog.uri";
   public static final String CATALOG_WAREHOUSE = "catalog.warehouse";
 
+  public static final String SQLITE_URI_PREFIX = "jdbc:sqlite:";
+  /**
+   * Defaults that only a SQLite catalog wants: left out when {@code catalog.uri} names another
+   * database (unless the file sets them), since every {@code catalog.jdbc.*} key reaches the driver.
+   */
+  public static final java.util.List<String> SQLITE_ONLY_DEFAULTS =
+      java.util.List.of("catalog.jdbc.journal_mode", "catalog.jdbc.busy_timeout");
+
   public static final String INGEST_CHECKPOINT_DIR = "ingest.checkpoint-dir";
   public static final String INGEST_CHECKPOINT_INTERVAL = "ingest.checkpoint-interval-ms";
   public static final String INGEST_CHECKPOINT_INTERVAL_DEFAULT = "10000";
@@ -75,15 +83,28 @@ public final class CarelakeConfig {
   public static final String LAUNCHER_SPARK_MASTER_DEFAULT = "local[2]";
   public static final String LAUNCHER_JOB_HEAP = "launcher.job-heap";
   public static final String LAUNCHER_JOB_HEAP_DEFAULT = "3g";
+  /**
+   * Where the launcher's {@code spark-submit} and {@code flink run} come from when it submits jobs
+   * to clusters instead of running them in local JVMs (the cluster profile writes them; no
+   * default: unset, jobs run embedded), and the configuration directory each is given
+   * ({@code SPARK_CONF_DIR}, {@code FLINK_CONF_DIR}).
+   */
+  public static final String LAUNCHER_SPARK_HOME = "launcher.spark.home";
+  public static final String LAUNCHER_SPARK_CONF_DIR = "launcher.spark.conf-dir";
+  public static final String LAUNCHER_FLINK_HOME = "launcher.flink.home";
+  public static final String LAUNCHER_FLINK_CONF_DIR = "launcher.flink.conf-dir";
 
   private final Path home;
   private final Path file;
   private final Map<String, String> values;
+  /** The environment the values were resolved with: a rewrite of the file resolves with it again. */
+  private final Map<String, String> env;
 
-  private CarelakeConfig(Path home, Path file, Map<String, String> values) {
+  private CarelakeConfig(Path home, Path file, Map<String, String> values, Map<String, String> env) {
     this.home = home;
     this.file = file;
     this.values = values;
+    this.env = env;
   }
 
   /** Loads {@code <home>/carelake.properties} with the process environment, writing defaults on first use. */
@@ -147,13 +168,17 @@ public final class CarelakeConfig {
     for (String key : props.stringPropertyNames()) {
       merged.put(key, props.getProperty(key).trim());
     }
+    if (!merged.getOrDefault(CATALOG_URI, "").startsWith(SQLITE_URI_PREFIX)) {
+      // a catalog on another database: SQLite's connection settings would reach its driver
+      SQLITE_ONLY_DEFAULTS.stream().filter(k -> !props.containsKey(k)).forEach(merged::remove);
+    }
     for (String key : merged.keySet().toArray(String[]::new)) {
       String override = env.get(envName(key));
       if (override != null) {
         merged.put(key, override.trim());
       }
     }
-    return new CarelakeConfig(home, file, merged);
+    return new CarelakeConfig(home, file, merged, env);
   }
 
   /** The defaults for an embedded home: everything under one local directory. */
@@ -167,7 +192,7 @@ public final class CarelakeConfig {
     d.put(KAFKA_CONSUMER_GROUP, KAFKA_CONSUMER_GROUP_DEFAULT);
     d.put(CATALOG_NAME, CATALOG_NAME_DEFAULT);
     d.put(CATALOG_TYPE, CATALOG_TYPE_DEFAULT);
-    d.put(CATALOG_URI, "jdbc:sqlite:" + h.resolve("catalog.db"));
+    d.put(CATALOG_URI, SQLITE_URI_PREFIX + h.resolve("catalog.db"));
     d.put(CATALOG_WAREHOUSE, h.resolve("warehouse").toUri().toString());
     // SQLite is shared by Spark and Flink processes: WAL lets readers run beside one writer, and
     // the busy timeout makes a second writer wait instead of failing with SQLITE_BUSY.
@@ -282,6 +307,15 @@ public final class CarelakeConfig {
 
   /** Returns a copy with {@code key} set, and writes it to the file (the broker records its address). */
   public CarelakeConfig withSaved(String key, String value) {
+    return withSaved(Map.of(key, value), java.util.Set.of());
+  }
+
+  /**
+   * Returns the configuration with {@code set} written into the file and {@code removed} taken out
+   * of it, re-read the usual way (defaults, file, environment): how a profile (the cluster
+   * profile's {@code catalog.*}, {@code launcher.*}) records itself in the one configuration.
+   */
+  public CarelakeConfig withSaved(Map<String, String> set, java.util.Set<String> removed) {
     Map<String, String> fileValues = new TreeMap<>();
     Properties props = new Properties();
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -290,20 +324,30 @@ public final class CarelakeConfig {
       throw new ConfigException("Cannot read " + file + ": " + e.getMessage(), e);
     }
     props.stringPropertyNames().forEach(k -> fileValues.put(k, props.getProperty(k)));
-    fileValues.put(key, value);
+    removed.forEach(fileValues::remove);
+    fileValues.putAll(set);
     try {
       write(file, fileValues);
     } catch (IOException e) {
       throw new ConfigException("Cannot write " + file + ": " + e.getMessage(), e);
     }
-    Map<String, String> merged = new TreeMap<>(values);
-    merged.put(key, value);
-    return new CarelakeConfig(home, file, merged);
+    return fromFile(home, file, env);
   }
 
-  /** Writes keys in a stable order, atomically, so that a crash never leaves half a file. */
+  /**
+   * Writes keys in a stable order, atomically, so that a crash never leaves half a file. A file
+   * that holds a credential (e.g. {@code catalog.jdbc.password}) is readable by its owner only,
+   * from the moment it is created.
+   */
   private static void write(Path file, Map<String, String> values) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.deleteIfExists(tmp);
+    boolean secret = values.entrySet().stream()
+        .anyMatch(e -> isSecretKey(e.getKey()) && !e.getValue().isEmpty());
+    if (secret && file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    }
     try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
       w.write("# carelake runtime configuration. Every engine, job and DAG reads this file.\n");
       w.write("# Override any key with the environment variable CARELAKE_<KEY> (dots and hyphens\n");

@@ -52,6 +52,46 @@ class TestCarelakeConfig {
   }
 
   @Test
+  void aProfileRewritesKeysRemovesOthersAndKeepsTheEnvironmentOverrides() throws Exception {
+    Map<String, String> env = Map.of("CARELAKE_KAFKA_TOPIC_VISITS", "env.visits");
+    CarelakeConfig config = CarelakeConfig.load(home, env);
+    CarelakeConfig cluster = config.withSaved(Map.of(
+            CarelakeConfig.CATALOG_URI, "jdbc:postgresql://127.0.0.1:45432/carelake",
+            "catalog.jdbc.user", "carelake"),
+        java.util.Set.of("catalog.jdbc.journal_mode"));
+    assertThat(cluster.catalogProperties())
+        .containsEntry("uri", "jdbc:postgresql://127.0.0.1:45432/carelake")
+        .containsEntry("jdbc.user", "carelake")
+        .containsEntry("jdbc.schema-version", "V1")
+        // SQLite's settings stay out of a PostgreSQL catalog's driver properties: the one the
+        // profile removed, and the default the file still holds is the file's own choice
+        .doesNotContainKey("jdbc.journal_mode")
+        .containsEntry("jdbc.busy_timeout", "30000");
+    assertThat(cluster.visitsTopic()).isEqualTo("env.visits");
+    assertThat(Files.readString(home.resolve(CarelakeConfig.FILE_NAME)))
+        .contains("catalog.uri=jdbc:postgresql://127.0.0.1:45432/carelake")
+        .doesNotContain("journal_mode");
+  }
+
+  @Test
+  void sqliteDefaultsDoNotReachAnotherDatabase() throws Exception {
+    Files.createDirectories(home);
+    Files.writeString(home.resolve(CarelakeConfig.FILE_NAME),
+        "catalog.uri=jdbc:postgresql://db:5432/carelake\n");
+    assertThat(CarelakeConfig.load(home, Map.of()).catalogProperties())
+        .doesNotContainKeys("jdbc.journal_mode", "jdbc.busy_timeout");
+  }
+
+  @Test
+  void aFileHoldingACredentialIsOwnerOnly() throws Exception {
+    CarelakeConfig config = CarelakeConfig.load(home, Map.of());
+    Path file = home.resolve(CarelakeConfig.FILE_NAME);
+    config.withSaved("catalog.jdbc.password", "s3cret");
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+  }
+
+  @Test
   void savedValuesSurviveAReload() {
     CarelakeConfig config = CarelakeConfig.load(home, Map.of());
     CarelakeConfig saved = config.withSaved(CarelakeConfig.KAFKA_BOOTSTRAP_SERVERS, "127.0.0.1:40123");

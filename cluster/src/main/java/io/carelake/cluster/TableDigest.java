@@ -1,0 +1,183 @@
+package io.carelake.cluster;
+
+import io.carelake.core.catalog.CatalogFactory;
+import io.carelake.core.config.CarelakeConfig;
+import io.carelake.core.config.ConfigException;
+import io.carelake.core.tables.TableName;
+import io.carelake.core.tables.Tables;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.SupportsNamespaces;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.types.Types;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code carelake digest}: for every carelake table, its row count and a hash of its content, so
+ * that two deployments fed the same input can be shown to hold the same data (the embedded and
+ * the cluster profile on the same seed, a migration, a restore). The hash is order-independent
+ * (rows are files and partitions apart on two deployments) and leaves out the columns that
+ * legitimately differ between two runs of the same input, which {@link DigestExclusions} names
+ * with the reason for each.
+ *
+ * <p>Reads with the plain Iceberg API through the same {@code catalog.*} keys as every job, so
+ * any catalog and file system the jobs reach (SQLite or PostgreSQL, local files or HDFS) works.
+ */
+@Command(name = "digest", mixinStandardHelpOptions = true,
+    description = {"Row count and content hash of every carelake table (columns that differ between"
+        + " two runs of the same input, such as run ids and processing times, left out).",
+        "With --against HOME, compare with another deployment's tables: exit 0 when every table"
+            + " has the same rows and hash, 1 when any differs."})
+public final class TableDigest implements Callable<Integer> {
+
+  @Option(names = "--home", paramLabel = "DIR", description = "carelake home (default: $CARELAKE_HOME or ./.carelake).")
+  Path home;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "An explicit carelake.properties.")
+  Path config;
+
+  @Option(names = "--against", paramLabel = "DIR",
+      description = "Another carelake home to compare with (its own carelake.properties).")
+  Path against;
+
+  private final PrintStream out;
+
+  TableDigest(PrintStream out) {
+    this.out = out;
+  }
+
+  public static void main(String[] args) {
+    CommandLine cli = new CommandLine(new TableDigest(System.out));
+    cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+      System.err.println("carelake digest: " + e.getMessage());
+      return e instanceof ConfigException ? 2 : 1;
+    });
+    System.exit(cli.execute(args));
+  }
+
+  @Override
+  public Integer call() {
+    CarelakeConfig mine = CarelakeConfig.resolve(home, config, System.getenv());
+    Map<TableName, Digest> left = digests(mine);
+    if (against == null) {
+      out.printf("%-30s %12s  %-32s  %s%n", "table", "rows", "content hash", "columns left out");
+      left.forEach((table, d) -> out.printf(Locale.ROOT, "%-30s %,12d  %-32s  %s%n", table,
+          d.rows(), d.hashHex(), String.join(", ", d.excluded())));
+      out.println("(home " + mine.home() + ", catalog " + mine.catalogProperties().get("uri")
+          .replaceAll("password=[^&;]*", "password=****") + ")");
+      return 0;
+    }
+    CarelakeConfig theirs = CarelakeConfig.load(against);
+    Map<TableName, Digest> right = digests(theirs);
+    int differing = 0;
+    out.printf("%-30s %12s %12s  %-9s  %s%n", "table", "rows here", "rows there", "content",
+        "columns left out");
+    java.util.Set<TableName> all = new java.util.LinkedHashSet<>(left.keySet());
+    all.addAll(right.keySet());
+    for (TableName table : all) {
+      Digest a = left.get(table);
+      Digest b = right.get(table);
+      boolean same = a != null && b != null && a.rows() == b.rows()
+          && a.hash().equals(b.hash());
+      if (!same) {
+        differing++;
+      }
+      out.printf(Locale.ROOT, "%-30s %12s %12s  %-9s  %s%n", table,
+          a == null ? "(none)" : String.format(Locale.ROOT, "%,d", a.rows()),
+          b == null ? "(none)" : String.format(Locale.ROOT, "%,d", b.rows()),
+          same ? "same" : "DIFFERENT",
+          String.join(", ", (a != null ? a : b).excluded()));
+    }
+    out.printf("%s: %s%n", differing == 0 ? "identical" : "DIFFERENT",
+        differing == 0 ? "every table has the same rows and content in " + mine.home() + " and "
+            + theirs.home() : differing + " table(s) differ between " + mine.home() + " and "
+            + theirs.home());
+    return differing == 0 ? 0 : 1;
+  }
+
+  /**
+   * The digest of every table in the configuration's catalog: carelake's tables in pipeline order
+   * ({@link Tables#ALL}), then any other table of the catalog (by name), so that nothing a job
+   * writes escapes the comparison.
+   */
+  static Map<TableName, Digest> digests(CarelakeConfig config) {
+    Catalog catalog = CatalogFactory.open(config);
+    Map<TableName, Digest> digests = new LinkedHashMap<>();
+    for (TableName name : tables(catalog)) {
+      digests.put(name, digest(name, catalog.loadTable(CatalogFactory.identifier(name))));
+    }
+    return digests;
+  }
+
+  static List<TableName> tables(Catalog catalog) {
+    java.util.Set<TableName> found = new java.util.TreeSet<>(
+        java.util.Comparator.comparing(TableName::toString));
+    if (catalog instanceof SupportsNamespaces namespaces) {
+      for (Namespace ns : namespaces.listNamespaces()) {
+        for (TableIdentifier id : catalog.listTables(ns)) {
+          found.add(TableName.of(id.namespace().level(0), id.name()));
+        }
+      }
+    }
+    List<TableName> ordered = new ArrayList<>();
+    for (TableName name : Tables.ALL) {
+      if (found.remove(name) || catalog.tableExists(CatalogFactory.identifier(name))) {
+        ordered.add(name);
+      }
+    }
+    ordered.addAll(found);
+    return ordered;
+  }
+
+  /** Rows and content hash of a table's current snapshot. */
+  static Digest digest(TableName name, Table table) {
+    List<Types.NestedField> kept = new ArrayList<>();
+    List<String> excluded = new ArrayList<>();
+    for (Types.NestedField field : table.schema().columns()) {
+      if (DigestExclusions.excluded(name, field.name())) {
+        excluded.add(field.name());
+      } else {
+        kept.add(field);
+      }
+    }
+    RowHashes hashes = new RowHashes();
+    try (CloseableIterable<Record> rows = IcebergGenerics.read(table).build()) {
+      for (Record row : rows) {
+        hashes.add(row, kept);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + name + ": " + e.getMessage(), e);
+    }
+    return new Digest(hashes.rows(), hashes.sum(), List.copyOf(excluded));
+  }
+
+  /** A table's row count, the sum of its rows' hashes (mod 2^128) and the columns left out. */
+  record Digest(long rows, BigInteger hash, List<String> excluded) {
+
+    Digest {
+      Objects.requireNonNull(hash, "hash");
+    }
+
+    String hashHex() {
+      return String.format("%032x", hash);
+    }
+  }
+}
