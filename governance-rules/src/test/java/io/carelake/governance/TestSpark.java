@@ -43,6 +43,21 @@ final class TestSpark {
     return spark;
   }
 
+  /**
+   * A plain local session (no catalog) for tests that only need Spark and Deequ: the live session
+   * when there is one, so that test classes running one after another in the same JVM share it;
+   * a new one only when a job test stopped the previous one. Sessions are UTC, as the jobs run.
+   */
+  static SparkSession local() {
+    SparkSession live = SparkSession.getActiveSession().getOrElse(() -> SparkSession
+        .getDefaultSession().getOrElse(() -> null));
+    SparkSession spark = live != null && !live.sparkContext().isStopped() ? live
+        : SparkSession.builder().master("local[2]").appName("govern-test").getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    spark.conf().set("spark.sql.session.timeZone", "UTC");
+    return spark;
+  }
+
   static void stop() {
     SparkSession.getActiveSession().foreach(s -> {
       s.stop();
