@@ -386,17 +386,42 @@ class TestIngestOperations {
     IngestBench.Result r = IngestBench.LAST.get();
     assertThat(r.events()).isEqualTo(Long.parseLong(n));
     assertThat(r.rowsWritten()).isEqualTo(r.events());
-    assertThat(r.consumerRate()).isPositive();
-    assertThat(r.ingestRate()).isPositive();
     // every latency-phase event was seen in a commit of the streaming job
     assertThat(r.latencyEvents()).isEqualTo(100);
     assertThat(r.p50Millis()).isBetween(0L, r.p99Millis());
     assertThat(r.checkpointIntervalMs()).isEqualTo(500);
-    assertThat(out.toString()).containsPattern("events=" + n + " produce=\\d+/s"
-        + " bare-consumer=\\d+/s ingest=\\d+/s ratio\\(ingest/consumer\\)=[0-9.]+"
-        + " ingest-steady=(\\d+|NaN)/s ratio\\(steady/consumer\\)=([0-9.]+|NaN)"
-        + " checkpoint-interval=500 ms latency-events=100 latency-rate=25/s"
-        + " latency-p50=\\d+ ms latency-p99=\\d+ ms rows=" + n);
+    // the machine-readable line parses, its counts are the input's, and its ratios follow from
+    // the rates beside them (each printed rounded to 1 event/s); nothing about how fast
+    java.util.regex.Matcher line = java.util.regex.Pattern.compile("events=(\\d+)"
+        + " produce=(\\d+)/s bare-consumer=(\\d+)/s ingest=(\\d+)/s"
+        + " ratio\\(ingest/consumer\\)=([0-9.]+) ingest-steady=(\\d+|NaN)/s"
+        + " ratio\\(steady/consumer\\)=([0-9.]+|NaN) checkpoint-interval=(\\d+) ms"
+        + " latency-events=(\\d+) latency-rate=(\\d+)/s latency-p50=(\\d+) ms"
+        + " latency-p99=(\\d+) ms rows=(\\d+)").matcher(out.toString());
+    assertThat(line.find()).as(out.toString()).isTrue();
+    assertThat(line.group(1)).isEqualTo(n);
+    assertThat(line.group(13)).isEqualTo(n);
+    assertThat(line.group(8)).isEqualTo("500");
+    assertThat(line.group(9)).isEqualTo("100");
+    assertThat(line.group(10)).isEqualTo("25");
+    assertThat(Long.parseLong(line.group(11))).isEqualTo(r.p50Millis());
+    assertThat(Long.parseLong(line.group(12))).isEqualTo(r.p99Millis());
+    double consumer = Double.parseDouble(line.group(3));
+    double ingest = Double.parseDouble(line.group(4));
+    assertThat(consumer).isCloseTo(r.consumerRate(), org.assertj.core.api.Assertions.within(0.5));
+    assertThat(ingest).isCloseTo(r.ingestRate(), org.assertj.core.api.Assertions.within(0.5));
+    assertThat(consumer).as("a measured consumer rate").isGreaterThan(0);
+    assertThat(Double.parseDouble(line.group(5))).isCloseTo(r.ingestRate() / r.consumerRate(),
+        org.assertj.core.api.Assertions.within(0.0005));
+    assertThat(Double.parseDouble(line.group(5))).isCloseTo(ingest / consumer,
+        org.assertj.core.api.Assertions.within(0.0005 + ingest / consumer * (0.5 / ingest
+            + 0.5 / consumer)));
+    if (!line.group(6).equals("NaN")) {
+      double steady = Double.parseDouble(line.group(6));
+      assertThat(Double.parseDouble(line.group(7))).isCloseTo(steady / consumer,
+          org.assertj.core.api.Assertions.within(0.0005 + steady / consumer * (0.5 / Math.max(
+              steady, 0.5) + 0.5 / consumer)));
+    }
     // the scratch home keeps the bench out of the real tables
     assertThat(CatalogFactory.open(CarelakeConfig.load(home, Map.of()))
         .tableExists(CatalogFactory.identifier(Tables.RAW_VISITS))).isFalse();
