@@ -33,8 +33,7 @@ class TestGovernBlocked {
   @TempDir static Path home;
   @TempDir static Path specs;
   static CarelakeConfig cfg;
-  static final List<String> PUBLISHED = List.of("curated.visits", "curated.vitals",
-      "quarantine.visits", "quarantine.vitals");
+  static final List<String> PUBLISHED = TestSpark.PUBLISHED;
 
   /** A run and what it left: each published table's refs by name. */
   record Step(int exit, Row run, Map<String, Map<String, SnapshotRef>> refs) {
@@ -64,11 +63,7 @@ class TestGovernBlocked {
   static Step step(String... more) {
     int exit = govern(more);
     SparkSession spark = TestSpark.open(cfg);
-    Map<String, Map<String, SnapshotRef>> refs = new HashMap<>();
-    for (String t : PUBLISHED) {
-      refs.put(t, Map.copyOf(iceberg(spark, t).refs()));
-    }
-    return new Step(exit, TestSpark.latestRun(spark, "govern"), refs);
+    return new Step(exit, TestSpark.latestRun(spark, "govern"), TestSpark.publishedRefs(spark));
   }
 
   /** The first run ever on the home, with the strict spec. */
@@ -98,11 +93,7 @@ class TestGovernBlocked {
   }
 
   static org.apache.iceberg.Table iceberg(SparkSession spark, String table) {
-    org.apache.iceberg.Table t = org.apache.iceberg.spark.Spark3Util
-        .loadIcebergCatalog(spark, "carelake")
-        .loadTable(org.apache.iceberg.catalog.TableIdentifier.parse(table));
-    t.refresh();
-    return t;
+    return TestSpark.iceberg(spark, table);
   }
 
   static long countAt(SparkSession spark, String table, long snapshotId) {

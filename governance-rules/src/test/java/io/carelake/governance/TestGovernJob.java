@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.iceberg.SnapshotRef;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -42,18 +43,23 @@ class TestGovernJob {
   @TempDir static Path home;
   static CarelakeConfig cfg;
   static RawFixture fixture;
-  static final List<String> PUBLISHED = List.of("curated.visits", "curated.vitals",
-      "quarantine.visits", "quarantine.vitals");
+  static final List<String> PUBLISHED = TestSpark.PUBLISHED;
 
   /**
    * One govern run of the history and what it left, recorded right after it.
    *
-   * @param main main's snapshot id of each published table
-   * @param refs each published table's refs (name -> snapshot id)
+   * @param refs each published table's refs by name
    */
-  record Step(int exit, Row run, Map<String, Long> main, Map<String, Map<String, Long>> refs) {
+  record Step(int exit, Row run, Map<String, Map<String, SnapshotRef>> refs) {
     String runId() {
       return run.getAs("run_id");
+    }
+
+    /** main's snapshot id of each published table. */
+    Map<String, Long> main() {
+      Map<String, Long> out = new HashMap<>();
+      refs.forEach((t, r) -> out.put(t, r.get("main").snapshotId()));
+      return out;
     }
   }
 
@@ -68,13 +74,7 @@ class TestGovernJob {
   static Step step(String start, String end) {
     int exit = governInterval(start, end);
     SparkSession spark = TestSpark.open(cfg);
-    Map<String, Map<String, Long>> refs = new HashMap<>();
-    for (String t : PUBLISHED) {
-      Map<String, Long> byName = new HashMap<>();
-      iceberg(spark, t).refs().forEach((name, ref) -> byName.put(name, ref.snapshotId()));
-      refs.put(t, byName);
-    }
-    return new Step(exit, TestSpark.latestRun(spark, "govern"), mainSnapshots(spark), refs);
+    return new Step(exit, TestSpark.latestRun(spark, "govern"), TestSpark.publishedRefs(spark));
   }
 
   /** The first run over the fixture's interval. */
@@ -138,16 +138,7 @@ class TestGovernJob {
   }
 
   static org.apache.iceberg.Table iceberg(SparkSession spark, String table) {
-    org.apache.iceberg.Table t = org.apache.iceberg.spark.Spark3Util.loadIcebergCatalog(spark, C)
-        .loadTable(org.apache.iceberg.catalog.TableIdentifier.parse(table));
-    t.refresh();
-    return t;
-  }
-
-  static Map<String, Long> mainSnapshots(SparkSession spark) {
-    Map<String, Long> out = new HashMap<>();
-    PUBLISHED.forEach(t -> out.put(t, iceberg(spark, t).currentSnapshot().snapshotId()));
-    return out;
+    return TestSpark.iceberg(spark, table);
   }
 
   static boolean isSizeAnomaly(Row r) {
@@ -424,10 +415,10 @@ class TestGovernJob {
     assertThat(TestSpark.longMap(run, "output_snapshots")).doesNotContainKeys(
         PUBLISHED.toArray(String[]::new));
     assertThat(blocked.refs().get("curated.vitals")).containsOnlyKeys("main", branch);
-    assertThat(at(spark, "curated.vitals", blocked.refs().get("curated.vitals").get(branch))
-        .filter(INTERVAL).count()).isEqualTo(27L);
-    assertThat(at(spark, "quarantine.vitals", blocked.refs().get("quarantine.vitals").get(branch))
-        .filter(INTERVAL).filter("array_contains(failed_rules, 'vitals-event-id-unique')")
+    assertThat(at(spark, "curated.vitals", blocked.refs().get("curated.vitals").get(branch)
+        .snapshotId()).filter(INTERVAL).count()).isEqualTo(27L);
+    assertThat(at(spark, "quarantine.vitals", blocked.refs().get("quarantine.vitals").get(branch)
+        .snapshotId()).filter(INTERVAL).filter("array_contains(failed_rules, 'vitals-event-id-unique')")
         .count()).isEqualTo(2L);
 
     // curated and quarantine are exactly what the previous run published

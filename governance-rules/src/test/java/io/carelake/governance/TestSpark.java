@@ -71,6 +71,27 @@ final class TestSpark {
     SparkSession.clearDefaultSession();
   }
 
+  /** The tables a govern run publishes. */
+  static final List<String> PUBLISHED = List.of("curated.visits", "curated.vitals",
+      "quarantine.visits", "quarantine.vitals");
+
+  /** An Iceberg table of the session's {@code carelake} catalog, refreshed. */
+  static org.apache.iceberg.Table iceberg(SparkSession spark, String table) {
+    org.apache.iceberg.Table t = org.apache.iceberg.spark.Spark3Util
+        .loadIcebergCatalog(spark, "carelake")
+        .loadTable(org.apache.iceberg.catalog.TableIdentifier.parse(table));
+    t.refresh();
+    return t;
+  }
+
+  /** Each of the published tables' refs (main and any audit branch) by name, as they are now. */
+  static Map<String, Map<String, org.apache.iceberg.SnapshotRef>> publishedRefs(
+      SparkSession spark) {
+    Map<String, Map<String, org.apache.iceberg.SnapshotRef>> out = new java.util.HashMap<>();
+    PUBLISHED.forEach(t -> out.put(t, Map.copyOf(iceberg(spark, t).refs())));
+    return out;
+  }
+
   /** The latest run of {@code job} in the ledger. */
   static Row latestRun(SparkSession spark, String job) {
     List<Row> runs = spark.sql("SELECT * FROM carelake.governance.runs WHERE job = '" + job
