@@ -44,7 +44,8 @@ import picocli.CommandLine.Option;
  *   <li>{@code govern} itself with the full shipped specs (Deequ metrics, metric history,
  *       row-level split, write-audit-publish of curated and quarantine);
  * </ol>
- * and prints both times, rows/s and their ratio. It works in a scratch home it deletes afterwards:
+ * and prints both times, rows/s and their ratio, then one machine-readable line
+ * ({@code bench-govern rows=N curated=C quarantined=Q floor_ms=F govern_ms=G ratio=R}). It works in a scratch home it deletes afterwards:
  * under the given home's {@code tmp/} ({@code --home}/{@code --config}, as bin/carelake passes
  * them) or in the system's temporary directory; the real home's tables are never touched.
  */
@@ -170,9 +171,11 @@ public final class GovernBench implements SparkJob {
     long curated = spark.table(ctx.table(Tables.CURATED_VITALS)).count();
     long quarantined = spark.table(ctx.table(Tables.QUARANTINE_VITALS)).count();
     result = new Result(rows, floor, governSeconds, curated, quarantined);
+    long floorMs = Math.round(floor * 1000);
+    long governMs = Math.round(governSeconds * 1000);
     ctx.run().count("bench.rows", rows)
-        .count("bench.floor_ms", Math.round(floor * 1000))
-        .count("bench.govern_ms", Math.round(governSeconds * 1000));
+        .count("bench.floor_ms", floorMs)
+        .count("bench.govern_ms", governMs);
     out.println(String.format(Locale.ROOT, "bench govern: %,d vitals rows (%,d curated, %,d"
         + " quarantined), Spark %s, %s", rows, curated, quarantined, spark.version(),
         spark.sparkContext().master()));
@@ -184,6 +187,10 @@ public final class GovernBench implements SparkJob {
         + "  %,12.0f rows/s", governSeconds, rows / governSeconds));
     out.println(String.format(Locale.ROOT, "ratio govern / floor: %.2f (issue 4 target: <= 1.5 at"
         + " 10,000,000 rows)", result.ratio()));
+    // the last line is for scripts: key=value pairs, no grouping separators
+    out.println(String.format(Locale.ROOT, "bench-govern rows=%d curated=%d quarantined=%d"
+        + " floor_ms=%d govern_ms=%d ratio=%.3f", rows, curated, quarantined, floorMs, governMs,
+        result.ratio()));
   }
 
   /**
