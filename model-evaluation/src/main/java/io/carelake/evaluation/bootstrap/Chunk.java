@@ -16,6 +16,7 @@ public final class Chunk {
   final int n;
   final double[] score;
   final double[] label;
+  final long[] patient;
   final long[] base;
   final int[] group;
   final int[][] cells;
@@ -53,10 +54,21 @@ public final class Chunk {
           + " row: " + n + ", " + labels.length + ", " + patientHashes.length + ", "
           + cells.length);
     }
-    int[] order = IntStream.range(0, n).boxed()
+    return new Chunk(descending(scores), scores, labels, patientHashes, cells, plan, calibrators);
+  }
+
+  /** Row order by score, highest first; rows already in that order (Spark sorts them) stay put. */
+  private static int[] descending(double[] scores) {
+    boolean sorted = true;
+    for (int i = 1; i < scores.length && sorted; i++) {
+      sorted = scores[i] <= scores[i - 1];
+    }
+    if (sorted) {
+      return IntStream.range(0, scores.length).toArray();
+    }
+    return IntStream.range(0, scores.length).boxed()
         .sorted(Comparator.comparingDouble((Integer i) -> scores[i]).reversed())
         .mapToInt(Integer::intValue).toArray();
-    return new Chunk(order, scores, labels, patientHashes, cells, plan, calibrators);
   }
 
   private Chunk(int[] order, double[] scores, int[] labels, long[] patientHashes, int[][] cells,
@@ -66,6 +78,7 @@ public final class Chunk {
     double[] quantileEdges = plan.quantileEdges();
     score = new double[n];
     label = new double[n];
+    patient = new long[n];
     base = new long[n];
     group = new int[n];
     this.cells = new int[n][];
@@ -95,6 +108,7 @@ public final class Chunk {
       }
       score[k] = s;
       label[k] = labels[i];
+      patient[k] = patientHashes[i];
       base[k] = PoissonWeights.patientBase(plan.seed(), patientHashes[i]);
       group[k] = plan.jackknifeGroups() == 0 ? -1
           : PoissonWeights.jackknifeGroup(plan.seed(), patientHashes[i], plan.jackknifeGroups());
@@ -142,6 +156,52 @@ public final class Chunk {
   /** Highest score (the chunk's upper end), or NaN when empty. */
   public double maxScore() {
     return n == 0 ? Double.NaN : score[0];
+  }
+
+  /** The patient hash of row k (in the chunk's descending order). */
+  public long patient(int k) {
+    return patient[k];
+  }
+
+  public int label(int k) {
+    return (int) label[k];
+  }
+
+  /**
+   * DeLong's placement of every row with every weight 1 (in the chunk's order), given the counts
+   * of the chunks above: for a positive, the share of negatives scoring below it (ties ½); for a
+   * negative, the share of positives scoring above it (ties ½). What {@link
+   * io.carelake.evaluation.stats.FastDelong} computes from mid-ranks, here from the running counts
+   * of the descending walk, so that Spark can sum them per patient for Obuchowski's variance.
+   */
+  public double[] placements(ChunkTotals.Offsets offsets) {
+    double positives = offsets.totalPositive(0);
+    double negatives = offsets.totalNegative(0);
+    double posAbove = offsets.abovePositive(0);
+    double negAbove = offsets.aboveNegative(0);
+    double[] out = new double[n];
+    int k = 0;
+    while (k < n) {
+      int end = tieEnd[k];
+      double groupPos = 0;
+      double groupNeg = 0;
+      for (int i = k; i < end; i++) {
+        if (label[i] == 1) {
+          groupPos++;
+        } else {
+          groupNeg++;
+        }
+      }
+      for (int i = k; i < end; i++) {
+        out[i] = label[i] == 1
+            ? (negatives - negAbove - groupNeg + 0.5 * groupNeg) / negatives
+            : (posAbove + 0.5 * groupPos) / positives;
+      }
+      posAbove += groupPos;
+      negAbove += groupNeg;
+      k = end;
+    }
+    return out;
   }
 
   /**

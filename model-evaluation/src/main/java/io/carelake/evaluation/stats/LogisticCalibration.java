@@ -49,6 +49,21 @@ public final class LogisticCalibration {
     return eta >= 0 ? 1 / (1 + Math.exp(-eta)) : Math.exp(eta) / (1 + Math.exp(eta));
   }
 
+  /**
+   * The sums a Newton step needs at (a, b), over the rows with their weights: for the slope model
+   * {u0, u1, i00, i01, i11} = Σ w(y − p)·(1, x), Σ w·p(1−p)·(1, x, x²) with p = expit(a + b·x); for
+   * the intercept model b is fixed at 1 and only {u0, i00} are read. The arrays here compute them
+   * in a loop; the Spark job computes them with one aggregation per step, so both run the same
+   * Newton iterations ({@link #fitIntercept}, {@link #fitSlope}).
+   */
+  @FunctionalInterface
+  public interface Sums {
+    double[] at(double a, double b);
+  }
+
+  /** Whether the fit is possible at all: both outcomes present and (for the slope) x varies. */
+  public record Support(double positiveWeight, double negativeWeight, boolean covariateVaries) {}
+
   public static Fit intercept(int[] labels, double[] scores) {
     return intercept(LabelledScores.of(labels, scores));
   }
@@ -56,32 +71,7 @@ public final class LogisticCalibration {
   /** Calibration-in-the-large: a in logit P(y=1) = a + logit(s). */
   public static Fit intercept(LabelledScores data) {
     double[] x = covariate(data);
-    if (!outcomeVaries(data)) {
-      return Fit.undefined(0);
-    }
-    double a = 0;
-    for (int it = 1; it <= MAX_ITERATIONS; it++) {
-      double score = 0;
-      double information = 0;
-      for (int i = 0; i < x.length; i++) {
-        double p = expit(a + x[i]);
-        double w = data.weights()[i];
-        score += w * (data.labels()[i] - p);
-        information += w * p * (1 - p);
-      }
-      if (!(information > 0)) {
-        return Fit.undefined(it);
-      }
-      double step = score / information;
-      a += step;
-      if (Math.abs(a) > DIVERGED) {
-        return Fit.undefined(it);
-      }
-      if (Math.abs(step) < TOLERANCE * (1 + Math.abs(a))) {
-        return new Fit(a, 1, 1 / Math.sqrt(informationAt(data, x, a)), Double.NaN, it, true);
-      }
-    }
-    return Fit.undefined(MAX_ITERATIONS);
+    return fitIntercept(support(data, x), arraySums(data, x));
   }
 
   public static Fit slope(int[] labels, double[] scores) {
@@ -91,34 +81,48 @@ public final class LogisticCalibration {
   /** Calibration slope: (a, b) in logit P(y=1) = a + b·logit(s). */
   public static Fit slope(LabelledScores data) {
     double[] x = covariate(data);
-    if (!outcomeVaries(data) || !varies(x, data.weights())) {
+    return fitSlope(support(data, x), arraySums(data, x));
+  }
+
+  /** Newton–Raphson for a in logit P = a + x, from a = 0. */
+  public static Fit fitIntercept(Support support, Sums sums) {
+    if (!(support.positiveWeight() > 0 && support.negativeWeight() > 0)) {
+      return Fit.undefined(0);
+    }
+    double a = 0;
+    for (int it = 1; it <= MAX_ITERATIONS; it++) {
+      double[] s = sums.at(a, 1);
+      if (!(s[2] > 0)) {
+        return Fit.undefined(it);
+      }
+      double step = s[0] / s[2];
+      a += step;
+      if (Math.abs(a) > DIVERGED) {
+        return Fit.undefined(it);
+      }
+      if (Math.abs(step) < TOLERANCE * (1 + Math.abs(a))) {
+        return new Fit(a, 1, 1 / Math.sqrt(sums.at(a, 1)[2]), Double.NaN, it, true);
+      }
+    }
+    return Fit.undefined(MAX_ITERATIONS);
+  }
+
+  /** Newton–Raphson for (a, b) in logit P = a + b·x, from (0, 1). */
+  public static Fit fitSlope(Support support, Sums sums) {
+    if (!(support.positiveWeight() > 0 && support.negativeWeight() > 0)
+        || !support.covariateVaries()) {
       return Fit.undefined(0);
     }
     double a = 0;
     double b = 1;
     for (int it = 1; it <= MAX_ITERATIONS; it++) {
-      double u0 = 0;
-      double u1 = 0;
-      double i00 = 0;
-      double i01 = 0;
-      double i11 = 0;
-      for (int i = 0; i < x.length; i++) {
-        double p = expit(a + b * x[i]);
-        double w = data.weights()[i];
-        double r = w * (data.labels()[i] - p);
-        double v = w * p * (1 - p);
-        u0 += r;
-        u1 += r * x[i];
-        i00 += v;
-        i01 += v * x[i];
-        i11 += v * x[i] * x[i];
-      }
-      double det = i00 * i11 - i01 * i01;
+      double[] s = sums.at(a, b);
+      double det = s[2] * s[4] - s[3] * s[3];
       if (!(det > 0)) {
         return Fit.undefined(it);
       }
-      double da = (i11 * u0 - i01 * u1) / det;
-      double db = (i00 * u1 - i01 * u0) / det;
+      double da = (s[4] * s[0] - s[3] * s[1]) / det;
+      double db = (s[2] * s[1] - s[3] * s[0]) / det;
       a += da;
       b += db;
       if (Math.abs(a) > DIVERGED || Math.abs(b) > DIVERGED) {
@@ -126,11 +130,35 @@ public final class LogisticCalibration {
       }
       if (Math.abs(da) < TOLERANCE * (1 + Math.abs(a))
           && Math.abs(db) < TOLERANCE * (1 + Math.abs(b))) {
-        double[] cov = slopeCovariance(data, x, a, b);
-        return new Fit(a, b, Math.sqrt(cov[0]), Math.sqrt(cov[2]), it, true);
+        // the covariance is the inverse of the information at the estimate
+        double[] at = sums.at(a, b);
+        double d = at[2] * at[4] - at[3] * at[3];
+        return new Fit(a, b, Math.sqrt(at[4] / d), Math.sqrt(at[2] / d), it, true);
       }
     }
     return Fit.undefined(MAX_ITERATIONS);
+  }
+
+  private static Support support(LabelledScores data, double[] x) {
+    return new Support(data.positiveWeight(), data.negativeWeight(), varies(x, data.weights()));
+  }
+
+  private static Sums arraySums(LabelledScores data, double[] x) {
+    return (a, b) -> {
+      double[] s = new double[5];
+      for (int i = 0; i < x.length; i++) {
+        double p = expit(a + b * x[i]);
+        double w = data.weights()[i];
+        double r = w * (data.labels()[i] - p);
+        double v = w * p * (1 - p);
+        s[0] += r;
+        s[1] += r * x[i];
+        s[2] += v;
+        s[3] += v * x[i];
+        s[4] += v * x[i] * x[i];
+      }
+      return s;
+    };
   }
 
   private static double[] covariate(LabelledScores data) {
@@ -140,10 +168,6 @@ public final class LogisticCalibration {
       x[i] = logit(data.scores()[i]);
     }
     return x;
-  }
-
-  private static boolean outcomeVaries(LabelledScores data) {
-    return data.positiveWeight() > 0 && data.negativeWeight() > 0;
   }
 
   private static boolean varies(double[] x, double[] w) {
@@ -158,30 +182,5 @@ public final class LogisticCalibration {
       }
     }
     return false;
-  }
-
-  private static double informationAt(LabelledScores data, double[] x, double a) {
-    double information = 0;
-    for (int i = 0; i < x.length; i++) {
-      double p = expit(a + x[i]);
-      information += data.weights()[i] * p * (1 - p);
-    }
-    return information;
-  }
-
-  /** {var(a), cov(a, b), var(b)}: the inverse of the observed information at the estimate. */
-  private static double[] slopeCovariance(LabelledScores data, double[] x, double a, double b) {
-    double i00 = 0;
-    double i01 = 0;
-    double i11 = 0;
-    for (int i = 0; i < x.length; i++) {
-      double p = expit(a + b * x[i]);
-      double v = data.weights()[i] * p * (1 - p);
-      i00 += v;
-      i01 += v * x[i];
-      i11 += v * x[i] * x[i];
-    }
-    double det = i00 * i11 - i01 * i01;
-    return new double[] {i11 / det, -i01 / det, i00 / det};
   }
 }
