@@ -183,7 +183,7 @@ public final class EvaluationSpecs {
         yield where + ": unknown key '" + arg + "'";
       }
       case "enum" -> where + ": '" + tree.root().at(pointer).asText() + "' is not one of "
-          + String.join(", ", args);
+          + String.join(", ", args).replaceAll("^\\[|\\]$", "");
       case "oneOf" -> pointer.startsWith("/gate/criteria/")
           ? where + ": a criterion needs exactly one of lower_bound_at_least, upper_bound_at_most"
               + " or within"

@@ -25,16 +25,15 @@ import org.yaml.snakeyaml.nodes.Tag;
  * A YAML document as a Jackson tree (what the JSON Schema validator reads) together with the line
  * of every value and key, addressed by JSON pointer: SnakeYAML's composed nodes carry their marks,
  * so a validation error at {@code /gate/criteria/0/within} can name its line. Duplicate keys are
- * refused (the second would silently win otherwise).
+ * refused here (SnakeYAML checks them only when it constructs objects, which this does not; the
+ * second would silently win otherwise).
  */
 record YamlTree(JsonNode root, Map<String, Integer> lines) {
 
   static YamlTree parse(String source, byte[] bytes) throws EvaluationSpecException {
-    LoaderOptions options = new LoaderOptions();
-    options.setAllowDuplicateKeys(false);
     Node node;
     try {
-      node = new Yaml(options).compose(new StringReader(new String(bytes, StandardCharsets.UTF_8)));
+      node = new Yaml(new LoaderOptions()).compose(new StringReader(new String(bytes, StandardCharsets.UTF_8)));
     } catch (MarkedYAMLException e) {
       int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
       throw new EvaluationSpecException(source, line, "not valid YAML: " + e.getProblem(), e);
@@ -77,6 +76,11 @@ record YamlTree(JsonNode root, Map<String, Integer> lines) {
               "keys must be plain words");
         }
         String child = pointer + "/" + key.getValue().replace("~", "~0").replace("/", "~1");
+        if (obj.has(key.getValue())) {
+          throw new EvaluationSpecException(source, key.getStartMark().getLine() + 1,
+              "duplicate key '" + key.getValue() + "' (first at line " + lines.get(child + "#key")
+                  + "); keep one");
+        }
         obj.set(key.getValue(), convert(source, t.getValueNode(), child, lines));
         // a key's own line, for "unknown field" messages
         lines.put(child + "#key", key.getStartMark().getLine() + 1);
