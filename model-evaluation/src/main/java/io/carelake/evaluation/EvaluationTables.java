@@ -32,7 +32,7 @@ import org.apache.spark.sql.types.StructType;
  * <p>Schema evolution: a table created by an older carelake gains the new columns (nullable) before
  * the first write that has them, and columns the table has but a row does not are written null.
  */
-final class EvaluationTables {
+public final class EvaluationTables {
 
   static final StructType RESULTS = new StructType()
       .add("run_id", DataTypes.StringType, false)
@@ -175,8 +175,8 @@ final class EvaluationTables {
    * Replaces the rows {@code filter} selects with {@code rows} in one commit; creates the table
    * (partitioned by {@code partitions}) when it does not exist.
    */
-  static void replace(SparkSession spark, JobContext ctx, TableName table, Dataset<Row> rows,
-      Column filter, String... partitions) throws Exception {
+  public static void replace(SparkSession spark, JobContext ctx, TableName table,
+      Dataset<Row> rows, Column filter, String... partitions) throws Exception {
     if (!ctx.tableExists(table)) {
       create(spark, ctx, table, rows, partitions);
       return;
@@ -185,8 +185,8 @@ final class EvaluationTables {
   }
 
   /** Appends {@code rows}; creates the table when it does not exist. */
-  static void append(SparkSession spark, JobContext ctx, TableName table, Dataset<Row> rows,
-      String... partitions) throws Exception {
+  public static void append(SparkSession spark, JobContext ctx, TableName table,
+      Dataset<Row> rows, String... partitions) throws Exception {
     if (!ctx.tableExists(table)) {
       create(spark, ctx, table, rows, partitions);
       return;

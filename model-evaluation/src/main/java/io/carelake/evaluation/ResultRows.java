@@ -10,7 +10,7 @@ import org.apache.spark.sql.RowFactory;
  * bootstrap estimate gives two rows (its BCa and its percentile interval), an analytic interval one,
  * a suppressed subgroup cell one row per metric with no value and no counts. NaN is written null.
  */
-final class ResultRows {
+public final class ResultRows {
 
   static final String ALL = "all";
 
@@ -57,12 +57,12 @@ final class ResultRows {
   }
 
   /** NaN means "undefined" in memory; the table says so with null. */
-  static Double orNull(double x) {
+  public static Double orNull(double x) {
     return Double.isNaN(x) || Double.isInfinite(x) ? null : x;
   }
 
   /** The row encoder reads array columns as Scala sequences. */
-  static scala.collection.Seq<String> scalaSeq(List<String> values) {
+  public static scala.collection.Seq<String> scalaSeq(List<String> values) {
     return scala.collection.JavaConverters.asScalaBuffer(new java.util.ArrayList<>(values)).toSeq();
   }
 }
