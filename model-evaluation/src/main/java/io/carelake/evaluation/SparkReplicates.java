@@ -109,7 +109,9 @@ final class SparkReplicates {
     }
     SweepPlan p = plan;
     Calibrators cal = calibrators;
-    Map<Integer, ChunkTotals.Offsets> known = offsets;
+    // placements need replicate 0 only: ship those few numbers, not every replicate's offsets
+    Map<Integer, ChunkTotals.Offsets> known = offsets.values().stream().collect(
+        Collectors.toMap(ChunkTotals.Offsets::partition, ChunkTotals.Offsets::firstReplicate));
     JavaRDD<Row> rows = sorted.javaRDD().mapPartitionsWithIndex((index, it) -> {
       Chunk chunk = chunk(it, p, cal);
       double[] placement = chunk.placements(known.get(index));

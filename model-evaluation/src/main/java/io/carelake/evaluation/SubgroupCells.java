@@ -37,14 +37,25 @@ final class SubgroupCells {
     return new SubgroupCells(List.of());
   }
 
+  /** One Spark job: every (dimension, value) with its patients, in dimension then value order. */
   static SubgroupCells of(Dataset<Row> rows, List<String> dimensions) {
+    if (dimensions.isEmpty()) {
+      return none();
+    }
+    List<Column> pairs = new ArrayList<>();
+    for (String d : dimensions) {
+      pairs.add(functions.struct(lit(d).as("dimension"), col(d).as("value")));
+    }
+    List<Row> values = rows.select(col("patient_hash"),
+            functions.explode(functions.array(pairs.toArray(Column[]::new))).as("cell"))
+        .filter(col("cell.value").isNotNull())
+        .groupBy(col("cell.dimension").as("dimension"), col("cell.value").as("value"))
+        .agg(countDistinct("patient_hash")).collectAsList();
     List<Cell> cells = new ArrayList<>();
     for (String d : dimensions) {
-      List<Row> values = rows.filter(col(d).isNotNull()).groupBy(d)
-          .agg(countDistinct("patient_hash")).orderBy(d).collectAsList();
-      for (Row v : values) {
-        cells.add(new Cell(cells.size(), d, v.getString(0), v.getLong(1)));
-      }
+      values.stream().filter(v -> v.getString(0).equals(d))
+          .sorted(java.util.Comparator.comparing(v -> v.getString(1)))
+          .forEach(v -> cells.add(new Cell(cells.size(), d, v.getString(1), v.getLong(2))));
     }
     return new SubgroupCells(cells);
   }

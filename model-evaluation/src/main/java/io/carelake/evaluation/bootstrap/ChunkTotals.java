@@ -65,6 +65,12 @@ public record ChunkTotals(int partition, double maxScore, long rows, double[] cl
   public record Offsets(int partition, double[] total, double[] above, int stride)
       implements Serializable {
 
+    /** The same offsets for replicate 0 alone (the data as they are). */
+    public Offsets firstReplicate() {
+      return new Offsets(partition, java.util.Arrays.copyOf(total, stride),
+          java.util.Arrays.copyOf(above, stride), stride);
+    }
+
     double totalPositive(int r) {
       return total[r * stride];
     }

@@ -50,18 +50,19 @@ public final class LogisticCalibration {
   }
 
   /**
-   * The sums a Newton step needs at (a, b), over the rows with their weights: for the slope model
-   * {u0, u1, i00, i01, i11} = Σ w(y − p)·(1, x), Σ w·p(1−p)·(1, x, x²) with p = expit(a + b·x); for
-   * the intercept model b is fixed at 1 and only {u0, i00} are read. The arrays here compute them
-   * in a loop; the Spark job computes them with one aggregation per step, so both run the same
-   * Newton iterations ({@link #fitIntercept}, {@link #fitSlope}).
+   * The sums Newton steps need, for both models at once: {@code intercept} is {a} of the
+   * calibration-in-the-large model (b fixed at 1) and {@code slope} is {a, b}, either null when
+   * that model needs no step; the answer holds, per model asked, {u0, u1, i00, i01, i11} =
+   * Σ w(y − p)·(1, x), Σ w·p(1−p)·(1, x, x²) at p = expit(a + b·x) (null for a model not asked).
+   * The arrays here compute them in a loop; the Spark job computes both models' sums with one
+   * aggregation per step, so both paths run the same Newton iterations ({@link #fit}).
    */
   @FunctionalInterface
   public interface Sums {
-    double[] at(double a, double b);
+    double[][] at(double[] intercept, double[] slope);
   }
 
-  /** Whether the fit is possible at all: both outcomes present and (for the slope) x varies. */
+  /** Whether the fits are possible at all: both outcomes present and (for the slope) x varies. */
   public record Support(double positiveWeight, double negativeWeight, boolean covariateVaries) {}
 
   public static Fit intercept(int[] labels, double[] scores) {
@@ -71,7 +72,7 @@ public final class LogisticCalibration {
   /** Calibration-in-the-large: a in logit P(y=1) = a + logit(s). */
   public static Fit intercept(LabelledScores data) {
     double[] x = covariate(data);
-    return fitIntercept(support(data, x), arraySums(data, x));
+    return fit(support(data, x), arraySums(data, x))[0];
   }
 
   public static Fit slope(int[] labels, double[] scores) {
@@ -81,62 +82,61 @@ public final class LogisticCalibration {
   /** Calibration slope: (a, b) in logit P(y=1) = a + b·logit(s). */
   public static Fit slope(LabelledScores data) {
     double[] x = covariate(data);
-    return fitSlope(support(data, x), arraySums(data, x));
+    return fit(support(data, x), arraySums(data, x))[1];
   }
 
-  /** Newton–Raphson for a in logit P = a + x, from a = 0. */
-  public static Fit fitIntercept(Support support, Sums sums) {
-    if (!(support.positiveWeight() > 0 && support.negativeWeight() > 0)) {
-      return Fit.undefined(0);
-    }
-    double a = 0;
-    for (int it = 1; it <= MAX_ITERATIONS; it++) {
-      double[] s = sums.at(a, 1);
-      if (!(s[2] > 0)) {
-        return Fit.undefined(it);
+  /**
+   * Both fits by Newton–Raphson, in lockstep: the intercept model from a = 0, the slope model from
+   * (a, b) = (0, 1); each stops when its step is below the tolerance, and its standard errors are
+   * the inverse information at its last evaluated point (one step, under 1e-13, before the
+   * estimate). Returns {intercept fit, slope fit}.
+   */
+  public static Fit[] fit(Support support, Sums sums) {
+    boolean outcomeVaries = support.positiveWeight() > 0 && support.negativeWeight() > 0;
+    Fit intercept = outcomeVaries ? null : Fit.undefined(0);
+    Fit slope = outcomeVaries && support.covariateVaries() ? null : Fit.undefined(0);
+    double ai = 0;
+    double as = 0;
+    double bs = 1;
+    for (int it = 1; it <= MAX_ITERATIONS && (intercept == null || slope == null); it++) {
+      double[][] s = sums.at(intercept == null ? new double[] {ai} : null,
+          slope == null ? new double[] {as, bs} : null);
+      if (intercept == null) {
+        double[] t = s[0];
+        if (!(t[2] > 0)) {
+          intercept = Fit.undefined(it);
+        } else {
+          double step = t[0] / t[2];
+          ai += step;
+          if (Math.abs(ai) > DIVERGED) {
+            intercept = Fit.undefined(it);
+          } else if (Math.abs(step) < TOLERANCE * (1 + Math.abs(ai))) {
+            intercept = new Fit(ai, 1, 1 / Math.sqrt(t[2]), Double.NaN, it, true);
+          }
+        }
       }
-      double step = s[0] / s[2];
-      a += step;
-      if (Math.abs(a) > DIVERGED) {
-        return Fit.undefined(it);
-      }
-      if (Math.abs(step) < TOLERANCE * (1 + Math.abs(a))) {
-        return new Fit(a, 1, 1 / Math.sqrt(sums.at(a, 1)[2]), Double.NaN, it, true);
-      }
-    }
-    return Fit.undefined(MAX_ITERATIONS);
-  }
-
-  /** Newton–Raphson for (a, b) in logit P = a + b·x, from (0, 1). */
-  public static Fit fitSlope(Support support, Sums sums) {
-    if (!(support.positiveWeight() > 0 && support.negativeWeight() > 0)
-        || !support.covariateVaries()) {
-      return Fit.undefined(0);
-    }
-    double a = 0;
-    double b = 1;
-    for (int it = 1; it <= MAX_ITERATIONS; it++) {
-      double[] s = sums.at(a, b);
-      double det = s[2] * s[4] - s[3] * s[3];
-      if (!(det > 0)) {
-        return Fit.undefined(it);
-      }
-      double da = (s[4] * s[0] - s[3] * s[1]) / det;
-      double db = (s[2] * s[1] - s[3] * s[0]) / det;
-      a += da;
-      b += db;
-      if (Math.abs(a) > DIVERGED || Math.abs(b) > DIVERGED) {
-        return Fit.undefined(it);
-      }
-      if (Math.abs(da) < TOLERANCE * (1 + Math.abs(a))
-          && Math.abs(db) < TOLERANCE * (1 + Math.abs(b))) {
-        // the covariance is the inverse of the information at the estimate
-        double[] at = sums.at(a, b);
-        double d = at[2] * at[4] - at[3] * at[3];
-        return new Fit(a, b, Math.sqrt(at[4] / d), Math.sqrt(at[2] / d), it, true);
+      if (slope == null) {
+        double[] t = s[1];
+        double det = t[2] * t[4] - t[3] * t[3];
+        if (!(det > 0)) {
+          slope = Fit.undefined(it);
+        } else {
+          double da = (t[4] * t[0] - t[3] * t[1]) / det;
+          double db = (t[2] * t[1] - t[3] * t[0]) / det;
+          as += da;
+          bs += db;
+          if (Math.abs(as) > DIVERGED || Math.abs(bs) > DIVERGED) {
+            slope = Fit.undefined(it);
+          } else if (Math.abs(da) < TOLERANCE * (1 + Math.abs(as))
+              && Math.abs(db) < TOLERANCE * (1 + Math.abs(bs))) {
+            // the covariance is the inverse of the information
+            slope = new Fit(as, bs, Math.sqrt(t[4] / det), Math.sqrt(t[2] / det), it, true);
+          }
+        }
       }
     }
-    return Fit.undefined(MAX_ITERATIONS);
+    return new Fit[] {intercept == null ? Fit.undefined(MAX_ITERATIONS) : intercept,
+        slope == null ? Fit.undefined(MAX_ITERATIONS) : slope};
   }
 
   private static Support support(LabelledScores data, double[] x) {
@@ -144,21 +144,25 @@ public final class LogisticCalibration {
   }
 
   private static Sums arraySums(LabelledScores data, double[] x) {
-    return (a, b) -> {
-      double[] s = new double[5];
-      for (int i = 0; i < x.length; i++) {
-        double p = expit(a + b * x[i]);
-        double w = data.weights()[i];
-        double r = w * (data.labels()[i] - p);
-        double v = w * p * (1 - p);
-        s[0] += r;
-        s[1] += r * x[i];
-        s[2] += v;
-        s[3] += v * x[i];
-        s[4] += v * x[i] * x[i];
-      }
-      return s;
-    };
+    return (intercept, slope) -> new double[][] {
+        intercept == null ? null : arraySums(data, x, intercept[0], 1),
+        slope == null ? null : arraySums(data, x, slope[0], slope[1])};
+  }
+
+  private static double[] arraySums(LabelledScores data, double[] x, double a, double b) {
+    double[] s = new double[5];
+    for (int i = 0; i < x.length; i++) {
+      double p = expit(a + b * x[i]);
+      double w = data.weights()[i];
+      double r = w * (data.labels()[i] - p);
+      double v = w * p * (1 - p);
+      s[0] += r;
+      s[1] += r * x[i];
+      s[2] += v;
+      s[3] += v * x[i];
+      s[4] += v * x[i] * x[i];
+    }
+    return s;
   }
 
   private static double[] covariate(LabelledScores data) {
