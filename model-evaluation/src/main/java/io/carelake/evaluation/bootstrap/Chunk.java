@@ -19,7 +19,9 @@ public final class Chunk {
   final long[] patient;
   final long[] base;
   final int[] group;
-  final int[][] cells;
+  /** Each row's cells, flattened: row k's are {@code cell[k·perRow .. (k+1)·perRow)}, -1 padded. */
+  final int[] cell;
+  final int perRow;
   final int[] bin;
   final int[] atom;
   final int[] quantileBin;
@@ -81,7 +83,13 @@ public final class Chunk {
     patient = new long[n];
     base = new long[n];
     group = new int[n];
-    this.cells = new int[n][];
+    int widest = 0;
+    for (int[] c : cells) {
+      widest = Math.max(widest, c.length);
+    }
+    this.perRow = widest;
+    this.cell = new int[n * widest];
+    java.util.Arrays.fill(this.cell, -1);
     bin = new int[n];
     atom = new int[n];
     quantileBin = new int[n];
@@ -112,7 +120,7 @@ public final class Chunk {
       base[k] = PoissonWeights.patientBase(plan.seed(), patientHashes[i]);
       group[k] = plan.jackknifeGroups() == 0 ? -1
           : PoissonWeights.jackknifeGroup(plan.seed(), patientHashes[i], plan.jackknifeGroups());
-      this.cells[k] = cells[i];
+      System.arraycopy(cells[i], 0, this.cell, k * widest, cells[i].length);
       bin[k] = SweepPlan.binOf(s, edges);
       atom[k] = bin[k] < edges.length && edges[bin[k]] == s ? bin[k] : -1;
       quantileBin[k] = SweepPlan.binOf(s, quantileEdges);

@@ -42,10 +42,18 @@ public final class ReplicateSweep {
       out[o] = positive;
       out[o + 1] = all - positive;
       if (anyCells) {
+        int per = chunk.perRow;
         for (int k = 0; k < chunk.n; k++) {
-          int slot = chunk.label[k] == 1 ? 0 : 1;
-          for (int c : chunk.cells[k]) {
-            out[o + 2 + 2 * c + slot] += weights[k];
+          int w = weights[k];
+          if (w == 0) {
+            continue;
+          }
+          int slot = o + 3 - (int) chunk.label[k];
+          for (int j = k * per, end = j + per; j < end; j++) {
+            int c = chunk.cell[j];
+            if (c >= 0) {
+              out[slot + 2 * c] += w;
+            }
           }
         }
       }
@@ -89,6 +97,7 @@ public final class ReplicateSweep {
         chunk.weights(r, plan, from, to, weights);
         additiveSums(chunk, from, to, weights, out, o);
         histograms(chunk, from, to, weights, plan, out, o);
+        cellSums(chunk, from, to, weights, plan, out, o);
         ranking.run(chunk, from, to, weights, r, out, o);
       }
       from = to;
@@ -188,6 +197,35 @@ public final class ReplicateSweep {
     }
   }
 
+  /** Per subgroup cell: weight, positive weight, Brier sum, score sum. */
+  private static void cellSums(Chunk c, int from, int to, int[] weights, SweepPlan plan,
+      double[] out, int o) {
+    int per = c.perRow;
+    if (per == 0) {
+      return;
+    }
+    int cells = o + plan.cellsOffset();
+    for (int k = from; k < to; k++) {
+      int w = weights[k - from];
+      if (w == 0) {
+        continue;
+      }
+      double wy = w * c.label[k];
+      double brier = w * c.squaredError[k];
+      double ws = w * c.score[k];
+      for (int j = k * per, end = j + per; j < end; j++) {
+        int cell = c.cell[j];
+        if (cell >= 0) {
+          int co = cells + SweepPlan.CELL_SLOTS * cell;
+          out[co + SweepPlan.CELL_W] += w;
+          out[co + SweepPlan.CELL_P] += wy;
+          out[co + SweepPlan.CELL_BRIER] += brier;
+          out[co + SweepPlan.CELL_SUM_SCORE] += ws;
+        }
+      }
+    }
+  }
+
   /**
    * The descending walk over the chunk's scores with the global counts above it: AUROC pairs,
    * average precision, the operating points at target sensitivities, and the same per subgroup
@@ -212,6 +250,9 @@ public final class ReplicateSweep {
     private final double[] cellNeg;
     private final boolean[] touched;
     private final int[] touchedList;
+    // per replicate, copied once: the cells' negative weight in all chunks; the block's AUROC pairs
+    private final double[] cellTotalNeg;
+    private final double[] cellPairs;
 
     Ranking(SweepPlan plan, ChunkTotals.Offsets offsets) {
       this.plan = plan;
@@ -248,6 +289,8 @@ public final class ReplicateSweep {
       this.cellNeg = new double[cells];
       this.touched = new boolean[cells];
       this.touchedList = new int[cells];
+      this.cellTotalNeg = new double[cells];
+      this.cellPairs = new double[cells];
     }
 
     void run(Chunk c, int from, int to, int[] weights, int r, double[] out, int o) {
@@ -258,11 +301,48 @@ public final class ReplicateSweep {
       double pairSum = 0;
       double apSum = 0;
       int nextTarget = next[r];
-      int cellsOffset = o + plan.cellsOffset();
+      int per = c.perRow;
       int cellBase = r * cells;
+      for (int cell = 0; cell < cells; cell++) {
+        cellTotalNeg[cell] = offsets.cellTotalNegative(r, cell);
+        cellPairs[cell] = 0;
+      }
       int k = from;
       while (k < to) {
         int end = c.tieEnd[k];
+        if (end == k + 1) {
+          // a lone score, the usual case: no run to gather first
+          int w = weights[k - from];
+          k = end;
+          if (w == 0) {
+            continue;
+          }
+          int row = end - 1;
+          if (c.label[row] == 1) {
+            pairSum += w * (negatives - falsePos);
+            truePos += w;
+            apSum += w * truePos / (truePos + falsePos);
+            while (nextTarget < targetOrder.length
+                && truePos / positives >= targets[targetOrder[nextTarget]]) {
+              reached(out, o, nextTarget++, c.score[row], truePos, falsePos);
+            }
+            for (int j = row * per, stop = j + per; j < stop; j++) {
+              int cell = c.cell[j];
+              if (cell >= 0) {
+                cellPairs[cell] += w * (cellTotalNeg[cell] - cellFp[cellBase + cell]);
+              }
+            }
+          } else {
+            falsePos += w;
+            for (int j = row * per, stop = j + per; j < stop; j++) {
+              int cell = c.cell[j];
+              if (cell >= 0) {
+                cellFp[cellBase + cell] += w;
+              }
+            }
+          }
+          continue;
+        }
         double groupPos = 0;
         double groupNeg = 0;
         int nTouched = 0;
@@ -277,13 +357,12 @@ public final class ReplicateSweep {
           } else {
             groupNeg += w;
           }
-          for (int cell : c.cells[i]) {
-            int co = cellsOffset + SweepPlan.CELL_SLOTS * cell;
-            out[co + SweepPlan.CELL_W] += w;
-            out[co + SweepPlan.CELL_BRIER] += w * c.squaredError[i];
-            out[co + SweepPlan.CELL_SUM_SCORE] += w * c.score[i];
+          for (int j = i * per, stop = j + per; j < stop; j++) {
+            int cell = c.cell[j];
+            if (cell < 0) {
+              continue;
+            }
             if (positive) {
-              out[co + SweepPlan.CELL_P] += w;
               cellPos[cell] += w;
             } else {
               cellNeg[cell] += w;
@@ -299,7 +378,7 @@ public final class ReplicateSweep {
         if (groupPos == 0 && groupNeg == 0) {
           continue;
         }
-        // negatives scoring strictly lower than this run, in all chunks
+        // negatives scoring strictly lower than this run, in all chunks; ties count one half
         pairSum += groupPos * (negatives - falsePos - 0.5 * groupNeg);
         truePos += groupPos;
         falsePos += groupNeg;
@@ -307,31 +386,39 @@ public final class ReplicateSweep {
           apSum += groupPos * truePos / (truePos + falsePos);
           while (nextTarget < targetOrder.length
               && truePos / positives >= targets[targetOrder[nextTarget]]) {
-            int at = o + plan.targetsOffset() + SweepPlan.TARGET_SLOTS * targetOrder[nextTarget];
-            out[at] = 1;
-            out[at + 1] = c.score[start];
-            out[at + 2] = truePos;
-            out[at + 3] = falsePos;
-            nextTarget++;
+            reached(out, o, nextTarget++, c.score[start], truePos, falsePos);
           }
         }
         for (int i = 0; i < nTouched; i++) {
           int cell = touchedList[i];
-          double below = offsets.cellTotalNegative(r, cell) - cellFp[cellBase + cell]
-              - cellNeg[cell];
-          out[cellsOffset + SweepPlan.CELL_SLOTS * cell + SweepPlan.CELL_AUC_PAIRS] +=
-              cellPos[cell] * (below + 0.5 * cellNeg[cell]);
+          double below = cellTotalNeg[cell] - cellFp[cellBase + cell] - cellNeg[cell];
+          cellPairs[cell] += cellPos[cell] * (below + 0.5 * cellNeg[cell]);
           cellFp[cellBase + cell] += cellNeg[cell];
           cellPos[cell] = 0;
           cellNeg[cell] = 0;
           touched[cell] = false;
         }
       }
+      int cellsOffset = o + plan.cellsOffset();
+      for (int cell = 0; cell < cells; cell++) {
+        out[cellsOffset + SweepPlan.CELL_SLOTS * cell + SweepPlan.CELL_AUC_PAIRS] +=
+            cellPairs[cell];
+      }
       tp[r] = truePos;
       fp[r] = falsePos;
       pairs[r] += pairSum;
       ap[r] += apSum;
       next[r] = nextTarget;
+    }
+
+    /** The operating point of target {@code t} (in ascending order) is at this run. */
+    private void reached(double[] out, int o, int t, double score, double truePos,
+        double falsePos) {
+      int at = o + plan.targetsOffset() + SweepPlan.TARGET_SLOTS * targetOrder[t];
+      out[at] = 1;
+      out[at + 1] = score;
+      out[at + 2] = truePos;
+      out[at + 3] = falsePos;
     }
 
     void finish(double[] out) {

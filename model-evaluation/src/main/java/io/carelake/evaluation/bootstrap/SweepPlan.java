@@ -226,16 +226,6 @@ public final class SweepPlan implements Serializable {
 
   /** The number of values in sorted {@code edges} strictly below {@code score}. */
   static int binOf(double score, double[] edges) {
-    int lo = 0;
-    int hi = edges.length;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (edges[mid] < score) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
+    return CalibrationCurve.countBelow(edges, 0, edges.length, score);
   }
 }

@@ -65,16 +65,24 @@ public final class CalibrationCurve {
 
   /** The bin of a score: the number of inner edges strictly below it. */
   public static int binOf(double score, double[] edges) {
-    int lo = 1;
-    int hi = edges.length - 1;   // inner edges are edges[1 .. length-2]
+    return countBelow(edges, 1, edges.length - 1, score);
+  }
+
+  /**
+   * How many of {@code sorted[from .. to)} (ascending) are strictly below {@code value}: a binary
+   * search, numpy's {@code searchsorted(..., side="left")}.
+   */
+  public static int countBelow(double[] sorted, int from, int to, double value) {
+    int lo = from;
+    int hi = to;
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
-      if (edges[mid] < score) {
+      if (sorted[mid] < value) {
         lo = mid + 1;
       } else {
         hi = mid;
       }
     }
-    return lo - 1;
+    return lo - from;
   }
 }
