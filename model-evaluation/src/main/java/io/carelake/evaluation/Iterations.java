@@ -2,7 +2,7 @@ package io.carelake.evaluation;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.coalesce;
 
 import io.carelake.core.tables.Tables;
 import java.util.Arrays;
@@ -11,7 +11,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
 
 /**
  * Which model iterations to evaluate: the one named by {@code --iteration}, every one, or the latest
@@ -63,12 +62,23 @@ final class Iterations {
           + " is the latest: it has no created_at or trained_at column and none of its run_id"
           + " values is in " + Tables.GOVERNANCE_RUNS + "; pass --iteration ID");
     }
-    Column outcome = columns.contains("outcome") ? col("outcome") : lit("");
-    // one row per outcome: the latest, ties broken by id for a stable answer (a handful of rows)
-    return timed.withColumn("rank", row_number().over(Window.partitionBy(outcome)
-            .orderBy(col("order_time").desc(), col("iteration_id").desc())))
-        .filter(col("rank").equalTo(1)).select("iteration_id").orderBy("iteration_id")
-        .as(Encoders.STRING()).collectAsList();
+    Column outcome = columns.contains("outcome") ? col("outcome").cast("string") : lit("");
+    // models.iterations is metadata (one row per iteration): the latest of each outcome, ties
+    // broken by id for a stable answer, is picked on the driver
+    java.util.Map<String, Row> latest = new java.util.TreeMap<>();
+    for (Row r : timed.select(coalesce(outcome, lit("")), col("order_time"), col("iteration_id"))
+        .collectAsList()) {
+      Row best = latest.get(r.getString(0));
+      if (best == null || later(r, best)) {
+        latest.put(r.getString(0), r);
+      }
+    }
+    return latest.values().stream().map(r -> r.getString(2)).sorted().toList();
+  }
+
+  private static boolean later(Row a, Row b) {
+    int c = a.getTimestamp(1).compareTo(b.getTimestamp(1));
+    return c > 0 || (c == 0 && a.getString(2).compareTo(b.getString(2)) > 0);
   }
 
   /** Iterations with an {@code order_time}, or null if no time is known for any. */

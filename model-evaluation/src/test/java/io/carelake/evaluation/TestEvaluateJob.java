@@ -219,7 +219,6 @@ class TestEvaluateJob {
     assertThat(auroc.<String>getAs("outcome")).isEqualTo(PredictionFrame.UNSPECIFIED);
     assertThat(auroc.<String>getAs("run_id")).isEqualTo(run.getAs("run_id"));
     assertThat(auroc.<String>getAs("spec_sha256")).isEqualTo(EvaluationSpecs.defaults().sha256());
-    // 40 patients: events and non-events are below the spec's 10? no: flags say what holds
     assertThat(result(spark, NEW, "brier", "cluster-bootstrap-bca").<Double>getAs("value"))
         .isCloseTo(BrierScore.of(labels, scores), within(1e-12));
     assertThat(result(spark, NEW, "calibration_slope", "cluster-bootstrap-bca")
