@@ -70,13 +70,8 @@ public final class GovernBench implements SparkJob {
   Result result;
   PrintStream out = System.out;
 
+  /** Runs in a scratch home (deleted afterwards): the bench never touches a real home's tables. */
   public static void main(String[] args) throws IOException {
-    List<String> all = new ArrayList<>(List.of(args));
-    if (all.contains("--help") || all.contains("-h") || all.contains("--version")) {
-      System.exit(JobMain.run(new GovernBench(), args));
-    }
-    // The bench never touches a real home's tables: it works in a scratch home, under the given
-    // home's tmp/ (bin/carelake always passes --home) or the system's temporary directory.
     System.exit(io.carelake.spark.ScratchHome.runIn("bench-govern-", args,
         a -> JobMain.run(new GovernBench(), a)));
   }

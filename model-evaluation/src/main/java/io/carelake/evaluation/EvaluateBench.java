@@ -10,6 +10,7 @@ import io.carelake.spark.JobMain;
 import io.carelake.spark.JobOptions;
 import io.carelake.spark.ScratchHome;
 import io.carelake.spark.SparkJob;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
@@ -65,13 +66,9 @@ public final class EvaluateBench implements SparkJob {
   Result result;
   PrintStream out = System.out;
 
-  public static void main(String[] args) throws Exception {
-    List<String> all = Arrays.asList(args);
-    if (all.contains("--help") || all.contains("-h") || all.contains("--version")) {
-      System.exit(JobMain.run(new EvaluateBench(), args));
-    }
-    // The bench never touches a real home's tables: it works in a scratch home.
-    System.exit(ScratchHome.runIn("bench-evaluate-", args,
+  /** Runs in a scratch home (deleted afterwards): the bench never touches a real home's tables. */
+  public static void main(String[] args) throws IOException {
+    System.exit(io.carelake.spark.ScratchHome.runIn("bench-evaluate-", args,
         a -> JobMain.run(new EvaluateBench(), a)));
   }
 

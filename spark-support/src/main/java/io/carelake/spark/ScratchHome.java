@@ -26,11 +26,15 @@ public final class ScratchHome {
   /**
    * Runs a bench in a new scratch home: {@code --home}/{@code --config} are taken out of
    * {@code args} (they only say where the scratch home goes), {@code --home <scratch>} is passed
-   * instead, and the scratch home is deleted afterwards. Returns the run's exit code.
+   * instead, and the scratch home is deleted afterwards; {@code --help} and {@code --version} run
+   * as they are. Returns the run's exit code.
    */
   public static int runIn(String prefix, String[] args,
       java.util.function.Function<String[], Integer> run) throws IOException {
     java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(args));
+    if (all.contains("--help") || all.contains("-h") || all.contains("--version")) {
+      return run.apply(args);
+    }
     String home = takeOption(all, "--home");
     String config = takeOption(all, "--config");
     Path scratch = create(home == null ? null : Path.of(home),
