@@ -13,7 +13,6 @@ import io.carelake.spark.JobOptions;
 import io.carelake.spark.SparkJob;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -72,42 +71,10 @@ public final class GovernBench implements SparkJob {
   Result result;
   PrintStream out = System.out;
 
+  /** Runs in a scratch home (deleted afterwards): the bench never touches a real home's tables. */
   public static void main(String[] args) throws IOException {
-    List<String> all = new ArrayList<>(List.of(args));
-    if (all.contains("--help") || all.contains("-h") || all.contains("--version")) {
-      System.exit(JobMain.run(new GovernBench(), args));
-    }
-    // The bench never touches a real home's tables: it works in a scratch home, under the given
-    // home's tmp/ (bin/carelake always passes --home) or the system's temporary directory.
-    String home = removeOption(all, "--home");
-    String config = removeOption(all, "--config");
-    Path scratch = io.carelake.spark.ScratchHome.create(home == null ? null : Path.of(home),
-        config == null ? null : Path.of(config), "bench-govern-");
-    all.add(0, scratch.toString());
-    all.add(0, "--home");
-    int code;
-    try {
-      code = JobMain.run(new GovernBench(), all.toArray(String[]::new));
-    } finally {
-      io.carelake.spark.ScratchHome.delete(scratch);
-    }
-    System.exit(code);
-  }
-
-  /** Removes {@code --name VALUE} or {@code --name=VALUE} from args; returns VALUE or null. */
-  private static String removeOption(List<String> args, String name) {
-    for (int i = 0; i < args.size(); i++) {
-      String a = args.get(i);
-      if (a.equals(name) && i + 1 < args.size()) {
-        args.remove(i);
-        return args.remove(i);
-      }
-      if (a.startsWith(name + "=")) {
-        args.remove(i);
-        return a.substring(name.length() + 1);
-      }
-    }
-    return null;
+    System.exit(io.carelake.spark.ScratchHome.runIn("bench-govern-", args,
+        a -> JobMain.run(new GovernBench(), a)));
   }
 
   @Override

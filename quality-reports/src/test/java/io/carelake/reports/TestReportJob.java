@@ -205,7 +205,7 @@ class TestReportJob {
     assertThat(html).contains(f.ingestLatest(), f.ingestFirst(), f.govern(), f.deidentify(),
         f.features(), f.train(), f.evaluate(), Long.toString(f.rawVisitsSnapshot()),
         Long.toString(f.curatedVisitsSnapshot()), "RECONCILED: every stage", "0.7200",
-        "[0.6100, 0.8300]", json.get("carelake_version").asText(),
+        "[0.6100, 0.8300] (level not recorded)", json.get("carelake_version").asText(),
         json.get("generated_at").asText())
         .doesNotContain("DOES NOT RECONCILE").doesNotContain("DOES NOT HOLD")
         .doesNotContain(f.governOld()).doesNotContain("<script").doesNotContain("http://")
