@@ -200,9 +200,6 @@ final class ClusterProfile {
     s.put(CarelakeConfig.LAUNCHER_SPARK_CONF_DIR, spark.confDir().toString());
     s.put(CarelakeConfig.LAUNCHER_FLINK_HOME, dists.flinkHome().toString());
     s.put(CarelakeConfig.LAUNCHER_FLINK_CONF_DIR, flink.confDir().toString());
-    // pyiceberg (the DAGs' Python reads) reaches HDFS through the NameNode's WebHDFS
-    s.put("pyiceberg.py-io-impl", "carelake_airflow.webhdfs.WebHdfsFileIO");
-    s.put("pyiceberg.webhdfs.url", hdfs.webHdfs());
     return s;
   }
 

@@ -105,6 +105,8 @@ final class Daemon {
     }
     tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     awaitExit(handle, Duration.ofSeconds(10));
+    // a restart right after must not meet the old executors still holding ports and files
+    tree.forEach(child -> awaitExit(child, Duration.ofSeconds(10)));
     deletePidFile();
     return true;
   }
@@ -117,6 +119,7 @@ final class Daemon {
     handle.destroyForcibly();
     tree.forEach(ProcessHandle::destroyForcibly);
     awaitExit(handle, Duration.ofSeconds(10));
+    tree.forEach(child -> awaitExit(child, Duration.ofSeconds(10)));
     return handle.pid();
   }
 

@@ -139,8 +139,15 @@ final class FlinkSession {
       Files.createDirectories(confDir());
       try (var files = Files.list(flinkHome.resolve("conf"))) {
         for (Path f : files.toList()) {
-          if (f.getFileName().toString().startsWith("log")) {
-            Files.copy(f, confDir().resolve(f.getFileName()),
+          String name = f.getFileName().toString();
+          if (name.equals("log4j-cli.properties")) {
+            // flink run's console: the stock file shows Hadoop's INFO lines (codec pools), which
+            // no user can act on; warnings still show
+            Files.writeString(confDir().resolve(name), Files.readString(f, StandardCharsets.UTF_8)
+                .replace("logger.hadoop.level = INFO", "logger.hadoop.level = WARN"),
+                StandardCharsets.UTF_8);
+          } else if (name.startsWith("log")) {
+            Files.copy(f, confDir().resolve(name),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
           }
         }
