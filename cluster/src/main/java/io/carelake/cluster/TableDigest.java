@@ -105,6 +105,10 @@ public final class TableDigest implements Callable<Integer> {
           b == null ? "(none)" : String.format(Locale.ROOT, "%,d", b.rows()),
           same ? "same" : "DIFFERENT",
           String.join(", ", (a != null ? a : b).excluded()));
+      if (!same && a != null && b != null) {
+        out.println("    columns that differ: " + String.join(", ", differingColumns(
+            table, mine, theirs)));
+      }
     }
     out.printf("%s: %s%n", differing == 0 ? "identical" : "DIFFERENT",
         differing == 0 ? "every table has the same rows and content in " + mine.home() + " and "
@@ -167,6 +171,44 @@ public final class TableDigest implements Callable<Integer> {
       throw new UncheckedIOException("Cannot read " + name + ": " + e.getMessage(), e);
     }
     return new Digest(hashes.rows(), hashes.sum(), List.copyOf(excluded));
+  }
+
+  /**
+   * The columns whose values differ between two deployments' copies of a table, each column
+   * hashed on its own over all rows (a second read, only for a table that differs): where to look.
+   */
+  static List<String> differingColumns(TableName name, CarelakeConfig mine,
+      CarelakeConfig theirs) {
+    Map<String, BigInteger> here = columnHashes(name, mine);
+    Map<String, BigInteger> there = columnHashes(name, theirs);
+    List<String> differing = new ArrayList<>();
+    here.forEach((column, hash) -> {
+      if (!hash.equals(there.get(column))) {
+        differing.add(column);
+      }
+    });
+    there.keySet().stream().filter(c -> !here.containsKey(c)).forEach(differing::add);
+    return differing;
+  }
+
+  private static Map<String, BigInteger> columnHashes(TableName name, CarelakeConfig config) {
+    Table table = CatalogFactory.open(config).loadTable(CatalogFactory.identifier(name));
+    Map<String, RowHashes> hashes = new LinkedHashMap<>();
+    for (Types.NestedField field : table.schema().columns()) {
+      if (!DigestExclusions.excluded(name, field.name())) {
+        hashes.put(field.name(), new RowHashes());
+      }
+    }
+    try (CloseableIterable<Record> rows = IcebergGenerics.read(table).build()) {
+      for (Record row : rows) {
+        hashes.forEach((column, h) -> h.add(row, List.of(table.schema().findField(column))));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + name + ": " + e.getMessage(), e);
+    }
+    Map<String, BigInteger> sums = new LinkedHashMap<>();
+    hashes.forEach((column, h) -> sums.put(column, h.sum()));
+    return sums;
   }
 
   /** A table's row count, the sum of its rows' hashes (mod 2^128) and the columns left out. */

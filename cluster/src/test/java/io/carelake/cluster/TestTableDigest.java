@@ -56,7 +56,8 @@ class TestTableDigest {
     write(c, List.of(List.of(row("e1", 1.5, "run-c"), row("e2", 2.6, "run-c"))));
     Result different = digest(a, c);
     assertThat(different.exit()).isOne();
-    assertThat(different.out()).contains("DIFFERENT").contains("1 table(s) differ");
+    assertThat(different.out()).contains("DIFFERENT").contains("1 table(s) differ")
+        .contains("columns that differ: value\n");
   }
 
   private record Result(int exit, String out) {}
