@@ -62,6 +62,10 @@ public final class Launcher {
     cmd.add("-Xmx" + config.get(CarelakeConfig.LAUNCHER_JOB_HEAP));
     cmd.addAll(jvmOpens());
     cmd.add("-Dlog4j2.configurationFile=" + resource("carelake/log4j2-jobs.properties", config));
+    cmd.add("-Dcarelake.log.file=" + logFile(job, config));
+    if (args.contains("--verbose")) {
+      cmd.add("-Dcarelake.log.console-level=info");
+    }
     if (job.engine() == Job.Engine.SPARK) {
       cmd.add("-Dspark.master=" + config.get(CarelakeConfig.LAUNCHER_SPARK_MASTER));
       cmd.add("-Dspark.ui.enabled=false");
@@ -77,7 +81,6 @@ public final class Launcher {
     return cmd;
   }
 
-  /** Runs a job with its output on this process's console; returns its exit code. */
   /** The runtime-scoped additions, if the module's build wrote them. */
   private static String runtimeClasspath(Path file) throws java.io.IOException {
     if (!Files.isRegularFile(file)) {
@@ -87,13 +90,45 @@ public final class Launcher {
     return cp.isEmpty() ? "" : java.io.File.pathSeparator + cp;
   }
 
+  /**
+   * The file a job's full log goes to: {@code <home>/logs/<command>-<time>.log}, in a directory
+   * only its owner can read (engine logs name tables, paths and counts, never row values, but a
+   * home's logs are its owner's).
+   */
+  static Path logFile(Launchable job, CarelakeConfig config) {
+    Path dir = config.home().resolve("logs");
+    try {
+      Files.createDirectories(dir);
+      if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        Files.setPosixFilePermissions(dir,
+            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create the log directory " + dir + ": "
+          + e.getMessage(), e);
+    }
+    String stamp = java.time.LocalDateTime.now().format(
+        java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS", java.util.Locale.ROOT));
+    return dir.resolve(job.command().replace(' ', '-') + "-" + stamp + ".log");
+  }
+
+  /**
+   * Runs a job with its output on this process's console; returns its exit code. A failed run
+   * names its full log file.
+   */
   public int run(Launchable job, CarelakeConfig config, List<String> args) {
     List<String> cmd = command(job, config, args);
+    String logFile = cmd.stream().filter(a -> a.startsWith("-Dcarelake.log.file="))
+        .map(a -> a.substring("-Dcarelake.log.file=".length())).findFirst().orElse(null);
     ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
     pb.environment().put("CARELAKE_REPO", repo.toString());
     try {
       Process p = pb.start();
-      return p.waitFor();
+      int rc = p.waitFor();
+      if (rc != 0 && rc != 2 && logFile != null && Files.isRegularFile(Path.of(logFile))) {
+        System.err.println("carelake " + job.command() + ": full log in " + logFile);
+      }
+      return rc;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot start " + job.command() + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
