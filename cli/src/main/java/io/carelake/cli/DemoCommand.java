@@ -88,6 +88,7 @@ public final class DemoCommand implements Callable<Integer> {
     String interval = "[" + intervalStart() + ", " + start.plusDays(days) + ")";
     out.printf("carelake demo: %,d patients, %d days from %s, seed %d, home %s%n", patients, days,
         start, seed, config.home());
+    out.printf("each job's full log: %s%n", config.home().resolve("logs"));
     try {
       stage(1, "kafka");
       config = kafka.start(config);

@@ -22,6 +22,9 @@ import java.util.Map;
  */
 public final class Launcher {
 
+  private static final java.util.regex.Pattern LOG_FILE_OPTION =
+      java.util.regex.Pattern.compile("-Dcarelake\\.log\\.file=(\\S+)");
+
   private final Path repo;
 
   public Launcher(Path repo) {
@@ -79,6 +82,10 @@ public final class Launcher {
     cmd.add("-Xmx" + config.get(CarelakeConfig.LAUNCHER_JOB_HEAP));
     cmd.addAll(jvmOpens());
     cmd.add("-Dlog4j2.configurationFile=" + resource("carelake/log4j2-jobs.properties", config));
+    cmd.add("-Dcarelake.log.file=" + logFile(job, config));
+    if (args.contains("--verbose")) {
+      cmd.add("-Dcarelake.log.console-level=info");
+    }
     if (job.engine() == Job.Engine.SPARK) {
       cmd.add("-Dspark.master=" + config.get(CarelakeConfig.LAUNCHER_SPARK_MASTER));
       cmd.add("-Dspark.ui.enabled=false");
@@ -118,7 +125,9 @@ public final class Launcher {
         "--class", job.mainClass(),
         "--conf", "spark.sql.session.timeZone=UTC",
         "--conf", "spark.ui.showConsoleProgress=false",
-        "--conf", "spark.driver.extraJavaOptions=" + opens,
+        // the driver's full log in the home's logs, as for a local job
+        "--conf", "spark.driver.extraJavaOptions=" + opens + " -Dcarelake.log.file="
+            + logFile(job, config),
         "--conf", "spark.executor.extraJavaOptions=" + opens,
         bundledJar(job).toString()));
     cmd.addAll(args);
@@ -179,14 +188,46 @@ public final class Launcher {
     return cp.isEmpty() ? "" : java.io.File.pathSeparator + cp;
   }
 
-  /** Runs a job with its output on this process's console; returns its exit code. */
+  /**
+   * The file a job's full log goes to: {@code <home>/logs/<command>-<time>.log}, in a directory
+   * only its owner can read (engine logs name tables, paths and counts, never row values, but a
+   * home's logs are its owner's).
+   */
+  static Path logFile(Launchable job, CarelakeConfig config) {
+    Path dir = config.home().resolve("logs");
+    try {
+      Files.createDirectories(dir);
+      if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        Files.setPosixFilePermissions(dir,
+            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create the log directory " + dir + ": "
+          + e.getMessage(), e);
+    }
+    String stamp = java.time.LocalDateTime.now().format(
+        java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS", java.util.Locale.ROOT));
+    return dir.resolve(job.command().replace(' ', '-') + "-" + stamp + ".log");
+  }
+
+  /**
+   * Runs a job with its output on this process's console; returns its exit code. A failed run
+   * names its full log file.
+   */
   public int run(Launchable job, CarelakeConfig config, List<String> args) {
     List<String> cmd = command(job, config, args);
+    // a local JVM's own option, or inside spark-submit's driver options
+    String logFile = cmd.stream().map(LOG_FILE_OPTION::matcher).filter(java.util.regex.Matcher::find)
+        .map(m -> m.group(1)).findFirst().orElse(null);
     ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
     pb.environment().putAll(environment(job, config));
     try {
       Process p = pb.start();
-      return p.waitFor();
+      int rc = p.waitFor();
+      if (rc != 0 && rc != 2 && logFile != null && Files.isRegularFile(Path.of(logFile))) {
+        System.err.println("carelake " + job.command() + ": full log in " + logFile);
+      }
+      return rc;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot start " + job.command() + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {

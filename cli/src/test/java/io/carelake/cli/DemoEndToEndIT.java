@@ -74,6 +74,34 @@ class DemoEndToEndIT {
     return first;
   }
 
+  /**
+   * Quiet success: the terminal shows progress and results, no stack trace and none of the engines'
+   * INFO/WARN chatter; each job's full log is a file under the home's logs/ directory, owner-only.
+   */
+  @Test
+  @Order(1)
+  void aSuccessfulDemoIsQuietAndKeepsEachJobsFullLogUnderTheHome() throws Exception {
+    FirstRun run = firstRun();
+    assertThat(run.exit()).as("demo exit code").isZero();
+    assertThat(run.output()).doesNotContain("\tat ").doesNotContain("Exception in thread")
+        .doesNotContain("Truncated the string representation of a plan")
+        .doesNotContain("No Partition Defined for Window operation")
+        .doesNotContainPattern("(?m)^\\d\\d:\\d\\d:\\d\\d INFO ");
+    Path logs = HOME.resolve("logs");
+    assertThat(java.nio.file.Files.getPosixFilePermissions(logs))
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    for (String job : List.of("ingest", "govern", "deidentify", "features", "train", "report")) {
+      Path log;
+      try (Stream<Path> files = Files.list(logs)) {
+        log = files.filter(p -> p.getFileName().toString().matches(job + "-\\d{8}-.*\\.log"))
+            .findFirst().orElse(null);
+      }
+      assertThat(log).as("the full log of " + job + " in " + logs).isNotNull();
+      // the engine's INFO lines are in the file, not on the terminal
+      assertThat(Files.readString(log)).as(log.toString()).contains(" INFO ");
+    }
+  }
+
   @Test
   @Order(1)
   void theDemoRunsEveryStageAndEveryCountReconcilesWithTheManifest() throws Exception {

@@ -1,5 +1,6 @@
 package io.carelake.deid;
 
+import io.carelake.core.config.SmallFiles;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -156,10 +157,11 @@ public final class DeidPolicy {
           + " file to --policy or leave it out to use the built-in " + RESOURCE);
     }
     try {
-      return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+      return parse(new String(SmallFiles.read(file, "de-identification policy"),
+          StandardCharsets.UTF_8), file.toString());
     } catch (IOException e) {
-      throw new PolicyException(file + ": cannot read the policy file ("
-          + e.getClass().getSimpleName() + "); check that it is readable UTF-8 text");
+      throw new PolicyException(file + ": cannot read the policy file (" + e.getMessage()
+          + "); check that it is readable UTF-8 text");
     }
   }
 

@@ -389,15 +389,20 @@ public final class GovernJob extends IntervalJob {
       long t2 = System.nanoTime();
       // A short interval (a daily run) is written without a shuffle: each task writes its rows to
       // their few day partitions directly (fan-out writers). A long one (a backfill) keeps
-      // Iceberg's default hash distribution by partition: fan-out writers hold one open Parquet
-      // file per partition per task, which a year of days turns into an out-of-memory error.
-      String distribution = interval.days() <= FANOUT_MAX_DAYS ? "none" : "hash";
+      // Iceberg's hash distribution by partition with fan-out off, so that each task's rows are
+      // sorted by partition and written one file at a time: fan-out writers hold one open Parquet
+      // file per partition per task, which decades of day partitions (a Synthea lifetime
+      // backfill) turn into an out-of-memory error.
+      boolean fanout = interval.days() <= FANOUT_MAX_DAYS;
+      String distribution = fanout ? "none" : "hash";
       QuarantineSplit.curated(annotated, raw, runId).writeTo(audit.sparkName(s.target().curated()))
-          .option("distribution-mode", distribution).option("fanout-enabled", "true")
+          .option("distribution-mode", distribution)
+          .option("fanout-enabled", String.valueOf(fanout))
           .overwrite(IcebergWrites.inInterval(TableSchemas.EVENT_TIME, interval));
       QuarantineSplit.quarantine(annotated, raw, runId)
           .writeTo(audit.sparkName(s.target().quarantine()))
-          .option("distribution-mode", distribution).option("fanout-enabled", "true")
+          .option("distribution-mode", distribution)
+          .option("fanout-enabled", String.valueOf(fanout))
           .overwrite(IcebergWrites.inInterval(TableSchemas.EVENT_TIME, interval));
       ctx.progress("%s: %,d rows -> %s %,d, %s %,d (staged on branch %s; split %.1f s, branches"
           + " %.1f s, writes %.1f s)", s.target().raw(), total, s.target().curated(),

@@ -1,5 +1,6 @@
 package io.carelake.governance;
 
+import io.carelake.core.config.SmallFiles;
 import io.carelake.core.tables.TableName;
 import io.carelake.core.tables.Tables;
 import io.carelake.governance.rules.CompiledSpec;
@@ -71,10 +72,10 @@ public record GovernanceSpecs(Map<TableName, CompiledSpec> byTable, String hash)
     Map<String, byte[]> files = new TreeMap<>();
     try (Stream<Path> list = Files.list(dir)) {
       for (Path p : list.filter(GovernanceSpecs::isYaml).sorted().toList()) {
-        files.put(p.toString(), Files.readAllBytes(p));
+        files.put(p.toString(), SmallFiles.read(p, "governance spec"));
       }
     } catch (IOException e) {
-      throw new SpecException(dir.toString(), 0, null, "cannot list the spec directory: "
+      throw new SpecException(dir.toString(), 0, null, "cannot read the spec directory: "
           + e.getMessage(), e);
     }
     return of(files);

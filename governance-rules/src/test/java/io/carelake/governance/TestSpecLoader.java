@@ -258,6 +258,15 @@ class TestSpecLoader {
         .hasMessageStartingWith(missing + ": cannot read the spec file: ")
         .hasMessageEndingWith(" (check --spec-dir)")
         .satisfies(e -> assertThat(((SpecException) e).line()).isZero());
+    // a wrong path to a big file fails before the file is read whole
+    Path big = dir.resolve("visits.yaml");
+    Files.write(big, new byte[2 << 20]);
+    assertThatThrownBy(() -> new SpecLoader(RuleCompilers.types()).load(big))
+        .isInstanceOf(SpecException.class)
+        .hasMessageContaining("larger than 1 MiB, the limit for a governance spec");
+    assertThatThrownBy(() -> io.carelake.governance.GovernanceSpecs.fromDir(dir))
+        .isInstanceOf(SpecException.class)
+        .hasMessageContaining("larger than 1 MiB, the limit for a governance spec");
   }
 
   @Test

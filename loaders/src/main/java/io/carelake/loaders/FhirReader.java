@@ -1,5 +1,8 @@
 package io.carelake.loaders;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -13,7 +16,7 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * Reads FHIR R4 bundles (JSON) with Jackson's tree model: Patient, Encounter, Observation and
+ * Reads FHIR R4 bundles (JSON), streamed entry by entry (Jackson's parser, one tree per entry): Patient, Encounter, Observation and
  * Condition resources; every other resource type is counted as not loaded. A path is one bundle
  * file or a directory whose {@code *.json} files are read in name order. References may be
  * {@code urn:uuid:ID}, {@code Type/ID} or a conditional {@code Type?identifier=system|ID}.
@@ -55,29 +58,70 @@ final class FhirReader {
     }
   }
 
+  /**
+   * Streams one bundle: its entries are read one at a time, so a bundle of a whole population's
+   * history (hundreds of MB) needs memory for one resource, not for the file. FHIR writers put
+   * {@code resourceType} first; a bundle that names it only after its entries is read whole.
+   */
   void readBundle(Path file, Source.Records out) throws IOException {
-    JsonNode root;
-    try {
-      root = json.readTree(file.toFile());
-    } catch (IOException e) {
-      throw new IOException(file + ": not a JSON FHIR bundle (" + e.getMessage() + ")", e);
+    try (JsonParser p = json.getFactory().createParser(file.toFile())) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException(file + ": not a JSON FHIR bundle (expected a JSON object)");
+      }
+      String resourceType = null;
+      int entry = 0;
+      for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if ("resourceType".equals(field)) {
+          resourceType = p.getValueAsString();
+          requireBundle(file, resourceType);
+        } else if ("entry".equals(field) && value == JsonToken.START_ARRAY
+            && resourceType != null) {
+          while (p.nextToken() != JsonToken.END_ARRAY) {
+            JsonNode e = json.readTree(p);
+            resource(e.path("resource"), file.getFileName() + " entry " + entry++, out);
+          }
+        } else if ("entry".equals(field) && resourceType == null) {
+          readWhole(file, out);
+          return;
+        } else {
+          p.skipChildren();
+        }
+      }
+      requireBundle(file, resourceType);
+    } catch (JsonProcessingException e) {
+      throw new IOException(file + ": not a JSON FHIR bundle (" + e.getOriginalMessage()
+          + " at line " + e.getLocation().getLineNr() + ", column "
+          + e.getLocation().getColumnNr() + ")", e);
     }
-    if (root == null || !"Bundle".equals(text(root, "resourceType"))) {
-      throw new IOException(file + ": resourceType is '" + (root == null ? null
-          : text(root, "resourceType")) + "', expected 'Bundle'; pass bundle files only");
-    }
+  }
+
+  /** The tree-model path, for a bundle whose resourceType comes after its entries. */
+  private void readWhole(Path file, Source.Records out) throws IOException {
+    JsonNode root = json.readTree(file.toFile());
+    requireBundle(file, text(root, "resourceType"));
     JsonNode entries = root.path("entry");
     for (int i = 0; i < entries.size(); i++) {
-      JsonNode r = entries.get(i).path("resource");
-      String type = text(r, "resourceType");
-      String where = file.getFileName() + " entry " + i;
-      switch (type == null ? "" : type) {
-        case "Patient" -> patient(r, out);
-        case "Encounter" -> encounter(r, where, out);
-        case "Observation" -> observation(r, where, out);
-        case "Condition" -> condition(r, where, out);
-        default -> out.notLoaded(type == null ? "(no resourceType)" : type);
-      }
+      resource(entries.get(i).path("resource"), file.getFileName() + " entry " + i, out);
+    }
+  }
+
+  private static void requireBundle(Path file, String resourceType) throws IOException {
+    if (!"Bundle".equals(resourceType)) {
+      throw new IOException(file + ": resourceType is '" + resourceType
+          + "', expected 'Bundle'; pass bundle files only");
+    }
+  }
+
+  private void resource(JsonNode r, String where, Source.Records out) {
+    String type = text(r, "resourceType");
+    switch (type == null ? "" : type) {
+      case "Patient" -> patient(r, out);
+      case "Encounter" -> encounter(r, where, out);
+      case "Observation" -> observation(r, where, out);
+      case "Condition" -> condition(r, where, out);
+      default -> out.notLoaded(type == null ? "(no resourceType)" : type);
     }
   }
 

@@ -2,6 +2,7 @@ package io.carelake.loaders;
 
 import io.carelake.core.events.EventKind;
 import io.carelake.generator.MessageSink;
+import io.carelake.generator.OwnerOnlyFiles;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,13 +17,14 @@ import java.nio.file.Path;
 final class SingleJsonlSink implements MessageSink {
 
   private final OutputStream out;
+  private final Path file;
+  private final Path temp;
 
+  /** The file holds patient data: written owner-only and renamed into place on close. */
   SingleJsonlSink(Path file) throws IOException {
-    Path parent = file.toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
-    }
-    this.out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
+    this.file = file.toAbsolutePath();
+    this.temp = OwnerOnlyFiles.temp(this.file.getParent(), this.file.getFileName().toString());
+    this.out = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16);
   }
 
   @Override
@@ -39,5 +41,6 @@ final class SingleJsonlSink implements MessageSink {
   @Override
   public void close() throws IOException {
     out.close();
+    OwnerOnlyFiles.publish(temp, file);
   }
 }

@@ -137,6 +137,61 @@ class TestLoaderEdgeCases {
     assertThat(glucose.eventTime()).isEqualTo("2024-05-01T14:05:00Z");
   }
 
+  /**
+   * Bundles are streamed entry by entry when resourceType comes first (as FHIR writers put it),
+   * read whole otherwise: both give the same events; broken JSON says where.
+   */
+  @Test
+  void aBundleLoadsTheSameWhereverItsResourceTypeStandsAndBrokenJsonSaysWhere(@TempDir Path dir)
+      throws Exception {
+    Path first = dir.resolve("first.json");
+    Files.writeString(first, BUNDLE);
+    Path last = dir.resolve("last.json");
+    String reordered = BUNDLE.replaceFirst("\"resourceType\": \"Bundle\", ", "");
+    reordered = reordered.substring(0, reordered.lastIndexOf("]}"))
+        + "], \"resourceType\": \"Bundle\"}\n";
+    Files.writeString(last, reordered);
+    EventMapper.Result a = new Loader().load(Format.FHIR, first, "clinic-a");
+    EventMapper.Result b = new Loader().load(Format.FHIR, last, "clinic-a");
+    assertThat(b.ledger().read()).isEqualTo(a.ledger().read());
+    assertThat(b.ledger().skipped()).isEqualTo(a.ledger().skipped());
+    assertThat(b.visits()).isEqualTo(a.visits());
+    assertThat(b.vitals()).isEqualTo(a.vitals());
+    assertThat(a.visits()).hasSize(2);
+
+    Path broken = dir.resolve("broken.json");
+    Files.writeString(broken, BUNDLE.substring(0, BUNDLE.indexOf("\"Observation\"") + 20)
+        + "}}}");
+    assertThatThrownBy(() -> new Loader().load(Format.FHIR, broken, "clinic-a"))
+        .isInstanceOf(IOException.class).hasMessageContaining("broken.json")
+        .hasMessageContaining("not a JSON FHIR bundle").hasMessageContaining("line ");
+    Path notBundle = dir.resolve("patient.json");
+    Files.writeString(notBundle, "{\"resourceType\": \"Patient\", \"entry\": []}");
+    assertThatThrownBy(() -> new Loader().load(Format.FHIR, notBundle, "clinic-a"))
+        .isInstanceOf(IOException.class).hasMessageContaining("'Patient', expected 'Bundle'");
+  }
+
+  /** --out FILE holds patient data: owner-only, and a symbolic link there is replaced, not followed. */
+  @Test
+  void theJsonlOutputIsOwnerOnlyAndNeverWrittenThroughALink(@TempDir Path dir) throws Exception {
+    Path victim = dir.resolve("victim.txt");
+    Files.writeString(victim, "keep me");
+    Path out = dir.resolve("events.jsonl");
+    Files.createSymbolicLink(out, victim);
+    try (SingleJsonlSink sink = new SingleJsonlSink(out)) {
+      sink.send(io.carelake.core.events.EventKind.VISIT, null,
+          "{\"a\":1}".getBytes(StandardCharsets.UTF_8));
+    }
+    assertThat(Files.readString(victim)).isEqualTo("keep me");
+    assertThat(Files.isSymbolicLink(out)).isFalse();
+    assertThat(Files.readString(out)).isEqualTo("{\"a\":1}\n");
+    assertThat(Files.getPosixFilePermissions(out))
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    try (java.util.stream.Stream<Path> left = Files.list(dir)) {
+      assertThat(left).as("no temporary file left").hasSize(2);
+    }
+  }
+
   @Test
   void csvProblemsAreCountedAndMissingColumnsExplained(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("patients.csv"), """

@@ -33,6 +33,8 @@ public final class JobMain {
   public static final int EXIT_FAILED = 1;
   public static final int EXIT_USAGE = 2;
   public static final int EXIT_BLOCKED = 3;
+  /** The job's full log file, set by bin/carelake's launcher (see log4j2-jobs.properties). */
+  public static final String LOG_FILE_PROPERTY = "carelake.log.file";
 
   private JobMain() {}
 
@@ -89,7 +91,9 @@ public final class JobMain {
     RunRecord record;
     try {
       spark = SparkSessions.create(config, "carelake-" + job.name());
-      if (!verbose && ownSession) {
+      // under bin/carelake the full log goes to a file and the terminal is filtered by the
+      // launcher's log4j configuration; elsewhere (spark-submit) Spark's INFO chatter is cut here
+      if (!verbose && ownSession && System.getProperty(LOG_FILE_PROPERTY) == null) {
         spark.sparkContext().setLogLevel("WARN");
       }
       JobContext context = new JobContext(spark, config, run, err, active);

@@ -1,5 +1,6 @@
 package io.carelake.governance.spec;
 
+import io.carelake.core.config.SmallFiles;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -57,7 +58,7 @@ public final class SpecLoader {
   public Spec load(Path file) throws SpecException {
     byte[] bytes;
     try {
-      bytes = Files.readAllBytes(file);
+      bytes = SmallFiles.read(file, "governance spec");
     } catch (IOException e) {
       throw new SpecException(file.toString(), 0, null, "cannot read the spec file: " + e.getMessage()
           + " (check --spec-dir)", e);

@@ -42,6 +42,11 @@ public final class EnvelopeValidator {
   public static final int MAX_PAYLOAD_BYTES = 1 << 20;
   /** How far in the future of ingest time an event may claim to have happened (clock skew). */
   public static final Duration MAX_FUTURE_SKEW = Duration.ofDays(1);
+  /**
+   * The earliest event time taken: 1900-01-02T00:00Z, after the sentinel dates systems write for
+   * "unknown" (0001-01-01, 1900-01-01) and before any care a living patient's record holds.
+   */
+  public static final Instant EARLIEST_EVENT_TIME = Instant.parse("1900-01-02T00:00:00Z");
   /** The message schema versions this validator understands. */
   public static final int SCHEMA_VERSION = 1;
 
@@ -229,6 +234,11 @@ public final class EnvelopeValidator {
       throw new EnvelopeException(ErrorCode.FUTURE_EVENT_TIME, "field 'event_time' " + text
           + " is more than " + MAX_FUTURE_SKEW.toHours() + " hours after ingest time "
           + ingestTime);
+    }
+    if (eventTime.isBefore(EARLIEST_EVENT_TIME)) {
+      throw new EnvelopeException(ErrorCode.PAST_EVENT_TIME, "field 'event_time' " + text
+          + " is before " + EARLIEST_EVENT_TIME + ": a placeholder date, not when care happened"
+          + " (send the real time, or leave the event out until it is known)");
     }
     return eventTime;
   }

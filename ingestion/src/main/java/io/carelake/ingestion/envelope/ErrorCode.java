@@ -24,6 +24,12 @@ public enum ErrorCode {
   /** {@code event_time} is more than {@link EnvelopeValidator#MAX_FUTURE_SKEW} after ingest time. */
   FUTURE_EVENT_TIME,
   /**
+   * {@code event_time} is before {@link EnvelopeValidator#EARLIEST_EVENT_TIME}: a default or
+   * sentinel date (0001-01-01, 1900-01-01) rather than when care happened; landed, it would sit in a
+   * day partition no governance interval reads.
+   */
+  PAST_EVENT_TIME,
+  /**
    * A field the schema does not know cannot become a column: its name is not a valid column name,
    * or it would land in a column that already has another meaning (see {@link Extras}).
    */

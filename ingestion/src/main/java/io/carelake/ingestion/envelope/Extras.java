@@ -31,11 +31,18 @@ import org.apache.iceberg.types.Types;
  *       {@link ErrorCode#UNSUPPORTED_FIELD}: dropping it silently would lose data.
  * </ul>
  *
- * Checked after every known field, so other faults keep their own codes.
+ * A message may carry at most {@link #MAX_PER_MESSAGE} such fields: each distinct one becomes a
+ * column of the raw table for good, so a producer that sends arbitrary keys (a map serialised as
+ * fields, a bug) would otherwise grow the table without bound. Over the limit, the message is a
+ * dead letter {@link ErrorCode#UNSUPPORTED_FIELD} naming the fields, to be fixed at the producer.
+ *
+ * <p>Checked after every known field, so other faults keep their own codes.
  */
 public final class Extras {
 
   private static final Pattern COLUMN = Pattern.compile("[a-z][a-z0-9_]{0,63}");
+  /** Fields not in the event schema one message may add (see the class comment). */
+  public static final int MAX_PER_MESSAGE = 8;
 
   public static final Extras VISITS = new Extras(TableSchemas.RAW_VISITS,
       Set.of("schema_version", "event_id", "event_time", "patient", "facility_id",
@@ -80,6 +87,14 @@ public final class Extras {
           extras = put(extras, "patient." + e.getKey(), e.getKey(), true, e.getValue());
         }
       }
+    }
+    if (extras != null && extras.size() > MAX_PER_MESSAGE) {
+      throw new EnvelopeException(ErrorCode.UNSUPPORTED_FIELD, "the message carries "
+          + extras.size() + " fields not in the event schema (" + String.join(", ",
+              extras.keySet().stream().limit(MAX_PER_MESSAGE + 1L).toList())
+          + (extras.size() > MAX_PER_MESSAGE + 1 ? ", ..." : "") + "), more than "
+          + MAX_PER_MESSAGE + ": each becomes a column of the raw table for good; send the"
+          + " schema's fields, or nest the producer's own data in one field");
     }
     return extras == null ? Collections.emptyMap() : Collections.unmodifiableMap(extras);
   }

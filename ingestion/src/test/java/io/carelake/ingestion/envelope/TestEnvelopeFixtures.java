@@ -61,6 +61,7 @@ class TestEnvelopeFixtures {
       case WRONG_TYPE -> "'prescriptions[0].days'";
       case BAD_EVENT_TIME -> "'event_time'";
       case FUTURE_EVENT_TIME -> "'event_time'";
+      case PAST_EVENT_TIME -> "'event_time'";
       case UNSUPPORTED_FIELD -> "'patient.Home Town'";
     };
   }

@@ -222,6 +222,47 @@ class TestEnvelopeValidator {
   }
 
   @Test
+  void placeholderPastEventTimesAreDeadLettersAndOldRealOnesAreKept() throws Exception {
+    for (String sentinel : List.of("0001-01-01T00:00:00Z", "1900-01-01T00:00:00Z",
+        "1900-01-01T12:00:00+08:00", "1899-12-31T08:00:00+08:00")) {
+      DeadLetter d = dead(EventKind.VITAL, edit(vitalJson(), n -> n.put("event_time", sentinel)));
+      assertThat(d.errorCode()).as(sentinel).isEqualTo(ErrorCode.PAST_EVENT_TIME);
+      assertThat(d.errorMessage()).contains(sentinel).contains("1900-01-02");
+    }
+    // a lifetime's history (Synthea reaches back decades) is kept
+    assertThat(validate(EventKind.VISIT,
+        edit(visitJson(), n -> n.put("event_time", "1941-07-15T10:00:00+08:00"))))
+        .isInstanceOf(RawVisit.class);
+    assertThat(validate(EventKind.VISIT,
+        edit(visitJson(), n -> n.put("event_time", "1900-01-02T00:00:00Z"))))
+        .isInstanceOf(RawVisit.class);
+  }
+
+  @Test
+  void aMessageMayAddAtMostEightFieldsTheSchemaDoesNotKnow() throws Exception {
+    assertThat(((RawVital) validate(EventKind.VITAL, edit(vitalJson(), n -> {
+      for (int i = 0; i < Extras.MAX_PER_MESSAGE; i++) {
+        n.put("extra_" + i, i);
+      }
+    }))).extras()).hasSize(Extras.MAX_PER_MESSAGE);
+    DeadLetter d = dead(EventKind.VITAL, edit(vitalJson(), n -> {
+      for (int i = 0; i < 50; i++) {
+        n.put("k" + i, i);
+      }
+    }));
+    assertThat(d.errorCode()).isEqualTo(ErrorCode.UNSUPPORTED_FIELD);
+    assertThat(d.errorMessage()).contains("50 fields not in the event schema").contains("k0")
+        .contains(", ...").contains("more than 8");
+    // patient fields count too
+    assertThat(dead(EventKind.VISIT, edit(visitJson(), n -> {
+      ObjectNode patient = (ObjectNode) n.get("patient");
+      for (int i = 0; i < 9; i++) {
+        patient.put("p" + i, "x");
+      }
+    })).errorCode()).isEqualTo(ErrorCode.UNSUPPORTED_FIELD);
+  }
+
+  @Test
   void oversized() {
     byte[] big = new byte[EnvelopeValidator.MAX_PAYLOAD_BYTES + 1];
     java.util.Arrays.fill(big, (byte) ' ');

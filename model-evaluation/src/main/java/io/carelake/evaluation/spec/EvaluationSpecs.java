@@ -1,5 +1,6 @@
 package io.carelake.evaluation.spec;
 
+import io.carelake.core.config.SmallFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
@@ -62,7 +63,7 @@ public final class EvaluationSpecs {
   public static EvaluationSpec load(Path file) throws EvaluationSpecException {
     byte[] bytes;
     try {
-      bytes = Files.readAllBytes(file);
+      bytes = SmallFiles.read(file, "evaluation spec");
     } catch (IOException e) {
       throw new EvaluationSpecException(file.toString(), 0, "cannot read the spec: "
           + e.getMessage() + " (check --spec)", e);
