@@ -51,6 +51,9 @@ class ClusterProfileIT {
   @Test
   void startServesACatalogOnPostgresqlWithTablesOnHdfsAndStopEndsEveryProcess() throws Exception {
     ItSupport.deleteRecursively(HOME);
+    // the broker on a port of its own: other homes on this machine start theirs on the default
+    CarelakeConfig.load(HOME).withSaved(CarelakeConfig.KAFKA_BOOTSTRAP_SERVERS,
+        "127.0.0.1:" + Ports.free());
     StringBuilder out = new StringBuilder();
     try {
       assertThat(ItSupport.carelake(out, "cluster", "start", "--home", HOME.toString()))
