@@ -44,7 +44,13 @@ final class LedgerStages {
       List<String> missingJobs,
       Map<String, String> runIdByJob,
       List<String> citedRunIds,
-      long runsConsidered) {
+      long runsConsidered,
+      Map<String, Map<String, String>> parametersByJob) {
+
+    /** The picked run's parameters (empty when the job has no run or recorded none). */
+    Map<String, String> parameters(String job) {
+      return parametersByJob.getOrDefault(job, Map.of());
+    }
 
     long runsCited() {
       return citedRunIds.size();
@@ -55,7 +61,7 @@ final class LedgerStages {
 
   /** No ledger yet (a fresh home): every stage is missing. */
   static Picked nothingRecorded() {
-    return new Picked(List.of(), null, PIPELINE, Map.of(), List.of(), 0);
+    return new Picked(List.of(), null, PIPELINE, Map.of(), List.of(), 0, Map.of());
   }
 
   static Picked pick(Dataset<Row> ledger, Interval interval) {
@@ -75,10 +81,14 @@ final class LedgerStages {
             .orderBy(col("ended_at").desc(), col("started_at").desc(), col("run_id").desc())))
         .filter(col("_rank").equalTo(1))
         .select("job", "run_id", "status", "started_at", "ended_at", "rows_in", "rows_out",
-            "rows_set_aside", "counts", "input_snapshots", "output_snapshots", "message");
+            "rows_set_aside", "counts", "input_snapshots", "output_snapshots", "message",
+            "version", "spec_hash", "parameters");
     Map<String, Report.Stage> latestByJob = new LinkedHashMap<>();
+    Map<String, Map<String, String>> parameters = new LinkedHashMap<>();
     for (Row r : latest.collectAsList()) {
       latestByJob.put(r.getString(0), stageOf(r));
+      parameters.put(r.getString(0), r.isNullAt(14) ? Map.of()
+          : new TreeMap<>(r.<String, String>getJavaMap(14)));
     }
 
     List<Report.Stage> stages = new ArrayList<>();
@@ -102,7 +112,7 @@ final class LedgerStages {
       }
     }
     long considered = runsPerJob.values().stream().mapToLong(Long::longValue).sum();
-    return new Picked(stages, ingestAll, missing, runIdByJob, cited, considered);
+    return new Picked(stages, ingestAll, missing, runIdByJob, cited, considered, parameters);
   }
 
   /** Sums every ingest run: the streaming job records one run per start, each with its own counts. */
@@ -126,7 +136,7 @@ final class LedgerStages {
     List<String> runIds = sums.getList(6);
     long runs = sums.getLong(7);
     return new Report.Stage(Report.INGEST_ALL_RUNS, null, worstStatus(sums.getInt(5)),
-        iso(sums.get(3)), iso(sums.get(4)), in, out, aside, in == out + aside, counts,
+        iso(sums.get(3)), iso(sums.get(4)), null, null, in, out, aside, in == out + aside, counts,
         Report.Snapshots.NONE,
         "sum of " + runs + " ingest run" + (runs == 1 ? "" : "s") + " since the ledger began",
         List.copyOf(runIds));
@@ -152,7 +162,8 @@ final class LedgerStages {
     long out = r.getLong(6);
     long aside = r.getLong(7);
     return new Report.Stage(r.getString(0), r.getString(1), r.getString(2), iso(r.get(3)),
-        iso(r.get(4)), in, out, aside, in == out + aside, sorted(r, 8),
+        iso(r.get(4)), r.getString(12), r.isNullAt(13) ? null : r.getString(13), in, out, aside,
+        in == out + aside, sorted(r, 8),
         new Report.Snapshots(sorted(r, 9), sorted(r, 10)),
         r.isNullAt(11) ? null : Redaction.mask(r.getString(11)), null);
   }
