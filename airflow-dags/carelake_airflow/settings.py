@@ -317,7 +317,8 @@ CORPUS = Job("corpus", "training-datasets", "io.carelake.datasets.CorpusJob",
 TRAIN = Job("train", "training-datasets", "io.carelake.datasets.TrainJob",
             "Train one risk-model iteration (Spark MLlib) on the features.")
 EVALUATE = Job("evaluate", "model-evaluation", "io.carelake.evaluation.EvaluateJob",
-               "Score a model iteration on its held-out split (AUROC with a 95 % CI).")
+               "Evaluate a model iteration on its held-out split: every metric with patient-level CIs;"
+               " --baseline, --gate.")
 REPORT = Job("report", "quality-reports", "io.carelake.reports.ReportJob",
              "Write the auditors' report (HTML and JSON) for an interval.")
 
