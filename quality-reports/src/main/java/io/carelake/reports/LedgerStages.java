@@ -26,7 +26,10 @@ import org.apache.spark.sql.functions;
  *
  * <p>"Latest" is the run that ended last: its commit is the one the tables now show. Ties (runs
  * recorded within the same microsecond) fall to the later start, then to the run id, so the pick is
- * deterministic. The selection runs in Spark; the driver receives one row per stage, the per-job
+ * deterministic. A {@code RUNNING} row (a run still going, or one killed whose row no later run
+ * has yet marked {@code ABANDONED}) has not ended: it is never picked, cited or counted as
+ * considered; it is listed in {@link Picked#inProgress} so that the verdict can say the stage may
+ * change. An {@code ABANDONED} run has ended (as a failure) and is picked like any other. The selection runs in Spark; the driver receives one row per stage, the per-job
  * number of runs and the ingest sums, never the whole ledger.
  */
 final class LedgerStages {
@@ -45,7 +48,8 @@ final class LedgerStages {
       Map<String, String> runIdByJob,
       List<String> citedRunIds,
       long runsConsidered,
-      Map<String, Map<String, String>> parametersByJob) {
+      Map<String, Map<String, String>> parametersByJob,
+      List<InProgress> inProgress) {
 
     /** The picked run's parameters (empty when the job has no run or recorded none). */
     Map<String, String> parameters(String job) {
@@ -57,19 +61,29 @@ final class LedgerStages {
     }
   }
 
+  /** A run of a reported stage still RUNNING in the ledger (not ended, so not reported). */
+  record InProgress(String job, String runId, String startedAt) {}
+
   private LedgerStages() {}
 
   /** No ledger yet (a fresh home): every stage is missing. */
   static Picked nothingRecorded() {
-    return new Picked(List.of(), null, PIPELINE, Map.of(), List.of(), 0, Map.of());
+    return new Picked(List.of(), null, PIPELINE, Map.of(), List.of(), 0, Map.of(), List.of());
   }
 
   static Picked pick(Dataset<Row> ledger, Interval interval) {
     Column sameInterval = col("interval_start").equalTo(functions.to_date(lit(interval.start().toString())))
         .and(col("interval_end").equalTo(functions.to_date(lit(interval.end().toString()))));
-    Dataset<Row> candidates = ledger
+    Dataset<Row> ofInterval = ledger
         .filter(col("job").isin(PIPELINE.toArray()))
         .filter(col("job").equalTo(INGEST).or(sameInterval));
+    Column running = col("status").equalTo(RunStatus.RUNNING.name());
+    List<InProgress> inProgress = new ArrayList<>();
+    for (Row r : ofInterval.filter(running).select("job", "run_id", "started_at")
+        .orderBy("started_at", "run_id").collectAsList()) {
+      inProgress.add(new InProgress(r.getString(0), r.getString(1), iso(r.get(2))));
+    }
+    Dataset<Row> candidates = ofInterval.filter(running.unary_$bang());
 
     Map<String, Long> runsPerJob = new TreeMap<>();
     for (Row r : candidates.groupBy("job").count().collectAsList()) {
@@ -112,7 +126,8 @@ final class LedgerStages {
       }
     }
     long considered = runsPerJob.values().stream().mapToLong(Long::longValue).sum();
-    return new Picked(stages, ingestAll, missing, runIdByJob, cited, considered, parameters);
+    return new Picked(stages, ingestAll, missing, runIdByJob, cited, considered, parameters,
+        List.copyOf(inProgress));
   }
 
   /** Sums every ingest run: the streaming job records one run per start, each with its own counts. */
@@ -142,7 +157,10 @@ final class LedgerStages {
         List.copyOf(runIds));
   }
 
-  /** 0 SUCCEEDED, 1 BLOCKED, 2 FAILED (anything unknown counts as failed): the sum is as good as its worst run. */
+  /**
+   * 0 SUCCEEDED, 1 BLOCKED, 2 FAILED (ABANDONED and anything unknown count as failed): the sum is
+   * as good as its worst run.
+   */
   private static Column statusSeverity() {
     return functions.when(col("status").equalTo(RunStatus.SUCCEEDED.name()), 0)
         .when(col("status").equalTo(RunStatus.BLOCKED.name()), 1)

@@ -256,6 +256,17 @@ public record Report(
      */
     static Verdict decide(List<Check> checks, boolean reconciled, List<Stage> stages,
         List<String> missingStages, Privacy privacy, String notReconciled) {
+      return decide(checks, reconciled, stages, missingStages, privacy, notReconciled, List.of());
+    }
+
+    /**
+     * As above, with the runs of reported stages still RUNNING in the ledger: a stage of the
+     * interval still running makes the report provisional (a warning: its numbers may change); a
+     * running ingest (a streaming job runs for good) is only noted, after everything else.
+     */
+    static Verdict decide(List<Check> checks, boolean reconciled, List<Stage> stages,
+        List<String> missingStages, Privacy privacy, String notReconciled,
+        List<LedgerStages.InProgress> inProgress) {
       List<String> failures = new java.util.ArrayList<>();
       List<String> warnings = new java.util.ArrayList<>();
       List<String> waived = new java.util.ArrayList<>();
@@ -286,6 +297,17 @@ public record Report(
             + privacy.deidentifyRunId() + ")");
       }
       missingStages.forEach(j -> warnings.add("no " + j + " run for this interval"));
+      List<String> notes = new java.util.ArrayList<>();
+      for (LedgerStages.InProgress r : inProgress) {
+        String running = r.job() + " run " + r.runId() + " (started " + r.startedAt()
+            + ") is still RUNNING in governance.runs: ";
+        if (LedgerStages.INGEST.equals(r.job())) {
+          notes.add(running + "the ingest figures are those of its ended runs");
+        } else {
+          warnings.add(running + "this report shows the last ended " + r.job()
+              + " run; rerun the report when it has ended");
+        }
+      }
       List<String> reasons = new java.util.ArrayList<>(failures);
       reasons.addAll(warnings);
       reasons.addAll(waived);
@@ -306,6 +328,7 @@ public record Report(
         reasons.add(passed + " of " + checks.size() + " rules passed ("
             + (checks.size() - passed) + " not applicable); every stage reconciles");
       }
+      reasons.addAll(notes);
       return new Verdict(status, reasons);
     }
   }

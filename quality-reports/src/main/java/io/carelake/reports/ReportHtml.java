@@ -57,7 +57,7 @@ final class ReportHtml {
     model.put("levels", Privacy.LEVELS);
     model.put("chartJs", CHART_JS);
     model.put("chartJsVersion", CHART_JS_VERSION);
-    model.put("chartData", chartData(report.trends()));
+    model.put("chartData", chartData(report.trends(), report.modelEvaluation().calibration()));
     StringWriter out = new StringWriter();
     try {
       template.evaluate(out, model, Locale.ROOT);
@@ -66,6 +66,27 @@ final class ReportHtml {
           + report.reportId(), e);
     }
     return out.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The binned calibration curves as the plot reads them: one series of (mean predicted, observed)
+   * per iteration, outcome and split, in bin order; bins without a number are left out.
+   */
+  static List<Map<String, Object>> calibrationCurves(
+      List<ModelEvaluation.CalibrationPoint> calibration) {
+    Map<String, List<Map<String, Double>>> curves = new java.util.LinkedHashMap<>();
+    for (ModelEvaluation.CalibrationPoint p : calibration) {
+      if (p.meanPredicted() == null || p.observed() == null) {
+        continue;
+      }
+      String label = p.iterationId() + (p.outcome() == null ? "" : " (" + p.outcome() + ")")
+          + " " + p.split();
+      curves.computeIfAbsent(label, k -> new ArrayList<>())
+          .add(Map.of("x", p.meanPredicted(), "y", p.observed()));
+    }
+    List<Map<String, Object>> series = new ArrayList<>();
+    curves.forEach((label, points) -> series.add(Map.of("label", label, "points", points)));
+    return series;
   }
 
   /** Canvas id of a table's trend chart; the template derives the same from the table name. */
@@ -78,7 +99,7 @@ final class ReportHtml {
    * scores (in %) per dimension; per run the ledger's rows. {@code <} is escaped so that no value
    * can close the script element.
    */
-  static String chartData(Trends trends) {
+  static String chartData(Trends trends, List<ModelEvaluation.CalibrationPoint> calibration) {
     List<Map<String, Object>> tables = new ArrayList<>();
     List<String> labels = trends.runs().stream().map(Trends.RunPoint::intervalStart).toList();
     for (String table : trends.tables()) {
@@ -98,7 +119,8 @@ final class ReportHtml {
         "rowsIn", trends.runs().stream().map(Trends.RunPoint::rowsIn).toList(),
         "rowsSetAside", trends.runs().stream().map(Trends.RunPoint::rowsSetAside).toList());
     try {
-      return JSON.writeValueAsString(Map.of("tables", tables, "runs", runs))
+      return JSON.writeValueAsString(Map.of("tables", tables, "runs", runs, "calibration",
+          calibrationCurves(calibration)))
           .replace("<", "\\u003c");
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("Cannot write the trend data as JSON", e);

@@ -106,9 +106,11 @@ public final class ReportJob extends IntervalJob {
     Optional<Dataset<Row>> ledger = readAt(spark, ctx, tables, Tables.GOVERNANCE_RUNS);
     LedgerStages.Picked picked = ledger.map(l -> LedgerStages.pick(l, interval))
         .orElseGet(LedgerStages::nothingRecorded);
-    ctx.progress("ledger: %d runs considered, %d stages picked, missing: %s",
+    ctx.progress("ledger: %d runs considered, %d stages picked, missing: %s%s",
         picked.runsConsidered(), picked.stages().size(),
-        picked.missingJobs().isEmpty() ? "none" : String.join(", ", picked.missingJobs()));
+        picked.missingJobs().isEmpty() ? "none" : String.join(", ", picked.missingJobs()),
+        picked.inProgress().isEmpty() ? "" : "; still running (not reported): " + picked
+            .inProgress().stream().map(r -> r.job() + " " + r.runId()).toList());
 
     String governRun = picked.runIdByJob().get("govern");
     Optional<Dataset<Row>> checkResults = readAt(spark, ctx, tables,
@@ -144,15 +146,19 @@ public final class ReportJob extends IntervalJob {
             .isin(picked.stages().stream().map(Report.Stage::runId).toArray()))),
         Lineage.ledger(l, ctx.icebergCatalog()))).orElseGet(() -> Lineage.of(List.of(), null));
     String evaluateRun = picked.runIdByJob().get("evaluate");
-    ModelEvaluation evaluation = ModelEvaluation.read(
+    ModelEvaluation evaluation = ModelEvaluation.read(new ModelEvaluation.Sources(
         readAt(spark, ctx, tables, Tables.EVALUATION_RESULTS),
-        readAt(spark, ctx, tables, Tables.MODELS_ITERATIONS), evaluateRun,
+        readAt(spark, ctx, tables, Tables.EVALUATION_CURVES),
+        readAt(spark, ctx, tables, Tables.EVALUATION_SUBGROUP_GAPS),
+        readAt(spark, ctx, tables, Tables.EVALUATION_COMPARISONS),
+        readAt(spark, ctx, tables, Tables.EVALUATION_GATE_DECISIONS),
+        readAt(spark, ctx, tables, Tables.MODELS_ITERATIONS)), evaluateRun,
         picked.parameters("evaluate"));
 
     boolean reconciled = Report.reconciled(picked.stages(), picked.ingestAllRuns(), crossChecks);
     Report.Verdict verdict = Report.Verdict.decide(checks, reconciled, picked.stages(),
         picked.missingJobs(), privacy, notReconciled(picked.stages(), picked.ingestAllRuns(),
-            crossChecks));
+            crossChecks), picked.inProgress());
     Report report = new Report(Report.SCHEMA, Report.idFor(interval, generatedAt, ctx.run().id()),
         Report.Period.of(interval), generatedAt.toString(), Version.CARELAKE, ctx.run().id(),
         verdict, reconciled, scorecard, checks, trends, picked.stages(), picked.ingestAllRuns(),
@@ -195,6 +201,7 @@ public final class ReportJob extends IntervalJob {
         .count("runs_considered", picked.runsConsidered())
         .count("runs_cited", picked.runsCited())
         .count("runs_superseded", superseded)
+        .count("runs_in_progress", picked.inProgress().size())
         .count("stages_reported", report.stages().size())
         .count("stages_not_reconciled", report.stages().stream().filter(s -> !s.reconciles()).count())
         .count("stages_missing", report.missingStages().size())
@@ -207,6 +214,8 @@ public final class ReportJob extends IntervalJob {
         .count("trend_runs", trends.runs().size())
         .count("lineage_runs", lineage.runs().size())
         .count("evaluation_results", evaluation.metrics().size())
+        .count("evaluation_subgroup_rows", evaluation.subgroups().size())
+        .count("evaluation_gate_decisions", evaluation.gates().size())
         .rows(picked.runsConsidered(), picked.runsCited(), superseded)
         .requireReconciled();
     ctx.progress("report %s: verdict %s; %s", report.reportId(), verdict.status(),

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.carelake.core.catalog.CatalogFactory;
 import io.carelake.core.config.CarelakeConfig;
+import io.carelake.core.ledger.ActiveRun;
 import io.carelake.core.ledger.Run;
 import io.carelake.core.ledger.RunLedger;
 import io.carelake.core.tables.TableName;
@@ -31,7 +32,7 @@ import org.apache.spark.sql.SparkSession;
  * input and output snapshots chain evaluate back to raw, check results with GB/T 36344 mappings,
  * privacy results, a key registry, an iteration and its metrics, and a waiver file.
  */
-final class ReportFixture {
+final class ReportFixture implements AutoCloseable {
 
   static final Interval FEB_27 = interval("2025-02-27", "2025-02-28");
   static final Interval FEB_28 = interval("2025-02-28", "2025-03-01");
@@ -66,6 +67,8 @@ final class ReportFixture {
   private final SparkSession spark;
   private final CarelakeConfig config;
   private final Path home;
+  /** Runs the fixture begun and left RUNNING; their heartbeats stop in {@link #close}. */
+  private final List<ActiveRun> running = new ArrayList<>();
 
   ReportFixture(SparkSession spark, CarelakeConfig config, Path home) {
     this.spark = spark;
@@ -85,6 +88,13 @@ final class ReportFixture {
         .config("spark.ui.enabled", "false");
     io.carelake.spark.SparkSessions.catalogConf(config).forEach(builder::config);
     return builder.getOrCreate();
+  }
+
+  /** Stops the heartbeats of the runs left RUNNING (their rows stay RUNNING). */
+  @Override
+  public void close() {
+    running.forEach(ActiveRun::close);
+    running.clear();
   }
 
   Catalog catalog() {
@@ -222,21 +232,20 @@ final class ReportFixture {
         + " 'logistic_regression', array('age', 'sbp_mean_90d'), map('reg_param', '0.01'),"
         + " DATE '2025-03-01', DATE '2025-03-02', 480, 120, 96, 30, 0, " + FEATURES + ", '/m',"
         + " '" + trainOld + "', TIMESTAMP '2025-03-02 01:00:00')");
-    spark.sql("CREATE TABLE " + Tables.EVALUATION_RESULTS.in(c) + " (run_id string,"
-        + " iteration_id string, split string, metric string, value double, ci_low double,"
-        + " ci_high double, ci_method string, n bigint, n_positive bigint,"
-        + " predictions_snapshot_id bigint) USING iceberg");
-    Run evaluateRun = Run.start("evaluate", MARCH_1).rows(2, 2, 0).parameter("confidence", 0.95)
+    Run evaluateRun = Run.start("evaluate", MARCH_1).rows(120, 120, 0)
+        .parameter("confidence", 0.95).parameter("gate", true)
         .input("models.predictions", PREDICTIONS).input("models.iterations", ITERATIONS);
-    spark.sql("INSERT INTO " + Tables.EVALUATION_RESULTS.in(c) + " VALUES"
-        + " ('" + evaluateRun.id() + "', 'it-1', 'test', 'auroc', 0.72, 0.61, 0.83,"
-        + " 'delong', 120, 30, " + PREDICTIONS + "),"
-        + " ('" + evaluateRun.id() + "', 'it-1', 'test', 'brier', 0.18, 0.15, 0.21, 'normal',"
-        + " 120, 30, " + PREDICTIONS + "),"
-        + " ('evaluate-other', 'it-0', 'test', 'auroc', 0.5, 0.4, 0.6, 'delong', 100, 20, 41)");
+    evaluationTables(c, evaluateRun.id());
+    for (TableName t : List.of(Tables.EVALUATION_RESULTS, Tables.EVALUATION_CURVES,
+        Tables.EVALUATION_SUBGROUP_GAPS, Tables.EVALUATION_COMPARISONS,
+        Tables.EVALUATION_GATE_DECISIONS)) {
+      evaluateRun.output(t.toString(), snapshot(catalog, t));
+    }
     long evaluationSnapshot = snapshot(catalog, Tables.EVALUATION_RESULTS);
-    String evaluate = record(ledger, evaluateRun.output("evaluation.results",
-        evaluationSnapshot));
+    String evaluate = record(ledger, evaluateRun);
+    // a govern run of the interval still going (a live lease, held by this process): the report
+    // must not pick it, cite it or count it, and must say that it is running
+    running.add(ledger.begin(Run.start("govern", MARCH_1)));
 
     Path waivers = home.resolve("waivers.yaml");
     Files.writeString(waivers, """
@@ -262,6 +271,97 @@ final class ReportFixture {
     return new Fixture(ingestFirst, ingestLatest, governOld, govern, deidentify, features,
         trainOld, train, evaluate, governFeb27, governFeb28, rawVisitsSnapshot, rawVitalsFirst,
         rawVitalsSnapshot, curatedVisitsSnapshot, evaluationSnapshot, waivers);
+  }
+
+  /**
+   * The tables an evaluate run with --gate writes (the columns of model-evaluation's
+   * EvaluationTables), with rows of the run and one row of another run that must not be shown:
+   * whole-split metrics with both interval methods, an operating point with a flag, a subgroup
+   * cell and a suppressed one, two calibration bins (and a decision-curve point, not a bin), a
+   * subgroup gap, a paired comparison and a rejected gate decision.
+   */
+  private void evaluationTables(String c, String run) {
+    spark.sql("CREATE TABLE " + Tables.EVALUATION_RESULTS.in(c) + " (run_id string,"
+        + " iteration_id string, outcome string, split string, subgroup_dimension string,"
+        + " subgroup_value string, metric string, operating_point string, threshold double,"
+        + " value double, ci_low double, ci_high double, ci_method string, ci_level double,"
+        + " n bigint, n_positive bigint, n_patients bigint, resamples int,"
+        + " resamples_undefined int, seed bigint, flags array<string>, suppressed boolean,"
+        + " spec_sha256 string, predictions_snapshot_id bigint) USING iceberg");
+    String whole = "'hypertension', 'test', 'all', 'all', ";
+    String tail = ", 2000, 0, 20251206L, array(), false, 'e5', " + PREDICTIONS + ")";
+    spark.sql("INSERT INTO " + Tables.EVALUATION_RESULTS.in(c) + " VALUES"
+        + " ('" + run + "', 'it-1', " + whole + "'auroc', NULL, NULL, 0.72, 0.61, 0.83,"
+        + " 'cluster-bootstrap-bca', 0.95, 120, 30, 80" + tail + ","
+        + " ('" + run + "', 'it-1', " + whole + "'auroc', NULL, NULL, 0.72, 0.62, 0.82,"
+        + " 'obuchowski', 0.95, 120, 30, 80" + tail + ","
+        + " ('" + run + "', 'it-1', " + whole + "'brier', NULL, NULL, 0.18, 0.15, 0.21,"
+        + " 'cluster-bootstrap-bca', 0.95, 120, 30, 80" + tail + ","
+        + " ('" + run + "', 'it-1', " + whole + "'sensitivity', 'threshold=0.2', 0.2, 0.7, 0.52,"
+        + " 0.86, 'cluster-bootstrap-percentile', 0.95, 120, 30, 80, 2000, 3, 20251206L,"
+        + " array('few_events', 'undefined_in_resamples'), false, 'e5', " + PREDICTIONS + "),"
+        + " ('" + run + "', 'it-1', 'hypertension', 'test', 'sex', 'F', 'auroc', NULL, NULL,"
+        + " 0.74, 0.6, 0.86, 'cluster-bootstrap-bca', 0.95, 70, 18, 45" + tail + ","
+        + " ('" + run + "', 'it-1', 'hypertension', 'test', 'region', 'north', 'auroc', NULL,"
+        + " NULL, NULL, NULL, NULL, 'cluster-bootstrap-bca', 0.95, NULL, NULL, NULL, 2000, 0,"
+        + " 20251206L, array(), true, 'e5', " + PREDICTIONS + "),"
+        + " ('evaluate-other', 'it-0', " + whole + "'auroc', NULL, NULL, 0.5, 0.4, 0.6,"
+        + " 'obuchowski', 0.95, 100, 20, 70" + tail);
+    spark.sql("CREATE TABLE " + Tables.EVALUATION_CURVES.in(c) + " (run_id string,"
+        + " iteration_id string, outcome string, split string, curve string, point int,"
+        + " x double, y double, ci_low double, ci_high double, ci_method string,"
+        + " ci_level double, n bigint, n_positive bigint, method string, spec_sha256 string)"
+        + " USING iceberg");
+    spark.sql("INSERT INTO " + Tables.EVALUATION_CURVES.in(c) + " VALUES"
+        + " ('" + run + "', 'it-1', 'hypertension', 'test', 'calibration_binned', 1, 0.15,"
+        + " 0.1875, 0.08, 0.31, 'cluster-bootstrap-percentile', 0.95, 48, 9, 'uniform', 'e5'),"
+        + " ('" + run + "', 'it-1', 'hypertension', 'test', 'calibration_binned', 0, 0.05,"
+        + " 0.0417, 0.0, 0.12, 'cluster-bootstrap-percentile', 0.95, 72, 3, 'uniform', 'e5'),"
+        + " ('" + run + "', 'it-1', 'hypertension', 'test', 'decision_model', 0, 0.01, 0.2,"
+        + " NULL, NULL, NULL, 0.95, 120, 30, NULL, 'e5')");
+    spark.sql("CREATE TABLE " + Tables.EVALUATION_SUBGROUP_GAPS.in(c) + " (run_id string,"
+        + " iteration_id string, outcome string, split string, subgroup_dimension string,"
+        + " metric string, subgroup_value string, reference_value string, difference double,"
+        + " ci_low double, ci_high double, ci_method string, ci_level double, z double,"
+        + " p_value double, p_holm double, significant boolean, spec_sha256 string)"
+        + " USING iceberg");
+    spark.sql("INSERT INTO " + Tables.EVALUATION_SUBGROUP_GAPS.in(c) + " VALUES ('" + run
+        + "', 'it-1', 'hypertension', 'test', 'sex', 'auroc', 'M', 'F', -0.04, -0.19, 0.11,"
+        + " 'cluster-bootstrap-percentile', 0.95, -0.52, 0.6, 1.0, false, 'e5')");
+    spark.sql("CREATE TABLE " + Tables.EVALUATION_COMPARISONS.in(c) + " (run_id string,"
+        + " iteration_id string, baseline_id string, outcome string, split string,"
+        + " metric string, value_iteration double, value_baseline double, difference double,"
+        + " ci_low double, ci_high double, ci_method string, ci_level double, p_value double,"
+        + " n bigint, n_positive bigint, n_patients bigint, rows_only_in_iteration bigint,"
+        + " rows_only_in_baseline bigint, rows_label_mismatch bigint, resamples int,"
+        + " resamples_undefined int, seed bigint, spec_sha256 string,"
+        + " predictions_snapshot_id bigint) USING iceberg");
+    spark.sql("INSERT INTO " + Tables.EVALUATION_COMPARISONS.in(c) + " VALUES ('" + run
+        + "', 'it-1', 'it-0', 'hypertension', 'test', 'auroc', 0.72, 0.69, 0.03, -0.05, 0.11,"
+        + " 'obuchowski', 0.95, 0.45, 120, 30, 80, 0, 0, 0, NULL, NULL, NULL, 'e5', "
+        + PREDICTIONS + ")");
+    spark.sql("CREATE TABLE " + Tables.EVALUATION_GATE_DECISIONS.in(c) + " (run_id string,"
+        + " iteration_id string, outcome string, split string, alias string,"
+        + " comparator_id string, comparator_kind string, decision string, criteria"
+        + " array<struct<id:string, scope:string, metric:string, interval:string, rule:string,"
+        + " status:string, subgroup:string, value:double, ci_low:double, ci_high:double,"
+        + " detail:string>>, reasons array<string>, spec_name string, spec_version string,"
+        + " spec_sha256 string, ci_level double, decided_at timestamp) USING iceberg");
+    spark.sql("INSERT INTO " + Tables.EVALUATION_GATE_DECISIONS.in(c) + " VALUES ('" + run
+        + "', 'it-1', 'hypertension', 'test', 'champion', 'it-0', 'champion', 'rejected',"
+        + " array(named_struct('id', 'auroc-non-inferior', 'scope', 'difference', 'metric',"
+        + " 'auroc', 'interval', 'obuchowski', 'rule', 'lower bound >= -0.02', 'status',"
+        + " 'fail', 'subgroup', CAST(NULL AS string), 'value', 0.03, 'ci_low', -0.05,"
+        + " 'ci_high', 0.11, 'detail', 'lower bound -0.05 < -0.02'),"
+        + " named_struct('id', 'subgroup-auroc-floor', 'scope', 'subgroups', 'metric',"
+        + " 'auroc', 'interval', 'cluster-bootstrap-bca', 'rule', 'lower bound >= 0.6',"
+        + " 'status', 'not_applicable', 'subgroup', 'region=north', 'value',"
+        + " CAST(NULL AS double), 'ci_low', CAST(NULL AS double), 'ci_high',"
+        + " CAST(NULL AS double), 'detail', 'suppressed cell: not assessed')),"
+        + " array('auroc-non-inferior failed: the lower bound -0.05 is below -0.02',"
+        + " 'subgroup-auroc-floor not applicable for region=north: the cell is suppressed'),"
+        + " 'carelake-default', '1', '" + "e5".repeat(32) + "', 0.95,"
+        + " TIMESTAMP '2025-03-02 02:00:00')");
   }
 
   private static String deadLetter(int offset, String code, String ingestTime) {

@@ -48,15 +48,18 @@ class TestReportInBrowser {
 
   private CarelakeConfig config;
   private SparkSession spark;
+  private ReportFixture fixture;
 
   @BeforeEach
   void openSession() {
     config = CarelakeConfig.load(home);
     spark = ReportFixture.session(config);
+    fixture = new ReportFixture(spark, config, home);
   }
 
   @AfterEach
   void stopSession() {
+    fixture.close();
     if (SparkSession.getActiveSession().isDefined()) {
       SparkSession.getActiveSession().get().stop();
     }
@@ -81,7 +84,7 @@ class TestReportInBrowser {
   @Test
   void theReportReadsInARealBrowserAtDesktopAndPhoneWidths() throws Exception {
     Chromium chromium = chromium();
-    Fixture f = new ReportFixture(spark, config, home).build(Variant.CONSISTENT);
+    Fixture f = fixture.build(Variant.CONSISTENT);
     Result result = ReportFixture.runReport(home, "--waivers", f.waivers().toString(), "--pdf");
     assertThat(result.exitCode()).as(result.stderr()).isEqualTo(JobMain.EXIT_OK);
     ReportFixture.assertNoPhi(result);

@@ -52,6 +52,7 @@ class TestReportJob {
 
   @AfterEach
   void stopSession() {
+    fixture.close();
     if (SparkSession.getActiveSession().isDefined()) {
       SparkSession.getActiveSession().get().stop();
     }
@@ -286,23 +287,64 @@ class TestReportJob {
     assertThat(governHop.get("spec_hash").asText()).isEqualTo("5pec0hash");
     assertThat(governHop.get("version").asText()).isEqualTo(json.get("carelake_version").asText());
 
-    // Model evaluation: today's metrics with the run's CI level, the iteration, TRIPOD+AI items.
+    // Model evaluation: the evaluate run's rows only, each metric with its interval, level,
+    // method, n, events and patients; operating points after the split's metrics; subgroup
+    // cells with the suppressed one empty; the binned calibration curve in bin order (not the
+    // decision curve); the gap, the comparison and the gate decision with every criterion.
     JsonNode evaluation = json.get("model_evaluation");
     assertThat(evaluation.get("confidence_level").asText()).isEqualTo("0.95");
-    assertThat(evaluation.get("metrics")).hasSize(2);
-    evaluation.get("metrics").forEach(e -> assertThat(e.get("run_id").asText())
-        .isEqualTo(f.evaluate()));
-    JsonNode auroc = evaluation.get("metrics").get(0);
-    assertThat(auroc.get("metric").asText()).isEqualTo("auroc");
+    JsonNode metrics = evaluation.get("metrics");
+    assertThat(metrics).hasSize(4);
+    metrics.forEach(e -> assertThat(e.get("run_id").asText()).isEqualTo(f.evaluate()));
+    List<String> order = new ArrayList<>();
+    metrics.forEach(e -> order.add(e.get("metric").asText() + "/" + e.get("ci_method").asText()));
+    assertThat(order).containsExactly("auroc/cluster-bootstrap-bca", "auroc/obuchowski",
+        "brier/cluster-bootstrap-bca", "sensitivity/cluster-bootstrap-percentile");
+    JsonNode auroc = metrics.get(0);
+    assertThat(auroc.get("outcome").asText()).isEqualTo("hypertension");
     assertThat(auroc.get("ci_low").asDouble()).isEqualTo(0.61);
+    assertThat(auroc.get("ci_level").asDouble()).isEqualTo(0.95);
     assertThat(auroc.get("n").asLong()).isEqualTo(120);
+    assertThat(auroc.get("n_positive").asLong()).isEqualTo(30);
+    assertThat(auroc.get("n_patients").asLong()).isEqualTo(80);
+    JsonNode sensitivity = metrics.get(3);
+    assertThat(sensitivity.get("operating_point").asText()).isEqualTo("threshold=0.2");
+    assertThat(texts(sensitivity.get("flags"))).containsExactly("few_events",
+        "undefined_in_resamples");
+    JsonNode subgroups = evaluation.get("subgroups");
+    assertThat(subgroups).hasSize(2);
+    JsonNode north = find(subgroups, "level", "north");
+    assertThat(north.get("suppressed").asBoolean()).isTrue();
+    assertThat(north.get("value").isNull()).isTrue();
+    assertThat(north.get("n").isNull()).isTrue();
+    assertThat(find(subgroups, "level", "F").get("events").asLong()).isEqualTo(18);
+    JsonNode calibration = evaluation.get("calibration");
+    assertThat(calibration).hasSize(2);
+    assertThat(calibration.get(0).get("point").asInt()).isZero();
+    assertThat(calibration.get(1).get("observed").asDouble()).isEqualTo(0.1875);
+    assertThat(calibration.get(1).get("events").asLong()).isEqualTo(9);
+    assertThat(evaluation.get("subgroup_gaps").get(0).get("p_holm").asDouble()).isEqualTo(1.0);
+    assertThat(evaluation.get("comparisons").get(0).get("baseline_id").asText())
+        .isEqualTo("it-0");
+    JsonNode gate = evaluation.get("gates").get(0);
+    assertThat(gate.get("decision").asText()).isEqualTo("rejected");
+    assertThat(gate.get("criteria")).hasSize(2);
+    assertThat(gate.get("criteria").get(1).get("status").asText()).isEqualTo("not_applicable");
+    assertThat(gate.get("criteria").get(1).get("value").isNull()).isTrue();
+    assertThat(texts(gate.get("reasons"))).hasSize(2);
+    assertThat(gate.get("spec_sha256").asText()).isEqualTo("e5".repeat(32));
     assertThat(evaluation.get("iterations").get(0).get("test_positive").asLong()).isEqualTo(30);
     assertThat(texts(evaluation.get("iterations").get(0).get("features")))
         .containsExactly("age", "sbp_mean_90d");
-    assertThat(find(evaluation.get("items"), "item", "23a").get("status").asText())
-        .isEqualTo("REPORTED");
-    assertThat(find(evaluation.get("items"), "item", "23b").get("status").asText())
-        .isEqualTo("NOT_RECORDED");
+    for (String item : List.of("12e", "23a", "23b", "14", "gate")) {
+      assertThat(find(evaluation.get("items"), "item", item).get("status").asText()).as(item)
+          .isEqualTo(item.equals("12e") ? "PARTIAL" : "REPORTED");
+    }
+
+    // A govern run of the interval still RUNNING is neither picked nor counted: the verdict says
+    // it is running.
+    assertThat(texts(json.get("verdict").get("reasons"))).anyMatch(r -> r.startsWith("govern run ")
+        && r.contains("still RUNNING") && !r.contains(f.govern()));
 
     // The page cites every run and snapshot, and marks nothing as unreconciled.
     String html = result.html();
@@ -315,6 +357,10 @@ class TestReportJob {
         .doesNotContain("DOES NOT RECONCILE").doesNotContain("DOES NOT HOLD")
         .doesNotContain(f.governOld());
     TestReportRendering.assertSelfContained(html);
+    assertThat(TestReportRendering.rowOf(html, "<td>north</td>")).contains("suppressed")
+        .doesNotContain("data-json");
+    assertThat(html).contains("id=\"calibration-plot\"").contains("REJECTED")
+        .contains("auroc-non-inferior failed: the lower bound -0.05 is below -0.02");
     assertThat(html).contains("Runs that did not succeed: train (FAILED)");
     // Pebble escapes the ledger message: markup in it is text, not HTML.
     assertThat(TestReportRendering.rowOf(html, "<code id=\"run-" + f.train())).contains("&lt;b&gt;")
@@ -337,6 +383,7 @@ class TestReportJob {
     assertThat(Instant.parse(json.get("generated_at").asText()))
         .isBetween(started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), ended);
     assertThat(reportRun.getField("rows_in")).isEqualTo(9L);
+    assertThat(((Map<?, ?>) reportRun.getField("counts")).get("runs_in_progress")).isEqualTo(1L);
     assertThat(reportRun.getField("rows_out")).isEqualTo(7L);
     assertThat(reportRun.getField("rows_set_aside")).isEqualTo(2L);
     Map<?, ?> parameters = (Map<?, ?>) reportRun.getField("parameters");
@@ -515,7 +562,7 @@ class TestReportJob {
     return jobs;
   }
 
-  private static List<String> texts(JsonNode array) {
+  static List<String> texts(JsonNode array) {
     List<String> out = new ArrayList<>();
     array.forEach(n -> out.add(n.asText()));
     return out;

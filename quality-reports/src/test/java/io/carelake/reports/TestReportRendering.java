@@ -49,10 +49,7 @@ class TestReportRendering {
             60, 0.95)),
         List.of(new Trends.TableMetric("govern-0", "2025-02-28", "raw.vitals", 90, 0),
             new Trends.TableMetric("govern-1", "2025-03-01", "raw.vitals", 60, 1)));
-    ModelEvaluation evaluation = new ModelEvaluation("evaluate-1", "0.95",
-        ModelEvaluation.items("0.95", List.of(), List.of()),
-        List.of(new ModelEvaluation.Metric("evaluate-1", "it-1", "test", "auroc", 0.81, 0.74,
-            0.88, "delong", 200L, 40L, 99L)), List.of(), List.of(), List.of(), List.of(), null);
+    ModelEvaluation evaluation = evaluation();
     return new Report(Report.SCHEMA, "2025-03-01_2025-03-02-20250303T000000Z-1a2b3c4d",
         Report.Period.of(MARCH_1), "2025-03-03T00:00:00Z", "0.1.0-SNAPSHOT", "report-1",
         Report.Verdict.decide(checks, reconciled, stages, missing, null,
@@ -60,6 +57,45 @@ class TestReportRendering {
         reconciled, Scorecard.of(checks), checks, trends, stages, null, missing, crossChecks,
         SetAside.none(), null, Lineage.of(List.of(), null), evaluation, Waivers.Outcome.NONE,
         List.of(new Report.TableEntry("raw.visits", 100, 11L, TableCatalogue.FROM_SUMMARY)));
+  }
+
+  /**
+   * What an evaluate run with --gate writes, in small: two metric rows (one flagged), a calibration
+   * bin, a subgroup cell shown and one suppressed, a gap, a comparison and a rejected gate.
+   */
+  static ModelEvaluation evaluation() {
+    List<ModelEvaluation.Metric> metrics = List.of(
+        new ModelEvaluation.Metric("evaluate-1", "it-1", "hypertension", "test", "auroc", null,
+            0.81, 0.74, 0.88, "cluster-bootstrap-bca", 0.9, 200L, 40L, 120L, List.of(), 99L),
+        new ModelEvaluation.Metric("evaluate-1", "it-1", "hypertension", "test", "sensitivity",
+            "threshold=0.2", 0.7, 0.55, 0.83, "cluster-bootstrap-percentile", 0.9, 200L, 40L,
+            120L, List.of("few_events"), 99L));
+    List<ModelEvaluation.CalibrationPoint> calibration = List.of(
+        new ModelEvaluation.CalibrationPoint("it-1", "hypertension", "test", 0, 0.05, 0.04, 0.01,
+            0.09, "cluster-bootstrap-percentile", 0.9, 120L, 5L),
+        new ModelEvaluation.CalibrationPoint("it-1", "hypertension", "test", 1, 0.15, 0.18, 0.1,
+            0.27, "cluster-bootstrap-percentile", 0.9, 80L, 14L));
+    List<ModelEvaluation.SubgroupRow> subgroups = List.of(
+        new ModelEvaluation.SubgroupRow("it-1", "hypertension", "test", "sex", "F", "auroc",
+            0.79, 0.7, 0.87, "cluster-bootstrap-bca", 0.9, 110L, 22L, false),
+        new ModelEvaluation.SubgroupRow("it-1", "hypertension", "test", "region", "north",
+            "auroc", null, null, null, "cluster-bootstrap-bca", 0.9, null, null, true));
+    List<ModelEvaluation.SubgroupGap> gaps = List.of(new ModelEvaluation.SubgroupGap("it-1",
+        "hypertension", "test", "sex", "auroc", "M", "F", 0.03, -0.06, 0.12,
+        "cluster-bootstrap-percentile", 0.9, 0.61, false));
+    List<ModelEvaluation.Comparison> comparisons = List.of(new ModelEvaluation.Comparison("it-1",
+        "it-0", "hypertension", "test", "auroc", 0.81, 0.78, 0.03, -0.01, 0.07, "obuchowski", 0.9,
+        0.2, 200L, 40L, 120L));
+    List<ModelEvaluation.GateDecision> gates = List.of(new ModelEvaluation.GateDecision("it-1",
+        "hypertension", "test", "champion", "it-0", "champion", "rejected", List.of(
+            new ModelEvaluation.Criterion("slope-in-range", "iteration", "calibration_slope",
+                "cluster-bootstrap-bca", "within [0.8, 1.25]", "fail", null, 1.1, 0.62, 1.5,
+                "the interval [0.62, 1.5] is not within [0.8, 1.25]")),
+        List.of("slope-in-range failed: the interval [0.62, 1.5] is not within [0.8, 1.25]"),
+        "1", "ab".repeat(32), 0.9, "2025-03-02T01:00:00Z"));
+    return new ModelEvaluation("evaluate-1", "0.9", ModelEvaluation.items("0.9", metrics,
+        List.of(), calibration, subgroups, comparisons, gates), metrics, List.of(), calibration,
+        subgroups, gaps, comparisons, gates);
   }
 
   static Report.Check check(String rule, String status, long failing, long total,
@@ -200,7 +236,8 @@ class TestReportRendering {
   @Test
   void theTrendChartDrawsTheNumbersOfItsTable() throws Exception {
     Report report = report(List.of(GOVERN), List.of(check("a_pass", "PASS", 0, 50)));
-    JsonNode data = new ObjectMapper().readTree(ReportHtml.chartData(report.trends()));
+    JsonNode data = new ObjectMapper().readTree(ReportHtml.chartData(report.trends(),
+        report.modelEvaluation().calibration()));
     JsonNode vitals = data.get("tables").get(0);
     assertThat(vitals.get("canvas").asText()).isEqualTo("trend-raw-vitals");
     assertThat(vitals.get("labels").toString()).isEqualTo("[\"2025-02-28\",\"2025-03-01\"]");
@@ -210,6 +247,76 @@ class TestReportRendering {
     String html = html(report);
     assertThat(html).contains("<canvas id=\"trend-raw-vitals\"").contains("95.00 %")
         .contains("Chart.js v" + ReportHtml.CHART_JS_VERSION);
+  }
+
+  @Test
+  void everyMetricShowsItsIntervalLevelMethodAndCountsAndSuppressedCellsShowNoNumber()
+      throws Exception {
+    Report report = report(List.of(GOVERN), List.of(check("a_pass", "PASS", 0, 50)));
+    JsonNode me = new ObjectMapper().readTree(json(report)).get("model_evaluation");
+    JsonNode sensitivity = me.get("metrics").get(1);
+    assertThat(sensitivity.get("operating_point").asText()).isEqualTo("threshold=0.2");
+    assertThat(sensitivity.get("ci_level").asDouble()).isEqualTo(0.9);
+    assertThat(sensitivity.get("n_patients").asLong()).isEqualTo(120);
+    assertThat(TestReportJob.texts(sensitivity.get("flags"))).containsExactly("few_events");
+    JsonNode suppressed = me.get("subgroups").get(1);
+    assertThat(suppressed.get("suppressed").asBoolean()).isTrue();
+    for (String field : List.of("value", "ci_low", "ci_high", "n", "events")) {
+      assertThat(suppressed.get(field).isNull()).as(field).isTrue();
+    }
+    assertThat(me.get("gates").get(0).get("criteria").get(0).get("status").asText())
+        .isEqualTo("fail");
+
+    String html = html(report);
+    assertThat(rowOf(html, "threshold=0.2")).contains("0.7000").contains("[0.5500, 0.8300]")
+        .contains("(90 %)").contains("cluster-bootstrap-percentile").contains(">200<")
+        .contains(">40<").contains(">120<").contains("few_events");
+    assertThat(rowOf(html, "<td>north</td>")).contains("suppressed").doesNotContain("0.")
+        .doesNotContain("data-json");
+    assertThat(rowOf(html, "<td>F</td>")).contains("0.7900").contains("[0.7000, 0.8700]");
+    assertThat(html).contains("id=\"calibration-plot\"").contains("REJECTED")
+        .contains("slope-in-range failed").contains("[0.6200, 1.5000]");
+    assertThat(rowOf(html, "<code>it-0</code> (hypertension)")).contains("0.0300")
+        .contains("[-0.0100, 0.0700]").contains("obuchowski");
+    // no calibration slope or net benefit among the metrics: 12e says what is missing
+    JsonNode measures = TestReportJob.find(me.get("items"), "item", "12e");
+    assertThat(measures.get("status").asText()).isEqualTo("PARTIAL");
+    assertThat(measures.get("statement").asText()).contains("the binned calibration curve")
+        .endsWith("recorded no calibration metrics, no net benefit");
+    for (String item : List.of("14", "23a", "23b", "gate")) {
+      assertThat(TestReportJob.find(me.get("items"), "item", item).get("status").asText()).as(item)
+          .isEqualTo("REPORTED");
+    }
+    JsonNode curves = new ObjectMapper().readTree(ReportHtml.chartData(report.trends(),
+        report.modelEvaluation().calibration())).get("calibration");
+    assertThat(curves).hasSize(1);
+    assertThat(curves.get(0).get("points").get(1).get("y").asDouble()).isEqualTo(0.18);
+  }
+
+  @Test
+  void theSchemaRejectsANumberInASuppressedSubgroupCell() throws Exception {
+    ObjectMapper mapper = new ObjectMapper();
+    ObjectNode json = (ObjectNode) mapper.readTree(json(report(List.of(GOVERN),
+        List.of(check("a", "PASS", 0, 5)))));
+    ((ObjectNode) json.get("model_evaluation").get("subgroups").get(1)).put("n", 7);
+    assertThat(ReportSchema.violations(mapper.writeValueAsBytes(json)))
+        .anyMatch(p -> p.contains("/model_evaluation/subgroups/1/n"));
+  }
+
+  @Test
+  void aStageStillRunningMakesTheReportProvisionalAndARunningIngestIsOnlyNoted() {
+    List<Report.Check> checks = List.of(check("a_pass", "PASS", 0, 50));
+    Report.Verdict governRunning = Report.Verdict.decide(checks, true, List.of(GOVERN),
+        List.of(), null, "", List.of(new LedgerStages.InProgress("govern", "govern-2",
+            "2025-03-02T00:00:00Z")));
+    assertThat(governRunning.status()).isEqualTo("WARN");
+    assertThat(governRunning.reasons()).anyMatch(r -> r.startsWith("govern run govern-2")
+        && r.contains("still RUNNING"));
+    Report.Verdict ingestRunning = Report.Verdict.decide(checks, true, List.of(GOVERN),
+        List.of(), null, "", List.of(new LedgerStages.InProgress("ingest", "ingest-9",
+            "2025-03-01T00:00:00Z")));
+    assertThat(ingestRunning.status()).isEqualTo("PASS");
+    assertThat(ingestRunning.reasons()).last().asString().startsWith("ingest run ingest-9");
   }
 
   @Test
