@@ -279,9 +279,9 @@ class TestSpecLoader {
   @Test
   void aDuplicateKeyNamesBothLines() {
     SpecException e = error(HEADER + rule("r1", "warn", "    severity: block\n"));
-    assertThat(e.getMessage()).isEqualTo("vitals.yaml:19: key 'severity' appears twice in the same"
+    assertThat(e.getMessage()).isEqualTo("vitals.yaml:20: key 'severity' appears twice in the same"
         + " block (first at line 13); keep one");
-    assertThat(e.line()).isEqualTo(19);
+    assertThat(e.line()).isEqualTo(20);
     assertThat(e.ruleId()).isNull();
   }
 

@@ -269,33 +269,33 @@ class TestSpecSchema {
   @Test
   void anUnknownRuleFieldListsTheRuleFields() {
     assertThat(error(HEADER + rule("r1", "    owner: me\n")).getMessage())
-        .isEqualTo("vitals.yaml:15: rule 'r1': unknown field 'owner'; known fields"
-            + " here are [clause, column, columns, dimension, id, kahn, max_failures, params,"
-            + " rationale, severity, threshold, type]");
+        .isEqualTo("vitals.yaml:16: rule 'r1': unknown field 'owner'; known fields"
+            + " here are [clause, column, columns, dimension, id, indicator, kahn, max_failures,"
+            + " params, rationale, severity, threshold, type]");
   }
 
   @Test
   void anUnknownParameterPointsAtTheTypesParameters() {
     assertThat(error(HEADER + rule("r1", "    params: {where: x, when: y}\n")
         .replace("type: completeness", "type: resident_id_check_digit")).getMessage())
-        .isEqualTo("vitals.yaml:15: rule 'r1': unknown field 'when' in params; known fields here"
+        .isEqualTo("vitals.yaml:16: rule 'r1': unknown field 'when' in params; known fields here"
             + " are those of the rule type (see governance-rules/README.md)");
   }
 
   @Test
   void aValueOfTheWrongTypeIsShownAsWritten() {
     assertThat(error(HEADER + rule("r1", "").replace("rationale: values must be there",
-        "rationale: true")).getMessage()).startsWith("vitals.yaml:14: rule 'r1': rationale has"
+        "rationale: true")).getMessage()).startsWith("vitals.yaml:15: rule 'r1': rationale has"
         + " the wrong type (got true): ");
     assertThat(error(HEADER + rule("r1", "").replace("clause: GB/T 36344-2018 completeness",
-        "clause: ~")).getMessage()).startsWith("vitals.yaml:13: rule 'r1': clause has the wrong"
+        "clause: ~")).getMessage()).startsWith("vitals.yaml:14: rule 'r1': clause has the wrong"
         + " type (got null): ");
     assertThat(error(HEADER + rule("r1", "").replace("clause: GB/T 36344-2018 completeness",
-        "clause: ab")).getMessage()).startsWith("vitals.yaml:13: rule 'r1': clause must not be"
+        "clause: ab")).getMessage()).startsWith("vitals.yaml:14: rule 'r1': clause must not be"
         + " empty (got 'ab'): ");
     assertThat(error(HEADER + rule("r1", "    params: {values: [{a: 1}]}\n")
         .replace("type: completeness", "type: allowed_values")).getMessage())
-        .isEqualTo("vitals.yaml:15: rule 'r1': params.values[0] is not valid (got {\"a\":1}):"
+        .isEqualTo("vitals.yaml:16: rule 'r1': params.values[0] is not valid (got {\"a\":1}):"
             + " object found, but [string, number, boolean] is required");
     // a rule id that is not text: the rule is named by its position
     assertThat(error(HEADER + rule("r1", "").replace("id: r1", "id: 5")).getMessage())
@@ -303,7 +303,7 @@ class TestSpecSchema {
     // an out-of-range number
     assertThat(error(HEADER + rule("r1", "    params: {tolerance: x}\n")
         .replace("type: completeness", "type: bmi_consistent")).getMessage())
-        .startsWith("vitals.yaml:15: rule 'r1': params.tolerance has the wrong type (got 'x'): ");
+        .startsWith("vitals.yaml:16: rule 'r1': params.tolerance has the wrong type (got 'x'): ");
   }
 
   @Test
@@ -331,7 +331,8 @@ class TestSpecSchema {
         + "    threshold: 0.05\n"                            // 11
         + "    type: nothing\n"                              // 12
         + "    clause: a clause\n"                           // 13
-        + "    rationale: values must be there\n");          // 14
+        + "    rationale: values must be there\n"           // 14
+        + "    indicator: element\n");                       // 15
     assertThat(reordered.getMessage()).startsWith("vitals.yaml:7: rule 'r1': bad kahn 'other'")
         .contains("; also vitals.yaml:9: rule 'r1': bad dimension 'quality'")
         .contains("; also vitals.yaml:10: rule 'r1': bad severity 'fatal'")

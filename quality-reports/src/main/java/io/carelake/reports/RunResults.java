@@ -100,7 +100,15 @@ final class RunResults {
     return r.isNullAt(i) ? null : r.getLong(i);
   }
 
+  /**
+   * The number, or null when there is none: a NaN or infinite value (a statistic undefined on
+   * its data) is shown as missing, as JSON has no way to write it.
+   */
   static Double doubleOrNull(Row r, int i) {
-    return r.isNullAt(i) ? null : r.getDouble(i);
+    if (r.isNullAt(i)) {
+      return null;
+    }
+    double v = r.getDouble(i);
+    return Double.isFinite(v) ? v : null;
   }
 }

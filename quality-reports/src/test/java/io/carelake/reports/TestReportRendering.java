@@ -294,6 +294,16 @@ class TestReportRendering {
   }
 
   @Test
+  void anUndefinedStatisticIsShownAsMissingNotWrittenAsNaN() {
+    org.apache.spark.sql.Row row = org.apache.spark.sql.RowFactory.create(Double.NaN,
+        Double.POSITIVE_INFINITY, 0.25, null);
+    assertThat(RunResults.doubleOrNull(row, 0)).isNull();
+    assertThat(RunResults.doubleOrNull(row, 1)).isNull();
+    assertThat(RunResults.doubleOrNull(row, 2)).isEqualTo(0.25);
+    assertThat(RunResults.doubleOrNull(row, 3)).isNull();
+  }
+
+  @Test
   void theSchemaRejectsANumberInASuppressedSubgroupCell() throws Exception {
     ObjectMapper mapper = new ObjectMapper();
     ObjectNode json = (ObjectNode) mapper.readTree(json(report(List.of(GOVERN),
