@@ -80,10 +80,11 @@ public final class DeidPolicy {
   private final Map<String, Map<String, Rule>> tables;
   private final Map<String, Integer> tableLines;
   private final int kLine;
+  private final String sha256;
 
   private DeidPolicy(String source, int k, double maxSuppression, List<String> quasiIdentifiers,
       int dateShiftDays, Map<String, Map<String, Rule>> tables, Map<String, Integer> tableLines,
-      int kLine) {
+      int kLine, String sha256) {
     this.source = source;
     this.k = k;
     this.maxSuppression = maxSuppression;
@@ -92,10 +93,16 @@ public final class DeidPolicy {
     this.tables = tables;
     this.tableLines = tableLines;
     this.kLine = kLine;
+    this.sha256 = sha256;
   }
 
   public String source() {
     return source;
+  }
+
+  /** Hex SHA-256 of the policy text (UTF-8): the policy's identity in the run ledger. */
+  public String sha256() {
+    return sha256;
   }
 
   public int k() {
@@ -162,6 +169,15 @@ public final class DeidPolicy {
     } catch (IOException e) {
       throw new PolicyException(file + ": cannot read the policy file (" + e.getMessage()
           + "); check that it is readable UTF-8 text");
+    }
+  }
+
+  private static String sha256(String text) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every JDK", e);
     }
   }
 
@@ -380,7 +396,7 @@ public final class DeidPolicy {
       throw new PolicyException(errors);
     }
     DeidPolicy policy = new DeidPolicy(file, k, maxSuppression, qis, shift, tables, tableLines,
-        kLine);
+        kLine, sha256(yaml));
     policy.checkSupported(file, errors);
     if (!errors.isEmpty()) {
       throw new PolicyException(errors);

@@ -118,9 +118,12 @@ public final class DeidentifyJob extends IntervalJob {
           + DateShift.CONFIG_KEY + " to at least " + DateShift.MIN_DAYS_FOR_WINDOW + " (or use"
           + " date_shift.max_days in the policy)");
     }
+    // the policy's hash is the run's spec hash: lineage cites the exact policy a release used
+    ctx.run().specHash(deidPolicy.sha256());
     ctx.run().parameter("policy", deidPolicy.source()).parameter("release_model", model.label())
         .parameter("k", policy.k()).parameter("k_max_suppression", policy.maxSuppression())
-        .parameter("date_shift_days", shiftDays);
+        .parameter("date_shift_days", shiftDays)
+        .parameter("quasi_identifiers", String.join(",", deidPolicy.quasiIdentifiers()));
     ctx.progress("policy %s: release model %s (class risk at most 1/%d), k=%d, quasi-identifiers"
         + " %s, dates shifted by up to %d days", deidPolicy.source(), model.label(), model.k(),
         policy.k(), deidPolicy.quasiIdentifiers(), shiftDays);

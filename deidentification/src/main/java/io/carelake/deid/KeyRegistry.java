@@ -4,6 +4,7 @@ import static org.apache.iceberg.types.Types.NestedField.optional;
 
 import io.carelake.core.catalog.CatalogFactory;
 import io.carelake.core.tables.TableName;
+import io.carelake.core.tables.Tables;
 import io.carelake.privacy.PseudonymKey;
 import io.carelake.spark.JobContext;
 import java.sql.Timestamp;
@@ -27,7 +28,7 @@ import org.apache.spark.sql.functions;
  */
 final class KeyRegistry {
 
-  static final TableName TABLE = TableName.of("governance", "pseudonym_keys");
+  static final TableName TABLE = Tables.GOVERNANCE_PSEUDONYM_KEYS;
 
   static final Schema SCHEMA = new Schema(
       optional(1, "key_id", Types.StringType.get()),

@@ -10,6 +10,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.spark.SparkSchemaUtil;
@@ -51,7 +52,13 @@ public final class PrivacyResults {
       optional(20, "release_model", Types.StringType.get(),
           "public, agreement or enclave (deid.release-model): how the release is shared"),
       optional(21, "max_class_risk", Types.DoubleType.get(),
-          "the release model's threshold on 1 / class size"));
+          "the release model's threshold on 1 / class size"),
+      optional(22, "records_by_level", Types.MapType.ofOptional(100, 101, Types.StringType.get(),
+          Types.LongType.get()), "visits per generalisation level: 0 as staged, 1 birth decade"
+          + " and region, 2 twenty-year band without location, 3 forty-year band, 4 suppressed"),
+      optional(23, "class_sizes", Types.MapType.ofOptional(102, 103, Types.StringType.get(),
+          Types.LongType.get()), "released equivalence classes per size band (distinct patients):"
+          + " 1, 2, 3-4, 5-9, 10-19, 20-49, 50+"));
 
   private PrivacyResults() {}
 
@@ -60,7 +67,7 @@ public final class PrivacyResults {
       KAnonymity.Metrics m, int shiftDays, boolean passed) {
     return row(ctx, Tables.SAFE_VISITS.toString(), policy, model, KAnonymity.QUASI_IDENTIFIERS,
         m.records(), m.generalised(), m.suppressed(), m.classes(), m.minClassSize(), m.riskMax(),
-        m.riskMean(), m.informationLoss(), shiftDays, passed);
+        m.riskMean(), m.informationLoss(), shiftDays, passed, m.recordsByLevel(), m.classSizes());
   }
 
   /** The row of safe.vitals: facility_id follows the patient's visits; no class of its own. */
@@ -68,18 +75,20 @@ public final class PrivacyResults {
       long[] vitals, int shiftDays, boolean passed) {
     double loss = vitals[0] == 0 ? 0 : (0.5 * vitals[1] + vitals[2]) / vitals[0];
     return row(ctx, Tables.SAFE_VITALS.toString(), policy, model, "facility_id", vitals[0],
-        vitals[1], vitals[2], null, null, null, null, loss, shiftDays, passed);
+        vitals[1], vitals[2], null, null, null, null, loss, shiftDays, passed, null, null);
   }
 
   private static Row row(JobContext ctx, String table, KAnonymity.Policy policy,
       ReleaseModel model, String qis,
       long records, long generalised, long suppressed, Long classes, Long minClass,
-      Double riskMax, Double riskMean, double loss, int shiftDays, boolean passed) {
+      Double riskMax, Double riskMean, double loss, int shiftDays, boolean passed,
+      Map<String, Long> byLevel, Map<String, Long> classSizes) {
     return RowFactory.create(ctx.run().id(), ctx.run().job(),
         Date.valueOf(ctx.interval().start()), Date.valueOf(ctx.interval().end()), table,
         policy.k(), policy.maxSuppression(), qis, records, generalised, suppressed, classes,
         minClass, riskMax, riskMean, loss, shiftDays, passed ? "PASSED" : "BLOCKED",
-        Timestamp.from(Instant.now()), model.label(), model.maxClassRisk());
+        Timestamp.from(Instant.now()), model.label(), model.maxClassRisk(),
+        byLevel, classSizes);
   }
 
   /** Appends the rows (creating the table on first use); returns the new snapshot id. */

@@ -255,6 +255,14 @@ class TestDeidentifyJob {
     assertThat(pv.<Integer>getAs("date_shift_days")).isEqualTo(30);
     assertThat(pv.<String>getAs("release_model")).isEqualTo("agreement");
     assertThat(pv.<Double>getAs("max_class_risk")).isEqualTo(0.2);
+    // the report's class-size distribution and generalisation levels: 3 classes of one patient
+    assertThat(pv.<scala.collection.Map<String, Long>>getAs("class_sizes").get("1").get())
+        .isEqualTo(3L);
+    assertThat(pv.<scala.collection.Map<String, Long>>getAs("records_by_level").get("0").get())
+        .isEqualTo(4L);
+    // the policy's hash is the run's spec hash
+    assertThat(run.<String>getAs("spec_hash")).isEqualTo(DeidPolicy.builtIn().sha256())
+        .matches("[0-9a-f]{64}");
     assertThat(privacy.get(1).<String>getAs("table")).isEqualTo("safe.vitals");
     assertThat(privacy.get(1).<Long>getAs("records")).isEqualTo(3);
     assertThat(spark.table("carelake.safe.visits_date_shifted").count()).isEqualTo(4);

@@ -132,6 +132,11 @@ class TestKAnonymity {
     assertThat(m.informationLoss()).isCloseTo((3 / 4.0 + 2 * 1.0) / 10, within(1e-12));
     assertThat(m.passes(new KAnonymity.Policy(3, 0.2))).isTrue();
     assertThat(m.passes(new KAnonymity.Policy(3, 0.1))).isFalse();
+    // the report's generalisation levels and class-size distribution
+    assertThat(m.recordsByLevel()).containsExactlyInAnyOrderEntriesOf(Map.of("0", 5L, "1", 3L,
+        "2", 0L, "3", 0L, "4", 2L));
+    assertThat(m.classSizes()).containsExactlyInAnyOrderEntriesOf(Map.of("1", 0L, "2", 0L,
+        "3-4", 2L, "5-9", 0L, "10-19", 0L, "20-49", 0L, "50+", 0L));
   }
 
   @Test
@@ -165,6 +170,9 @@ class TestKAnonymity {
     assertThat(m.riskMax()).isEqualTo(1.0);
     assertThat(m.informationLoss()).isZero();
     assertThat(m.passes(new KAnonymity.Policy(1, 0))).isTrue();
+    assertThat(m.classSizes()).containsEntry("1", 5L).containsEntry("3-4", 1L)
+        .containsEntry("2", 0L);
+    assertThat(m.recordsByLevel()).containsEntry("0", 10L).containsEntry("4", 0L);
     assertThat(m.passes(new KAnonymity.Policy(2, 1))).isFalse();
   }
 

@@ -2,6 +2,7 @@ package io.carelake.governance;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.carelake.core.quality.Gbt36344;
 import io.carelake.core.tables.TableName;
 import io.carelake.core.time.Interval;
 import io.carelake.governance.deequ.DeequAdapter;
@@ -179,28 +180,28 @@ public final class SuggestSpec implements SparkJob {
       final Suggestions.Profile prof = p;
       String rule = switch (sug.rule()) {
         case "CompleteIfCompleteRule" -> rule(ids, prefix, sug, prof, "complete", "completeness",
-            "column: " + sug.column(), null, 0.0, "completeness", "completeness");
+            "column: " + sug.column(), null, 0.0, Gbt36344.Indicator.ELEMENT, "completeness");
         case "RetainCompletenessRule" -> rule(ids, prefix, sug, prof, "completeness", "completeness",
             "column: " + sug.column(), null, failingShare(sug.code(), 1.0 - prof.completeness()),
-            "completeness", "completeness");
+            Gbt36344.Indicator.ELEMENT, "completeness");
         case "CategoricalRangeRule" -> {
           List<String> values = prof.histogram().keySet().stream()
               .filter(v -> !v.equals("NullValue")).sorted().toList();
           yield values.isEmpty() ? null : rule(ids, prefix, sug, prof, "values", "allowed_values",
-              "column: " + sug.column(), "{values: " + list(values) + "}", 0.0, "normativity",
-              "conformance");
+              "column: " + sug.column(), "{values: " + list(values) + "}", 0.0,
+              Gbt36344.Indicator.DATA_STANDARD, "conformance");
         }
         case "FractionalCategoricalRangeRule" -> {
           List<String> values = arrayValues(sug.code());
           yield values.isEmpty() ? null : rule(ids, prefix, sug, prof, "values", "allowed_values",
               "column: " + sug.column(), "{values: " + list(values) + "}",
-              failingShare(sug.code(), 0.0), "normativity", "conformance");
+              failingShare(sug.code(), 0.0), Gbt36344.Indicator.DATA_STANDARD, "conformance");
         }
         case "NonNegativeNumbersRule" -> rule(ids, prefix, sug, prof, "non-negative", "cross_field",
             "columns: [" + sug.column() + "]", "{expression: " + quote("`" + sug.column()
-                + "` >= 0") + "}", 0.0, "accuracy", "plausibility");
+                + "` >= 0") + "}", 0.0, Gbt36344.Indicator.CONTENT_CORRECTNESS, "plausibility");
         case "UniqueIfApproximatelyUniqueRule" -> rule(ids, prefix, sug, prof, "unique", "unique",
-            "column: " + sug.column(), null, 0.0, "consistency", "conformance");
+            "column: " + sug.column(), null, 0.0, Gbt36344.Indicator.UNIQUENESS, "conformance");
         default -> null;
       };
       if (rule == null) {
@@ -221,7 +222,8 @@ public final class SuggestSpec implements SparkJob {
       // a spec needs a rule: the row count is the least one can check
       rules.add("  - id: " + prefix + "-suggested-none\n    columns: [" + firstColumn(s)
           + "]\n    type: completeness\n    severity: warn\n    threshold: 1.0\n"
-          + "    dimension: completeness\n    kahn: completeness\n    clause: "
+          + "    dimension: completeness\n    indicator: element\n    kahn: completeness\n"
+          + "    clause: "
           + quote("none yet: Deequ suggested no constraint") + "\n    rationale: "
           + quote("suggested placeholder: Deequ suggested no constraint for " + s.rows()
               + " rows") + "\n");
@@ -232,7 +234,7 @@ public final class SuggestSpec implements SparkJob {
 
   private static String rule(Set<String> ids, String prefix, Suggestions.Suggestion sug,
       Suggestions.Profile p, String kind, String type, String columns, String params,
-      double threshold, String dimension, String kahn) {
+      double threshold, Gbt36344.Indicator indicator, String kahn) {
     String base = (prefix + "-" + sug.column() + "-" + kind).toLowerCase(Locale.ROOT)
         .replaceAll("[^a-z0-9_.-]", "-");
     String id = base;
@@ -249,7 +251,8 @@ public final class SuggestSpec implements SparkJob {
     r.append("    severity: warn\n")
         .append("    threshold: ").append(BigDecimal.valueOf(threshold).setScale(4,
             RoundingMode.UP).stripTrailingZeros().toPlainString()).append('\n')
-        .append("    dimension: ").append(dimension).append('\n')
+        .append("    dimension: ").append(indicator.dimension().code()).append('\n')
+        .append("    indicator: ").append(indicator.code()).append('\n')
         .append("    kahn: ").append(kahn).append('\n')
         .append("    clause: ").append(quote("none yet: suggested by Deequ " + sug.rule()
             + "; name the standard clause this rule implements")).append('\n')

@@ -272,7 +272,10 @@ class TestGovernJob {
     assertThat(residentId.<String>getAs("status")).isEqualTo("WARN");   // 2 of 22 > 5 %
     assertThat(residentId.<String>getAs("severity")).isEqualTo("quarantine");
     assertThat(residentId.<String>getAs("spec")).isEqualTo("visits-core");
-    assertThat(residentId.<String>getAs("spec_version")).isEqualTo("2");
+    assertThat(residentId.<String>getAs("spec_version")).isEqualTo("3");
+    assertThat(residentId.<String>getAs("dimension")).isEqualTo("accuracy");
+    assertThat(residentId.<String>getAs("indicator")).isEqualTo("format_compliance");
+    assertThat(residentId.<String>getAs("rationale")).startsWith("a GB 11643 id with a wrong");
     assertThat(residentId.<String>getAs("table")).isEqualTo("raw.visits");
     assertThat(residentId.<Long>getAs("rows_checked")).isEqualTo(22L);
     assertThat(residentId.<Long>getAs("rows_failed")).isEqualTo(2L);

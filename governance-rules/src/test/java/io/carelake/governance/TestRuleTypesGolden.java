@@ -78,6 +78,7 @@ class TestRuleTypesGolden {
     return "  - id: r\n    " + columns + "\n    type: " + type + "\n"
         + (params == null ? "" : "    params: " + params + "\n")
         + "    severity: " + severity + "\n    threshold: 0.0\n    dimension: accuracy\n"
+        + "    indicator: content_correctness\n"
         + "    kahn: plausibility\n    clause: golden\n    rationale: golden test\n";
   }
 

@@ -42,9 +42,10 @@ class TestSpecLoader {
         + "    severity: " + severity + "\n"   // 13
         + "    threshold: 0.05\n"              // 14
         + "    dimension: accuracy\n"          // 15
-        + "    kahn: plausibility\n"           // 16
-        + "    clause: Kahn 2016 plausibility\n" // 17
-        + "    rationale: impossible readings are device errors\n" // 18
+        + "    indicator: content_correctness\n" // 16
+        + "    kahn: plausibility\n"           // 17
+        + "    clause: Kahn 2016 plausibility\n" // 18
+        + "    rationale: impossible readings are device errors\n" // 19
         + extra;
   }
 
@@ -69,7 +70,14 @@ class TestSpecLoader {
     CompiledSpec vitals = specs.forTable(Tables.RAW_VITALS);
     assertThat(visits.rules()).hasSize(14);
     assertThat(vitals.rules()).hasSize(13);
-    assertThat(visits.spec().header().version()).isEqualTo("2");
+    assertThat(visits.spec().header().version()).isEqualTo("3");
+    // every shipped rule maps to a GB/T 36344 dimension and one of that dimension's indicators
+    java.util.List<RuleSpec> shipped = new java.util.ArrayList<>(visits.spec().rules());
+    shipped.addAll(vitals.spec().rules());
+    assertThat(shipped).allSatisfy(r -> assertThat(r.indicator().dimension().code())
+        .as("rule %s", r.id()).isEqualTo(r.dimension().code()));
+    assertThat(shipped).filteredOn(r -> r.type().equals("unique"))
+        .allSatisfy(r -> assertThat(r.indicator().code()).isEqualTo("uniqueness"));
     // the medical check pack uses every rule type
     java.util.Set<String> used = new java.util.TreeSet<>();
     visits.spec().rules().forEach(r -> used.add(r.type()));
@@ -131,7 +139,7 @@ class TestSpecLoader {
   @Test
   void aTypoInAFieldNameIsReportedAtItsLine() {
     SpecException e = error(HEADER + rule("r1", "warn", "    rationalle: typo\n"));
-    assertThat(e.getMessage()).startsWith("vitals.yaml:19: rule 'r1': unknown field 'rationalle'");
+    assertThat(e.getMessage()).startsWith("vitals.yaml:20: rule 'r1': unknown field 'rationalle'");
   }
 
   @Test
@@ -144,7 +152,7 @@ class TestSpecLoader {
   @Test
   void aDuplicateRuleIdNamesBothLines() {
     SpecException e = error(HEADER + rule("r1", "warn", "") + rule("r1", "warn", ""));
-    assertThat(e.getMessage()).startsWith("vitals.yaml:19: rule 'r1': rule id is used twice"
+    assertThat(e.getMessage()).startsWith("vitals.yaml:20: rule 'r1': rule id is used twice"
         + " (first at line 6)");
   }
 
@@ -280,9 +288,9 @@ class TestSpecLoader {
   @Test
   void aDuplicateKeyNamesBothLines() {
     SpecException e = error(HEADER + rule("r1", "warn", "    severity: block\n"));
-    assertThat(e.getMessage()).isEqualTo("vitals.yaml:19: key 'severity' appears twice in the same"
+    assertThat(e.getMessage()).isEqualTo("vitals.yaml:20: key 'severity' appears twice in the same"
         + " block (first at line 13); keep one");
-    assertThat(e.line()).isEqualTo(19);
+    assertThat(e.line()).isEqualTo(20);
     assertThat(e.ruleId()).isNull();
   }
 

@@ -2,6 +2,8 @@ package io.carelake.governance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.carelake.core.quality.Gbt36344;
 import io.carelake.governance.rules.RuleCompilers;
 import io.carelake.governance.spec.Spec;
 import io.carelake.governance.spec.SpecException;
@@ -26,9 +28,10 @@ class TestSpecSchema {
         + "    severity: warn\n"               // 9
         + "    threshold: 0.05\n"              // 10
         + "    dimension: completeness\n"      // 11
-        + "    kahn: completeness\n"           // 12
-        + "    clause: GB/T 36344-2018 completeness\n" // 13
-        + "    rationale: values must be there\n"      // 14
+        + "    indicator: element\n"           // 12
+        + "    kahn: completeness\n"           // 13
+        + "    clause: GB/T 36344-2018 completeness\n" // 14
+        + "    rationale: values must be there\n"      // 15
         + extra;
   }
 
@@ -69,7 +72,7 @@ class TestSpecSchema {
   @Test
   void anUnknownTopLevelField() {
     assertThat(error(HEADER + rule("r1", "") + "owner: me\n").getMessage())
-        .startsWith("vitals.yaml:15: unknown field 'owner'; known fields here are [rules, spec]");
+        .startsWith("vitals.yaml:16: unknown field 'owner'; known fields here are [rules, spec]");
   }
 
   @Test
@@ -141,8 +144,45 @@ class TestSpecSchema {
         .startsWith("vitals.yaml:11: rule 'r1': bad dimension 'quality'; use one of normativity,"
             + " completeness, accuracy, consistency, timeliness, accessibility");
     assertThat(error(HEADER + rule("r1", "").replace("kahn: completeness", "kahn: other"))
-        .getMessage()).startsWith("vitals.yaml:12: rule 'r1': bad kahn 'other'; use one of"
+        .getMessage()).startsWith("vitals.yaml:13: rule 'r1': bad kahn 'other'; use one of"
             + " conformance, completeness, plausibility");
+  }
+
+  @Test
+  void theSchemaKnowsExactlyTheIndicatorsOfEachDimension() {
+    for (Gbt36344.Dimension d : Gbt36344.Dimension.values()) {
+      JsonNode then = null;
+      for (JsonNode clause : SpecSchema.tree().at("/$defs/rule/allOf")) {
+        if (d.code().equals(clause.at("/if/properties/dimension/const").asText())) {
+          then = clause.at("/then/properties/indicator/enum");
+        }
+      }
+      assertThat(then).as("an if/then for dimension %s", d.code()).isNotNull();
+      java.util.List<String> listed = new java.util.ArrayList<>();
+      then.forEach(n -> listed.add(n.asText()));
+      assertThat(listed).as(d.code()).containsExactlyElementsOf(d.indicators().stream()
+          .map(Gbt36344.Indicator::code).toList());
+    }
+    java.util.List<String> all = new java.util.ArrayList<>();
+    SpecSchema.tree().at("/$defs/rule/properties/indicator/enum").forEach(n -> all.add(n.asText()));
+    assertThat(all).containsExactlyElementsOf(java.util.Arrays.stream(
+        Gbt36344.Indicator.values()).map(Gbt36344.Indicator::code).toList());
+  }
+
+  @Test
+  void anIndicatorMustBeOneOfItsDimensions() {
+    assertThat(error(HEADER + rule("r1", "").replace("indicator: element",
+        "indicator: uniqueness")).getMessage())
+        .isEqualTo("vitals.yaml:12: rule 'r1': bad indicator 'uniqueness' for dimension"
+            + " completeness; use one of element, record");
+    assertThat(error(HEADER + rule("r1", "").replace("indicator: element",
+        "indicator: elements")).getMessage())
+        .startsWith("vitals.yaml:12: rule 'r1': bad indicator 'elements' for dimension"
+            + " completeness; use one of element, record");
+    assertThat(error(HEADER + rule("r1", "").replace("    indicator: element\n", ""))
+        .getMessage()).startsWith("vitals.yaml:6: rule 'r1': missing field 'indicator' (the"
+            + " GB/T 36344-2018 indicator the rule scores, one of its dimension's: normativity"
+            + " [data_standard,");
   }
 
   @Test
@@ -155,10 +195,10 @@ class TestSpecSchema {
   @Test
   void aBadMaxFailures() {
     assertThat(error(HEADER + rule("r1", "    max_failures: -1\n")).getMessage())
-        .startsWith("vitals.yaml:15: rule 'r1': max_failures must be a whole number of rows,"
+        .startsWith("vitals.yaml:16: rule 'r1': max_failures must be a whole number of rows,"
             + " 0 or more, got -1");
     assertThat(error(HEADER + rule("r1", "    max_failures: 2.5\n")).getMessage())
-        .startsWith("vitals.yaml:15: rule 'r1': max_failures must be a whole number");
+        .startsWith("vitals.yaml:16: rule 'r1': max_failures must be a whole number");
   }
 
   @Test
@@ -180,14 +220,14 @@ class TestSpecSchema {
     SpecException e = error(HEADER + rule("r1", "    params:\n      vals: [a]\n")
         .replace("type: completeness", "type: allowed_values"));
     assertThat(e.getMessage())
-        .startsWith("vitals.yaml:15: rule 'r1': missing params.values (required here)")
-        .contains("also vitals.yaml:16: rule 'r1': unknown field 'vals' in params");
+        .startsWith("vitals.yaml:16: rule 'r1': missing params.values (required here)")
+        .contains("also vitals.yaml:17: rule 'r1': unknown field 'vals' in params");
   }
 
   @Test
   void paramsOnATypeWithoutParameters() {
     assertThat(error(HEADER + rule("r1", "    params: {values: [a]}\n")).getMessage())
-        .startsWith("vitals.yaml:15: rule 'r1': params takes no parameters for this rule type;"
+        .startsWith("vitals.yaml:16: rule 'r1': params takes no parameters for this rule type;"
             + " remove them");
   }
 
@@ -196,7 +236,7 @@ class TestSpecSchema {
     String yaml = HEADER + rule("r1", "    params: {max_lag: 6 hours}\n")
         .replace("column: value", "columns: [event_time, ingest_time]")
         .replace("type: completeness", "type: timeliness");
-    assertThat(error(yaml).getMessage()).startsWith("vitals.yaml:15: rule 'r1': params.max_lag"
+    assertThat(error(yaml).getMessage()).startsWith("vitals.yaml:16: rule 'r1': params.max_lag"
         + " must be an ISO-8601 duration such as PT6H, P2D or P1DT12H, got '6 hours'");
   }
 
@@ -204,7 +244,7 @@ class TestSpecSchema {
   void aBadReference() {
     String yaml = HEADER + rule("r1", "    params: {references: [visits.resident_id]}\n")
         .replace("type: completeness", "type: referential_integrity");
-    assertThat(error(yaml).getMessage()).startsWith("vitals.yaml:15: rule 'r1':"
+    assertThat(error(yaml).getMessage()).startsWith("vitals.yaml:16: rule 'r1':"
         + " params.references[0] must name <namespace>.<table>.<column>, e.g."
         + " raw.visits.resident_id, got 'visits.resident_id'");
   }
@@ -213,7 +253,7 @@ class TestSpecSchema {
   void aBadHistoryMetric() {
     String yaml = HEADER + rule("r1", "    params: {metric: median}\n")
         .replace("type: completeness", "type: distribution_history");
-    assertThat(error(yaml).getMessage()).startsWith("vitals.yaml:15: rule 'r1': bad value"
+    assertThat(error(yaml).getMessage()).startsWith("vitals.yaml:16: rule 'r1': bad value"
         + " 'median' for params.metric");
   }
 
@@ -223,39 +263,39 @@ class TestSpecSchema {
     // though the duplicate comes from the loader's own check later
     SpecException e = error(HEADER + rule("r1", "") + rule("r1", "").replace("severity: warn",
         "severity: fatal"));
-    assertThat(e.getMessage()).startsWith("vitals.yaml:18: rule 'r1': bad severity 'fatal'");
+    assertThat(e.getMessage()).startsWith("vitals.yaml:19: rule 'r1': bad severity 'fatal'");
   }
 
   @Test
   void anUnknownRuleFieldListsTheRuleFields() {
     assertThat(error(HEADER + rule("r1", "    owner: me\n")).getMessage())
-        .isEqualTo("vitals.yaml:15: rule 'r1': unknown field 'owner'; known fields"
-            + " here are [clause, column, columns, dimension, id, kahn, max_failures, params,"
-            + " rationale, severity, threshold, type]");
+        .isEqualTo("vitals.yaml:16: rule 'r1': unknown field 'owner'; known fields"
+            + " here are [clause, column, columns, dimension, id, indicator, kahn, max_failures,"
+            + " params, rationale, severity, threshold, type]");
   }
 
   @Test
   void anUnknownParameterPointsAtTheTypesParameters() {
     assertThat(error(HEADER + rule("r1", "    params: {where: x, when: y}\n")
         .replace("type: completeness", "type: resident_id_check_digit")).getMessage())
-        .isEqualTo("vitals.yaml:15: rule 'r1': unknown field 'when' in params; known fields here"
+        .isEqualTo("vitals.yaml:16: rule 'r1': unknown field 'when' in params; known fields here"
             + " are those of the rule type (see governance-rules/README.md)");
   }
 
   @Test
   void aValueOfTheWrongTypeIsShownAsWritten() {
     assertThat(error(HEADER + rule("r1", "").replace("rationale: values must be there",
-        "rationale: true")).getMessage()).startsWith("vitals.yaml:14: rule 'r1': rationale has"
+        "rationale: true")).getMessage()).startsWith("vitals.yaml:15: rule 'r1': rationale has"
         + " the wrong type (got true): ");
     assertThat(error(HEADER + rule("r1", "").replace("clause: GB/T 36344-2018 completeness",
-        "clause: ~")).getMessage()).startsWith("vitals.yaml:13: rule 'r1': clause has the wrong"
+        "clause: ~")).getMessage()).startsWith("vitals.yaml:14: rule 'r1': clause has the wrong"
         + " type (got null): ");
     assertThat(error(HEADER + rule("r1", "").replace("clause: GB/T 36344-2018 completeness",
-        "clause: ab")).getMessage()).startsWith("vitals.yaml:13: rule 'r1': clause must not be"
+        "clause: ab")).getMessage()).startsWith("vitals.yaml:14: rule 'r1': clause must not be"
         + " empty (got 'ab'): ");
     assertThat(error(HEADER + rule("r1", "    params: {values: [{a: 1}]}\n")
         .replace("type: completeness", "type: allowed_values")).getMessage())
-        .isEqualTo("vitals.yaml:15: rule 'r1': params.values[0] is not valid (got {\"a\":1}):"
+        .isEqualTo("vitals.yaml:16: rule 'r1': params.values[0] is not valid (got {\"a\":1}):"
             + " object found, but [string, number, boolean] is required");
     // a rule id that is not text: the rule is named by its position
     assertThat(error(HEADER + rule("r1", "").replace("id: r1", "id: 5")).getMessage())
@@ -263,7 +303,7 @@ class TestSpecSchema {
     // an out-of-range number
     assertThat(error(HEADER + rule("r1", "    params: {tolerance: x}\n")
         .replace("type: completeness", "type: bmi_consistent")).getMessage())
-        .startsWith("vitals.yaml:15: rule 'r1': params.tolerance has the wrong type (got 'x'): ");
+        .startsWith("vitals.yaml:16: rule 'r1': params.tolerance has the wrong type (got 'x'): ");
   }
 
   @Test
@@ -291,7 +331,8 @@ class TestSpecSchema {
         + "    threshold: 0.05\n"                            // 11
         + "    type: nothing\n"                              // 12
         + "    clause: a clause\n"                           // 13
-        + "    rationale: values must be there\n");          // 14
+        + "    rationale: values must be there\n"           // 14
+        + "    indicator: element\n");                       // 15
     assertThat(reordered.getMessage()).startsWith("vitals.yaml:7: rule 'r1': bad kahn 'other'")
         .contains("; also vitals.yaml:9: rule 'r1': bad dimension 'quality'")
         .contains("; also vitals.yaml:10: rule 'r1': bad severity 'fatal'")

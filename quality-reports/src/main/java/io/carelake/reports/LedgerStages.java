@@ -26,7 +26,10 @@ import org.apache.spark.sql.functions;
  *
  * <p>"Latest" is the run that ended last: its commit is the one the tables now show. Ties (runs
  * recorded within the same microsecond) fall to the later start, then to the run id, so the pick is
- * deterministic. The selection runs in Spark; the driver receives one row per stage, the per-job
+ * deterministic. A {@code RUNNING} row (a run still going, or one killed whose row no later run
+ * has yet marked {@code ABANDONED}) has not ended: it is never picked, cited or counted as
+ * considered; it is listed in {@link Picked#inProgress} so that the verdict can say the stage may
+ * change. An {@code ABANDONED} run has ended (as a failure) and is picked like any other. The selection runs in Spark; the driver receives one row per stage, the per-job
  * number of runs and the ingest sums, never the whole ledger.
  */
 final class LedgerStages {
@@ -44,26 +47,43 @@ final class LedgerStages {
       List<String> missingJobs,
       Map<String, String> runIdByJob,
       List<String> citedRunIds,
-      long runsConsidered) {
+      long runsConsidered,
+      Map<String, Map<String, String>> parametersByJob,
+      List<InProgress> inProgress) {
+
+    /** The picked run's parameters (empty when the job has no run or recorded none). */
+    Map<String, String> parameters(String job) {
+      return parametersByJob.getOrDefault(job, Map.of());
+    }
 
     long runsCited() {
       return citedRunIds.size();
     }
   }
 
+  /** A run of a reported stage still RUNNING in the ledger (not ended, so not reported). */
+  record InProgress(String job, String runId, String startedAt) {}
+
   private LedgerStages() {}
 
   /** No ledger yet (a fresh home): every stage is missing. */
   static Picked nothingRecorded() {
-    return new Picked(List.of(), null, PIPELINE, Map.of(), List.of(), 0);
+    return new Picked(List.of(), null, PIPELINE, Map.of(), List.of(), 0, Map.of(), List.of());
   }
 
   static Picked pick(Dataset<Row> ledger, Interval interval) {
     Column sameInterval = col("interval_start").equalTo(functions.to_date(lit(interval.start().toString())))
         .and(col("interval_end").equalTo(functions.to_date(lit(interval.end().toString()))));
-    Dataset<Row> candidates = ledger
+    Dataset<Row> ofInterval = ledger
         .filter(col("job").isin(PIPELINE.toArray()))
         .filter(col("job").equalTo(INGEST).or(sameInterval));
+    Column running = col("status").equalTo(RunStatus.RUNNING.name());
+    List<InProgress> inProgress = new ArrayList<>();
+    for (Row r : ofInterval.filter(running).select("job", "run_id", "started_at")
+        .orderBy("started_at", "run_id").collectAsList()) {
+      inProgress.add(new InProgress(r.getString(0), r.getString(1), iso(r.get(2))));
+    }
+    Dataset<Row> candidates = ofInterval.filter(running.unary_$bang());
 
     Map<String, Long> runsPerJob = new TreeMap<>();
     for (Row r : candidates.groupBy("job").count().collectAsList()) {
@@ -75,10 +95,14 @@ final class LedgerStages {
             .orderBy(col("ended_at").desc(), col("started_at").desc(), col("run_id").desc())))
         .filter(col("_rank").equalTo(1))
         .select("job", "run_id", "status", "started_at", "ended_at", "rows_in", "rows_out",
-            "rows_set_aside", "counts", "input_snapshots", "output_snapshots", "message");
+            "rows_set_aside", "counts", "input_snapshots", "output_snapshots", "message",
+            "version", "spec_hash", "parameters");
     Map<String, Report.Stage> latestByJob = new LinkedHashMap<>();
+    Map<String, Map<String, String>> parameters = new LinkedHashMap<>();
     for (Row r : latest.collectAsList()) {
       latestByJob.put(r.getString(0), stageOf(r));
+      parameters.put(r.getString(0), r.isNullAt(14) ? Map.of()
+          : new TreeMap<>(r.<String, String>getJavaMap(14)));
     }
 
     List<Report.Stage> stages = new ArrayList<>();
@@ -102,7 +126,8 @@ final class LedgerStages {
       }
     }
     long considered = runsPerJob.values().stream().mapToLong(Long::longValue).sum();
-    return new Picked(stages, ingestAll, missing, runIdByJob, cited, considered);
+    return new Picked(stages, ingestAll, missing, runIdByJob, cited, considered, parameters,
+        List.copyOf(inProgress));
   }
 
   /** Sums every ingest run: the streaming job records one run per start, each with its own counts. */
@@ -126,13 +151,16 @@ final class LedgerStages {
     List<String> runIds = sums.getList(6);
     long runs = sums.getLong(7);
     return new Report.Stage(Report.INGEST_ALL_RUNS, null, worstStatus(sums.getInt(5)),
-        iso(sums.get(3)), iso(sums.get(4)), in, out, aside, in == out + aside, counts,
+        iso(sums.get(3)), iso(sums.get(4)), null, null, in, out, aside, in == out + aside, counts,
         Report.Snapshots.NONE,
         "sum of " + runs + " ingest run" + (runs == 1 ? "" : "s") + " since the ledger began",
         List.copyOf(runIds));
   }
 
-  /** 0 SUCCEEDED, 1 BLOCKED, 2 FAILED (anything unknown counts as failed): the sum is as good as its worst run. */
+  /**
+   * 0 SUCCEEDED, 1 BLOCKED, 2 FAILED (ABANDONED and anything unknown count as failed): the sum is
+   * as good as its worst run.
+   */
   private static Column statusSeverity() {
     return functions.when(col("status").equalTo(RunStatus.SUCCEEDED.name()), 0)
         .when(col("status").equalTo(RunStatus.BLOCKED.name()), 1)
@@ -152,7 +180,8 @@ final class LedgerStages {
     long out = r.getLong(6);
     long aside = r.getLong(7);
     return new Report.Stage(r.getString(0), r.getString(1), r.getString(2), iso(r.get(3)),
-        iso(r.get(4)), in, out, aside, in == out + aside, sorted(r, 8),
+        iso(r.get(4)), r.getString(12), r.isNullAt(13) ? null : r.getString(13), in, out, aside,
+        in == out + aside, sorted(r, 8),
         new Report.Snapshots(sorted(r, 9), sorted(r, 10)),
         r.isNullAt(11) ? null : Redaction.mask(r.getString(11)), null);
   }

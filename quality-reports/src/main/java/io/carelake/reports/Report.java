@@ -3,12 +3,9 @@ package io.carelake.reports;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.carelake.core.time.Interval;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -21,19 +18,33 @@ import java.util.Map;
  * the model of the HTML template, so that the two can never disagree.
  */
 public record Report(
+    String reportSchema,
     String reportId,
     Period interval,
     String generatedAt,
     String carelakeVersion,
     String reportRunId,
+    Verdict verdict,
     boolean reconciled,
+    Scorecard scorecard,
+    List<Check> checks,
+    Trends trends,
     List<Stage> stages,
     @JsonInclude(JsonInclude.Include.ALWAYS) Stage ingestAllRuns,
     List<String> missingStages,
     List<CrossCheck> crossChecks,
-    List<TableEntry> tables,
-    List<Check> checks,
-    List<Evaluation> evaluation) {
+    SetAside setAside,
+    @JsonInclude(JsonInclude.Include.ALWAYS) Privacy privacy,
+    Lineage lineage,
+    ModelEvaluation modelEvaluation,
+    Waivers.Outcome waivers,
+    List<TableEntry> tables) {
+
+  /**
+   * The JSON Schema {@code report.json} follows (shipped in this module's jar); bumped when a
+   * field is removed or changes meaning, not when one is added.
+   */
+  public static final String SCHEMA = "carelake/reports/report.schema.json#2";
 
   /** The job name of {@code ingest_all_runs}: the sum over every ingest run in the ledger. */
   public static final String INGEST_ALL_RUNS = "ingest (all runs)";
@@ -44,7 +55,6 @@ public record Report(
     crossChecks = List.copyOf(crossChecks);
     tables = List.copyOf(tables);
     checks = List.copyOf(checks);
-    evaluation = List.copyOf(evaluation);
   }
 
   /**
@@ -98,13 +108,7 @@ public record Report(
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
   private static String sha8(String text) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(sha.digest(text.getBytes(StandardCharsets.UTF_8)))
-          .substring(0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by every JDK", e);
-    }
+    return Sha256.hex(text.getBytes(StandardCharsets.UTF_8)).substring(0, 8);
   }
 
   /**
@@ -142,7 +146,8 @@ public record Report(
   }
 
   /**
-   * One stage's run from {@code governance.runs}. {@code summedRunIds} is set only on
+   * One stage's run from {@code governance.runs}, with the carelake version that ran it and its
+   * spec hash (govern: the specs; deidentify: the policy). {@code summedRunIds} is set only on
    * {@code ingest_all_runs}, whose numbers are the sums over those runs (job {@value #INGEST_ALL_RUNS}).
    * {@code message} is the ledger's message with identifier-like values masked ({@link Redaction}).
    */
@@ -152,6 +157,8 @@ public record Report(
       String status,
       String startedAt,
       String endedAt,
+      String version,
+      String specHash,
       long rowsIn,
       long rowsOut,
       long rowsSetAside,
@@ -180,8 +187,14 @@ public record Report(
   public record TableEntry(String table, long rows, Long snapshotId, String rowsSource) {}
 
   /**
-   * One row of {@code governance.check_results} for the govern run picked. {@code message} is not
-   * the stored message (which may quote a value) but one written from the rule's counts.
+   * One rule of the govern run picked (a row of {@code governance.check_results}), as the report
+   * judges it. {@code measuredStatus} is what govern recorded; {@code status} is what the report
+   * shows: the same, or {@code WAIVED} when a waiver in force accepts a FAIL or WARN (the
+   * measurement, the waiver and its reason stay beside it). {@code message} is not the stored
+   * message (which may quote a value) but one written from the rule's counts.
+   *
+   * @param change against the govern run before it (NEW, PERSISTING, RESOLVED; null: passing in
+   *     both), as govern recorded it
    */
   public record Check(
       String ruleId,
@@ -190,31 +203,133 @@ public record Report(
       String ruleType,
       String severity,
       String status,
+      String measuredStatus,
       Long numerator,
       Long denominator,
       Double rate,
       Double threshold,
+      Long maxFailures,
       String message,
+      String dimension,
+      String indicator,
+      String kahn,
+      String clause,
+      String rationale,
+      String change,
       String specVersion,
       String specHash,
-      Long inputSnapshotId) {}
+      Long inputSnapshotId,
+      @JsonInclude(JsonInclude.Include.ALWAYS) Waivers.Applied waiver) {
+
+    /** The same result with a waiver applied: status WAIVED, the measurement kept. */
+    Check waivedBy(Waivers.Applied applied) {
+      return new Check(ruleId, table, column, ruleType, severity, Waivers.WAIVED, measuredStatus,
+          numerator, denominator, rate, threshold, maxFailures, message, dimension, indicator,
+          kahn, clause, rationale, change, specVersion, specHash, inputSnapshotId, applied);
+    }
+
+    /** {@code NOT_APPLICABLE} as the page writes it. */
+    public String statusLabel() {
+      return status.replace('_', ' ');
+    }
+  }
 
   /**
-   * One row of {@code evaluation.results} for the evaluate run picked; {@code ciLevel} is the level
-   * the run recorded (null for rows written before evaluate recorded it).
+   * The report's answer in one word, and why: {@code FAIL} (a rule failed or could not be
+   * measured, a stage does not reconcile, did not succeed or was blocked), {@code WARN} (a rule
+   * warns, a stage has no run), {@code PASS_WITH_WAIVERS}, {@code PASS}, or {@code NOT_ASSESSED}
+   * (no govern run: nothing was judged). Reasons are ordered: failures, then warnings, then
+   * waivers.
    */
-  public record Evaluation(
-      String runId,
-      String iterationId,
-      String outcome,
-      String split,
-      String metric,
-      Double value,
-      Double ciLow,
-      Double ciHigh,
-      String ciMethod,
-      Double ciLevel,
-      Long n,
-      Long nPositive,
-      Long predictionsSnapshotId) {}
+  public record Verdict(String status, List<String> reasons) {
+    public Verdict {
+      reasons = List.copyOf(reasons);
+    }
+
+    public String label() {
+      return status.replace('_', ' ');
+    }
+
+    /**
+     * Decides the verdict from what the report holds. Every reason names the rule, stage or check
+     * and its numbers, so that the header alone tells an auditor what to look at.
+     */
+    static Verdict decide(List<Check> checks, boolean reconciled, List<Stage> stages,
+        List<String> missingStages, Privacy privacy, String notReconciled) {
+      return decide(checks, reconciled, stages, missingStages, privacy, notReconciled, List.of());
+    }
+
+    /**
+     * As above, with the runs of reported stages still RUNNING in the ledger: a stage of the
+     * interval still running makes the report provisional (a warning: its numbers may change); a
+     * running ingest (a streaming job runs for good) is only noted, after everything else.
+     */
+    static Verdict decide(List<Check> checks, boolean reconciled, List<Stage> stages,
+        List<String> missingStages, Privacy privacy, String notReconciled,
+        List<LedgerStages.InProgress> inProgress) {
+      List<String> failures = new java.util.ArrayList<>();
+      List<String> warnings = new java.util.ArrayList<>();
+      List<String> waived = new java.util.ArrayList<>();
+      for (Check c : checks) {
+        switch (c.status()) {
+          case "FAIL" -> failures.add("rule " + c.ruleId() + " failed on " + c.table() + ": "
+              + c.message());
+          case "ERROR" -> failures.add("rule " + c.ruleId() + " on " + c.table()
+              + " could not be measured (ERROR)");
+          case "WARN" -> warnings.add("rule " + c.ruleId() + " warns on " + c.table() + ": "
+              + c.message());
+          case Waivers.WAIVED -> waived.add("rule " + c.ruleId() + " " + c.measuredStatus()
+              + " waived until " + c.waiver().expires() + " by " + c.waiver().approver());
+          default -> { }
+        }
+      }
+      if (!stages.isEmpty() && !reconciled) {
+        failures.add("rows do not reconcile: " + notReconciled);
+      }
+      for (Stage s : stages) {
+        if (!"SUCCEEDED".equals(s.status())) {
+          failures.add(s.job() + " run " + s.runId() + " ended " + s.status()
+              + (s.message() == null ? "" : ": " + s.message()));
+        }
+      }
+      if (privacy != null && "BLOCKED".equals(privacy.releaseStatus())) {
+        failures.add("the de-identified release was blocked by the privacy gate (run "
+            + privacy.deidentifyRunId() + ")");
+      }
+      missingStages.forEach(j -> warnings.add("no " + j + " run for this interval"));
+      List<String> notes = new java.util.ArrayList<>();
+      for (LedgerStages.InProgress r : inProgress) {
+        String running = r.job() + " run " + r.runId() + " (started " + r.startedAt()
+            + ") is still RUNNING in governance.runs: ";
+        if (LedgerStages.INGEST.equals(r.job())) {
+          notes.add(running + "the ingest figures are those of its ended runs");
+        } else {
+          warnings.add(running + "this report shows the last ended " + r.job()
+              + " run; rerun the report when it has ended");
+        }
+      }
+      List<String> reasons = new java.util.ArrayList<>(failures);
+      reasons.addAll(warnings);
+      reasons.addAll(waived);
+      boolean governed = stages.stream().anyMatch(s -> "govern".equals(s.job()));
+      String status;
+      if (!failures.isEmpty()) {
+        status = "FAIL";
+      } else if (!governed || checks.isEmpty()) {
+        status = "NOT_ASSESSED";
+        reasons.add(0, "no govern run with check results for this interval: no rule was judged");
+      } else if (!warnings.isEmpty()) {
+        status = "WARN";
+      } else if (!waived.isEmpty()) {
+        status = "PASS_WITH_WAIVERS";
+      } else {
+        status = "PASS";
+        long passed = checks.stream().filter(c -> "PASS".equals(c.status())).count();
+        reasons.add(passed + " of " + checks.size() + " rules passed ("
+            + (checks.size() - passed) + " not applicable); every stage reconciles");
+      }
+      reasons.addAll(notes);
+      return new Verdict(status, reasons);
+    }
+  }
 }

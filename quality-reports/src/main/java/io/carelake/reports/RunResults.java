@@ -27,54 +27,35 @@ final class RunResults {
 
   private RunResults() {}
 
+  /** The columns of governance.check_results the report reads, in this order. */
+  private static final String[] CHECK_COLUMNS = {"rule_id", "table", "column", "rule_type",
+      "severity", "status", "numerator", "denominator", "threshold", "max_failures", "dimension",
+      "indicator", "kahn", "clause", "rationale", "change", "spec_version", "spec_hash",
+      "input_snapshot_id"};
+
   static List<Report.Check> checks(Dataset<Row> checkResults, String governRunId) {
+    // The stored message is deliberately not read (see describe): it may quote a value.
+    DataType[] types = new DataType[CHECK_COLUMNS.length];
+    Arrays.fill(types, DataTypes.StringType);
+    for (int i : new int[] {6, 7, 9, 18}) {
+      types[i] = DataTypes.LongType;
+    }
+    types[8] = DataTypes.DoubleType;
     Dataset<Row> rows = select(checkResults.filter(col("run_id").equalTo(governRunId)),
-        // The stored message is deliberately not read (see describe): it may quote a value.
-        new String[] {"rule_id", "table", "column", "rule_type", "severity", "status",
-            "numerator", "denominator", "threshold", "_message_not_read", "spec_version", "spec_hash",
-            "input_snapshot_id"},
-        new DataType[] {DataTypes.StringType, DataTypes.StringType, DataTypes.StringType,
-            DataTypes.StringType, DataTypes.StringType, DataTypes.StringType, DataTypes.LongType,
-            DataTypes.LongType, DataTypes.DoubleType, DataTypes.StringType, DataTypes.StringType,
-            DataTypes.StringType, DataTypes.LongType})
-        .orderBy("table", "column", "rule_id");
+        CHECK_COLUMNS, types).orderBy("table", "column", "rule_id");
     List<Report.Check> checks = new ArrayList<>();
     for (Row r : rows.collectAsList()) {
       Long numerator = longOrNull(r, 6);
       Long denominator = longOrNull(r, 7);
+      Double threshold = doubleOrNull(r, 8);
+      String status = r.getString(5);
       checks.add(new Report.Check(r.getString(0), r.getString(1), r.getString(2), r.getString(3),
-          r.getString(4), r.getString(5), numerator, denominator, rate(numerator, denominator),
-          doubleOrNull(r, 8), describe(r.getString(5), numerator, denominator, doubleOrNull(r, 8)),
-          r.getString(10), r.getString(11), longOrNull(r, 12)));
+          r.getString(4), status, status, numerator, denominator, rate(numerator, denominator),
+          threshold, longOrNull(r, 9), describe(status, numerator, denominator, threshold),
+          r.getString(10), r.getString(11), r.getString(12), r.getString(13), r.getString(14),
+          r.getString(15), r.getString(16), r.getString(17), longOrNull(r, 18), null));
     }
     return checks;
-  }
-
-  /**
-   * The evaluate run's whole-test-set metrics (not its subgroup cells or operating points, which
-   * carry the same metric names), each with the confidence level it was computed at.
-   */
-  static List<Report.Evaluation> evaluation(Dataset<Row> results, String evaluateRunId) {
-    Dataset<Row> rows = select(results.filter(col("run_id").equalTo(evaluateRunId)),
-        new String[] {"run_id", "iteration_id", "split", "metric", "value", "ci_low", "ci_high",
-            "ci_method", "n", "n_positive", "predictions_snapshot_id", "outcome", "ci_level",
-            "subgroup_dimension", "operating_point"},
-        new DataType[] {DataTypes.StringType, DataTypes.StringType, DataTypes.StringType,
-            DataTypes.StringType, DataTypes.DoubleType, DataTypes.DoubleType, DataTypes.DoubleType,
-            DataTypes.StringType, DataTypes.LongType, DataTypes.LongType, DataTypes.LongType,
-            DataTypes.StringType, DataTypes.DoubleType, DataTypes.StringType,
-            DataTypes.StringType})
-        .filter(col("subgroup_dimension").isNull().or(col("subgroup_dimension").equalTo("all"))
-            .and(col("operating_point").isNull()))
-        .orderBy("iteration_id", "outcome", "split", "metric", "ci_method");
-    List<Report.Evaluation> evaluation = new ArrayList<>();
-    for (Row r : rows.collectAsList()) {
-      evaluation.add(new Report.Evaluation(r.getString(0), r.getString(1), r.getString(11),
-          r.getString(2), r.getString(3), doubleOrNull(r, 4), doubleOrNull(r, 5),
-          doubleOrNull(r, 6), r.getString(7), doubleOrNull(r, 12), longOrNull(r, 8),
-          longOrNull(r, 9), longOrNull(r, 10)));
-    }
-    return evaluation;
   }
 
   /**
@@ -104,7 +85,8 @@ final class RunResults {
     return numerator.doubleValue() / denominator.doubleValue();
   }
 
-  private static Dataset<Row> select(Dataset<Row> df, String[] names, DataType[] types) {
+  /** Selects {@code names} cast to {@code types}; a column the table lacks reads as null. */
+  static Dataset<Row> select(Dataset<Row> df, String[] names, DataType[] types) {
     Set<String> present = Set.copyOf(Arrays.asList(df.columns()));
     Column[] columns = new Column[names.length];
     for (int i = 0; i < names.length; i++) {
@@ -114,11 +96,19 @@ final class RunResults {
     return df.select(columns);
   }
 
-  private static Long longOrNull(Row r, int i) {
+  static Long longOrNull(Row r, int i) {
     return r.isNullAt(i) ? null : r.getLong(i);
   }
 
-  private static Double doubleOrNull(Row r, int i) {
-    return r.isNullAt(i) ? null : r.getDouble(i);
+  /**
+   * The number, or null when there is none: a NaN or infinite value (a statistic undefined on
+   * its data) is shown as missing, as JSON has no way to write it.
+   */
+  static Double doubleOrNull(Row r, int i) {
+    if (r.isNullAt(i)) {
+      return null;
+    }
+    double v = r.getDouble(i);
+    return Double.isFinite(v) ? v : null;
   }
 }

@@ -3,24 +3,17 @@ package io.carelake.reports;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.carelake.core.catalog.CatalogFactory;
 import io.carelake.core.config.CarelakeConfig;
-import io.carelake.core.ledger.Run;
-import io.carelake.core.ledger.RunLedger;
-import io.carelake.core.tables.TableName;
-import io.carelake.core.tables.TableSchemas;
 import io.carelake.core.tables.Tables;
-import io.carelake.core.time.Interval;
+import io.carelake.reports.ReportFixture.Fixture;
+import io.carelake.reports.ReportFixture.Result;
+import io.carelake.reports.ReportFixture.Variant;
 import io.carelake.spark.JobMain;
-import io.carelake.spark.SparkSessions;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +22,6 @@ import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
-import org.apache.iceberg.spark.Spark3Util;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,48 +30,29 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The report job end to end on real Spark and Iceberg: a temp home with small tables and a ledger of
- * consistent runs, the job run through {@link JobMain} as the launcher runs it, then the files read
- * back. Test data is tiny; the fixture session is the one the job reuses (and stops).
+ * consistent runs ({@link ReportFixture}), the job run through {@link JobMain} as the launcher runs
+ * it, then the files read back (each report.json validated against the shipped schema). Test data
+ * is tiny; the fixture session is the one the job reuses.
  */
 class TestReportJob {
-
-  private static final Interval MARCH_1 =
-      new Interval(LocalDate.parse("2025-03-01"), LocalDate.parse("2025-03-02"));
-  private static final Interval MARCH_2 =
-      new Interval(LocalDate.parse("2025-03-02"), LocalDate.parse("2025-03-03"));
-
-  /** Identifiers planted in raw data: none may reach a report file. */
-  private static final List<String> PHI = List.of("11010519491231002X", "王秀英", "13912345678",
-      "幸福路88号");
 
   @TempDir
   Path home;
 
   private CarelakeConfig config;
   private SparkSession spark;
-
-  /** What the fixture recorded, for the assertions. */
-  private record Fixture(String ingestFirst, String ingestLatest, String governOld,
-      String govern, String deidentify, String features, String train, String evaluate,
-      long rawVisitsSnapshot, long rawVitalsSnapshot, long curatedVisitsSnapshot) {}
-
-  /** How the fixture's ledger differs from a consistent pipeline. */
-  private enum Variant { CONSISTENT, DEIDENTIFY_LOSES_A_ROW, GOVERN_MISSES_RAW_ROWS }
+  private ReportFixture fixture;
 
   @BeforeEach
   void openSession() {
     config = CarelakeConfig.load(home);
-    SparkSession.Builder builder = SparkSession.builder().appName("test-report")
-        .master("local[2]")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.ui.enabled", "false");
-    SparkSessions.catalogConf(config).forEach(builder::config);
-    spark = builder.getOrCreate();
+    spark = ReportFixture.session(config);
+    fixture = new ReportFixture(spark, config, home);
   }
 
   @AfterEach
   void stopSession() {
-    // The job stops the session it ran in; this covers a test that failed before running it.
+    fixture.close();
     if (SparkSession.getActiveSession().isDefined()) {
       SparkSession.getActiveSession().get().stop();
     }
@@ -89,14 +62,14 @@ class TestReportJob {
 
   @Test
   void reportsTheLatestRunOfEachStageAndEveryNumberItCites() throws Exception {
-    Fixture f = buildPipeline(Variant.CONSISTENT);
+    Fixture f = fixture.build(Variant.CONSISTENT);
     long rawVitalsSummaryTotal = Long.parseLong(catalog().loadTable(
         CatalogFactory.identifier(Tables.RAW_VITALS)).currentSnapshot().summary()
         .get("total-records"));
 
-    Result result = runReport();
+    Result result = runReport("--waivers", f.waivers().toString(), "--trend-runs", "3");
 
-    assertThat(result.exitCode()).isEqualTo(JobMain.EXIT_OK);
+    assertThat(result.exitCode()).as(result.stderr()).isEqualTo(JobMain.EXIT_OK);
     JsonNode json = result.json();
     assertThat(json.get("interval").get("start").asText()).isEqualTo("2025-03-01");
     assertThat(json.get("interval").get("end").asText()).isEqualTo("2025-03-02");
@@ -157,10 +130,10 @@ class TestReportJob {
     Catalog metadata = CatalogFactory.open(config);
     assertThat(CrossChecks.rowsFromMetadata(metadata.loadTable(
         CatalogFactory.identifier(Tables.RAW_VISITS)), "raw.visits", f.rawVisitsSnapshot(),
-        MARCH_1)).isEqualTo(5L);
+        ReportFixture.MARCH_1)).isEqualTo(5L);
     assertThat(CrossChecks.rowsFromMetadata(metadata.loadTable(
         CatalogFactory.identifier(Tables.RAW_VITALS)), "raw.vitals", f.rawVitalsSnapshot(),
-        MARCH_1)).isNull();
+        ReportFixture.MARCH_1)).isNull();
 
     // Table catalogue: summary counts where they are exact, a real count where deletes exist.
     JsonNode rawVisits = table(json, "raw.visits");
@@ -173,56 +146,235 @@ class TestReportJob {
     assertThat(rawVitals.get("rows_source").asText()).isEqualTo(TableCatalogue.FROM_COUNT);
     assertThat(table(json, "curated.visits").get("rows").asLong()).isEqualTo(4);
     assertThat(table(json, "quarantine.visits").get("rows").asLong()).isEqualTo(1);
-    assertThat(table(json, "raw.dead_letters").get("rows").asLong()).isEqualTo(1);
+    assertThat(table(json, "raw.dead_letters").get("rows").asLong()).isEqualTo(15);
     List<String> tableNames = new ArrayList<>();
     json.get("tables").forEach(t -> tableNames.add(t.get("table").asText()));
-    assertThat(tableNames).doesNotContain("safe.visits", "models.predictions");
+    assertThat(tableNames).doesNotContain("safe.visits", "models.predictions")
+        .contains("governance.pseudonym_keys");
 
-    // Checks of the picked govern run only, with rates; NOT_APPLICABLE has no rate.
+    // Checks of the picked govern run only, with rates, mappings and changes; NOT_APPLICABLE has
+    // no rate; the FAIL is waived (in force), the WARN's waiver has expired.
     List<String> rules = new ArrayList<>();
     json.get("checks").forEach(c -> rules.add(c.get("rule_id").asText()));
     assertThat(rules).containsExactlyInAnyOrder("sbp_range", "resident_id_check_digit",
-        "device_id_present", "note_length");
+        "device_id_present", "note_length", "visits_timeliness");
     JsonNode failing = check(json, "resident_id_check_digit");
-    assertThat(failing.get("status").asText()).isEqualTo("FAIL");
+    assertThat(failing.get("status").asText()).isEqualTo("WAIVED");
+    assertThat(failing.get("measured_status").asText()).isEqualTo("FAIL");
+    assertThat(failing.get("waiver").get("approver").asText()).isEqualTo("data steward QA-7");
+    assertThat(failing.get("waiver").get("expires").asText()).isEqualTo("2099-12-31");
+    assertThat(failing.get("waiver").get("source").asText()).isEqualTo(f.waivers() + ":3");
     assertThat(failing.get("numerator").asLong()).isEqualTo(1);
     assertThat(failing.get("denominator").asLong()).isEqualTo(5);
     assertThat(failing.get("rate").asDouble()).isEqualTo(0.2);
+    assertThat(failing.get("dimension").asText()).isEqualTo("accuracy");
+    assertThat(failing.get("indicator").asText()).isEqualTo("format_compliance");
+    assertThat(failing.get("kahn").asText()).isEqualTo("conformance");
+    assertThat(failing.get("clause").asText()).isEqualTo("clause of GB 11643");
+    assertThat(failing.get("rationale").asText()).isEqualTo("rationale of ids");
+    assertThat(failing.get("change").asText()).isEqualTo("NEW");
     assertThat(failing.get("message").asText()).isEqualTo("1 of 5 rows fail (20.00%; limit 0.00%)");
+    JsonNode late = check(json, "visits_timeliness");
+    assertThat(late.get("status").asText()).as("the waiver expired 2020-01-01").isEqualTo("WARN");
+    assertThat(late.get("waiver").isNull()).isTrue();
     assertThat(check(json, "device_id_present").get("rate").isNull()).isTrue();
+    assertThat(check(json, "sbp_range").get("change").isNull()).isTrue();
     assertThat(check(json, "note_length").get("message").asText()).startsWith("not measured");
+    List<String> states = new ArrayList<>();
+    json.get("waivers").get("entries").forEach(w -> states.add(w.get("rule").asText() + " "
+        + w.get("state").asText()));
+    assertThat(states).containsExactly("resident_id_check_digit APPLIED",
+        "visits_timeliness EXPIRED", "sbp_range NOT_NEEDED");
+    assertThat(json.get("waivers").get("sha256").asText()).isEqualTo(sha256(f.waivers()));
 
-    JsonNode evaluation = json.get("evaluation");
-    assertThat(evaluation).hasSize(2);
-    evaluation.forEach(e -> assertThat(e.get("run_id").asText()).isEqualTo(f.evaluate()));
-    JsonNode auroc = evaluation.get(0);
-    assertThat(auroc.get("metric").asText()).isEqualTo("auroc");
+    // Scorecard: accuracy holds sbp_range (5 of 5 pass) and the waived check digit (4 of 5):
+    // A / B = 9 / 10, worst 20 % by resident_id_check_digit; ERROR and N/A add nothing.
+    JsonNode accuracy = json.get("scorecard").get("dimensions").get(2);
+    assertThat(accuracy.get("code").asText()).isEqualTo("accuracy");
+    assertThat(accuracy.get("tally").get("rules").asInt()).isEqualTo(2);
+    assertThat(accuracy.get("tally").get("statuses").get("WAIVED").asInt()).isEqualTo(1);
+    assertThat(accuracy.get("tally").get("statuses").get("PASS").asInt()).isEqualTo(1);
+    assertThat(accuracy.get("tally").get("passing_elements").asLong()).isEqualTo(9);
+    assertThat(accuracy.get("tally").get("evaluated_elements").asLong()).isEqualTo(10);
+    assertThat(accuracy.get("tally").get("score").asDouble()).isEqualTo(0.9);
+    assertThat(accuracy.get("tally").get("worst_rule_id").asText())
+        .isEqualTo("resident_id_check_digit");
+    JsonNode normativity = json.get("scorecard").get("dimensions").get(0);
+    assertThat(normativity.get("tally").get("statuses").get("ERROR").asInt()).isEqualTo(1);
+    assertThat(normativity.get("tally").get("evaluated_elements").asLong()).isZero();
+    assertThat(normativity.get("tally").get("score").isNull()).isTrue();
+    assertThat(json.get("scorecard").get("total").get("rules").asInt()).isEqualTo(5);
+    assertThat(json.get("scorecard").get("unmapped_rules")).isEmpty();
+    // The verdict: FAIL, led by the rule that could not be measured and the failed train run.
+    assertThat(json.get("verdict").get("status").asText()).isEqualTo("FAIL");
+    assertThat(texts(json.get("verdict").get("reasons")).get(0))
+        .isEqualTo("rule note_length on raw.visits could not be measured (ERROR)");
+    assertThat(texts(json.get("verdict").get("reasons"))).anyMatch(r -> r.startsWith("train run "
+        + f.train() + " ended FAILED")).anyMatch(r -> r.startsWith("rule visits_timeliness warns"))
+        .contains("rule resident_id_check_digit FAIL waived until 2099-12-31 by data steward"
+            + " QA-7", "no corpus run for this interval");
+
+    // Trends: the latest govern run of each interval up to this one, oldest first.
+    JsonNode trends = json.get("trends");
+    List<String> trendRuns = new ArrayList<>();
+    trends.get("runs").forEach(r -> trendRuns.add(r.get("govern_run_id").asText()));
+    assertThat(trendRuns).containsExactly(f.governFeb27(), f.governFeb28(), f.govern());
+    List<String> visitsAccuracy = new ArrayList<>();
+    trends.get("scores").forEach(p -> {
+      if (p.get("table").asText().equals("raw.visits")
+          && p.get("dimension").asText().equals("accuracy")) {
+        visitsAccuracy.add(p.get("interval_start").asText() + " " + p.get("passing_elements")
+            + "/" + p.get("evaluated_elements"));
+      }
+    });
+    assertThat(visitsAccuracy).containsExactly("2025-02-27 9/10", "2025-02-28 12/12",
+        "2025-03-01 9/10");
+
+    // Set aside: cells under 5 suppressed, plus the next smallest where one alone would be.
+    Map<String, String> cells = new java.util.TreeMap<>();
+    json.get("set_aside").get("quarantine").forEach(c -> cells.put(c.get("reason").asText(),
+        c.get("suppressed").asBoolean() ? "<5" : c.get("rows").asText() + " "
+            + c.get("example_keys").size()));
+    json.get("set_aside").get("dead_letters").forEach(c -> cells.put(c.get("reason").asText(),
+        c.get("suppressed").asBoolean() ? "<5" : c.get("rows").asText() + " "
+            + c.get("example_keys").size()));
+    assertThat(cells).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "resident_id_check_digit", "<5", "vitals-value-plausible", "6 3",
+        "vitals-unit-canonical", "<5", "vitals-bmi-consistent", "<5",
+        "NOT_JSON", "7 3", "MISSING_FIELD", "<5", "BAD_TIMESTAMP", "<5"));
+    JsonNode plausible = find(json.get("set_aside").get("quarantine"), "reason",
+        "vitals-value-plausible");
+    assertThat(plausible.get("group").asText()).isEqualTo("quarantine.vitals");
+    // the masked keys are the first 12 hex digits of the event ids' SHA-256 (an independent digest)
+    assertThat(texts(plausible.get("example_keys"))).isSubsetOf(
+        java.util.stream.IntStream.range(0, 6).mapToObj(i -> sha256Text("q" + i).substring(0, 12))
+            .toList());
+
+    // Privacy: the deidentify run's measures, the gate's scan, the key by id only.
+    JsonNode privacy = json.get("privacy");
+    assertThat(privacy.get("deidentify_run_id").asText()).isEqualTo(f.deidentify());
+    assertThat(privacy.get("release_status").asText()).isEqualTo("PASSED");
+    assertThat(privacy.get("release_model").asText()).isEqualTo("agreement");
+    assertThat(privacy.get("k").asInt()).isEqualTo(5);
+    assertThat(privacy.get("tables")).hasSize(2);
+    JsonNode safeVisits = privacy.get("tables").get(0);
+    assertThat(safeVisits.get("min_class_size").asLong()).isEqualTo(6);
+    assertThat(safeVisits.get("suppression_rate").asDouble()).isEqualTo(0.1);
+    assertThat(safeVisits.get("class_sizes").get("5-9").asLong()).isEqualTo(4);
+    assertThat(safeVisits.get("records_by_level").get("4").asLong()).isEqualTo(4);
+    assertThat(privacy.get("release_gate").get("result").asText()).startsWith("PASSED");
+    assertThat(privacy.get("key").get("key_id").asText()).isEqualTo("k1");
+    assertThat(privacy.get("key").get("first_run_id").asText()).isEqualTo("deidentify-first");
+    assertThat(privacy.get("date_shift").get("max_days").asInt()).isEqualTo(30);
+    assertThat(privacy.get("date_shift").get("event_time_quasi_identifier").asBoolean()).isTrue();
+    assertThat(privacy.get("date_shift").get("shifted_rows").get("safe.visits_date_shifted")
+        .asLong()).isEqualTo(4);
+    assertThat(privacy.get("policy_sha256").asText()).isEqualTo("a0".repeat(32));
+
+    // Lineage: evaluation.results back to raw through the runs that wrote each snapshot, also
+    // runs the report did not pick (the earlier train) and an ancestor snapshot of raw.vitals.
+    JsonNode chain = find(json.get("lineage").get("chains"), "output",
+        "evaluation.results@" + f.evaluationSnapshot());
+    assertThat(texts(chain.get("run_ids"))).containsExactly(f.evaluate(), f.trainOld(),
+        f.features(), f.deidentify(), f.govern(), f.ingestLatest(), f.ingestFirst());
+    assertThat(chain.get("reaches_raw").asBoolean()).isTrue();
+    JsonNode vitalsNode = find(json.get("lineage").get("nodes"), "id",
+        "raw.vitals@" + f.rawVitalsSnapshot());
+    assertThat(vitalsNode.get("produced_by").asText()).isEqualTo(f.ingestFirst());
+    assertThat(vitalsNode.get("note").asText()).startsWith("descends from snapshot "
+        + f.rawVitalsFirstSnapshot());
+    JsonNode governHop = find(json.get("lineage").get("runs"), "run_id", f.govern());
+    assertThat(governHop.get("spec_hash").asText()).isEqualTo("5pec0hash");
+    assertThat(governHop.get("version").asText()).isEqualTo(json.get("carelake_version").asText());
+
+    // Model evaluation: the evaluate run's rows only, each metric with its interval, level,
+    // method, n, events and patients; operating points after the split's metrics; subgroup
+    // cells with the suppressed one empty; the binned calibration curve in bin order (not the
+    // decision curve); the gap, the comparison and the gate decision with every criterion.
+    JsonNode evaluation = json.get("model_evaluation");
+    assertThat(evaluation.get("confidence_level").asText()).isEqualTo("0.95");
+    JsonNode metrics = evaluation.get("metrics");
+    assertThat(metrics).hasSize(4);
+    metrics.forEach(e -> assertThat(e.get("run_id").asText()).isEqualTo(f.evaluate()));
+    List<String> order = new ArrayList<>();
+    metrics.forEach(e -> order.add(e.get("metric").asText() + "/" + e.get("ci_method").asText()));
+    assertThat(order).containsExactly("auroc/cluster-bootstrap-bca", "auroc/obuchowski",
+        "brier/cluster-bootstrap-bca", "sensitivity/cluster-bootstrap-percentile");
+    JsonNode auroc = metrics.get(0);
+    assertThat(auroc.get("outcome").asText()).isEqualTo("hypertension");
     assertThat(auroc.get("ci_low").asDouble()).isEqualTo(0.61);
+    assertThat(auroc.get("ci_level").asDouble()).isEqualTo(0.95);
     assertThat(auroc.get("n").asLong()).isEqualTo(120);
+    assertThat(auroc.get("n_positive").asLong()).isEqualTo(30);
+    assertThat(auroc.get("n_patients").asLong()).isEqualTo(80);
+    JsonNode sensitivity = metrics.get(3);
+    assertThat(sensitivity.get("operating_point").asText()).isEqualTo("threshold=0.2");
+    assertThat(texts(sensitivity.get("flags"))).containsExactly("few_events",
+        "undefined_in_resamples");
+    JsonNode subgroups = evaluation.get("subgroups");
+    assertThat(subgroups).hasSize(2);
+    JsonNode north = find(subgroups, "level", "north");
+    assertThat(north.get("suppressed").asBoolean()).isTrue();
+    assertThat(north.get("value").isNull()).isTrue();
+    assertThat(north.get("n").isNull()).isTrue();
+    assertThat(find(subgroups, "level", "F").get("events").asLong()).isEqualTo(18);
+    JsonNode calibration = evaluation.get("calibration");
+    assertThat(calibration).hasSize(2);
+    assertThat(calibration.get(0).get("point").asInt()).isZero();
+    assertThat(calibration.get(1).get("observed").asDouble()).isEqualTo(0.1875);
+    assertThat(calibration.get(1).get("events").asLong()).isEqualTo(9);
+    assertThat(evaluation.get("subgroup_gaps").get(0).get("p_holm").asDouble()).isEqualTo(1.0);
+    assertThat(evaluation.get("comparisons").get(0).get("baseline_id").asText())
+        .isEqualTo("it-0");
+    JsonNode gate = evaluation.get("gates").get(0);
+    assertThat(gate.get("decision").asText()).isEqualTo("rejected");
+    assertThat(gate.get("criteria")).hasSize(2);
+    assertThat(gate.get("criteria").get(1).get("status").asText()).isEqualTo("not_applicable");
+    assertThat(gate.get("criteria").get(1).get("value").isNull()).isTrue();
+    assertThat(texts(gate.get("reasons"))).hasSize(2);
+    assertThat(gate.get("spec_sha256").asText()).isEqualTo("e5".repeat(32));
+    assertThat(evaluation.get("iterations").get(0).get("test_positive").asLong()).isEqualTo(30);
+    assertThat(texts(evaluation.get("iterations").get(0).get("features")))
+        .containsExactly("age", "sbp_mean_90d");
+    for (String item : List.of("12e", "23a", "23b", "14", "gate")) {
+      assertThat(find(evaluation.get("items"), "item", item).get("status").asText()).as(item)
+          .isEqualTo(item.equals("12e") ? "PARTIAL" : "REPORTED");
+    }
+
+    // A govern run of the interval still RUNNING is neither picked nor counted: the verdict says
+    // it is running.
+    assertThat(texts(json.get("verdict").get("reasons"))).anyMatch(r -> r.startsWith("govern run ")
+        && r.contains("still RUNNING") && !r.contains(f.govern()));
 
     // The page cites every run and snapshot, and marks nothing as unreconciled.
     String html = result.html();
     assertThat(html).contains(f.ingestLatest(), f.ingestFirst(), f.govern(), f.deidentify(),
         f.features(), f.train(), f.evaluate(), Long.toString(f.rawVisitsSnapshot()),
         Long.toString(f.curatedVisitsSnapshot()), "RECONCILED: every stage", "0.7200",
-        "[0.6100, 0.8300] (level not recorded)", json.get("carelake_version").asText(),
-        json.get("generated_at").asText())
+        "[0.6100, 0.8300]", json.get("carelake_version").asText(),
+        json.get("generated_at").asText(), sha256(result.indexHtml().resolveSibling(
+            "report.json")))
         .doesNotContain("DOES NOT RECONCILE").doesNotContain("DOES NOT HOLD")
-        .doesNotContain(f.governOld()).doesNotContain("<script").doesNotContain("http://")
-        .doesNotContain("https://");
+        .doesNotContain(f.governOld());
+    TestReportRendering.assertSelfContained(html);
+    assertThat(TestReportRendering.rowOf(html, "<td>north</td>")).contains("suppressed")
+        .doesNotContain("data-json");
+    assertThat(html).contains("id=\"calibration-plot\"").contains("REJECTED")
+        .contains("auroc-non-inferior failed: the lower bound -0.05 is below -0.02");
     assertThat(html).contains("Runs that did not succeed: train (FAILED)");
     // Pebble escapes the ledger message: markup in it is text, not HTML.
-    assertThat(TestReportRendering.rowOf(html, f.train())).contains("&lt;b&gt;")
+    assertThat(TestReportRendering.rowOf(html, "<code id=\"run-" + f.train())).contains("&lt;b&gt;")
         .doesNotContain("<b>");
-    assertThat(TestReportRendering.rowOf(html, "resident_id_check_digit"))
-        .contains("check-fail").contains("st-fail");
-    assertThat(TestReportRendering.rowOf(html, "device_id_present"))
+    assertThat(TestReportRendering.rowOf(html, "id=\"rule-resident_id_check_digit"))
+        .contains("check-waived").contains("st-waived").contains("measured FAIL");
+    assertThat(TestReportRendering.rowOf(html, "id=\"rule-device_id_present"))
         .contains("st-not_applicable");
-    assertThat(TestReportRendering.rowOf(html, "note_length")).contains("st-error");
+    assertThat(TestReportRendering.rowOf(html, "id=\"rule-note_length")).contains("st-error");
 
     assertNoPhi(result);
 
-    // The run is in the ledger: 8 runs considered, 7 cited, the older govern run superseded.
+    // The run is in the ledger with the files' SHA-256: 9 runs considered, 7 cited, the older
+    // govern run and the earlier train run superseded.
     Record reportRun = ledgerRow(result.reportRunId());
     assertThat(reportRun.getField("status")).isEqualTo("SUCCEEDED");
     // generated while its run ran, by the ledger's times (to the second, as the report has it)
@@ -230,19 +382,26 @@ class TestReportJob {
     Instant ended = ((java.time.OffsetDateTime) reportRun.getField("ended_at")).toInstant();
     assertThat(Instant.parse(json.get("generated_at").asText()))
         .isBetween(started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), ended);
-    assertThat(reportRun.getField("rows_in")).isEqualTo(8L);
+    assertThat(reportRun.getField("rows_in")).isEqualTo(9L);
+    assertThat(((Map<?, ?>) reportRun.getField("counts")).get("runs_in_progress")).isEqualTo(1L);
     assertThat(reportRun.getField("rows_out")).isEqualTo(7L);
-    assertThat(reportRun.getField("rows_set_aside")).isEqualTo(1L);
-    assertThat(((Map<?, ?>) reportRun.getField("parameters")).get("report_path"))
-        .isEqualTo(result.indexHtml().toString());
+    assertThat(reportRun.getField("rows_set_aside")).isEqualTo(2L);
+    Map<?, ?> parameters = (Map<?, ?>) reportRun.getField("parameters");
+    assertThat(parameters.get("report_path")).isEqualTo(result.indexHtml().toString());
+    assertThat(parameters.get("report_json_sha256"))
+        .isEqualTo(sha256(result.indexHtml().resolveSibling("report.json")));
+    assertThat(parameters.get("index_html_sha256")).isEqualTo(sha256(result.indexHtml()));
+    assertThat(parameters.get("verdict")).isEqualTo("FAIL");
+    assertThat(parameters.get("waivers_sha256")).isEqualTo(sha256(f.waivers()));
     assertThat(((Map<?, ?>) reportRun.getField("counts")).get("stages_reported")).isEqualTo(6L);
+    assertThat(((Map<?, ?>) reportRun.getField("counts")).get("waivers_applied")).isEqualTo(1L);
     assertThat(((Map<?, ?>) reportRun.getField("input_snapshots")).get("raw.visits"))
         .isEqualTo(f.rawVisitsSnapshot());
 
     // A rerun writes a new report directory, keeps the first one, and moves latest/ to it.
     String firstJson = new String(result.jsonBytes(), StandardCharsets.UTF_8);
     openSession(); // the job stopped the session it ran in, as it does under the launcher
-    Result again = runReport();
+    Result again = runReport("--waivers", f.waivers().toString(), "--trend-runs", "3");
     assertThat(again.exitCode()).isEqualTo(JobMain.EXIT_OK);
     assertThat(again.indexHtml().getParent()).isNotEqualTo(result.indexHtml().getParent());
     assertThat(again.json().get("report_id").asText())
@@ -260,7 +419,7 @@ class TestReportJob {
 
   @Test
   void aStageThatDoesNotReconcileIsMarkedAndCanBlockTheScheduler() throws Exception {
-    Fixture f = buildPipeline(Variant.DEIDENTIFY_LOSES_A_ROW);
+    Fixture f = fixture.build(Variant.DEIDENTIFY_LOSES_A_ROW);
 
     Result result = runReport("--require-reconciled");
 
@@ -269,7 +428,7 @@ class TestReportJob {
     assertThat(json.get("reconciled").asBoolean()).isFalse();
     assertThat(stage(json, "deidentify").get("reconciles").asBoolean()).isFalse();
     assertThat(stage(json, "govern").get("reconciles").asBoolean()).isTrue();
-    assertThat(TestReportRendering.rowOf(result.html(), f.deidentify()))
+    assertThat(TestReportRendering.rowOf(result.html(), "<code id=\"run-" + f.deidentify()))
         .contains("DOES NOT RECONCILE").contains("+1 rows unaccounted");
     assertThat(result.html()).contains("NOT RECONCILED");
     json.get("cross_checks").forEach(c -> assertThat(c.get("reconciles").asBoolean()).isTrue());
@@ -279,7 +438,7 @@ class TestReportJob {
 
   @Test
   void governReadingFewerRowsThanRawHoldsIsACrossStageFailure() throws Exception {
-    Fixture f = buildPipeline(Variant.GOVERN_MISSES_RAW_ROWS);
+    Fixture f = fixture.build(Variant.GOVERN_MISSES_RAW_ROWS);
     // A late visit lands after govern ran: the check still counts at the snapshots govern read.
     spark.sql("INSERT INTO " + Tables.RAW_VISITS.in(config.catalogName()) + " SELECT"
         + " 'v7' AS event_id, TIMESTAMP '2025-03-01 23:00:00' AS event_time, schema_version,"
@@ -305,7 +464,7 @@ class TestReportJob {
     assertThat(crossCheck(json, CrossChecks.DEIDENTIFY_VS_GOVERN).get("reconciles").asBoolean())
         .isTrue();
     assertThat(table(json, "raw.visits").get("rows").asLong()).isEqualTo(7);
-    assertThat(TestReportRendering.rowOf(result.html(), CrossChecks.GOVERN_VS_RAW))
+    assertThat(TestReportRendering.rowOf(result.html(), "<td>" + CrossChecks.GOVERN_VS_RAW))
         .contains("not-reconciled").contains("DOES NOT HOLD").contains("-1 rows");
     assertThat(result.html()).contains("NOT RECONCILED").doesNotContain("DOES NOT RECONCILE");
     assertNoPhi(result);
@@ -326,182 +485,59 @@ class TestReportJob {
             "report-".length() + 8));
     assertThat(json.get("cross_checks")).isEmpty();
     assertThat(json.get("ingest_all_runs").isNull()).isTrue();
+    assertThat(json.get("verdict").get("status").asText()).isEqualTo("NOT_ASSESSED");
+    assertThat(json.get("privacy").isNull()).isTrue();
+    assertThat(json.get("trends").get("runs")).isEmpty();
+    assertThat(json.get("scorecard").get("dimensions")).hasSize(6);
+    assertThat(json.get("scorecard").get("total").get("rules").asInt()).isZero();
   }
 
-  // ---------------------------------------------------------------- running the job
-
-  private record Result(int exitCode, Path indexHtml, String reportRunId, String html,
-      JsonNode json, byte[] jsonBytes) {}
-
-  private Result runReport(String... extra) throws Exception {
-    List<String> args = new ArrayList<>(List.of("--home", home.toString(),
-        "--interval-start", "2025-03-01", "--interval-end", "2025-03-02"));
-    args.addAll(List.of(extra));
-    PrintStream stdout = System.out;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+  @Test
+  void aWaiverFileWithMistakesFailsBeforeAnyTableIsReadNamingEachLine() throws Exception {
+    Path waivers = home.resolve("bad-waivers.yaml");
+    Files.writeString(waivers, """
+        waivers:
+          - rule: resident_id_check_digit
+            scope: {table: raw.visits}
+            approver: QA
+            reason: typos until the re-keying
+            expires: 2025-02-30
+          - rule: visits_timeliness
+            scope: {table: raw.visits, tables: x}
+            approver: data steward QA-7
+            reason: historical replay, the events are months old
+        """, StandardCharsets.UTF_8);
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream stderr = System.err;
     int exit;
     try {
-      System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-      exit = JobMain.run(new ReportJob(), args.toArray(String[]::new));
+      System.setErr(new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+      exit = JobMain.run(new ReportJob(), new String[] {"--home", home.toString(),
+          "--interval-start", "2025-03-01", "--interval-end", "2025-03-02", "--waivers",
+          waivers.toString()});
     } finally {
-      System.setOut(stdout);
+      System.setErr(stderr);
     }
-    List<String> lines = captured.toString(StandardCharsets.UTF_8).lines()
-        .filter(l -> !l.isBlank()).toList();
-    assertThat(lines).as("stdout").isNotEmpty();
-    String last = lines.get(lines.size() - 1);
-    assertThat(last).startsWith("report: ");
-    Path index = Path.of(last.substring("report: ".length()));
-    assertThat(index).isAbsolute().exists().hasFileName("index.html");
-    assertThat(index.getParent().getParent()).isEqualTo(home.resolve("reports"));
-
-    Path json = index.resolveSibling("report.json");
-    Path latest = home.resolve("reports").resolve("latest");
-    assertThat(latest.resolve("index.html")).hasSameBinaryContentAs(index);
-    assertThat(latest.resolve("report.json")).hasSameBinaryContentAs(json);
-    assertThat(Files.list(index.getParent())).as("only the two files, no .crc")
-        .hasSize(2);
-
-    byte[] jsonBytes = Files.readAllBytes(json);
-    JsonNode tree = new ObjectMapper().readTree(jsonBytes);
-    assertThat(tree.get("report_id").asText()).isEqualTo(index.getParent().getFileName().toString());
-    return new Result(exit, index, tree.get("report_run_id").asText(),
-        Files.readString(index, StandardCharsets.UTF_8), tree, jsonBytes);
+    assertThat(exit).isEqualTo(JobMain.EXIT_FAILED);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("3 problems in the waiver file")
+        .contains(waivers + ":4: waiver #1 (rule 'resident_id_check_digit'): approver who"
+            + " accepts the failure: a role or an account, at least 3 characters, got \"QA\"")
+        .contains(waivers + ":7: waiver #2 (rule 'visits_timeliness'): missing field 'expires'")
+        .contains(waivers + ":8: waiver #2 (rule 'visits_timeliness'): unknown field 'tables';"
+            + " the fields are [table, from, until]");
+    assertThat(home.resolve("reports")).doesNotExist();
   }
 
-  private void assertNoPhi(Result result) {
-    String json = new String(result.jsonBytes(), StandardCharsets.UTF_8);
-    for (String value : PHI) {
-      assertThat(json).as("report.json").doesNotContain(value);
-      assertThat(result.html()).as("index.html").doesNotContain(value);
-    }
-  }
-
-  // ---------------------------------------------------------------- fixture
-
-  /**
-   * Small tables and a ledger of consistent runs for 2025-03-01: two ingest runs, a govern run
-   * superseded by a rerun, a govern run of another interval, then deidentify, features, evaluate.
-   * corpus and train never ran.
-   */
-  private Fixture buildPipeline(Variant variant) {
-    String c = config.catalogName();
-    Catalog catalog = catalog();
-    CatalogFactory.createIfMissing(catalog, Tables.RAW_VISITS, TableSchemas.RAW_VISITS,
-        TableSchemas.rawVisitsSpec());
-    StringBuilder visits = new StringBuilder();
-    // v1..v5 on 2025-03-01, v6 on 2025-03-02 (outside the interval)
-    for (int i = 1; i <= 6; i++) {
-      visits.append(i == 1 ? "" : ", ").append(String.format(
-          "('v%d', TIMESTAMP '2025-03-0%d 0%d:00:00', 1, '11010519491231002X', '王秀英', '2',"
-              + " DATE '1949-12-31', '13912345678', '北京市朝阳区幸福路88号', 'f1', 'c1',"
-              + " 'outpatient', array('I10'), '王秀英 头痛', '电话 13912345678',"
-              + " array(named_struct('drug', 'amlodipine', 'dose', '5 mg', 'frequency', 'qd',"
-              + " 'days', 30)), 'carelake.visits', 0, %dL, TIMESTAMP '2025-03-01 09:00:00')",
-          i, i == 6 ? 2 : 1, i, i));
-    }
-    spark.sql("INSERT INTO " + Tables.RAW_VISITS.in(c) + " VALUES " + visits);
-
-    spark.sql("CREATE TABLE " + Tables.RAW_VITALS.in(c) + " (event_id string, event_time"
-        + " timestamp, resident_id string, code string, value double) USING iceberg"
-        + " TBLPROPERTIES ('format-version'='2', 'write.delete.mode'='merge-on-read')");
-    spark.sql("INSERT INTO " + Tables.RAW_VITALS.in(c) + " VALUES"
-        + " ('m1', TIMESTAMP '2025-03-01 08:00:00', '11010519491231002X', '8480-6', 120.0),"
-        + " ('m2', TIMESTAMP '2025-03-01 08:00:00', '11010519491231002X', '8462-4', 80.0),"
-        + " ('m3', TIMESTAMP '2025-03-01 08:05:00', '11010519491231002X', '8480-6', 400.0),"
-        + " ('m4', TIMESTAMP '2025-03-01 08:05:00', '11010519491231002X', '8462-4', 85.0)");
-    // A merge-on-read delete: the snapshot summary still says 4 records, the table holds 3.
-    spark.sql("DELETE FROM " + Tables.RAW_VITALS.in(c) + " WHERE event_id = 'm2'");
-
-    CatalogFactory.createIfMissing(catalog, Tables.RAW_DEAD_LETTERS,
-        TableSchemas.RAW_DEAD_LETTERS, TableSchemas.deadLettersSpec());
-    spark.sql("INSERT INTO " + Tables.RAW_DEAD_LETTERS.in(c) + " VALUES ('carelake.visits', 0,"
-        + " 9L, TIMESTAMP '2025-03-01 09:00:00', CAST('{\"patient\":{\"name\":\"王秀英\"' AS BINARY),"
-        + " 40, 'NOT_JSON', 'truncated JSON at offset 40', NULL, TIMESTAMP '2025-03-01 09:00:01')");
-
-    spark.sql("CREATE TABLE " + Tables.CURATED_VISITS.in(c) + " USING iceberg AS SELECT *,"
-        + " 'govern-x' AS governance_run_id FROM " + Tables.RAW_VISITS.in(c)
-        + " WHERE event_id NOT IN ('v5', 'v6')");
-    spark.sql("CREATE TABLE " + Tables.QUARANTINE_VISITS.in(c) + " USING iceberg AS SELECT *,"
-        + " array('resident_id_check_digit') AS failed_rules, array('bad check digit') AS reasons,"
-        + " 'govern-x' AS governance_run_id FROM " + Tables.RAW_VISITS.in(c)
-        + " WHERE event_id = 'v5'");
-
-    long rawVisitsSnapshot = snapshot(catalog, Tables.RAW_VISITS);
-    long rawVitalsSnapshot = snapshot(catalog, Tables.RAW_VITALS);
-    long curatedVisitsSnapshot = snapshot(catalog, Tables.CURATED_VISITS);
-    long governIn = variant == Variant.GOVERN_MISSES_RAW_ROWS ? 7 : 8;
-
-    RunLedger ledger = new RunLedger(catalog);
-    String ingestFirst = record(ledger, Run.start("ingest", null).rows(8, 6, 2)
-        .count("events_read", 8).count("dead_letters", 1).count("duplicates", 1));
-    String ingestLatest = record(ledger, Run.start("ingest", null).rows(3, 3, 0)
-        .count("events_read", 3).count("dead_letters", 0).count("duplicates", 0)
-        .output("raw.visits", rawVisitsSnapshot));
-    String governOld = record(ledger, Run.start("govern", MARCH_1).rows(5, 5, 0));
-    record(ledger, Run.start("govern", MARCH_2).rows(9, 9, 0));
-    String govern = record(ledger, Run.start("govern", MARCH_1).rows(governIn, governIn - 1, 1)
-        .count("quarantined_visits", 1).input("raw.visits", rawVisitsSnapshot)
-        .input("raw.vitals", rawVitalsSnapshot)
-        .output("curated.visits", curatedVisitsSnapshot));
-    String deidentify = record(ledger, Run.start("deidentify", MARCH_1).rows(governIn - 1,
-        variant == Variant.DEIDENTIFY_LOSES_A_ROW ? governIn - 2 : governIn - 1, 0));
-    String features = record(ledger, Run.start("features", MARCH_1).rows(10, 7, 3)
-        .count("prevalent", 2).count("horizon_incomplete", 1));
-    // A failed run whose message quotes values and markup: masked, then escaped in the page.
-    Run trainRun = Run.start("train", MARCH_1).rows(0, 0, 0);
-    ledger.record(trainRun.failed("cannot parse '王秀英' <b>bold</b> from 13912345678 at"
-        + " 北京市朝阳区幸福路88号"));
-    String train = trainRun.id();
-    String evaluate = record(ledger, Run.start("evaluate", MARCH_1).rows(2, 2, 0));
-
-    spark.sql("CREATE TABLE " + Tables.GOVERNANCE_CHECK_RESULTS.in(c) + " (run_id string,"
-        + " rule_id string, `table` string, `column` string, rule_type string, severity string,"
-        + " status string, numerator bigint, denominator bigint, threshold double, message"
-        + " string, spec_version string, spec_hash string, input_snapshot_id bigint,"
-        + " interval_start date, interval_end date) USING iceberg");
-    String checkRow = "('%s', '%s', 'raw.visits', '%s', '%s', '%s', '%s', %d, %d, 0.0, '%s',"
-        + " 'v1', 'hash1', " + rawVisitsSnapshot + ", DATE '2025-03-01', DATE '2025-03-02')";
-    spark.sql("INSERT INTO " + Tables.GOVERNANCE_CHECK_RESULTS.in(c) + " VALUES "
-        + String.join(", ",
-            String.format(checkRow, govern, "sbp_range", "value", "range", "block", "PASS", 0, 5,
-                "all in range"),
-            String.format(checkRow, govern, "resident_id_check_digit", "resident_id", "pattern",
-                "block", "FAIL", 1, 5, "1 of 5 rows has a wrong check digit"),
-            String.format(checkRow, govern, "device_id_present", "device_id", "completeness",
-                "warn", "NOT_APPLICABLE", 0, 0, "no home-device rows"),
-            String.format(checkRow, govern, "note_length", "note", "length", "warn", "ERROR", 0,
-                5, "rule could not run on value 王秀英 13912345678").replace(", 0, 5, 0.0,",
-                ", NULL, 5, 0.0,"),
-            String.format(checkRow, governOld, "old_rule", "value", "range", "block", "PASS", 0,
-                5, "from the superseded run")));
-
-    spark.sql("CREATE TABLE " + Tables.EVALUATION_RESULTS.in(c) + " (run_id string,"
-        + " iteration_id string, split string, metric string, value double, ci_low double,"
-        + " ci_high double, ci_method string, n bigint, n_positive bigint,"
-        + " predictions_snapshot_id bigint) USING iceberg");
-    spark.sql("INSERT INTO " + Tables.EVALUATION_RESULTS.in(c) + " VALUES"
-        + " ('" + evaluate + "', 'it-1', 'test', 'auroc', 0.72, 0.61, 0.83, 'bootstrap', 120,"
-        + " 30, 42),"
-        + " ('" + evaluate + "', 'it-1', 'test', 'brier', 0.18, 0.15, 0.21, 'bootstrap', 120,"
-        + " 30, 42),"
-        + " ('evaluate-other', 'it-0', 'test', 'auroc', 0.5, 0.4, 0.6, 'bootstrap', 100, 20, 41)");
-
-    return new Fixture(ingestFirst, ingestLatest, governOld, govern, deidentify, features, train,
-        evaluate, rawVisitsSnapshot, rawVitalsSnapshot, curatedVisitsSnapshot);
-  }
-
-  private static String record(RunLedger ledger, Run run) {
-    ledger.record(run.succeeded());
-    return run.id();
+  private Result runReport(String... extra) throws Exception {
+    return ReportFixture.runReport(home, extra);
   }
 
   private Catalog catalog() {
-    return Spark3Util.loadIcebergCatalog(spark, config.catalogName());
+    return fixture.catalog();
   }
 
-  private static long snapshot(Catalog catalog, TableName name) {
-    return catalog.loadTable(CatalogFactory.identifier(name)).currentSnapshot().snapshotId();
+  private void assertNoPhi(Result result) {
+    ReportFixture.assertNoPhi(result);
   }
 
   /** A ledger row read with the plain Iceberg API (the job has stopped its Spark session). */
@@ -526,7 +562,7 @@ class TestReportJob {
     return jobs;
   }
 
-  private static List<String> texts(JsonNode array) {
+  static List<String> texts(JsonNode array) {
     List<String> out = new ArrayList<>();
     array.forEach(n -> out.add(n.asText()));
     return out;
@@ -548,7 +584,24 @@ class TestReportJob {
     return find(json.get("checks"), "rule_id", rule);
   }
 
-  private static JsonNode find(JsonNode array, String field, String value) {
+  private static String sha256(Path file) throws java.io.IOException {
+    return java.util.HexFormat.of().formatHex(digest(Files.readAllBytes(file)));
+  }
+
+  private static String sha256Text(String text) {
+    return java.util.HexFormat.of().formatHex(digest(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** An independent digest (the JDK's), not the code under test. */
+  private static byte[] digest(byte[] bytes) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  static JsonNode find(JsonNode array, String field, String value) {
     for (JsonNode n : array) {
       if (value.equals(n.get(field).asText())) {
         return n;

@@ -29,6 +29,8 @@ public final class Tables {
   public static final TableName GOVERNANCE_CHECK_RESULTS = TableName.of("governance", "check_results");
   public static final TableName GOVERNANCE_METRICS = TableName.of("governance", "metrics");
   public static final TableName GOVERNANCE_PRIVACY_RESULTS = TableName.of("governance", "privacy_results");
+  /** Pseudonymisation key ids and their fingerprints (never the keys), written by deidentify. */
+  public static final TableName GOVERNANCE_PSEUDONYM_KEYS = TableName.of("governance", "pseudonym_keys");
 
   // features, datasets, models, evaluation
   public static final TableName FEATURES_CHRONIC_RISK = TableName.of("features", "chronic_risk");
@@ -53,6 +55,7 @@ public final class Tables {
       CURATED_VISITS, CURATED_VITALS, QUARANTINE_VISITS, QUARANTINE_VITALS,
       SAFE_VISITS, SAFE_VITALS,
       GOVERNANCE_RUNS, GOVERNANCE_CHECK_RESULTS, GOVERNANCE_METRICS, GOVERNANCE_PRIVACY_RESULTS,
+      GOVERNANCE_PSEUDONYM_KEYS,
       FEATURES_CHRONIC_RISK, DATASETS_CORPUS, DATASETS_RISK,
       MODELS_ITERATIONS, MODELS_PREDICTIONS, EVALUATION_RESULTS,
       EVALUATION_CURVES, EVALUATION_SUBGROUP_GAPS, EVALUATION_COMPARISONS,

@@ -18,11 +18,14 @@ import java.util.Locale;
  * @param clause the standard clause the rule implements (the spec's {@code clause}); null for
  *     the built-in size check
  * @param maxFailures the rule's absolute limit on failing rows, when it has one
+ * @param indicator the GB/T 36344-2018 indicator of {@code dimension} the rule scores
+ * @param rationale why the rule exists (the spec's {@code rationale}), for the report
  */
 public record CheckResult(String spec, String specVersion, String specHash, String table,
     String rule, String column, String ruleType, Severity severity, String dimension, String kahn,
     CheckStatus status, String constraint, String message, Double metricValue, double threshold,
-    long rowsChecked, Long rowsFailed, Long inputSnapshotId, String clause, Long maxFailures) {
+    long rowsChecked, Long rowsFailed, Long inputSnapshotId, String clause, Long maxFailures,
+    String indicator, String rationale) {
 
   /**
    * Decides a rule's status from Deequ's measurement. The failing count is recovered from the
@@ -58,7 +61,8 @@ public record CheckResult(String spec, String specVersion, String specHash, Stri
     return new CheckResult(spec.header().name(), spec.header().version(), spec.sha256(), table,
         rule.id(), String.join(",", rule.columns()), rule.type(), rule.severity(),
         rule.dimension().code(), rule.kahn().code(), status, outcome.constraint(), message, metric,
-        rule.threshold(), rows, failing, inputSnapshotId, rule.clause(), rule.maxFailures());
+        rule.threshold(), rows, failing, inputSnapshotId, rule.clause(), rule.maxFailures(),
+        rule.indicator().code(), rule.rationale());
   }
 
   private static String consequence(RuleSpec rule, long failing, boolean within) {

@@ -61,7 +61,10 @@ public final class CheckResultsTable {
       optional(26, "checked_at", Types.TimestampType.withZone(), "when the run wrote the result"),
       optional(27, "clause", Types.StringType.get(), "the standard clause the rule implements"),
       optional(28, "max_failures", Types.LongType.get(),
-          "the rule's absolute limit on failing rows, when it has one"));
+          "the rule's absolute limit on failing rows, when it has one"),
+      optional(29, "indicator", Types.StringType.get(),
+          "GB/T 36344-2018 indicator of the dimension the rule scores"),
+      optional(30, "rationale", Types.StringType.get(), "why the rule exists (the spec's rationale)"));
 
   /** Statuses that count as failing for {@code change}. */
   static final java.util.Set<String> FAILING = java.util.Set.of("WARN", "FAIL", "ERROR");
@@ -93,7 +96,8 @@ public final class CheckResultsTable {
           r.rule(), r.rule(), r.column(), r.ruleType(), r.severity().code(), r.dimension(),
           r.kahn(), r.status().name(), r.constraint(), r.message(), r.metricValue(),
           r.threshold(), r.rowsChecked(), r.rowsFailed(), r.rowsFailed(), r.rowsChecked(),
-          r.inputSnapshotId(), change, now, r.clause(), r.maxFailures()));
+          r.inputSnapshotId(), change, now, r.clause(), r.maxFailures(), r.indicator(),
+          r.rationale()));
     }
     String table = ctx.table(Tables.GOVERNANCE_CHECK_RESULTS);
     try {

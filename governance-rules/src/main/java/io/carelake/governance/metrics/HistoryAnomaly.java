@@ -63,6 +63,7 @@ public final class HistoryAnomaly {
         rule.id(), rule.spec().column(), rule.spec().type(), rule.spec().severity(),
         rule.spec().dimension().code(), rule.spec().kahn().code(), status, constraint, message,
         value, 0.0, rows, status == CheckStatus.ERROR ? null : suspect, inputSnapshotId,
-        rule.spec().clause(), rule.spec().maxFailures());
+        rule.spec().clause(), rule.spec().maxFailures(), rule.spec().indicator().code(),
+        rule.spec().rationale());
   }
 }

@@ -1,5 +1,6 @@
 package io.carelake.governance.metrics;
 
+import io.carelake.core.quality.Gbt36344;
 import io.carelake.governance.check.CheckResult;
 import io.carelake.governance.check.CheckStatus;
 import io.carelake.governance.deequ.DeequAdapter;
@@ -62,8 +63,11 @@ public final class SizeAnomaly {
     // the whole slice suspect, so rows_failed = rows and threshold 0; the ratio is metric_value
     long suspect = status == CheckStatus.WARN || status == CheckStatus.FAIL ? rows : 0L;
     return new CheckResult(spec.header().name(), spec.header().version(), spec.sha256(), table,
-        ruleId(table), null, RULE_TYPE, severity, "completeness", "plausibility", status,
+        ruleId(table), null, RULE_TYPE, severity, Gbt36344.Indicator.RECORD.dimension().code(),
+        "plausibility", status,
         constraint, message, ratio, 0.0, rows, suspect, inputSnapshotId,
-        "carelake: row count against the previous run (Deequ RelativeRateOfChangeStrategy)", null);
+        "carelake: row count against the previous run (Deequ RelativeRateOfChangeStrategy)", null,
+        Gbt36344.Indicator.RECORD.code(), "a slice much smaller or larger than the previous"
+            + " run's means records went missing or arrived twice, even when every row passes");
   }
 }

@@ -1,6 +1,7 @@
 package io.carelake.governance.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.carelake.core.quality.Gbt36344;
 import java.util.List;
 
 /**
@@ -11,6 +12,7 @@ import java.util.List;
  * @param threshold the largest share of failing rows at which the slice still passes
  * @param maxFailures optionally also the largest number of failing rows at which it passes (null:
  *     only the share counts)
+ * @param indicator the GB/T 36344-2018 indicator of {@code dimension} the rule scores
  * @param clause the standard clause the rule implements, as the spec cites it
  * @param line 1-based line of the rule in its spec file, for error messages
  * @param paramsLine line of the {@code params:} block (the rule's line when absent)
@@ -24,6 +26,7 @@ public record RuleSpec(
     double threshold,
     Long maxFailures,
     QualityDimension dimension,
+    Gbt36344.Indicator indicator,
     KahnCategory kahn,
     String clause,
     String rationale,

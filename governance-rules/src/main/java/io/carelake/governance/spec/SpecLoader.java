@@ -4,6 +4,7 @@ import io.carelake.core.config.SmallFiles;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.carelake.core.quality.Gbt36344;
 import io.carelake.core.tables.TableName;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,6 +37,7 @@ import java.util.stream.Collectors;
  *     severity: block
  *     threshold: 0.1
  *     dimension: normativity
+ *     indicator: data_standard
  *     kahn: conformance
  *     rationale: GB/T 2261.1 sex codes
  * </pre>
@@ -45,7 +47,8 @@ public final class SpecLoader {
   static final Set<String> TOP_FIELDS = Set.of("spec", "rules");
   static final Set<String> HEADER_FIELDS = Set.of("name", "version", "table", "description");
   static final Set<String> RULE_FIELDS = Set.of("id", "column", "columns", "type", "params",
-      "severity", "threshold", "max_failures", "dimension", "kahn", "clause", "rationale");
+      "severity", "threshold", "max_failures", "dimension", "indicator", "kahn", "clause",
+      "rationale");
 
   private final YAMLFactory yaml = new YAMLFactory();
   private final Set<String> knownTypes;
@@ -143,6 +146,7 @@ public final class SpecLoader {
     }
     double threshold = threshold(source, item, id);
     QualityDimension dimension = enumField(source, item, "dimension", id, QualityDimension.class);
+    Gbt36344.Indicator indicator = indicator(source, item, id, dimension);
     KahnCategory kahn = enumField(source, item, "kahn", id, KahnCategory.class);
     String rationale = text(source, item, "rationale", id,
         "one sentence on why the rule exists, for the people who read the check results");
@@ -163,7 +167,7 @@ public final class SpecLoader {
           "'params' must be a map, e.g. params: {values: [a, b]}");
     }
     return new RuleSpec(id, columns, type, params == null ? null : params.node(), severity,
-        threshold, maxFailures, dimension, kahn, clause, rationale, source, item.line(),
+        threshold, maxFailures, dimension, indicator, kahn, clause, rationale, source, item.line(),
         params == null ? item.line() : item.lineOf("params"));
   }
 
@@ -210,6 +214,20 @@ public final class SpecLoader {
           + t.node().asText() + "'");
     }
     return t.node().asDouble();
+  }
+
+  /** The rule's GB/T 36344 indicator, which must be one of its dimension's. */
+  private static Gbt36344.Indicator indicator(String source, LocatedNode item, String id,
+      QualityDimension dimension) throws SpecException {
+    List<String> allowed = Gbt36344.Dimension.of(dimension.code()).orElseThrow().indicators()
+        .stream().map(Gbt36344.Indicator::code).toList();
+    String value = text(source, item, "indicator", id, "the GB/T 36344-2018 indicator of dimension "
+        + dimension.code() + ": one of " + String.join(", ", allowed));
+    if (!allowed.contains(value)) {
+      throw new SpecException(source, item.lineOf("indicator"), id, "bad indicator '" + value
+          + "' for dimension " + dimension.code() + "; use one of " + String.join(", ", allowed));
+    }
+    return Gbt36344.Indicator.of(value).orElseThrow();
   }
 
   private static <E extends Enum<E>> E enumField(String source, LocatedNode item, String field,

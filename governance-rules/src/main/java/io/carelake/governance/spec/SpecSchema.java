@@ -8,6 +8,7 @@ import com.networknt.schema.PathType;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import io.carelake.core.quality.Gbt36344;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -57,6 +58,9 @@ public final class SpecSchema {
       problems.add(toException(source, root, m));
     }
     problems.sort(Comparator.comparingInt(SpecException::line));
+    // an indicator outside its dimension's list can break two schema clauses with one mistake
+    Set<String> seen = new java.util.HashSet<>();
+    problems.removeIf(p -> !seen.add(p.getMessage()));
     SpecException first = problems.get(0);
     if (problems.size() == 1) {
       throw first;
@@ -115,7 +119,7 @@ public final class SpecSchema {
         problem = "unknown field '" + arg + "'" + (where.isEmpty() ? "" : " in " + where)
             + "; known fields here are " + known(path);
       }
-      case "enum", "const" -> problem = badEnum(lastKey, path, value);
+      case "enum", "const" -> problem = badEnum(lastKey, path, value, root);
       case "maxProperties" -> problem = where + " takes no parameters for this rule type;"
           + " remove them";
       default -> problem = badValue(lastKey, where, type, value, m);
@@ -142,6 +146,8 @@ public final class SpecSchema {
       case "dimension" -> "the GB/T 36344-2018 dimension: one of "
           + enumOf("/$defs/rule/properties/dimension/enum");
       case "kahn" -> "the Kahn category: one of " + enumOf("/$defs/rule/properties/kahn/enum");
+      case "indicator" -> "the GB/T 36344-2018 indicator the rule scores, one of its dimension's: "
+          + indicatorsByDimension();
       case "clause" -> "the standard clause the rule implements, e.g. clause: \"GB 11643-1999"
           + " check character\"";
       case "rationale" -> "one sentence on why the rule exists, for the people who read the"
@@ -156,7 +162,7 @@ public final class SpecSchema {
     return "missing field '" + field + "' (" + hint + ")";
   }
 
-  private static String badEnum(String key, List<String> path, JsonNode value) {
+  private static String badEnum(String key, List<String> path, JsonNode value, LocatedNode root) {
     String shown = value == null ? "?" : value.asText();
     if ("type".equals(key) && path.size() == 3) {
       return "unknown rule type '" + shown + "'; use one of " + ruleTypes();
@@ -172,8 +178,31 @@ public final class SpecSchema {
     if ("kahn".equals(key)) {
       return "bad kahn '" + shown + "'; use one of " + enumOf("/$defs/rule/properties/kahn/enum");
     }
+    if ("indicator".equals(key) && path.size() == 3) {
+      return badIndicator(shown, root.node().at("/rules/" + path.get(1) + "/dimension"));
+    }
     return "bad value '" + shown + "' for " + where(path) + "; see the rule type's parameters in"
         + " governance-rules/README.md";
+  }
+
+  /** What to write for an indicator that is not one of the rule's dimension's. */
+  private static String badIndicator(String shown, JsonNode dimension) {
+    java.util.Optional<Gbt36344.Dimension> d = dimension.isTextual()
+        ? Gbt36344.Dimension.of(dimension.asText()) : java.util.Optional.empty();
+    if (d.isPresent()) {
+      return "bad indicator '" + shown + "' for dimension " + d.get().code() + "; use one of "
+          + String.join(", ", d.get().indicators().stream().map(Gbt36344.Indicator::code).toList());
+    }
+    return "bad indicator '" + shown + "'; GB/T 36344-2018 indicators by dimension: "
+        + indicatorsByDimension();
+  }
+
+  private static String indicatorsByDimension() {
+    List<String> out = new ArrayList<>();
+    for (Gbt36344.Dimension d : Gbt36344.Dimension.values()) {
+      out.add(d.code() + " " + d.indicators().stream().map(Gbt36344.Indicator::code).toList());
+    }
+    return String.join(", ", out);
   }
 
   private static String badValue(String key, String where, String type, JsonNode value,

@@ -2,6 +2,7 @@ package io.carelake.governance.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.carelake.core.quality.Gbt36344;
 import io.carelake.governance.spec.KahnCategory;
 import io.carelake.governance.spec.QualityDimension;
 import io.carelake.governance.spec.RuleSpec;
@@ -49,8 +50,8 @@ final class RuleSpecs {
       throw new UncheckedIOException(e);
     }
     return new RuleSpec(id, columns, type, params, severity, threshold, null,
-        QualityDimension.ACCURACY, KahnCategory.PLAUSIBILITY, "a clause", "a rationale", "t.yaml",
-        3, 5);
+        QualityDimension.ACCURACY, Gbt36344.Indicator.CONTENT_CORRECTNESS,
+        KahnCategory.PLAUSIBILITY, "a clause", "a rationale", "t.yaml", 3, 5);
   }
 
   static RuleSpec rule(String type, List<String> columns, String paramsJson) {

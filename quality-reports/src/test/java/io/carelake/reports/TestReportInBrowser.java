@@ -1,0 +1,228 @@
+package io.carelake.reports;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.carelake.core.config.CarelakeConfig;
+import io.carelake.reports.ReportFixture.Fixture;
+import io.carelake.reports.ReportFixture.Result;
+import io.carelake.reports.ReportFixture.Variant;
+import io.carelake.spark.JobMain;
+import java.io.ByteArrayInputStream;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The report as an auditor opens it: generated from the fixture home by the real job (with
+ * {@code --pdf}), then opened from disk in headless Chromium (Debian's package, installed by
+ * {@code bin/setup chromium}) over the DevTools protocol, at 1280 px and on a phone.
+ *
+ * <p>Fails on any console error or warning, uncaught exception, error log entry or failed load,
+ * and on any request other than the page itself; checks that every number the page marks with its
+ * report.json pointer shows that value, that the charts drew the numbers of the trend tables,
+ * that nothing overflows the viewport sideways, and takes a screenshot of each viewport
+ * ({@code target/report-browser/*.png}). No Chromium is a failure that says how to install it,
+ * unless {@code CARELAKE_QUICK=1}, which skips.
+ */
+class TestReportInBrowser {
+
+  static final Path OUT = Path.of("target", "report-browser");
+
+  @TempDir
+  Path home;
+
+  private CarelakeConfig config;
+  private SparkSession spark;
+  private ReportFixture fixture;
+
+  @BeforeEach
+  void openSession() {
+    config = CarelakeConfig.load(home);
+    spark = ReportFixture.session(config);
+    fixture = new ReportFixture(spark, config, home);
+  }
+
+  @AfterEach
+  void stopSession() {
+    fixture.close();
+    if (SparkSession.getActiveSession().isDefined()) {
+      SparkSession.getActiveSession().get().stop();
+    }
+    SparkSession.clearActiveSession();
+    SparkSession.clearDefaultSession();
+  }
+
+  /** Chromium, or a failure that says what to do (a skip only when the developer asked for it). */
+  static Chromium chromium() {
+    try {
+      return Chromium.locate(System.getenv("CARELAKE_REPORTS_CHROMIUM"));
+    } catch (Chromium.NotFound e) {
+      if ("1".equals(System.getenv("CARELAKE_QUICK"))) {
+        Assumptions.abort("CARELAKE_QUICK=1: the browser tests are skipped (" + e.getMessage()
+            + ")");
+      }
+      return fail(e.getMessage() + ". The report's browser tests need it; CARELAKE_QUICK=1"
+          + " skips them on a developer machine.");
+    }
+  }
+
+  @Test
+  void theReportReadsInARealBrowserAtDesktopAndPhoneWidths() throws Exception {
+    Chromium chromium = chromium();
+    Fixture f = fixture.build(Variant.CONSISTENT);
+    Result result = ReportFixture.runReport(home, "--waivers", f.waivers().toString(), "--pdf");
+    assertThat(result.exitCode()).as(result.stderr()).isEqualTo(JobMain.EXIT_OK);
+    ReportFixture.assertNoPhi(result);
+
+    // the PDF of the same page, hashed in the ledger like the other files
+    Path pdf = result.indexHtml().resolveSibling("report.pdf");
+    byte[] pdfBytes = Files.readAllBytes(pdf);
+    assertThat(new String(pdfBytes, 0, 5, StandardCharsets.ISO_8859_1)).isEqualTo("%PDF-");
+    assertThat(pdfBytes.length).isGreaterThan(10_000);
+    assertThat(home.resolve("reports/latest/report.pdf")).hasSameBinaryContentAs(pdf);
+    assertThat(result.stderr()).contains("printing the page to PDF");
+
+    Files.createDirectories(OUT);
+    Path work = Files.createTempDirectory("carelake-browser");
+    try (DevTools browser = DevTools.launch(chromium, work)) {
+      String url = result.indexHtml().toUri().toString();
+
+      DevTools.Page desktop = browser.open(url, 1280, 900, false);
+      assertThat(desktop.eval("document.documentElement.getAttribute('data-charts')").asText())
+          .as("the chart script ran to its end").isEqualTo("ready");
+      assertReadable(desktop, result.json());
+      // at desktop width no table needs its own scroll bar
+      assertThat(desktop.eval("Array.from(document.querySelectorAll('.scroll'))"
+          + ".filter(e => e.scrollWidth > e.clientWidth + 1)"
+          + ".map(e => e.querySelector('table') ? (e.querySelector('table').id"
+          + " || e.querySelector('caption')?.textContent) : '?')").toString())
+          .as("tables wider than 1280 px").isEqualTo("[]");
+      // the scorecard is on the first screen, under the verdict
+      assertThat(desktop.eval("document.getElementById('scorecard-dimensions')"
+          + ".getBoundingClientRect().top").asDouble()).isLessThan(900);
+      assertThat(desktop.eval("document.getElementById('overall').textContent").asText())
+          .isEqualTo("FAIL");
+      byte[] png = desktop.screenshot();
+      Files.write(OUT.resolve("report-1280.png"), png);
+      Files.write(OUT.resolve("report-1280-full.png"), desktop.fullPage());
+      assertThat(ImageIO.read(new ByteArrayInputStream(png)).getWidth()).isEqualTo(1280);
+
+      DevTools.Page phone = browser.open(url, 390, 844, true);
+      assertReadable(phone, result.json());
+      Files.write(OUT.resolve("report-phone.png"), phone.screenshot());
+
+      // every number marked with its report.json pointer shows that value
+      JsonNode shown = desktop.eval("Array.from(document.querySelectorAll('[data-json]'))"
+          + ".map(e => [e.getAttribute('data-json'), e.getAttribute('data-fmt'),"
+          + " e.textContent.trim()])");
+      assertThat(shown.size()).as("numbers marked in the page").isGreaterThan(120);
+      List<String> mismatches = new ArrayList<>();
+      for (JsonNode cell : shown) {
+        String pointer = cell.get(0).asText();
+        JsonNode value = result.json().at(pointer);
+        String expected = format(value, cell.get(1).asText());
+        boolean absent = value.isNull() && List.of("—", "n/a").contains(cell.get(2).asText());
+        if (!absent && !expected.equals(cell.get(2).asText())) {
+          mismatches.add(pointer + ": page shows '" + cell.get(2).asText() + "', report.json "
+              + expected);
+        }
+      }
+      assertThat(mismatches).isEmpty();
+
+      // the charts drew exactly the trend table's numbers (scores in %)
+      JsonNode drawn = desktop.eval("Chart.getChart(document.getElementById('trend-raw-visits'))"
+          + ".data.datasets.map(d => ({label: d.label, data: d.data}))");
+      JsonNode accuracy = null;
+      for (JsonNode d : drawn) {
+        if (d.get("label").asText().equals("accuracy")) {
+          accuracy = d.get("data");
+        }
+      }
+      assertThat(accuracy).as("an accuracy series for raw.visits").isNotNull();
+      List<Double> expected = new ArrayList<>();
+      for (JsonNode run : result.json().at("/trends/runs")) {
+        Double score = null;
+        for (JsonNode p : result.json().at("/trends/scores")) {
+          if (p.get("govern_run_id").equals(run.get("govern_run_id"))
+              && p.get("table").asText().equals("raw.visits")
+              && p.get("dimension").asText().equals("accuracy")) {
+            score = p.get("score").asDouble() * 100;
+          }
+        }
+        expected.add(score);
+      }
+      List<Double> plotted = new ArrayList<>();
+      accuracy.forEach(v -> plotted.add(v.isNull() ? null : v.asDouble()));
+      assertThat(plotted).containsExactlyElementsOf(expected).contains(90.0, 100.0);
+      // and painted something: the canvas is not blank
+      assertThat(desktop.eval("(() => { const c = document.getElementById('trend-raw-visits');"
+          + " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+          + " let n = 0; for (let i = 3; i < d.length; i += 4) { if (d[i] > 0) n++; } return n;"
+          + " })()").asInt()).isGreaterThan(500);
+
+      // no planted identifier in what the browser renders either
+      String text = desktop.eval("document.body.innerText").asText();
+      for (String phi : ReportFixture.PHI) {
+        assertThat(text).doesNotContain(phi);
+      }
+      assertThat(text).contains("数据唯一性").contains("规范性");
+    } finally {
+      Chromium.deleteTree(work);
+    }
+  }
+
+  /** No console error, failed load or foreign request; nothing wider than the viewport. */
+  private static void assertReadable(DevTools.Page page, JsonNode json) throws Exception {
+    // events arrive asynchronously: give late ones a moment to land
+    Thread.sleep(300);
+    assertThat(page.problems()).as("console errors, exceptions, failed loads").isEmpty();
+    assertThat(page.requests()).as("the page loads nothing but itself").allMatch(u ->
+        u.startsWith("file:") && u.endsWith("/index.html"));
+    JsonNode widths = page.eval("({inner: window.innerWidth,"
+        + " doc: document.documentElement.scrollWidth, body: document.body.scrollWidth,"
+        + " main: document.querySelector('main').getBoundingClientRect().right})");
+    int inner = widths.get("inner").asInt();
+    assertThat(widths.get("doc").asInt()).as("page width at %d px", inner).isLessThanOrEqualTo(inner);
+    assertThat(widths.get("body").asInt()).isLessThanOrEqualTo(inner);
+    assertThat(widths.get("main").asDouble()).isLessThanOrEqualTo(inner);
+    assertThat(page.eval("document.title").asText()).contains(json.at("/interval/start").asText());
+  }
+
+  /** A report.json value as the template formats it (Pebble's numberformat, Locale.ROOT). */
+  static String format(JsonNode value, String fmt) {
+    if (value.isMissingNode()) {
+      throw new AssertionError("the page marks a pointer report.json does not have");
+    }
+    if (value.isNull()) {
+      return fmt.equals("pct") || fmt.equals("dec4") || fmt.equals("int") ? "—" : "";
+    }
+    return switch (fmt) {
+      case "int" -> decimal("#,##0").format(value.asLong());
+      case "pct" -> decimal("0.00").format(value.asDouble() * 100) + " %";
+      case "dec4" -> decimal("0.0000").format(value.asDouble());
+      case "label" -> value.asText().replace('_', ' ');
+      default -> throw new AssertionError("unknown data-fmt " + fmt);
+    };
+  }
+
+  private static DecimalFormat decimal(String pattern) {
+    DecimalFormat f = new DecimalFormat(pattern, DecimalFormatSymbols.getInstance(Locale.ROOT));
+    f.setRoundingMode(RoundingMode.HALF_EVEN);
+    return f;
+  }
+}
