@@ -42,8 +42,13 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterProfileIT {
 
-  // under target/, whose parents the postgres user may traverse when root starts PostgreSQL
-  private static final Path HOME = Path.of("target", "cluster-it-home").toAbsolutePath();
+  /**
+   * Under the system's temporary directory, whose parents every user may traverse: started by
+   * root, PostgreSQL runs as the postgres user, which a checkout under a closed directory (a CI
+   * workspace under /root, say) would shut out. Deleted before each run.
+   */
+  private static final Path HOME = Path.of(System.getProperty("java.io.tmpdir"),
+      "carelake-cluster-it-home").toAbsolutePath();
   private static final Schema PROBE = new Schema(
       Types.NestedField.required(1, "id", Types.LongType.get()),
       Types.NestedField.optional(2, "note", Types.StringType.get()));
