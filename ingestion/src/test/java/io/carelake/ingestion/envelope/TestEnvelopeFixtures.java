@@ -62,6 +62,7 @@ class TestEnvelopeFixtures {
       case BAD_EVENT_TIME -> "'event_time'";
       case FUTURE_EVENT_TIME -> "'event_time'";
       case UNSUPPORTED_FIELD -> "'patient.Home Town'";
+      case BAD_RECORD_TIME -> "'record_time'";
     };
   }
 
