@@ -187,7 +187,11 @@ public final class KAnonymity {
     Column facilityKey = facility ? col("facility_id") : noValue;
     Column birthKey = birth ? col("birth_year") : noValue;
     Column ageKey = birth ? col("age_at_visit") : noValue;
-    Dataset<Row> v0 = withClassSize(visits
+    // a staged birth year is exact; the levels below widen it (band 10, 20) or withhold it
+    Dataset<Row> banded = List.of(visits.columns()).contains(SafeRows.BIRTH_YEAR_BAND) ? visits
+        : visits.withColumn(SafeRows.BIRTH_YEAR_BAND,
+            when(col("birth_year").isNotNull(), lit(1)).cast("int"));
+    Dataset<Row> v0 = withClassSize(banded
         .withColumn(FACILITY_COLUMN, col("facility_id"))
         .withColumn(KEY_COLUMN, classKey(sexKey, birthKey, facilityKey,
             when(col("birth_year").isNull(), ageKey))));
@@ -197,7 +201,9 @@ public final class KAnonymity {
       small = small
           .withColumn("age_at_visit", when(col("birth_year").isNull(), col("age_at_visit"))
               .cast("int"))
-          .withColumn("birth_year", floor(col("birth_year").divide(10)).multiply(10).cast("int"));
+          .withColumn("birth_year", floor(col("birth_year").divide(10)).multiply(10).cast("int"))
+          .withColumn(SafeRows.BIRTH_YEAR_BAND,
+              when(col("birth_year").isNotNull(), lit(10)).cast("int"));
     }
     if (facility) {
       small = small.withColumn("facility_id", region(col("facility_id")));
@@ -210,7 +216,9 @@ public final class KAnonymity {
     Dataset<Row> smaller = v1.where(col(CLASS_SIZE_COLUMN).lt(k)).drop(CLASS_SIZE_COLUMN);
     if (birth) {
       smaller = smaller.withColumn("birth_year",
-          floor(col("birth_year").divide(20)).multiply(20).cast("int"));
+          floor(col("birth_year").divide(20)).multiply(20).cast("int"))
+          .withColumn(SafeRows.BIRTH_YEAR_BAND,
+              when(col("birth_year").isNotNull(), lit(20)).cast("int"));
     }
     if (facility) {
       smaller = smaller.withColumn("facility_id", lit(null).cast("string"));
@@ -225,7 +233,8 @@ public final class KAnonymity {
     }
     if (birth) {
       suppressed = suppressed.withColumn("birth_year", lit(null).cast("int"))
-          .withColumn("age_at_visit", lit(null).cast("int"));
+          .withColumn("age_at_visit", lit(null).cast("int"))
+          .withColumn(SafeRows.BIRTH_YEAR_BAND, lit(null).cast("int"));
     }
     if (facility) {
       suppressed = suppressed.withColumn("facility_id", lit(null).cast("string"));

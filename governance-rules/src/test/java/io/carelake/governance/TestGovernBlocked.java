@@ -92,7 +92,7 @@ class TestGovernBlocked {
   @Order(2)
   void aBlockingRuleAboveItsThresholdBlocksTheFirstRunAndPublishesNothing() throws Exception {
     // the same rules, but impossible values now block the run instead of being quarantined
-    String strict = builtIn("vitals.yaml").replace("version: \"2\"", "version: \"2-strict\"");
+    String strict = builtIn("vitals.yaml").replace("version: \"3\"", "version: \"3-strict\"");
     int at = strict.indexOf("id: vitals-value-plausible");
     int severity = strict.indexOf("severity: quarantine", at);
     strict = strict.substring(0, severity) + "severity: block" + strict.substring(severity
@@ -133,7 +133,7 @@ class TestGovernBlocked {
     Row range = checks.get("vitals-value-plausible");
     assertThat(range.<String>getAs("status")).isEqualTo("FAIL");
     assertThat(range.<String>getAs("severity")).isEqualTo("block");
-    assertThat(range.<String>getAs("spec_version")).isEqualTo("2-strict");
+    assertThat(range.<String>getAs("spec_version")).isEqualTo("3-strict");
     assertThat(range.<Long>getAs("rows_failed")).isEqualTo(4L);
     assertThat(range.<Long>getAs("numerator")).isEqualTo(4L);
     assertThat(range.<Long>getAs("denominator")).isEqualTo(34L);

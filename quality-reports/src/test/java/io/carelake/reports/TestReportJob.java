@@ -281,7 +281,7 @@ class TestReportJob {
         + " 'v7' AS event_id, TIMESTAMP '2025-03-01 23:00:00' AS event_time, schema_version,"
         + " resident_id, patient_name, sex, birth_date, phone, address, facility_id, clinician_id,"
         + " visit_type, diagnoses, chief_complaint, note, prescriptions, kafka_topic,"
-        + " kafka_partition, 7L AS kafka_offset, ingest_time FROM "
+        + " kafka_partition, 7L AS kafka_offset, ingest_time, record_time FROM "
         + Tables.RAW_VISITS.in(config.catalogName()) + " WHERE event_id = 'v1'");
 
     Result result = runReport();
@@ -393,7 +393,8 @@ class TestReportJob {
               + " DATE '1949-12-31', '13912345678', '北京市朝阳区幸福路88号', 'f1', 'c1',"
               + " 'outpatient', array('I10'), '王秀英 头痛', '电话 13912345678',"
               + " array(named_struct('drug', 'amlodipine', 'dose', '5 mg', 'frequency', 'qd',"
-              + " 'days', 30)), 'carelake.visits', 0, %dL, TIMESTAMP '2025-03-01 09:00:00')",
+              + " 'days', 30)), 'carelake.visits', 0, %dL, TIMESTAMP '2025-03-01 09:00:00',"
+              + " NULL)",
           i, i == 6 ? 2 : 1, i, i));
     }
     spark.sql("INSERT INTO " + Tables.RAW_VISITS.in(c) + " VALUES " + visits);
