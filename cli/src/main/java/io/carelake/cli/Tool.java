@@ -18,7 +18,9 @@ enum Tool implements Launchable {
   BENCH_GOVERN("bench govern", "governance-rules", "io.carelake.governance.GovernBench",
       Job.Engine.SPARK, "Benchmark: govern with the shipped spec against a scan + group-by floor."),
   BENCH_DEIDENTIFY("bench deidentify", "deidentification", "io.carelake.deid.DeidentifyBench",
-      Job.Engine.SPARK, "Benchmark: structured de-identification against a plain copy; scrubber MB/s.");
+      Job.Engine.SPARK, "Benchmark: structured de-identification against a plain copy; scrubber MB/s."),
+  BENCH_FEATURES("bench features", "feature-jobs", "io.carelake.features.FeaturesBench",
+      Job.Engine.SPARK, "Benchmark: features (shipped cohort) against one scan of its inputs.");
 
   private final String command;
   private final String module;

@@ -8,7 +8,6 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.date_sub;
 import static org.apache.spark.sql.functions.floor;
-import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
@@ -53,6 +52,8 @@ final class CohortBuilder {
   static final int AGE_TOP_CODE = 90;
   private static final long SECONDS_PER_DAY = 86_400L;
   private static final double SLOPE_PER = 30 * SECONDS_PER_DAY;
+  /** Values are summed in units of 1e-4 (see {@link #measurements}). */
+  private static final double VALUE_SCALE = 10_000.0;
 
   private final CohortDefinition definition;
   private final Visibility visibility;
@@ -183,7 +184,11 @@ final class CohortBuilder {
         bounded.col(Facts.PATIENT).equalTo(col("_v_patient"))
             .and(visibility.visibleAt(bounded.col(IndexDates.INDEX_TS)))
             .and(col("event_time").geq(bounded.col(since(longest)))));
-    Column value = col("value").cast("decimal(16,4)");
+    // values in units of 1e-4 and times in seconds, as whole decimals: every sum below is exact,
+    // so the statistics do not depend on the order Spark adds rows in (nor does the audit's
+    // comparison meet rounding); a value with more than four decimals is rounded to four
+    Column value = org.apache.spark.sql.functions.round(col("value").multiply(VALUE_SCALE))
+        .cast("decimal(18,0)");
     Column x = unix_seconds(col("event_time")).minus(unix_seconds(col(IndexDates.INDEX_TS)))
         .cast("decimal(12,0)");
     Column ordering = struct(col("event_time"), col("event_key"));
@@ -216,29 +221,34 @@ final class CohortBuilder {
     return sums.select(out.toArray(Column[]::new));
   }
 
-  /** The eight statistics of one measurement and window from its exact sums. */
+  /**
+   * The eight statistics of one measurement and window from its exact sums (values scaled by
+   * {@link #VALUE_SCALE}): the differences {@code n syy - sy^2} and {@code n sxy - sx sy} are taken
+   * in decimals, exactly (0 for a constant series), and only then divided in doubles.
+   */
   private static List<Column> statistics(String m, int w) {
     String p = "_" + m + "_" + w + "_";
-    Column n = col(p + "n").cast("double");
-    Column sy = col(p + "sy").cast("double");
-    Column syy = col(p + "syy").cast("double");
-    Column sx = col(p + "sx").cast("double");
-    Column sxx = col(p + "sxx").cast("double");
-    Column sxy = col(p + "sxy").cast("double");
-    Column two = col(p + "n").geq(2);
-    Column variance = greatest(n.multiply(syy).minus(sy.multiply(sy)), lit(0.0))
-        .divide(n.multiply(n.minus(1)));
-    Column denominator = n.multiply(sxx).minus(sx.multiply(sx));
-    Column slope = n.multiply(sxy).minus(sx.multiply(sy)).divide(denominator).multiply(SLOPE_PER);
+    Column count = col(p + "n");
+    Column n = count.cast("decimal(20,0)");
+    Column nd = count.cast("double");
+    Column sy = col(p + "sy");
+    Column sx = col(p + "sx");
+    Column two = count.geq(2);
+    Column spread = n.multiply(col(p + "syy")).minus(sy.multiply(sy)).cast("double");
+    Column variance = spread.divide(nd.multiply(nd.minus(1))).divide(VALUE_SCALE * VALUE_SCALE);
+    Column denominator = n.multiply(col(p + "sxx")).minus(sx.multiply(sx)).cast("double");
+    Column slope = n.multiply(col(p + "sxy")).minus(sx.multiply(sy)).cast("double")
+        .divide(denominator).divide(VALUE_SCALE).multiply(SLOPE_PER);
     return List.of(
         col(p + "last").as(FeatureNames.stat(m, "last", w)),
-        when(col(p + "n").gt(0), sy.divide(n)).as(FeatureNames.stat(m, "mean", w)),
+        when(count.gt(0), sy.cast("double").divide(nd).divide(VALUE_SCALE))
+            .as(FeatureNames.stat(m, "mean", w)),
         col(p + "min").as(FeatureNames.stat(m, "min", w)),
         col(p + "max").as(FeatureNames.stat(m, "max", w)),
         when(two, sqrt(variance)).as(FeatureNames.stat(m, "sd", w)),
         when(two.and(denominator.gt(0)), slope).as(FeatureNames.stat(m, "slope", w)),
-        col(p + "n").cast("int").as(FeatureNames.stat(m, "count", w)),
-        when(col(p + "n").equalTo(0), 1).otherwise(0).as(FeatureNames.stat(m, "missing", w)));
+        count.cast("int").as(FeatureNames.stat(m, "count", w)),
+        when(count.equalTo(0), 1).otherwise(0).as(FeatureNames.stat(m, "missing", w)));
   }
 
   // --- outcomes -----------------------------------------------------------------------------------

@@ -142,7 +142,8 @@ final class LeakageAudit {
   Map<String, Object> recompute(LocalDate date, List<Fact> visits, List<Fact> vitals) {
     Instant t = date.atStartOfDay(ZoneOffset.UTC).toInstant();
     CohortDefinition.Features f = definition.features();
-    Map<String, Object> out = new HashMap<>();
+    // sorted: findings come in column order, the same on every run
+    Map<String, Object> out = new java.util.TreeMap<>();
     List<Fact> seenVisits = visits.stream().filter(v -> v.visibleAt(t)).toList();
     for (int w : f.windowsDays()) {
       Instant since = t.minusSeconds(w * DAY);

@@ -110,10 +110,12 @@ class TestCohortDefinition {
   @Test
   void unknownFieldsCodeSetsDuplicateKeysAndBadYamlSayWhereAndWhat() throws Exception {
     Path typo = variant("  lookback_days: 365", "  lookbak_days: 365");
+    // both problems, the first by line (the block that misses a field) then the unknown one
     assertThatThrownBy(() -> DefinitionLoader.load(typo))
-        .hasMessageContaining(":" + lineOf(typo, "lookbak_days") + ": unknown field"
-            + " 'lookbak_days' in target")
-        .hasMessageContaining("missing field 'lookback_days' in target");
+        .hasMessageStartingWith(typo + ":" + lineOf(typo, "target:") + ": missing field"
+            + " 'lookback_days' in target")
+        .hasMessageContaining("also line " + lineOf(typo, "lookbak_days") + ": unknown field"
+            + " 'lookbak_days' in target");
     Path codeSet = variant("code_set: icd10-type2-diabetes", "code_set: icd10-diabetes");
     assertThatThrownBy(() -> DefinitionLoader.load(codeSet))
         .hasMessageContaining(":" + lineOf(codeSet, "icd10-diabetes") + ": unknown code set"

@@ -52,10 +52,11 @@ class TestLeakageAudit {
     Row run = latestRun(spark);
     assertThat(run.<String>getAs("status")).isEqualTo("FAILED");
     // A's HbA1c of 03-28 was reported on 04-02: the job saw it at April's index, history did not
+    // findings come sorted (patient, index date, column): A's HbA1c features lead
     assertThat(run.<String>getAs("message")).startsWith("leakage audit failed")
         .contains("nothing was written")
-        .contains("hba1c_last_90d at index 2025-04-01")
-        .contains("the job wrote 7.0, the history gives 6.2")
+        .contains("hba1c_count_30d at index 2025-04-01 (patient pA): the job wrote 1, the history"
+            + " gives 0")
         .contains("4548-4 at 2025-03-28T08:00:00Z available 2025-04-02T09:00:00Z");
     assertThat(TestFeaturesJob.counts(run).get("audit_findings")).isPositive();
     assertThat(spark.catalog().tableExists("carelake.features.chronic_risk")).isFalse();
@@ -67,9 +68,12 @@ class TestLeakageAudit {
     assertThat(run(t -> col("event_time").leq(t).and(col("available_time").leq(t))))
         .isEqualTo(JobMain.EXIT_FAILED);
     SparkSession spark = TestSessions.open(cfg);
-    // the reading of 300 mm[Hg] at exactly 2025-04-01 00:00
+    // the reading of 250 recorded at exactly 2025-04-01 00:00 (300, taken then, was recorded five
+    // minutes later: not even this rule lets it in)
     assertThat(latestRun(spark).<String>getAs("message"))
-        .contains("sbp_last_30d at index 2025-04-01").contains("the job wrote 300.0");
+        .contains("sbp_count_30d at index 2025-04-01 (patient pA): the job wrote 3, the history"
+            + " gives 2")
+        .contains("8480-6 at 2025-03-31T23:00:00Z available 2025-04-01T00:00:00Z");
     assertThat(spark.catalog().tableExists("carelake.features.chronic_risk")).isFalse();
   }
 

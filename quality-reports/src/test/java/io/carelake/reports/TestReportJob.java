@@ -102,7 +102,7 @@ class TestReportJob {
     assertThat(json.get("interval").get("end").asText()).isEqualTo("2025-03-02");
     assertThat(jobs(json)).containsExactly("ingest", "govern", "deidentify", "features", "train",
         "evaluate");
-    assertThat(texts(json.get("missing_stages"))).containsExactly("corpus");
+    assertThat(texts(json.get("missing_stages"))).containsExactly("corpus", "risk-dataset");
     assertThat(json.get("reconciled").asBoolean()).isTrue();
     assertThat(json.get("carelake_version").asText()).isNotBlank();
     assertThat(Instant.parse(json.get("generated_at").asText())).isBeforeOrEqualTo(Instant.now());
