@@ -144,8 +144,8 @@ class Completeness:
 
 def raw_completeness(catalog) -> list[Completeness]:
     """The completeness watermark of each raw event table: the newest snapshot of the current
-    lineage whose summary has ``carelake.watermark-ms`` (written by the ingest job after each
-    checkpoint whose rows the table holds, and at the end of a bounded run)."""
+    lineage whose summary has ``carelake.watermark-ms`` (carried by the ingest job's commits of the
+    rows themselves: the minimum over the topic's partitions, held back while a backlog is read)."""
     result = []
     for table in settings.COMPLETE_TABLES:
         iceberg = catalog.load_table(tuple(table.split(".")))

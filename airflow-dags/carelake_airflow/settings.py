@@ -321,7 +321,8 @@ RISK_DATASET = Job("risk-dataset", "training-datasets", "io.carelake.datasets.Ri
 TRAIN = Job("train", "training-datasets", "io.carelake.datasets.TrainJob",
             "Train risk models and score the published baselines per outcome of a risk dataset.")
 EVALUATE = Job("evaluate", "model-evaluation", "io.carelake.evaluation.EvaluateJob",
-               "Score a model iteration on its held-out split (AUROC with a 95 % CI).")
+               "Evaluate a model iteration on its held-out split: every metric with patient-level CIs;"
+               " --baseline, --gate.")
 REPORT = Job("report", "quality-reports", "io.carelake.reports.ReportJob",
              "Write the auditors' report (HTML and JSON) for an interval.")
 

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 from airflow.sdk import DAG, Asset, AssetOrTimeSchedule, CronTriggerTimetable, chain
 
 from carelake_airflow import settings
+from carelake_airflow.operators import CarelakeSparkSubmitOperator
 
 DAG_ID = "carelake_model_evaluation"
 SPARK_CONN_ID = "spark_default"
 
 MODELS_ITERATIONS = Asset(*settings.MODELS_ITERATIONS_ASSET)
+
+#: What `evaluate` adds to the common arguments: apply the promotion gate.
+GATE_ARGUMENTS = ("--gate",)
 
 #: Every Monday 06:00 UTC, and whenever models.iterations is updated.
 SCHEDULE = AssetOrTimeSchedule(
@@ -28,9 +31,11 @@ SCHEDULE = AssetOrTimeSchedule(
 DOC_MD = f"""
 ### carelake model evaluation
 
-`evaluate` → `report`: scores the latest iteration in `models.iterations` on its held-out split
-(AUROC with a DeLong 95 % CI, Brier score, into `evaluation.results`), then writes the auditors'
-report for the run's interval.
+`evaluate` → `report`: evaluates the latest model iteration of each outcome in `models.iterations`
+on its held-out split (every metric with patient-level intervals, curves and subgroups, into
+`evaluation.*`) and applies the promotion gate (`--gate`): a passing iteration becomes the outcome's
+champion in `models.registry`, a rejected one fails the task. Then writes the auditors' report for
+the run's interval.
 
 * **Triggers.** The asset `{settings.MODELS_ITERATIONS_ASSET[1]}` (carelake_risk_model's `train` task
   declares it as an outlet), or Monday 06:00 UTC (`AssetOrTimeSchedule`), or a manual run.
@@ -38,9 +43,15 @@ report for the run's interval.
   {settings.TRIGGER_DAYS_END_TEMPLATE}`: the UTC days on which the run's triggers fell (a timed
   run's interval is a point, an asset-triggered run's spans its events). It labels the ledger row and
   the report; which iteration is evaluated does not depend on it (the latest, by training time).
-* **Failures.** Exit 1 failed, 2 usage, 3 blocked fail the task; `report` runs only after `evaluate`
-  succeeded. Two retries, 5 then 10 minutes apart. One run at a time (the embedded catalog is one
-  SQLite file).
+* **Gate.** `evaluate` runs with `{" ".join(GATE_ARGUMENTS)}`: the shipped evaluation spec's
+  promotion gate, on interval bounds, against the outcome's current champion. **Exit 3** (the gate
+  rejected an iteration) fails `evaluate` at once, **without retries** (a rejection is a verdict,
+  not a fault), and the DAG run fails with it; the decision and every reason are in
+  `evaluation.gate_decisions`, the run (status BLOCKED) in `governance.runs`, and the champion stays
+  where it was. `report` does not run for a rejected iteration.
+* **Failures.** Exit 1 (failed) is retried twice, 5 then 10 minutes apart; exit 2 (usage) and 3
+  (blocked) are not retried. `report` runs only after `evaluate` succeeded. One run at a time (the
+  embedded catalog is one SQLite file).
 """
 
 with DAG(
@@ -60,16 +71,19 @@ with DAG(
     },
     tags=["carelake", "spark", "models"],
 ) as dag:
-    chain(*(
-        SparkSubmitOperator(
+    tasks = []
+    for job in (settings.EVALUATE, settings.REPORT):
+        kwargs = settings.spark_submit_kwargs(
+            job,
+            interval_start=settings.TRIGGER_DAYS_START_TEMPLATE,
+            interval_end=settings.TRIGGER_DAYS_END_TEMPLATE,
+        )
+        if job is settings.EVALUATE:
+            kwargs["application_args"] = [*kwargs["application_args"], *GATE_ARGUMENTS]
+        tasks.append(CarelakeSparkSubmitOperator(
             task_id=job.name,
             conn_id=SPARK_CONN_ID,
             doc_md=f"`{job.main_class}` from `{job.module}`: {job.description}",
-            **settings.spark_submit_kwargs(
-                job,
-                interval_start=settings.TRIGGER_DAYS_START_TEMPLATE,
-                interval_end=settings.TRIGGER_DAYS_END_TEMPLATE,
-            ),
-        )
-        for job in (settings.EVALUATE, settings.REPORT)
-    ))
+            **kwargs,
+        ))
+    chain(*tasks)

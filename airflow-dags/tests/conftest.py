@@ -10,6 +10,56 @@ from pathlib import Path
 import pytest
 
 PROJECT = Path(__file__).resolve().parents[1]
+
+#: A developer's quick run (``CARELAKE_QUICK=1 scripts/test.sh``) leaves out the minutes-long tests
+#: (the end-to-end DAG run, ``flink run`` on a Flink cluster) and those whose component is not set
+#: up. Otherwise — bin/test, CI — a missing component fails the test that needs it, and so does any
+#: other skip: a skipped test proves nothing.
+QUICK_ENV = "CARELAKE_QUICK"
+
+
+def quick_run() -> bool:
+    return os.environ.get(QUICK_ENV) == "1"
+
+
+def require(condition: bool, what: str) -> None:
+    """Fails the test when a component it needs is missing (``what`` says which and how to set it
+    up); in a quick run, skips it instead."""
+    if condition:
+        return
+    if quick_run():
+        pytest.skip(f"{what} ({QUICK_ENV}=1: quick run)")
+    pytest.fail(f"{what}. (A quick local run may leave this test out: {QUICK_ENV}=1.)", pytrace=False)
+
+
+def skip_in_quick_run(what: str) -> None:
+    """Leaves a minutes-long test out of a quick run; in any other run it runs."""
+    if quick_run():
+        pytest.skip(f"{what}: left out of a quick run ({QUICK_ENV}=1)")
+
+
+def _skip_reason(report) -> str:
+    longrepr = report.longrepr
+    return longrepr[2] if isinstance(longrepr, tuple) and len(longrepr) == 3 else str(longrepr)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    # A skip outside a quick run would turn a missing component into a green run: it fails instead.
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and not hasattr(report, "wasxfail") and not quick_run():
+        report.outcome = "failed"
+        report.longrepr = f"skipped outside a quick run ({QUICK_ENV}=1 is not set): {_skip_reason(report)}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and not quick_run():
+        report.outcome = "failed"
+        report.longrepr = f"module skipped outside a quick run ({QUICK_ENV}=1 is not set): {_skip_reason(report)}"
 DAGS_FOLDER = PROJECT / "dags"
 VENV_BIN = Path(sys.executable).parent
 

@@ -87,12 +87,68 @@ def test_evaluation_tasks(evaluation):
     ids=["timed", "asset"],
 )
 def test_evaluation_interval_is_at_least_one_whole_day(evaluation, spark_connection, start, end, expected):
-    for task_id in ("evaluate", "report"):
+    for task_id, extra in (("evaluate", ["--gate"]), ("report", [])):
         task = _render(evaluation.get_task(task_id), start, end)
         assert task.application_args == [
-            *settings.config_arguments(), "--interval-start", expected[0], "--interval-end", expected[1]]
+            *settings.config_arguments(), "--interval-start", expected[0], "--interval-end", expected[1], *extra]
         command = task._get_hook()._build_spark_submit_command(task.application)
-        assert command[-4:] == ["--interval-start", expected[0], "--interval-end", expected[1]]
+        assert command[-4 - len(extra):] == ["--interval-start", expected[0], "--interval-end", expected[1], *extra]
+
+
+def test_evaluate_applies_the_gate_and_does_not_retry_a_verdict(evaluation):
+    from carelake_airflow.operators import CarelakeSparkSubmitOperator
+
+    evaluate = evaluation.get_task("evaluate")
+    assert isinstance(evaluate, CarelakeSparkSubmitOperator)
+    assert evaluate.application_args[-1] == "--gate"
+    assert "--gate" not in evaluation.get_task("report").application_args
+    for word in ("--gate", "Exit 3", "without retries", "evaluation.gate_decisions", "models.registry"):
+        assert word in evaluation.doc_md
+
+
+def _operator(tmp_path, script_text: str, name: str):
+    from carelake_airflow.operators import CarelakeSparkSubmitOperator
+
+    script = tmp_path / f"{name}.py"
+    script.write_text(script_text, encoding="utf-8")
+    return CarelakeSparkSubmitOperator(
+        task_id=name, conn_id="spark_default", application=str(script), name=f"carelake-{name}",
+        conf={**settings.SPARK_CONF, "spark.ui.enabled": "false"}, retries=2)
+
+
+@pytest.mark.parametrize("code", [settings.JobExit.BLOCKED_BY_GOVERNANCE, settings.JobExit.USAGE], ids=["3", "2"])
+def test_a_verdict_fails_the_task_at_once(tmp_path, spark_connection, code):
+    """A real spark-submit whose application exits 3 (or 2): the task fails without retries."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    op = _operator(tmp_path, f"import sys\nprint('gate rejected')\nsys.exit({int(code)})\n", f"exit{int(code)}")
+    with pytest.raises(AirflowFailException, match=f"exit {int(code)}.*not retried"):
+        op.execute(context={})
+
+
+def test_a_failure_is_left_to_the_retries(tmp_path, spark_connection):
+    from airflow.sdk.exceptions import AirflowException, AirflowFailException
+
+    op = _operator(tmp_path, "import sys\nsys.exit(1)\n", "exit1")
+    with pytest.raises(AirflowException, match="Error code is: 1") as failure:
+        op.execute(context={})
+    assert not isinstance(failure.value, AirflowFailException)
+
+
+def test_the_real_evaluate_jar_gives_a_usage_verdict(tmp_path, spark_connection):
+    """The bundled evaluate job refuses --confidence 95 before Spark starts (exit 2): not retried."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from carelake_airflow.operators import CarelakeSparkSubmitOperator
+
+    op = CarelakeSparkSubmitOperator(
+        task_id="evaluate", conn_id="spark_default",
+        **{**settings.spark_submit_kwargs(settings.EVALUATE, interval_start="2025-03-01", interval_end="2025-03-02",
+                                          env={"CARELAKE_HOME": str(tmp_path)}),
+           "application_args": ["--home", str(tmp_path), "--interval-start", "2025-03-01",
+                                "--interval-end", "2025-03-02", "--confidence", "95"]})
+    with pytest.raises(AirflowFailException, match="usage or configuration error"):
+        op.execute(context={})
 
 
 @pytest.mark.needs_db

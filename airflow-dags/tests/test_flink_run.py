@@ -27,13 +27,9 @@ from pathlib import Path
 import pytest
 
 from carelake_airflow import settings
-from conftest import LAUNCHER, PROJECT, REPO
+from conftest import LAUNCHER, PROJECT, REPO, require, skip_in_quick_run
 
 FLINK_HOME = PROJECT / ".flink" / "pyflink"
-pytestmark = pytest.mark.skipif(
-    not (FLINK_HOME / "bin" / "flink").is_file(),
-    reason="no Flink distribution: run airflow-dags/scripts/setup-flink.sh (bin/setup does)",
-)
 
 GENERATE = ["--patients", "30", "--days", "30", "--seed", "11", "--start", "2025-03-01"]
 
@@ -69,6 +65,9 @@ def _run(command: list[str], env: dict[str, str], what: str, timeout: int = 600)
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     """A standalone Flink session cluster (one JobManager, one TaskManager with two slots)."""
+    skip_in_quick_run("flink run on a standalone Flink cluster (minutes)")
+    require((FLINK_HOME / "bin" / "flink").is_file(),
+            f"no Flink distribution in {FLINK_HOME}: run airflow-dags/scripts/setup-flink.sh (bin/setup does)")
     conf = tmp_path_factory.mktemp("flink-conf")
     for file in (FLINK_HOME / "conf").iterdir():
         shutil.copy(file, conf / file.name)

@@ -13,8 +13,9 @@ import re
 from pathlib import Path
 
 import pytest
+from pyiceberg.catalog import sql as pyiceberg_sql
 
-pyiceberg_sql = pytest.importorskip("pyiceberg.catalog.sql")
+from conftest import require
 
 HOME_ENV = "CARELAKE_INTEROP_HOME"
 
@@ -22,8 +23,8 @@ HOME_ENV = "CARELAKE_INTEROP_HOME"
 @pytest.fixture(scope="module")
 def home() -> Path:
     value = os.environ.get(HOME_ENV)
-    if not value:
-        pytest.skip(f"{HOME_ENV} is not set: bin/test sets it to the home the demo's end-to-end test leaves")
+    require(bool(value), f"{HOME_ENV} is not set: bin/test sets it to the home the demo's end-to-end"
+            " test leaves (cli/target/it-home, after mvn verify)")
     path = Path(value)
     assert (path / "catalog.db").is_file(), (
         f"{HOME_ENV}={path} has no catalog.db: run `mvn verify` (bin/test does) before these tests")

@@ -23,7 +23,8 @@ public enum Job implements Launchable {
   TRAIN("train", "training-datasets", "io.carelake.datasets.TrainJob", Engine.SPARK,
       "Train risk models and score the published baselines per outcome of a risk dataset."),
   EVALUATE("evaluate", "model-evaluation", "io.carelake.evaluation.EvaluateJob", Engine.SPARK,
-      "Score a model iteration on its held-out split (AUROC with a 95 %% CI)."),
+      "Evaluate a model iteration on its held-out split: every metric with patient-level CIs;"
+          + " --baseline, --gate."),
   REPORT("report", "quality-reports", "io.carelake.reports.ReportJob", Engine.SPARK,
       "Write the auditors' report (HTML and JSON) for an interval.");
 

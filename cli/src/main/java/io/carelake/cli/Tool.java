@@ -19,6 +19,12 @@ enum Tool implements Launchable {
       Job.Engine.SPARK, "Benchmark: govern with the shipped spec against a scan + group-by floor."),
   BENCH_DEIDENTIFY("bench deidentify", "deidentification", "io.carelake.deid.DeidentifyBench",
       Job.Engine.SPARK, "Benchmark: structured de-identification against a plain copy; scrubber MB/s."),
+  EVALUATE_LM("evaluate-lm", "model-evaluation", "io.carelake.evaluation.lm.EvaluateLmJob",
+      Job.Engine.SPARK, "Score a language-model iteration's answers to exam items (Wilson"
+          + " accuracy, clean subset, McNemar against a second iteration)."),
+  BENCH_EVALUATE("bench evaluate", "model-evaluation", "io.carelake.evaluation.EvaluateBench",
+      Job.Engine.SPARK, "Benchmark: evaluate (2,000 patient-level resamples) against one scan of"
+          + " the predictions (scratch tables)."),
   BENCH_FEATURES("bench features", "feature-jobs", "io.carelake.features.FeaturesBench",
       Job.Engine.SPARK, "Benchmark: features (shipped cohort) against one scan of its inputs.");
 

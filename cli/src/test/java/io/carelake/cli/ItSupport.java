@@ -56,6 +56,12 @@ final class ItSupport {
    */
   static int launch(StringBuilder captured, Launchable job, Path home, String... args)
       throws IOException, InterruptedException {
+    return launch(captured, Map.of(), job, home, args);
+  }
+
+  /** As above, with more environment variables for the job's JVM (e.g. JAVA_TOOL_OPTIONS). */
+  static int launch(StringBuilder captured, Map<String, String> environment, Launchable job,
+      Path home, String... args) throws IOException, InterruptedException {
     Launcher launcher = Launcher.fromSystem();
     java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of("--home",
         home.toString()));
@@ -63,6 +69,7 @@ final class ItSupport {
     ProcessBuilder pb = new ProcessBuilder(launcher.command(job,
         io.carelake.core.config.CarelakeConfig.load(home), all)).redirectErrorStream(true);
     pb.environment().put("CARELAKE_REPO", launcher.repo().toString());
+    pb.environment().putAll(environment);
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     int code = p.waitFor();

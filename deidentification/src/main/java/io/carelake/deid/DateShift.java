@@ -49,6 +49,12 @@ import org.apache.spark.sql.types.DataTypes;
 public final class DateShift {
 
   public static final String CONFIG_KEY = "deid.date-shift-days";
+  /**
+   * Smallest N with which event dates can be quasi-identifiers generalised to the shift window:
+   * a shift of up to ±15 days leaves a released date saying no more than its month.
+   */
+  public static final int MIN_DAYS_FOR_WINDOW = 15;
+
   /** Upper bound of N: ten years is more than any release needs. */
   public static final int MAX_DAYS = 3650;
 

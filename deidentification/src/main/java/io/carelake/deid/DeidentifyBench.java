@@ -6,7 +6,6 @@ import io.carelake.core.catalog.CatalogFactory;
 import io.carelake.core.config.CarelakeConfig;
 import io.carelake.core.tables.TableName;
 import io.carelake.core.tables.TableSchemas;
-import io.carelake.privacy.PhiCorpus;
 import io.carelake.privacy.PhiScrubber;
 import io.carelake.privacy.PseudonymKey;
 import io.carelake.spark.SparkSessions;
@@ -47,7 +46,7 @@ import picocli.CommandLine.Option;
  *       the same way, with free text passed through: rows/s and the ratio to the copy (target
  *       ≥ 0.5); then the same plus k-anonymity (generalise/suppress in Spark), and the full
  *       path with free-text scrubbing, for reference;</li>
- *   <li>the scrubber alone on generated notes ({@link PhiCorpus#note}), one thread: MB of UTF-8
+ *   <li>the scrubber alone on generated notes ({@link BenchNotes#note}), one thread: MB of UTF-8
  *       per CPU-second of that thread (MB/s per core, target ≥ 20), with recall and precision on
  *       the identifiers planted in that run (span overlap: a plant is found when a finding
  *       overlaps it; a finding is correct when it overlaps a plant).</li>
@@ -167,19 +166,20 @@ public final class DeidentifyBench implements Callable<Integer> {
       t0 = System.nanoTime();
       Dataset<Row> staged = SafeRows.stageVisits(spark.table(source), pseudonyms, passThrough,
           policy).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
-      SafeRows.visitsOut(KAnonymity.generalise(staged, policy.k(), policy.quasiIdentifiers()))
+      int k = Math.max(policy.k(), ReleaseModel.DEFAULT.k());
+      SafeRows.visitsOut(KAnonymity.generalise(staged, k, policy.quasiIdentifiers()))
           .writeTo(K_ANON.in(cfg.catalogName())).append();
       staged.unpersist();
       double kSecs = secs(t0);
       out("  + k-anonymity (k=%d, classes and generalisation in Spark): %.1f s = %,.0f rows/s,"
-          + " %.2f x the copy", policy.k(), kSecs, rows / kSecs, rows / kSecs / copyRate);
+          + " %.2f x the copy", k, kSecs, rows / kSecs, rows / kSecs / copyRate);
 
       createTable(cfg, FULL, SafeSchemas.SAFE_VISITS);
       t0 = System.nanoTime();
       Dataset<Row> scrubbed = SafeRows.stageVisits(spark.table(source), pseudonyms,
           SafeRows.PHI_SCRUBBER, policy).persist(org.apache.spark.storage.StorageLevel
           .MEMORY_AND_DISK());
-      SafeRows.visitsOut(KAnonymity.generalise(scrubbed, policy.k(), policy.quasiIdentifiers()))
+      SafeRows.visitsOut(KAnonymity.generalise(scrubbed, k, policy.quasiIdentifiers()))
           .writeTo(FULL.in(cfg.catalogName())).append();
       scrubbed.unpersist();
       double fullSecs = secs(t0);
@@ -194,8 +194,8 @@ public final class DeidentifyBench implements Callable<Integer> {
           s.mb / s.cpuSecs >= 20 ? "met" : "NOT met", s.mb / s.wallSecs);
       out("scrubber on planted identifiers: recall %d/%d = %.4f (95%% Wilson lower bound %.4f),"
           + " precision %d/%d = %.4f (95%% Wilson lower bound %.4f)", s.found, s.planted,
-          (double) s.found / s.planted, PhiCorpus.wilsonLower(s.found, s.planted), s.correct,
-          s.findings, (double) s.correct / s.findings, PhiCorpus.wilsonLower(s.correct,
+          (double) s.found / s.planted, io.carelake.privacy.WilsonInterval.lower(s.found, s.planted), s.correct,
+          s.findings, (double) s.correct / s.findings, io.carelake.privacy.WilsonInterval.lower(s.correct,
               s.findings));
       System.out.println(String.format(Locale.ROOT, "{\"bench\":\"deidentify\",\"rows\":%d,"
           + "\"copy_rows_per_s\":%.1f,\"structured_rows_per_s\":%.1f,\"structured_vs_copy\":%.3f,"
@@ -204,7 +204,7 @@ public final class DeidentifyBench implements Callable<Integer> {
           + "\"scrubber_recall_wilson_lower\":%.4f,\"scrubber_precision\":%.4f,"
           + "\"task_slots\":%d}", rows, copyRate, structRate, ratio, rows / kSecs,
           rows / fullSecs, notes, s.mb, s.mb / s.cpuSecs, (double) s.found / s.planted,
-          PhiCorpus.wilsonLower(s.found, s.planted), (double) s.correct / s.findings, cores));
+          io.carelake.privacy.WilsonInterval.lower(s.found, s.planted), (double) s.correct / s.findings, cores));
       return 0;
     } finally {
       spark.stop();
@@ -217,16 +217,16 @@ public final class DeidentifyBench implements Callable<Integer> {
 
   static Scrub scrubberMeasure(int n, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
-    List<PhiCorpus.Note> generated = new ArrayList<>(n);
+    List<BenchNotes.Note> generated = new ArrayList<>(n);
     long bytes = 0;
     for (int i = 0; i < n; i++) {
-      PhiCorpus.Note note = PhiCorpus.note(r, 6 + r.nextInt(6), 1 + r.nextInt(3), true);
+      BenchNotes.Note note = BenchNotes.note(r, 6 + r.nextInt(6), 1 + r.nextInt(3), true);
       generated.add(note);
       bytes += note.text().getBytes(StandardCharsets.UTF_8).length;
     }
     // warm-up (JIT), not measured: one pass over the notes
     for (int i = 0; i < n; i++) {
-      PhiCorpus.Note note = generated.get(i);
+      BenchNotes.Note note = generated.get(i);
       PhiScrubber.scrub(note.text(), "欧阳明华", "11010519491231002X", "13812345678",
           "北京市朝阳区建国路88号", note.shiftDays());
     }
@@ -234,7 +234,7 @@ public final class DeidentifyBench implements Callable<Integer> {
     long cpu0 = threads.getCurrentThreadCpuTime();
     long wall0 = System.nanoTime();
     long sink = 0;
-    for (PhiCorpus.Note note : generated) {
+    for (BenchNotes.Note note : generated) {
       // the row's own identifiers are passed as the job passes them (a patient not in the note)
       sink += PhiScrubber.scrub(note.text(), "欧阳明华", "11010519491231002X", "13812345678",
           "北京市朝阳区建国路88号", note.shiftDays()).length();
@@ -248,7 +248,7 @@ public final class DeidentifyBench implements Callable<Integer> {
     long found = 0;
     long findings = 0;
     long correct = 0;
-    for (PhiCorpus.Note note : generated) {
+    for (BenchNotes.Note note : generated) {
       List<PhiScrubber.Finding> fs = PhiScrubber.find(note.text(), null, null, null, null,
           note.shiftDays());
       for (int[] p : note.planted()) {
@@ -279,7 +279,7 @@ public final class DeidentifyBench implements Callable<Integer> {
     List<String> texts = new ArrayList<>();
     SplittableRandom r = new SplittableRandom(seed);
     for (int i = 0; i < 500; i++) {
-      texts.add(PhiCorpus.note(r, 6, 2, false).text());
+      texts.add(BenchNotes.note(r, 6, 2, false).text());
     }
     String[] notePool = texts.toArray(String[]::new);
     long patients = Math.max(1, n / 8);

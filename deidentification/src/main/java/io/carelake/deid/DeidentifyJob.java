@@ -1,13 +1,17 @@
+// Over 400 lines: the run is one sequence (key, policy, stage, check, k-anonymity, write on the
+// branches, audit, publish) best read in order; its table helpers follow it.
 package io.carelake.deid;
 
 import io.carelake.privacy.PhiScrubber;
 import io.carelake.privacy.PseudonymKey;
+import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.carelake.core.catalog.CatalogFactory;
+import io.carelake.core.config.ConfigException;
 import io.carelake.core.tables.TableName;
 import io.carelake.core.tables.TableSchemas;
 import io.carelake.core.tables.Tables;
@@ -20,9 +24,6 @@ import io.carelake.spark.JobMain;
 
 import io.carelake.spark.IntervalJob;
 import java.util.Map;
-import org.apache.iceberg.Table;
-import org.apache.iceberg.catalog.Catalog;
-import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -73,6 +74,12 @@ public final class DeidentifyJob extends IntervalJob {
           + DeidPolicy.RESOURCE)
   java.nio.file.Path policyFile;
 
+  /** Runs just before the publish; a test makes it throw to stand for a kill there. */
+  Runnable beforePublish = () -> { };
+
+  /** The snapshot each curated table was read at (the run's inputs). */
+  private final Map<TableName, Long> inputs = new java.util.HashMap<>();
+
   /** The free-text scrubber; tests replace it with a faulty one to exercise the privacy block. */
   SafeRows.Scrubber scrubber = SafeRows.PHI_SCRUBBER;
 
@@ -99,9 +106,26 @@ public final class DeidentifyJob extends IntervalJob {
     deidPolicy.validate(Map.of(
         DeidPolicy.VISITS, columnsOf(ctx, Tables.CURATED_VISITS),
         DeidPolicy.VITALS, columnsOf(ctx, Tables.CURATED_VITALS)), key.id());
-    ctx.run().parameter("policy", deidPolicy.source());
-    ctx.progress("policy %s: k=%d, quasi-identifiers %s", deidPolicy.source(), deidPolicy.k(),
-        deidPolicy.quasiIdentifiers());
+    ReleaseModel model = ReleaseModel.from(ctx.config());
+    KAnonymity.Policy policy = KAnonymity.Policy.forRelease(ctx.config(), deidPolicy, model);
+    int shiftDays = DateShift.maxDays(ctx.config(), deidPolicy.dateShiftDays());
+    boolean datesAreQuasiIdentifiers = deidPolicy.quasiIdentifiers().contains("event_time");
+    if (datesAreQuasiIdentifiers && shiftDays < DateShift.MIN_DAYS_FOR_WINDOW) {
+      throw new ConfigException("The de-identification policy " + deidPolicy.source() + " lists"
+          + " event_time as a quasi-identifier, which the release generalises to the window of"
+          + " its date shift; with date shifting at " + shiftDays + " days (config "
+          + DateShift.CONFIG_KEY + ") the release would carry exact dates. Set "
+          + DateShift.CONFIG_KEY + " to at least " + DateShift.MIN_DAYS_FOR_WINDOW + " (or use"
+          + " date_shift.max_days in the policy)");
+    }
+    ctx.run().parameter("policy", deidPolicy.source()).parameter("release_model", model.label())
+        .parameter("k", policy.k()).parameter("k_max_suppression", policy.maxSuppression())
+        .parameter("date_shift_days", shiftDays);
+    ctx.progress("policy %s: release model %s (class risk at most 1/%d), k=%d, quasi-identifiers"
+        + " %s, dates shifted by up to %d days", deidPolicy.source(), model.label(), model.k(),
+        policy.k(), deidPolicy.quasiIdentifiers(), shiftDays);
+    // the key's fingerprint against the one recorded for its id, before any row is read
+    KeyRegistry.check(spark, ctx, key);
 
     Dataset<Row> curatedVisits = readSlice(spark, ctx, Tables.CURATED_VISITS, interval);
     Dataset<Row> curatedVitals = readSlice(spark, ctx, Tables.CURATED_VITALS, interval);
@@ -114,16 +138,23 @@ public final class DeidentifyJob extends IntervalJob {
     Dataset<Row> generalised = null;
     Dataset<Row> generalisedVitals = null;
     try {
-      // 1. counts and the privacy check on the staged rows: one aggregate per table
+      // 1. counts and the release check on the staged rows: one aggregate per table
       Row v = visits.agg(count(lit(1)),
           sum(when(SafeRows.publishable(), 0).otherwise(1)),
-          sum(when(SafeRows.publishable(), SafeRows.leaks()).otherwise(0)),
+          sum(when(SafeRows.publishable(), ReleaseGate.leaks(ReleaseGate.visitText(),
+              ReleaseGate.ownOfStaged()).plus(ReleaseGate.otherIdentifierLeaks())).otherwise(0)),
           sum(SafeRows.scrubbed())).first();
-      Row w = vitals.agg(count(lit(1)), sum(when(SafeRows.publishable(), 0).otherwise(1))).first();
+      Row w = vitals.agg(count(lit(1)), sum(when(SafeRows.publishable(), 0).otherwise(1)),
+          sum(when(SafeRows.publishable(), ReleaseGate.leaks(ReleaseGate.vitalText(),
+              ReleaseGate.noOwn())).otherwise(0))).first();
       long visitsIn = v.getLong(0);
       long visitsAside = longOrZero(v, 1);
-      long ownLeaks = longOrZero(v, 2);
-      long idMentions = SafeRows.residentIdMentions(visits, vitals);
+      long ownLeaks = longOrZero(v, 2) + longOrZero(w, 2);
+      Dataset<Row> knownIds = ReleaseGate.allResidentIds(
+          readAt(spark, ctx.table(Tables.CURATED_VISITS), inputs.get(Tables.CURATED_VISITS)),
+          readAt(spark, ctx.table(Tables.CURATED_VITALS), inputs.get(Tables.CURATED_VITALS)));
+      long idMentions = ReleaseGate.residentIdMentions(visits.where(SafeRows.publishable()),
+          knownIds);
       long leaks = ownLeaks + idMentions;
       long vitalsIn = w.getLong(0);
       long vitalsAside = longOrZero(w, 1);
@@ -141,31 +172,29 @@ public final class DeidentifyJob extends IntervalJob {
       if (leaks > 0) {
         ctx.run().rows(rowsIn, 0, rowsIn).count("blocked.rows", rowsIn);
         throw new BlockedException("deidentify blocked for " + interval + ": " + ownLeaks
-            + " scrubbed visit(s) still hold an 18-digit id, a mobile number or the row's own"
-            + " name/resident id/phone/address in chief_complaint, note or another text column"
-            + " (facility_id, visit_type, sex, diagnoses, prescriptions), and " + idMentions
-            + " mention a resident id of the interval in chief_complaint or note. safe.visits and"
-            + " safe.vitals were left unchanged; extend PhiScrubber for the format and rerun"
-            + " (counts privacy.leaks_staged and privacy.resident_id_mentions in governance.runs,"
-            + " run " + ctx.run().id() + ").");
+            + " staged row(s) still hold an identifier (an id, phone, e-mail, card, record"
+            + " number, name, address … or the row's own name/resident id/phone/address, in any"
+            + " typed form) in a released text column, and " + idMentions + " visit(s) mention a"
+            + " resident id of a patient in curated.* in chief_complaint or note. Nothing was"
+            + " written; extend PhiScrubber for the format and rerun (counts"
+            + " privacy.leaks_staged and privacy.resident_id_mentions in governance.runs, run "
+            + ctx.run().id() + ").");
       }
 
-      // 2. k-anonymity of the released quasi-identifiers: generalise, suppress, measure, record
-      KAnonymity.Policy policy = KAnonymity.Policy.from(ctx.config(), deidPolicy);
-      int shiftDays = DateShift.maxDays(ctx.config(), deidPolicy.dateShiftDays());
-      ctx.run().parameter("k", policy.k()).parameter("k_max_suppression", policy.maxSuppression())
-          .parameter("date_shift_days", shiftDays);
+      // 2. k-anonymity of the release: generalise, suppress, measure, record
+      Dataset<Row> published = publishedAround(spark, ctx, interval, datesAreQuasiIdentifiers
+          ? 2 * shiftDays : -1);
       generalised = KAnonymity.persist(
           KAnonymity.generalise(visits.where(SafeRows.publishable()), policy.k(),
-              deidPolicy.quasiIdentifiers()));
+              deidPolicy.quasiIdentifiers(), published));
       generalisedVitals = KAnonymity.persist(
           KAnonymity.generaliseVitals(vitals.where(SafeRows.publishable()), generalised));
       KAnonymity.Metrics km = KAnonymity.measure(generalised);
       long[] kv = KAnonymity.measureVitals(generalisedVitals);
       boolean kPasses = km.passes(policy);
       Long privacySnapshot = PrivacyResults.append(spark, ctx, java.util.List.of(
-          PrivacyResults.visitsRow(ctx, policy, km, shiftDays, kPasses),
-          PrivacyResults.vitalsRow(ctx, policy, kv, shiftDays, kPasses)));
+          PrivacyResults.visitsRow(ctx, policy, model, km, shiftDays, kPasses),
+          PrivacyResults.vitalsRow(ctx, policy, model, kv, shiftDays, kPasses)));
       ctx.run().output(Tables.GOVERNANCE_PRIVACY_RESULTS.toString(), privacySnapshot)
           .count("privacy.k.records_generalised", km.generalised())
           .count("privacy.k.records_suppressed", km.suppressed())
@@ -178,73 +207,103 @@ public final class DeidentifyJob extends IntervalJob {
           km.minClassSize());
       if (!kPasses) {
         ctx.run().rows(rowsIn, 0, rowsIn).count("blocked.rows", rowsIn);
-        throw new BlockedException("deidentify blocked for " + interval + ": k-anonymity policy"
-            + " k=" + policy.k() + " (config " + KAnonymity.K_KEY + ") is not met within the"
+        throw new BlockedException("deidentify blocked for " + interval + ": k-anonymity of the "
+            + model.label() + " release model (config " + ReleaseModel.CONFIG_KEY + ") needs k="
+            + policy.k()
+            + " (config " + KAnonymity.K_KEY + " overrides), which is not met within the"
             + " suppression limit " + policy.maxSuppression() + " (config "
             + KAnonymity.MAX_SUPPRESSION_KEY + "): " + km.suppressed() + " of " + km.records()
             + " visits would be suppressed, smallest released class " + km.minClassSize()
-            + " patients. safe.visits and safe.vitals were left unchanged; see "
-            + Tables.GOVERNANCE_PRIVACY_RESULTS + " run " + ctx.run().id() + " (use a longer"
-            + " interval, a smaller k or a higher suppression limit)");
+            + " patients. Nothing was written; see " + Tables.GOVERNANCE_PRIVACY_RESULTS + " run "
+            + ctx.run().id() + " (use a longer interval, a more controlled release model, a"
+            + " smaller k or a higher suppression limit)");
       }
 
-      // 3. replace the interval in safe.*
-      Long visitsBefore = ctx.currentSnapshot(Tables.SAFE_VISITS);
-      Long vitalsBefore = ctx.currentSnapshot(Tables.SAFE_VITALS);
-      createIfMissing(ctx, Tables.SAFE_VISITS, SafeSchemas.SAFE_VISITS);
-      createIfMissing(ctx, Tables.SAFE_VITALS, SafeSchemas.SAFE_VITALS);
-      IcebergWrites.replaceInterval(ctx, SafeRows.visitsOut(generalised), Tables.SAFE_VISITS,
-          TableSchemas.EVENT_TIME, interval);
-      IcebergWrites.replaceInterval(ctx, SafeRows.vitalsOut(generalisedVitals), Tables.SAFE_VITALS,
-          TableSchemas.EVENT_TIME, interval);
-      Long visitsAfter = ctx.currentSnapshot(Tables.SAFE_VISITS);
-      Long vitalsAfter = ctx.currentSnapshot(Tables.SAFE_VITALS);
-      ctx.run().output(Tables.SAFE_VISITS.toString(), visitsAfter)
-          .output(Tables.SAFE_VITALS.toString(), vitalsAfter);
-
-      // 4. read back what was committed: counts and the pattern scan of the published text
-      Row sv = readAt(spark, ctx.table(Tables.SAFE_VISITS), visitsAfter)
-          .where(IcebergWrites.inInterval(TableSchemas.EVENT_TIME, interval))
-          .agg(count(lit(1)), sum(SafeRows.patternLeaks())).first();
-      long visitsOut = sv.getLong(0);
-      long published = longOrZero(sv, 1);
-      long vitalsOut = readAt(spark, ctx.table(Tables.SAFE_VITALS), vitalsAfter)
-          .where(IcebergWrites.inInterval(TableSchemas.EVENT_TIME, interval)).count();
-      ctx.run().count("safe.visits.rows", visitsOut).count("safe.vitals.rows", vitalsOut)
-          .count("privacy.leaks_published", published);
-      if (published > 0) {
-        rollBack(ctx, Tables.SAFE_VISITS, visitsBefore);
-        rollBack(ctx, Tables.SAFE_VITALS, vitalsBefore);
-        ctx.run().rows(rowsIn, 0, rowsIn).count("blocked.rows", rowsIn);
-        throw new BlockedException("deidentify blocked for " + interval + ": " + published
-            + " visit(s) in safe.visits as written hold an 18-digit id or mobile pattern in a"
-            + " text column; safe.visits and safe.vitals were rolled back to their"
-            + " previous snapshots (run " + ctx.run().id() + ")");
-      }
-      if (visitsOut != visitsIn - visitsAside || vitalsOut != vitalsIn - vitalsAside) {
-        throw new IllegalStateException("safe.* do not reconcile with curated.* for " + interval
-            + ": visits " + visitsIn + " in, " + visitsAside + " set aside, " + visitsOut
-            + " in safe.visits; vitals " + vitalsIn + " in, " + vitalsAside + " set aside, "
-            + vitalsOut + " in safe.vitals (another writer changed safe.* during the run?"
-            + " rerun deidentify for the interval)");
-      }
-      // 5. the date-shifted release, when configured (see DateShift for why not in safe.*)
+      // 3. write every released table on the run's audit branch
+      SafeRelease release = new SafeRelease(spark, ctx);
+      ctx.run().parameter("audit_branch", release.branch());
+      release.fork(Tables.SAFE_VISITS, SafeSchemas.SAFE_VISITS);
+      release.fork(Tables.SAFE_VITALS, SafeSchemas.SAFE_VITALS);
+      Dataset<Row> previousVisitKeys = previousKeys(spark, ctx, Tables.SAFE_VISITS, interval);
+      Dataset<Row> previousVitalKeys = previousKeys(spark, ctx, Tables.SAFE_VITALS, interval);
+      SafeRows.visitsOut(generalised).writeTo(release.onBranch(Tables.SAFE_VISITS))
+          .overwrite(IcebergWrites.inInterval(TableSchemas.EVENT_TIME, interval));
+      SafeRows.vitalsOut(generalisedVitals).writeTo(release.onBranch(Tables.SAFE_VITALS))
+          .overwrite(IcebergWrites.inInterval(TableSchemas.EVENT_TIME, interval));
+      Dataset<Row> shiftedVisits = null;
+      Dataset<Row> shiftedVitals = null;
       if (shiftDays > 0) {
-        long shifted = writeShifted(spark, ctx, DateShift.shiftVisits(generalised, pseudonyms,
-            shiftDays, deidPolicy), DateShift.SHIFTED_VISITS, SafeSchemas.SAFE_VISITS,
-            SafeRows.VISIT_COLUMNS);
-        long shiftedVitals = writeShifted(spark, ctx, DateShift.shiftVitals(generalisedVitals,
-            pseudonyms, shiftDays, deidPolicy), DateShift.SHIFTED_VITALS, SafeSchemas.SAFE_VITALS,
-            SafeRows.VITAL_COLUMNS);
-        ctx.run().count("date_shifted.visits.rows", shifted)
-            .count("date_shifted.vitals.rows", shiftedVitals);
-        ctx.progress("date-shifted release (offsets within +/-%d days per patient): %,d visits"
-            + " and %,d vitals merged into %s and %s", shiftDays, shifted, shiftedVitals,
-            DateShift.SHIFTED_VISITS, DateShift.SHIFTED_VITALS);
+        release.fork(DateShift.SHIFTED_VISITS, SafeSchemas.SAFE_VISITS);
+        release.fork(DateShift.SHIFTED_VITALS, SafeSchemas.SAFE_VITALS);
+        shiftedVisits = SafeRows.visitsOut(DateShift.shiftVisits(generalised, pseudonyms,
+            shiftDays, deidPolicy));
+        shiftedVitals = SafeRows.vitalsOut(DateShift.shiftVitals(generalisedVitals, pseudonyms,
+            shiftDays, deidPolicy));
+        replaceEvents(spark, ctx, release.onBranch(DateShift.SHIFTED_VISITS), shiftedVisits,
+            previousVisitKeys, SafeRows.VISIT_COLUMNS);
+        replaceEvents(spark, ctx, release.onBranch(DateShift.SHIFTED_VITALS), shiftedVitals,
+            previousVitalKeys, SafeRows.VITAL_COLUMNS);
       }
+
+      // 4. audit what the branches hold: counts, and the release check on every text column
+      Dataset<Row> branchVisits = spark.table(release.onBranch(Tables.SAFE_VISITS))
+          .where(IcebergWrites.inInterval(TableSchemas.EVENT_TIME, interval));
+      Dataset<Row> branchVitals = spark.table(release.onBranch(Tables.SAFE_VITALS))
+          .where(IcebergWrites.inInterval(TableSchemas.EVENT_TIME, interval));
+      Row sv = branchVisits.agg(count(lit(1)), sum(ReleaseGate.leaks(ReleaseGate.visitText(),
+          ReleaseGate.noOwn()))).first();
+      Row st = branchVitals.agg(count(lit(1)), sum(ReleaseGate.leaks(ReleaseGate.vitalText(),
+          ReleaseGate.noOwn()))).first();
+      long visitsOut = sv.getLong(0);
+      long vitalsOut = st.getLong(0);
+      long published2 = longOrZero(sv, 1) + longOrZero(st, 1)
+          + ReleaseGate.residentIdMentions(branchVisits, knownIds);
+      long shiftedOut = 0;
+      if (shiftDays > 0) {
+        Dataset<Row> bsv = spark.table(release.onBranch(DateShift.SHIFTED_VISITS))
+            .join(generalised.select("event_key"), "event_key");
+        Dataset<Row> bst = spark.table(release.onBranch(DateShift.SHIFTED_VITALS))
+            .join(generalisedVitals.select("event_key"), "event_key");
+        Row a = bsv.agg(count(lit(1)), sum(ReleaseGate.leaks(ReleaseGate.visitText(),
+            ReleaseGate.noOwn()))).first();
+        Row b = bst.agg(count(lit(1)), sum(ReleaseGate.leaks(ReleaseGate.vitalText(),
+            ReleaseGate.noOwn()))).first();
+        shiftedOut = a.getLong(0) + b.getLong(0);
+        published2 += longOrZero(a, 1) + longOrZero(b, 1)
+            + ReleaseGate.residentIdMentions(bsv, knownIds);
+        ctx.run().count("date_shifted.visits.rows", a.getLong(0))
+            .count("date_shifted.vitals.rows", b.getLong(0));
+      }
+      ctx.run().count("safe.visits.rows", visitsOut).count("safe.vitals.rows", vitalsOut)
+          .count("privacy.leaks_published", published2);
+      if (published2 > 0) {
+        release.reject();
+        ctx.run().rows(rowsIn, 0, rowsIn).count("blocked.rows", rowsIn);
+        throw new BlockedException("deidentify blocked for " + interval + ": " + published2
+            + " row(s) of the release as written on branch " + release.branch() + " hold an"
+            + " identifier in a text column; nothing was published, the branch was dropped and"
+            + " its snapshots expired (run " + ctx.run().id() + ")");
+      }
+      long expectedShifted = shiftDays > 0 ? visitsOut + vitalsOut : 0;
+      if (visitsOut != visitsIn - visitsAside || vitalsOut != vitalsIn - vitalsAside
+          || shiftedOut != expectedShifted) {
+        release.reject();
+        throw new IllegalStateException("the release on branch " + release.branch() + " does"
+            + " not reconcile with curated.* for " + interval + ": visits " + visitsIn + " in, "
+            + visitsAside + " set aside, " + visitsOut + " written; vitals " + vitalsIn + " in, "
+            + vitalsAside + " set aside, " + vitalsOut + " written; date-shifted " + shiftedOut
+            + " of " + expectedShifted + ". Nothing was published; rerun deidentify");
+      }
+
+      // 5. publish: every table's main fast-forwarded, replaced snapshots expired
+      beforePublish.run();
+      Map<TableName, Long> outputs = release.publish();
+      outputs.forEach((t, id) -> ctx.run().output(t.toString(), id));
       ctx.run().rows(rowsIn, visitsOut + vitalsOut, setAside).requireReconciled();
-      ctx.progress("%,d rows in, %,d written to safe.visits/safe.vitals, %,d set aside", rowsIn,
-          visitsOut + vitalsOut, setAside);
+      ctx.progress("%,d rows in, %,d released to safe.visits/safe.vitals%s, %,d set aside;"
+          + " published from branch %s", rowsIn, visitsOut + vitalsOut, shiftDays > 0
+          ? " and their date-shifted copies (offsets within +/-" + shiftDays + " days)" : "",
+          setAside, release.branch());
     } finally {
       if (generalised != null) {
         generalised.unpersist();
@@ -259,26 +318,62 @@ public final class DeidentifyJob extends IntervalJob {
   }
 
   /**
-   * Merges a date-shifted release into its table by event_key (a rerun replaces the same events'
-   * rows, never duplicates them); returns the number of rows merged.
+   * The visits already released around the interval, as released (quasi-identifiers and
+   * pseudonym): within {@code windowDays} of it on either side (dates are generalised to that
+   * window), or every released visit outside the interval when {@code windowDays} < 0 (dates are
+   * not quasi-identifiers). Null when nothing is released yet.
    */
-  private static long writeShifted(SparkSession spark, JobContext ctx, Dataset<Row> shifted,
-      TableName table, org.apache.iceberg.Schema schema, java.util.List<String> columns) {
-    createIfMissing(ctx, table, schema);
-    Dataset<Row> out = shifted.where(SafeRows.publishable()).select(columns.stream()
-        .map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new));
-    String view = "deid_shifted_" + table.name() + "_" + Math.abs(ctx.run().id().hashCode());
-    out.createOrReplaceTempView(view);
+  private static Dataset<Row> publishedAround(SparkSession spark, JobContext ctx,
+      Interval interval, int windowDays) {
+    if (!ctx.tableExists(Tables.SAFE_VISITS)) {
+      return null;
+    }
+    Dataset<Row> all = spark.table(ctx.table(Tables.SAFE_VISITS))
+        .where(IcebergWrites.inInterval(TableSchemas.EVENT_TIME, interval).unary_$bang());
+    if (windowDays >= 0) {
+      Interval around = new Interval(interval.start().minusDays(windowDays),
+          interval.end().plusDays(windowDays));
+      all = all.where(IcebergWrites.inInterval(TableSchemas.EVENT_TIME, around));
+    }
+    return all.select("patient_pseudonym", "sex", "birth_year", "age_at_visit", "facility_id");
+  }
+
+  /** The event keys the current release holds for the interval (null when none yet). */
+  private static Dataset<Row> previousKeys(SparkSession spark, JobContext ctx, TableName table,
+      Interval interval) {
+    return spark.table(ctx.table(table))
+        .where(IcebergWrites.inInterval(TableSchemas.EVENT_TIME, interval)).select("event_key");
+  }
+
+  /**
+   * Replaces, in a date-shifted table (on the audit branch), the rows of the interval's events:
+   * the rows of the previous release's events go, the new rows come in (a rerun never
+   * duplicates, and an event no longer curated leaves the shifted release as it leaves safe.*).
+   */
+  private static void replaceEvents(SparkSession spark, JobContext ctx, String target,
+      Dataset<Row> rows, Dataset<Row> previousKeys, java.util.List<String> columns) {
+    Dataset<Row> upserts = rows.withColumn("_delete", lit(false));
+    Dataset<Row> deletes = previousKeys.join(rows.select("event_key"), "event_key", "left_anti")
+        .select(columns.stream().map(c -> c.equals("event_key") ? col("event_key")
+            : lit(null).cast(rows.schema().apply(c).dataType()).as(c))
+            .toArray(org.apache.spark.sql.Column[]::new))
+        .withColumn("_delete", lit(true));
+    String view = "deid_release_" + Math.abs((target + ctx.run().id()).hashCode());
+    upserts.unionByName(deletes).createOrReplaceTempView(view);
+    String set = columns.stream().map(c -> "t." + c + " = s." + c)
+        .collect(java.util.stream.Collectors.joining(", "));
+    String cols = String.join(", ", columns);
+    String values = columns.stream().map(c -> "s." + c)
+        .collect(java.util.stream.Collectors.joining(", "));
     try {
-      spark.sql("MERGE INTO " + ctx.table(table) + " t USING " + view + " s"
-          + " ON t.event_key = s.event_key"
-          + " WHEN MATCHED THEN UPDATE SET *"
-          + " WHEN NOT MATCHED THEN INSERT *");
+      spark.sql("MERGE INTO " + target + " t USING " + view + " s ON t.event_key = s.event_key"
+          + " WHEN MATCHED AND s._delete THEN DELETE"
+          + " WHEN MATCHED THEN UPDATE SET " + set
+          + " WHEN NOT MATCHED AND NOT s._delete THEN INSERT (" + cols + ") VALUES (" + values
+          + ")");
     } finally {
       spark.catalog().dropTempView(view);
     }
-    ctx.run().output(table.toString(), ctx.currentSnapshot(table));
-    return out.count();
   }
 
   private static void requireTable(JobContext ctx, TableName table) {
@@ -299,6 +394,7 @@ public final class DeidentifyJob extends IntervalJob {
     requireTable(ctx, table);
     Long snapshot = ctx.currentSnapshot(table);
     ctx.run().input(table.toString(), snapshot);
+    inputs.put(table, snapshot);
     return readAt(spark, ctx.table(table), snapshot)
         .where(IcebergWrites.inInterval(TableSchemas.EVENT_TIME, interval));
   }
@@ -308,30 +404,7 @@ public final class DeidentifyJob extends IntervalJob {
         : spark.sql("SELECT * FROM " + table + " VERSION AS OF " + snapshot);
   }
 
-  /** Creates a safe table with its documented schema (all optional) on first use. */
-  private static void createIfMissing(JobContext ctx, TableName table,
-      org.apache.iceberg.Schema schema) {
-    if (!ctx.tableExists(table)) {
-      CatalogFactory.createIfMissing(ctx.icebergCatalog(), table, schema, SafeSchemas.spec(schema));
-    }
-  }
 
-  /** Restores a table's snapshot from before this run (drops it if this run created it). */
-  private static void rollBack(JobContext ctx, TableName name, Long before) {
-    Catalog catalog = ctx.icebergCatalog();
-    TableIdentifier id = CatalogFactory.identifier(name);
-    if (!catalog.tableExists(id)) {
-      return;
-    }
-    if (before == null) {
-      // the table had no snapshot before this run: empty it again
-      catalog.loadTable(id).newDelete().deleteFromRowFilter(
-          org.apache.iceberg.expressions.Expressions.alwaysTrue()).commit();
-      return;
-    }
-    Table table = catalog.loadTable(id);
-    table.manageSnapshots().setCurrentSnapshot(before).commit();
-  }
 
   private static long longOrZero(Row row, int i) {
     return row.isNullAt(i) ? 0 : row.getLong(i);

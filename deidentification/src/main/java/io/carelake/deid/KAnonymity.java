@@ -75,11 +75,11 @@ public final class KAnonymity {
   public static final String QUASI_IDENTIFIERS = "sex,birth_year,age_at_visit,facility_id";
   /** The curated columns a policy may declare as quasi-identifiers (what this step generalises). */
   public static final java.util.Set<String> SUPPORTED_QUASI_IDENTIFIERS =
-      java.util.Set.of("sex", "birth_date", "facility_id");
+      java.util.Set.of("sex", "birth_date", "facility_id", "event_time");
 
   static final String LEVEL_COLUMN = "_k_level";
-  /** The level of a suppressed visit (0 as released, 1 generalised, 2 coarse). */
-  static final int SUPPRESSED = 3;
+  /** The level of a suppressed visit (0 as released, 1 generalised, 2 coarse, 3 coarsest). */
+  static final int SUPPRESSED = 4;
   static final String CLASS_SIZE_COLUMN = "_k_class_size";
   static final String KEY_COLUMN = "_k_class";
   static final String FACILITY_COLUMN = "_k_facility";
@@ -99,6 +99,14 @@ public final class KAnonymity {
      */
     public static Policy from(CarelakeConfig config, DeidPolicy policy) {
       return from(config, policy.k(), policy.maxSuppression());
+    }
+
+    /**
+     * For a release model: {@value #K_KEY} when set (an operator's override, recorded), else the
+     * larger of the policy file's k (a floor) and the model's ({@link ReleaseModel#k}).
+     */
+    public static Policy forRelease(CarelakeConfig config, DeidPolicy policy, ReleaseModel model) {
+      return from(config, Math.max(policy.k(), model.k()), policy.maxSuppression());
     }
 
     static Policy from(CarelakeConfig config, int kDefault, double sDefault) {
@@ -157,9 +165,16 @@ public final class KAnonymity {
     return to_json(struct(values));
   }
 
-  /** Adds the patient count of each row's class, over the rows of {@code rows}. */
-  private static Dataset<Row> withClassSize(Dataset<Row> rows) {
-    Dataset<Row> classes = rows.groupBy(col(KEY_COLUMN))
+  /**
+   * Adds the patient count of each row's class: the distinct patients among {@code rows} and
+   * the already released visits {@code published} (null: none) with the same released values.
+   */
+  private static Dataset<Row> withClassSize(Dataset<Row> rows, Dataset<Row> published) {
+    Dataset<Row> members = rows.select(col(KEY_COLUMN), col("patient_pseudonym"));
+    if (published != null) {
+      members = members.unionByName(published.select(col(KEY_COLUMN), col("patient_pseudonym")));
+    }
+    Dataset<Row> classes = members.groupBy(col(KEY_COLUMN))
         .agg(countDistinct(col("patient_pseudonym")).as(CLASS_SIZE_COLUMN));
     return rows.join(classes, KEY_COLUMN);
   }
@@ -170,31 +185,52 @@ public final class KAnonymity {
    * {@value #FACILITY_COLUMN} (the facility as staged, for {@link #generaliseVitals}).
    */
   static Dataset<Row> generalise(Dataset<Row> visits, int k) {
-    return generalise(visits, k, List.copyOf(SUPPORTED_QUASI_IDENTIFIERS));
+    return generalise(visits, k, List.copyOf(SUPPORTED_QUASI_IDENTIFIERS), null);
+  }
+
+  static Dataset<Row> generalise(Dataset<Row> visits, int k, List<String> qis) {
+    return generalise(visits, k, qis, null);
   }
 
   /**
-   * As {@link #generalise(Dataset, int)} over the policy's quasi-identifiers only: a column not
-   * declared is neither part of the classes nor generalised. birth_date stands for birth_year and,
-   * where the birth year is withheld (top-coded, or an age band), age_at_visit.
+   * The class of a released visit: its released values of the declared quasi-identifiers (the
+   * age only where the birth year is withheld: with the birth year and the visit date it adds
+   * nothing). The same function keys the visits being released and those already published.
    */
-  static Dataset<Row> generalise(Dataset<Row> visits, int k, List<String> qis) {
+  static Column releasedKey(List<String> qis) {
+    Column noValue = lit(null).cast("string");
+    boolean birth = qis.contains("birth_date");
+    return classKey(qis.contains("sex") ? col("sex") : noValue,
+        birth ? col("birth_year") : noValue,
+        birth ? when(col("birth_year").isNull(), col("age_at_visit")) : noValue,
+        qis.contains("facility_id") ? col("facility_id") : noValue);
+  }
+
+  /**
+   * As {@link #generalise(Dataset, int)} over the policy's quasi-identifiers, with classes
+   * counted together with {@code published} (visits already in the release that share the
+   * window the date quasi-identifier generalises to; null when none): a visit released today
+   * hides among the patients released before it, so a daily release is not judged on its day
+   * alone. Levels: 0 as staged; 1 birth decade, region; 2 twenty-year band, no location; 3
+   * forty-year band; 4 suppressed (the row kept without quasi-identifiers).
+   */
+  static Dataset<Row> generalise(Dataset<Row> visits, int k, List<String> qis,
+      Dataset<Row> published) {
     boolean sex = qis.contains("sex");
     boolean birth = qis.contains("birth_date");
     boolean facility = qis.contains("facility_id");
-    Column noValue = lit(null).cast("string");
-    Column sexKey = sex ? col("sex") : noValue;
-    Column facilityKey = facility ? col("facility_id") : noValue;
-    Column birthKey = birth ? col("birth_year") : noValue;
-    Column ageKey = birth ? col("age_at_visit") : noValue;
-    // a staged birth year is exact; the levels below widen it (band 10, 20) or withhold it
+    Column key = releasedKey(qis);
+    Dataset<Row> known = published == null ? null
+        : published.withColumn(KEY_COLUMN, key).select(KEY_COLUMN, "patient_pseudonym")
+            .distinct().localCheckpoint();
+    // a staged birth year is exact; the levels below widen it (band 10, 20, 40) or withhold it
     Dataset<Row> banded = List.of(visits.columns()).contains(SafeRows.BIRTH_YEAR_BAND) ? visits
         : visits.withColumn(SafeRows.BIRTH_YEAR_BAND,
             when(col("birth_year").isNotNull(), lit(1)).cast("int"));
-    Dataset<Row> v0 = withClassSize(banded
-        .withColumn(FACILITY_COLUMN, col("facility_id"))
-        .withColumn(KEY_COLUMN, classKey(sexKey, birthKey, facilityKey,
-            when(col("birth_year").isNull(), ageKey))));
+    // each level is checkpointed: the next one joins its classes back onto it, and without a
+    // cut the plans of the four levels nest into one Spark takes minutes to analyse
+    Dataset<Row> v0 = withClassSize(banded.withColumn(FACILITY_COLUMN, col("facility_id"))
+        .withColumn(KEY_COLUMN, key), known).localCheckpoint();
     Dataset<Row> kept = v0.where(col(CLASS_SIZE_COLUMN).geq(k)).withColumn(LEVEL_COLUMN, lit(0));
     Dataset<Row> small = v0.where(col(CLASS_SIZE_COLUMN).lt(k)).drop(CLASS_SIZE_COLUMN);
     if (birth) {
@@ -208,8 +244,7 @@ public final class KAnonymity {
     if (facility) {
       small = small.withColumn("facility_id", region(col("facility_id")));
     }
-    small = small.withColumn(KEY_COLUMN, classKey(sexKey, birthKey, ageKey, facilityKey));
-    Dataset<Row> v1 = withClassSize(small);
+    Dataset<Row> v1 = withClassSize(small.withColumn(KEY_COLUMN, key), known).localCheckpoint();
     Dataset<Row> generalised = v1.where(col(CLASS_SIZE_COLUMN).geq(k))
         .withColumn(LEVEL_COLUMN, lit(1));
     // level 2, coarse: 20-year birth band, no location (small populations, sparse regions)
@@ -223,11 +258,22 @@ public final class KAnonymity {
     if (facility) {
       smaller = smaller.withColumn("facility_id", lit(null).cast("string"));
     }
-    smaller = smaller.withColumn(KEY_COLUMN, classKey(sexKey, birthKey, ageKey, facilityKey));
-    Dataset<Row> v2 = withClassSize(smaller);
+    Dataset<Row> v2 = withClassSize(smaller.withColumn(KEY_COLUMN, key), known)
+        .localCheckpoint();
     Dataset<Row> coarse = v2.where(col(CLASS_SIZE_COLUMN).geq(k))
         .withColumn(LEVEL_COLUMN, lit(2));
-    Dataset<Row> suppressed = v2.where(col(CLASS_SIZE_COLUMN).lt(k));
+    // level 3, coarsest: 40-year birth band (1920, 1960, 2000) and sex
+    Dataset<Row> rest = v2.where(col(CLASS_SIZE_COLUMN).lt(k)).drop(CLASS_SIZE_COLUMN);
+    if (birth) {
+      rest = rest.withColumn("birth_year",
+          floor(col("birth_year").minus(1920).divide(40)).multiply(40).plus(1920).cast("int"))
+          .withColumn(SafeRows.BIRTH_YEAR_BAND,
+              when(col("birth_year").isNotNull(), lit(40)).cast("int"));
+    }
+    Dataset<Row> v3 = withClassSize(rest.withColumn(KEY_COLUMN, key), known).localCheckpoint();
+    Dataset<Row> coarsest = v3.where(col(CLASS_SIZE_COLUMN).geq(k))
+        .withColumn(LEVEL_COLUMN, lit(3));
+    Dataset<Row> suppressed = v3.where(col(CLASS_SIZE_COLUMN).lt(k));
     if (sex) {
       suppressed = suppressed.withColumn("sex", lit(null).cast("string"));
     }
@@ -240,7 +286,8 @@ public final class KAnonymity {
       suppressed = suppressed.withColumn("facility_id", lit(null).cast("string"));
     }
     suppressed = suppressed.withColumn(LEVEL_COLUMN, lit(SUPPRESSED));
-    return kept.unionByName(generalised).unionByName(coarse).unionByName(suppressed);
+    return kept.unionByName(generalised).unionByName(coarse).unionByName(coarsest)
+        .unionByName(suppressed);
   }
 
   /** One aggregate over the generalised visits. */

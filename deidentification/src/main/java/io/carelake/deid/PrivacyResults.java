@@ -47,40 +47,57 @@ public final class PrivacyResults {
           "mean generalisation height per record: 0 released as is, 0.5 generalised, 1 suppressed"),
       optional(17, "date_shift_days", Types.IntegerType.get(), "N of deid.date-shift-days (0 = off)"),
       optional(18, "status", Types.StringType.get(), "PASSED or BLOCKED"),
-      optional(19, "recorded_at", Types.TimestampType.withZone()));
+      optional(19, "recorded_at", Types.TimestampType.withZone()),
+      optional(20, "release_model", Types.StringType.get(),
+          "public, agreement or enclave (deid.release-model): how the release is shared"),
+      optional(21, "max_class_risk", Types.DoubleType.get(),
+          "the release model's threshold on 1 / class size"));
 
   private PrivacyResults() {}
 
   /** The row of safe.visits. */
-  static Row visitsRow(JobContext ctx, KAnonymity.Policy policy, KAnonymity.Metrics m,
-      int shiftDays, boolean passed) {
-    return row(ctx, Tables.SAFE_VISITS.toString(), policy, KAnonymity.QUASI_IDENTIFIERS,
+  static Row visitsRow(JobContext ctx, KAnonymity.Policy policy, ReleaseModel model,
+      KAnonymity.Metrics m, int shiftDays, boolean passed) {
+    return row(ctx, Tables.SAFE_VISITS.toString(), policy, model, KAnonymity.QUASI_IDENTIFIERS,
         m.records(), m.generalised(), m.suppressed(), m.classes(), m.minClassSize(), m.riskMax(),
         m.riskMean(), m.informationLoss(), shiftDays, passed);
   }
 
   /** The row of safe.vitals: facility_id follows the patient's visits; no class of its own. */
-  static Row vitalsRow(JobContext ctx, KAnonymity.Policy policy, long[] vitals, int shiftDays,
-      boolean passed) {
+  static Row vitalsRow(JobContext ctx, KAnonymity.Policy policy, ReleaseModel model,
+      long[] vitals, int shiftDays, boolean passed) {
     double loss = vitals[0] == 0 ? 0 : (0.5 * vitals[1] + vitals[2]) / vitals[0];
-    return row(ctx, Tables.SAFE_VITALS.toString(), policy, "facility_id", vitals[0], vitals[1],
-        vitals[2], null, null, null, null, loss, shiftDays, passed);
+    return row(ctx, Tables.SAFE_VITALS.toString(), policy, model, "facility_id", vitals[0],
+        vitals[1], vitals[2], null, null, null, null, loss, shiftDays, passed);
   }
 
-  private static Row row(JobContext ctx, String table, KAnonymity.Policy policy, String qis,
+  private static Row row(JobContext ctx, String table, KAnonymity.Policy policy,
+      ReleaseModel model, String qis,
       long records, long generalised, long suppressed, Long classes, Long minClass,
       Double riskMax, Double riskMean, double loss, int shiftDays, boolean passed) {
     return RowFactory.create(ctx.run().id(), ctx.run().job(),
         Date.valueOf(ctx.interval().start()), Date.valueOf(ctx.interval().end()), table,
         policy.k(), policy.maxSuppression(), qis, records, generalised, suppressed, classes,
         minClass, riskMax, riskMean, loss, shiftDays, passed ? "PASSED" : "BLOCKED",
-        Timestamp.from(Instant.now()));
+        Timestamp.from(Instant.now()), model.label(), model.maxClassRisk());
   }
 
   /** Appends the rows (creating the table on first use); returns the new snapshot id. */
   static Long append(SparkSession spark, JobContext ctx, List<Row> rows) throws Exception {
-    CatalogFactory.createIfMissing(ctx.icebergCatalog(), Tables.GOVERNANCE_PRIVACY_RESULTS,
-        SCHEMA, PartitionSpec.unpartitioned());
+    org.apache.iceberg.Table table = CatalogFactory.createIfMissing(ctx.icebergCatalog(),
+        Tables.GOVERNANCE_PRIVACY_RESULTS, SCHEMA, PartitionSpec.unpartitioned());
+    // a table written before the release model was recorded gets its columns
+    org.apache.iceberg.UpdateSchema update = null;
+    for (Types.NestedField c : SCHEMA.columns()) {
+      if (table.schema().findField(c.name()) == null) {
+        update = update == null ? table.updateSchema() : update;
+        update.addColumn(c.name(), c.type(), c.doc());
+      }
+    }
+    if (update != null) {
+      update.commit();
+      spark.catalog().refreshTable(ctx.table(Tables.GOVERNANCE_PRIVACY_RESULTS));
+    }
     spark.createDataFrame(new ArrayList<>(rows), SparkSchemaUtil.convert(SCHEMA))
         .writeTo(ctx.table(Tables.GOVERNANCE_PRIVACY_RESULTS)).append();
     return ctx.currentSnapshot(Tables.GOVERNANCE_PRIVACY_RESULTS);

@@ -56,11 +56,6 @@ public final class SafeRows {
   static final List<String> CURATED_VITAL_INPUTS = List.of("event_id", "event_time", "ingest_time",
       "resident_id", "facility_id", "code", "value", "unit", "source");
 
-  /** Shorter own values are not scrubbed literally, so the leak check does not look for them. */
-  static final int CHECK_MIN_NAME = 2;
-  static final int CHECK_MIN_ID = 8;
-  static final int CHECK_MIN_PHONE = 7;
-  static final int CHECK_MIN_ADDRESS = 4;
 
   private SafeRows() {}
 
@@ -217,47 +212,6 @@ public final class SafeRows {
     return col("patient_pseudonym").isNotNull();
   }
 
-  /**
-   * 1 when a staged visit's scrubbed text still holds an id or mobile pattern, or its own name,
-   * resident id, phone, address or any other direct identifier column it carries (the policy's
-   * direct_identifier columns present, e.g. patient_ssn) — Spark-native checks, independent of
-   * the scrubber's code.
-   */
-  static Column leaks() {
-    Column any = lit(false);
-    for (String text : TEXT_COLUMNS) {
-      Column t = col(text);
-      any = any.or(contains(t, col("_phi_name"), CHECK_MIN_NAME))
-          .or(contains(t, col("_phi_resident_id"), CHECK_MIN_ID))
-          .or(contains(t, col("_phi_phone"), CHECK_MIN_PHONE))
-          .or(contains(t, col("_phi_address"), CHECK_MIN_ADDRESS))
-          .or(functions.coalesce(functions.exists(col("_phi_other_ids"),
-              id -> id.isNotNull().and(length(id).geq(CHECK_MIN_ID)).and(t.contains(id))),
-              lit(false)));
-    }
-    return when(any.or(patternLeaks().equalTo(1)), 1).otherwise(0);
-  }
-
-  /**
-   * 1 when a visit holds an id or mobile pattern in its free text or in any other column that
-   * carries text from the source (facility, visit type, sex, diagnoses, prescriptions). The keyed
-   * hex columns are not scanned: 64 hex characters can hold 18 decimal digits in a row by chance.
-   */
-  static Column patternLeaks() {
-    Column any = lit(false);
-    for (Column text : scannedText()) {
-      any = any.or(functions.coalesce(text.rlike(PhiScrubber.ID_REGEX)
-          .or(text.rlike(PhiScrubber.MOBILE_REGEX)), lit(false)));
-    }
-    return when(any, 1).otherwise(0);
-  }
-
-  static List<Column> scannedText() {
-    return List.of(col("chief_complaint"), col("note"), col("facility_id"), col("visit_type"),
-        col("sex"), functions.concat_ws(" ", col("diagnoses")),
-        functions.to_json(col("prescriptions")));
-  }
-
   /** 1 when the scrubber changed the row's complaint or note. */
   static Column scrubbed() {
     Column any = lit(false);
@@ -265,37 +219,6 @@ public final class SafeRows {
       any = any.or(col(text).eqNullSafe(col("_phi_" + text)).unary_$bang());
     }
     return when(any, 1).otherwise(0);
-  }
-
-  /** Resident ids (normalised) shorter than this are not looked for as tokens of the text. */
-  static final int TOKEN_MIN_ID = 6;
-
-  /**
-   * How many published visits mention, as a whole token of chief_complaint or note, any resident
-   * id of the interval's curated visits or vitals (any patient's, in ASCII or full-width). This
-   * catches ids that are neither the row's own nor an 18-digit GB 11643 id (source patient ids of
-   * other patients); a semi join of text tokens against the interval's distinct ids.
-   */
-  static long residentIdMentions(Dataset<Row> stagedVisits, Dataset<Row> stagedVitals) {
-    Column norm = functions.upper(functions.regexp_replace(col("_phi_resident_id"),
-        "[\\s\u3000]", ""));
-    Dataset<Row> ids = stagedVisits.select(norm.as("id"))
-        .union(stagedVitals.select(norm.as("id")))
-        .where(length(col("id")).geq(TOKEN_MIN_ID)).distinct();
-    Column text = functions.translate(functions.upper(functions.concat_ws(" ", col("chief_complaint"),
-        col("note"))), "０１２３４５６７８９ＸＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＹＺ",
-        "0123456789XABCDEFGHIJKLMNOPQRSTUVWYZ");
-    Dataset<Row> tokens = stagedVisits.where(publishable())
-        .select(col("event_key"), functions.explode(functions.split(text, "[^0-9A-Z]+"))
-            .as("token"))
-        .where(length(col("token")).geq(TOKEN_MIN_ID));
-    return tokens.join(ids, tokens.col("token").equalTo(ids.col("id")), "left_semi")
-        .select("event_key").distinct().count();
-  }
-
-  private static Column contains(Column text, Column value, int minLength) {
-    return functions.coalesce(value.isNotNull().and(length(value).geq(minLength))
-        .and(text.contains(value)), lit(false));
   }
 
   static Dataset<Row> visitsOut(Dataset<Row> staged) {

@@ -62,10 +62,13 @@ class TestDeidPolicy {
   void theBuiltInPolicyClassifiesEveryCuratedColumnAndValidates() {
     DeidPolicy p = DeidPolicy.builtIn();
     p.validate(curatedColumns(), "k1");
-    assertThat(p.k()).isEqualTo(5);
+    // k is a floor under the release model's (agreement: 5); dates are shifted and are
+    // quasi-identifiers, generalised to the shift window (issue 11 item 4)
+    assertThat(p.k()).isEqualTo(3);
     assertThat(p.maxSuppression()).isEqualTo(0.25);
-    assertThat(p.quasiIdentifiers()).containsExactly("sex", "birth_date", "facility_id");
-    assertThat(p.dateShiftDays()).isZero();
+    assertThat(p.quasiIdentifiers()).containsExactly("sex", "birth_date", "facility_id",
+        "event_time");
+    assertThat(p.dateShiftDays()).isEqualTo(30);
     for (String c : columns(TableSchemas.RAW_VISITS)) {
       assertThat(p.rule(DeidPolicy.VISITS, c)).isNotNull();
     }
@@ -208,7 +211,7 @@ class TestDeidPolicy {
 
   @Test
   void kAndSuppressionAndShiftAreRangeChecked() throws Exception {
-    Path f = variant("  k: 5 ", "  k: 0 ");
+    Path f = variant("  k: 3 ", "  k: 0 ");
     assertThatThrownBy(() -> DeidPolicy.load(f))
         .hasMessageContaining(f + ":" + lineOf(f, "  k: 0") + ": k_anonymity.k must be a whole"
             + " number >= 1");
@@ -216,11 +219,11 @@ class TestDeidPolicy {
     assertThatThrownBy(() -> DeidPolicy.load(s))
         .hasMessageContaining(":" + lineOf(s, "max_suppression") + ": k_anonymity.max_suppression"
             + " must be a fraction between 0 and 1, got '1.5'");
-    Path q = variant("quasi_identifiers: [sex, birth_date, facility_id]",
+    Path q = variant("quasi_identifiers: [sex, birth_date, facility_id, event_time]",
         "quasi_identifiers: [sex, zip_code]");
     assertThatThrownBy(() -> DeidPolicy.load(q))
         .hasMessageContaining("'zip_code' is not one the k-anonymity step can generalise");
-    Path d = variant("max_days: 0 ", "max_days: -4 ");
+    Path d = variant("max_days: 30 ", "max_days: -4 ");
     assertThatThrownBy(() -> DeidPolicy.load(d))
         .hasMessageContaining(":" + lineOf(d, "max_days") + ": date_shift.max_days must be a"
             + " whole number of days between 0 (off) and 3650, got '-4'");

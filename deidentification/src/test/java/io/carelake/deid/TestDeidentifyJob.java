@@ -1,3 +1,4 @@
+// Over 400 lines: the job's end-to-end cases share one fixture and its helpers.
 package io.carelake.deid;
 
 import io.carelake.privacy.PhiScrubber;
@@ -76,6 +77,9 @@ class TestDeidentifyJob {
   void writeKeyFile(String b64) throws Exception {
     Files.createDirectories(keyFile.getParent());
     Files.writeString(keyFile, b64 + "\n");
+    // owner-only, as the job requires (a key others can read reverses every pseudonym)
+    Files.setPosixFilePermissions(keyFile, java.nio.file.attribute.PosixFilePermissions
+        .fromString("rw-------"));
   }
 
   record Outcome(int exit, String stderr) {}
@@ -107,6 +111,18 @@ class TestDeidentifyJob {
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(java.util.Base64.getDecoder().decode(keyB64), "HmacSHA256"));
     return java.util.HexFormat.of().formatHex(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * A patient's date offset as the README defines it, computed here with javax.crypto (not with
+   * the code under test): floorMod(first 8 bytes of HMAC-SHA-256(key, "date-shift:" + id) as a
+   * big-endian signed long, 2N + 1) - N.
+   */
+  static long referenceOffset(String keyB64, String residentId, int maxDays) throws Exception {
+    byte[] h = java.util.HexFormat.of().parseHex(hmacHex(keyB64, "date-shift:"
+        + residentId.toUpperCase(Locale.ROOT)));
+    long v = java.nio.ByteBuffer.wrap(h, 0, 8).getLong();
+    return Math.floorMod(v, 2L * maxDays + 1) - maxDays;
   }
 
   static String pseudonym(String keyB64, Patient p) throws Exception {
@@ -184,7 +200,8 @@ class TestDeidentifyJob {
     assertThat(v4.<Integer>getAs("birth_year")).isEqualTo(1960);
 
     // the scrubbed text keeps the clinical content and carries the tags
-    assertThat(v1.<String>getAs("note")).isEqualTo("患者[NAME]，男，94岁，身份证号[ID]，联系电话[PHONE]，"
+    // an age over 89 is aggregated (HIPAA Safe Harbor), issue 11 item 2
+    assertThat(v1.<String>getAs("note")).isEqualTo("患者[NAME]，男，90+岁，身份证号[ID]，联系电话[PHONE]，"
         + "家住[ADDRESS]。主诉：头晕。");
     assertThat(v3.<String>getAs("chief_complaint")).isEqualTo("[NAME]诉胸闷");
     assertThat(v4.<String>getAs("note")).isEqualTo("[NAME], MRN [ID], tel [PHONE], lives at [ADDRESS].");
@@ -234,10 +251,24 @@ class TestDeidentifyJob {
     assertThat(pv.<Long>getAs("records_suppressed")).isZero();
     assertThat(pv.<Double>getAs("information_loss")).isZero();
     assertThat(pv.<String>getAs("status")).isEqualTo("PASSED");
-    assertThat(pv.<Integer>getAs("date_shift_days")).isZero();
+    // the shipped policy: dates shifted by up to 30 days, recorded with the release model
+    assertThat(pv.<Integer>getAs("date_shift_days")).isEqualTo(30);
+    assertThat(pv.<String>getAs("release_model")).isEqualTo("agreement");
+    assertThat(pv.<Double>getAs("max_class_risk")).isEqualTo(0.2);
     assertThat(privacy.get(1).<String>getAs("table")).isEqualTo("safe.vitals");
     assertThat(privacy.get(1).<Long>getAs("records")).isEqualTo(3);
-    assertThat(spark.catalog().tableExists("carelake.safe.visits_date_shifted")).isFalse();
+    assertThat(spark.table("carelake.safe.visits_date_shifted").count()).isEqualTo(4);
+    assertThat(spark.table("carelake.safe.vitals_date_shifted").count()).isEqualTo(3);
+    // write-audit-publish: the run's outputs are the published snapshots, no branch is left,
+    // and no older snapshot of a released table remains readable
+    scala.collection.Map<String, Long> published = run.getAs("output_snapshots");
+    for (String t : List.of("safe.visits", "safe.vitals", "safe.visits_date_shifted",
+        "safe.vitals_date_shifted")) {
+      long current = spark.sql("SELECT snapshot_id FROM carelake." + t + ".snapshots ORDER BY"
+          + " committed_at DESC LIMIT 1").first().getLong(0);
+      assertThat(published.get(t).get()).as(t).isEqualTo(current);
+      assertThat(spark.sql("SELECT * FROM carelake." + t + ".refs").count()).as(t).isEqualTo(1);
+    }
 
     // the key itself is never printed nor recorded
     assertThat(out.stderr()).contains("[deidentify]").doesNotContain(KEY_B64)
@@ -305,20 +336,91 @@ class TestDeidentifyJob {
     List<String> first = spark.table("carelake.safe.visits").select("patient_pseudonym")
         .distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
 
+    // other key bytes under the same key id: refused, nothing read (issue 11 item 8)
     DeidentifyJob job = new DeidentifyJob();
     job.env = Map.of(CarelakeConfig.DEID_KEY_ENV_DEFAULT, OTHER_KEY_B64);
+    Outcome refused = run(START, END, job);
+    assertThat(refused.exit()).isEqualTo(JobMain.EXIT_FAILED);
+    assertThat(refused.stderr()).contains("key id 'k1' was first used with fingerprint")
+        .contains("deid.key-id=<new id>").doesNotContain(OTHER_KEY_B64);
+
+    // a deliberate rotation: a new id
+    configure(CarelakeConfig.DEID_KEY_ID, "k2");
+    job = new DeidentifyJob();
+    job.env = Map.of(CarelakeConfig.DEID_KEY_ENV_DEFAULT, OTHER_KEY_B64);
     Outcome out = run(START, END, job);
-    assertThat(out.exit()).isEqualTo(JobMain.EXIT_OK);
+    assertThat(out.exit()).as(out.stderr()).isEqualTo(JobMain.EXIT_OK);
     assertThat(out.stderr()).doesNotContain(OTHER_KEY_B64);
     spark = DeidSpark.session(cfg);
     List<String> second = spark.table("carelake.safe.visits").select("patient_pseudonym")
         .distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
     assertThat(second).hasSize(3).doesNotContainAnyElementsOf(first)
-        .contains(pseudonym(OTHER_KEY_B64, CuratedFixture.WANG));
+        .contains("k2:" + hmacHex(OTHER_KEY_B64, CuratedFixture.WANG.residentId()));
     assertThat(DeidSpark.latestRun(spark, "deidentify")
         .<scala.collection.Map<String, String>>getAs("parameters").get("key_source").get())
         .isEqualTo("env:" + CarelakeConfig.DEID_KEY_ENV_DEFAULT);
   }
+
+  @Test
+  void theShippedSettingsBlockAReleaseTooSmallForTheReleaseModel() throws Exception {
+    writeKeyFile(KEY_B64);
+    // no deid.k override: the shipped policy and the default release model (agreement, k 5)
+    Files.writeString(cfg.file(), Files.readString(cfg.file())
+        .replace("\n" + KAnonymity.K_KEY + "=1\n", "\n"));
+    Outcome out = run(START, END);
+    assertThat(out.exit()).as(out.stderr()).isEqualTo(JobMain.EXIT_BLOCKED);
+    assertThat(out.stderr()).contains("k-anonymity of the agreement release model")
+        .contains("needs k=5");
+    SparkSession spark = DeidSpark.session(cfg);
+    assertThat(spark.catalog().tableExists("carelake.safe.visits")).isFalse();
+    Row pv = spark.sql("SELECT * FROM carelake.governance.privacy_results WHERE table ="
+        + " 'safe.visits'").first();
+    assertThat(pv.<String>getAs("status")).isEqualTo("BLOCKED");
+    assertThat(pv.<String>getAs("release_model")).isEqualTo("agreement");
+    assertThat(pv.<Integer>getAs("k")).isEqualTo(5);
+    // a public release asks for classes of 20
+    configure(ReleaseModel.CONFIG_KEY, "public");
+    Outcome pub = run(START, END);
+    assertThat(pub.exit()).isEqualTo(JobMain.EXIT_BLOCKED);
+    assertThat(pub.stderr()).contains("public release model").contains("needs k=20");
+  }
+
+  @Test
+  void aRunStoppedBeforeThePublishLeavesEveryReleasedTableAsItWas() throws Exception {
+    writeKeyFile(KEY_B64);
+    assertThat(run(START, END).exit()).isEqualTo(JobMain.EXIT_OK);
+    SparkSession spark = DeidSpark.session(cfg);
+    Map<String, Long> before = new HashMap<>();
+    Map<String, List<String>> rows = new HashMap<>();
+    List<String> tables = List.of("safe.visits", "safe.vitals", "safe.visits_date_shifted",
+        "safe.vitals_date_shifted");
+    for (String t : tables) {
+      before.put(t, spark.sql("SELECT snapshot_id FROM carelake." + t + ".snapshots ORDER BY"
+          + " committed_at DESC LIMIT 1").first().getLong(0));
+      rows.put(t, sortedJson(spark, "carelake." + t));
+    }
+    DeidentifyJob job = new DeidentifyJob();
+    job.env = Map.of();
+    job.beforePublish = () -> {
+      throw new IllegalStateException("stopped before the publish");
+    };
+    CuratedFixture.write(cfg, DeidSpark.session(cfg), List.of(new Visit("v9", CuratedFixture.LI,
+        java.time.Instant.parse("2025-03-02T09:00:00Z"), "复诊", "血压平稳。")), false);
+    assertThat(run(START, END, job).exit()).isEqualTo(JobMain.EXIT_FAILED);
+    spark = DeidSpark.session(cfg);
+    for (String t : tables) {
+      // main is where it was: same snapshot, same rows (v9 written on the branch only)
+      org.apache.spark.sql.Row main = spark.sql("SELECT snapshot_id FROM carelake." + t
+          + ".refs WHERE name = 'main'").first();
+      assertThat(main.getLong(0)).as(t).isEqualTo(before.get(t));
+      assertThat(sortedJson(spark, "carelake." + t)).as(t).isEqualTo(rows.get(t));
+    }
+    Row failed = DeidSpark.latestRun(spark, "deidentify");
+    assertThat(failed.<String>getAs("status")).isEqualTo("FAILED");
+    scala.collection.Map<String, Long> outputs = failed.getAs("output_snapshots");
+    assertThat(outputs.contains("safe.visits")).as("an unpublished snapshot recorded").isFalse();
+  }
+
 
   @Test
   void missingKeyFailsWithExitOneAndSaysHowToCreateIt() throws Exception {
@@ -361,7 +463,7 @@ class TestDeidentifyJob {
     job.scrubber = (text, name, id, phone, address) -> text;
     Outcome out = run(START, END, job);
     assertThat(out.exit()).isEqualTo(JobMain.EXIT_BLOCKED);
-    assertThat(out.stderr()).contains("blocked").contains("left unchanged");
+    assertThat(out.stderr()).contains("blocked").contains("Nothing was written");
 
     spark = DeidSpark.session(cfg);
     assertThat(sortedJson(spark, "carelake.safe.visits")).isEqualTo(before);
@@ -403,7 +505,7 @@ class TestDeidentifyJob {
     // form the scrubber has no rule for: the release gate must catch it from the column
     spark.sql("ALTER TABLE carelake.curated.visits ADD COLUMN patient_passport string");
     spark.sql("UPDATE carelake.curated.visits SET patient_passport = 'X48291735X',"
-        + " note = concat(note, ' Passport X48291735X seen.') WHERE event_id = 'v1'");
+        + " note = concat(note, ' 证件X48291735X已核。') WHERE event_id = 'v1'");
     Outcome out = run(START, END);
     assertThat(out.exit()).as(out.stderr()).isEqualTo(JobMain.EXIT_BLOCKED);
     assertThat(out.stderr()).doesNotContain("X48291735X");
@@ -465,13 +567,11 @@ class TestDeidentifyJob {
   @Test
   void dateShiftingMovesEachPatientByOneOffsetIntoTheShiftedRelease() throws Exception {
     writeKeyFile(KEY_B64);
-    configure(DateShift.CONFIG_KEY, "30");
     Visit v8 = new Visit("v8", CuratedFixture.WANG, java.time.Instant.parse("2025-03-02T18:00:00Z"),
         "复诊", "2025-02-27复查血压，2025年3月1日随访，下次2025/3/30。");
     CuratedFixture.write(cfg, DeidSpark.session(cfg), List.of(v8), false);
     assertThat(run(START, END).exit()).isEqualTo(JobMain.EXIT_OK);
 
-    PseudonymKey key = new PseudonymKey("k1", java.util.Base64.getDecoder().decode(KEY_B64), "t");
     Map<String, java.time.Instant> eventTimes = new HashMap<>();
     Map<String, Patient> patients = new HashMap<>();
     List<Visit> visits = new ArrayList<>(CuratedFixture.VISITS);
@@ -499,19 +599,23 @@ class TestDeidentifyJob {
         .collectAsList());
     shifted.addAll(spark.table("carelake.safe.vitals_date_shifted").collectAsList());
     assertThat(shifted).hasSize(5 + 3);
-    Map<String, Long> offsetOfPatient = new HashMap<>();
+    Map<String, java.time.Duration> offsetOfPatient = new HashMap<>();
     for (Row r : shifted) {
       String eventKey = r.getAs("event_key");
       Patient p = patients.get(eventKey);
-      long expected = key.dateShiftDays(p.residentId(), 30);
+      long expected = referenceOffset(KEY_B64, p.residentId(), 30);
       assertThat(expected).isBetween(-30L, 30L);
       java.time.Instant original = eventTimes.get(eventKey);
       java.time.Instant moved = r.<java.sql.Timestamp>getAs("event_time").toInstant();
-      // exactly whole days, the patient's own offset, the same in visits and vitals
-      assertThat(java.time.Duration.between(original, moved))
-          .isEqualTo(java.time.Duration.ofDays(expected));
-      Long before = offsetOfPatient.put(r.getAs("patient_pseudonym"), expected);
-      assertThat(before == null || before == expected).isTrue();
+      // exactly whole days, the independently computed offset of the patient
+      java.time.Duration measured = java.time.Duration.between(original, moved);
+      assertThat(measured).isEqualTo(java.time.Duration.ofDays(expected));
+      // and what the data shows for one pseudonym is one offset, in visits and vitals alike
+      java.time.Duration before = offsetOfPatient.putIfAbsent(r.getAs("patient_pseudonym"),
+          measured);
+      if (before != null) {
+        assertThat(measured).isEqualTo(before);
+      }
       // the interval event → ingest is preserved exactly (60 s for visits, 30 s for vitals)
       assertThat(java.time.Duration.between(moved,
           r.<java.sql.Timestamp>getAs("ingest_time").toInstant()).getSeconds()).isIn(30L, 60L);
@@ -530,7 +634,7 @@ class TestDeidentifyJob {
         .between(java.time.Instant.parse("2025-03-01T08:00:00Z"),
             java.time.Instant.parse("2025-03-02T10:00:00Z")));
     // dates in the note move by Wang's offset; her birth date moved with them
-    int wang = key.dateShiftDays(CuratedFixture.WANG.residentId(), 30);
+    int wang = (int) referenceOffset(KEY_B64, CuratedFixture.WANG.residentId(), 30);
     java.time.LocalDate d1 = java.time.LocalDate.parse("2025-02-27").plusDays(wang);
     java.time.LocalDate d2 = java.time.LocalDate.parse("2025-03-01").plusDays(wang);
     java.time.LocalDate d3 = java.time.LocalDate.parse("2025-03-30").plusDays(wang);

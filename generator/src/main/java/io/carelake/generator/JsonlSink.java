@@ -19,11 +19,33 @@ public final class JsonlSink implements MessageSink {
 
   private final OutputStream visits;
   private final OutputStream vitals;
+  private final Path dir;
+  private final Path visitsTmp;
+  private final Path vitalsTmp;
 
+  /**
+   * The files hold patient-like data: each is written owner-only (rw-------) to a new temporary
+   * file and renamed over {@code visits.jsonl} / {@code vitals.jsonl} on close. A rename replaces
+   * a symbolic link at that name instead of writing through it, and a half-written file never
+   * takes the place of a complete one.
+   */
   public JsonlSink(Path dir) throws IOException {
     Files.createDirectories(dir);
-    this.visits = new BufferedOutputStream(Files.newOutputStream(dir.resolve(VISITS_FILE)), 1 << 16);
-    this.vitals = new BufferedOutputStream(Files.newOutputStream(dir.resolve(VITALS_FILE)), 1 << 16);
+    this.dir = dir;
+    this.visitsTmp = ownerOnlyTemp(dir, VISITS_FILE);
+    this.vitalsTmp = ownerOnlyTemp(dir, VITALS_FILE);
+    this.visits = new BufferedOutputStream(Files.newOutputStream(visitsTmp), 1 << 16);
+    this.vitals = new BufferedOutputStream(Files.newOutputStream(vitalsTmp), 1 << 16);
+  }
+
+  private static Path ownerOnlyTemp(Path dir, String name) throws IOException {
+    try {
+      return Files.createTempFile(dir, "." + name + "-", ".tmp",
+          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+              java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException noPosix) {
+      return Files.createTempFile(dir, "." + name + "-", ".tmp");
+    }
   }
 
   @Override
@@ -49,5 +71,9 @@ public final class JsonlSink implements MessageSink {
     try (visits; vitals) {
       flush();
     }
+    Files.move(visitsTmp, dir.resolve(VISITS_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    Files.move(vitalsTmp, dir.resolve(VITALS_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 }

@@ -356,6 +356,24 @@ class TestGenerator {
   }
 
   @Test
+  void jsonlFilesAreOwnerOnlyAndNeverWrittenThroughASymlink(@TempDir Path dir) throws Exception {
+    Path elsewhere = dir.resolve("elsewhere.txt");
+    Files.writeString(elsewhere, "keep me");
+    Path out = Files.createDirectories(dir.resolve("out"));
+    Files.createSymbolicLink(out.resolve(JsonlSink.VISITS_FILE), elsewhere);
+    try (JsonlSink files = new JsonlSink(out)) {
+      new Generator(new GeneratorSettings(5, 5, 3, START, 0.0)).run(files, out.toString(),
+          p -> { });
+    }
+    assertThat(Files.readString(elsewhere)).isEqualTo("keep me");
+    assertThat(Files.isSymbolicLink(out.resolve(JsonlSink.VISITS_FILE))).isFalse();
+    for (String f : List.of(JsonlSink.VISITS_FILE, JsonlSink.VITALS_FILE)) {
+      assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+          Files.getPosixFilePermissions(out.resolve(f)))).as(f).isEqualTo("rw-------");
+    }
+  }
+
+  @Test
   void jsonlFilesHoldTheExactMessagesOnePerLine(@TempDir Path dir) throws Exception {
     GeneratorSettings s = new GeneratorSettings(40, 40, 9, START, 0.2);
     MemorySink memory = new MemorySink();

@@ -13,7 +13,6 @@ import io.carelake.spark.JobOptions;
 import io.carelake.spark.SparkJob;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -44,7 +43,8 @@ import picocli.CommandLine.Option;
  *   <li>{@code govern} itself with the full shipped specs (Deequ metrics, metric history,
  *       row-level split, write-audit-publish of curated and quarantine);
  * </ol>
- * and prints both times, rows/s and their ratio. It works in a scratch home it deletes afterwards:
+ * and prints both times, rows/s and their ratio, then one machine-readable line
+ * ({@code bench-govern rows=N curated=C quarantined=Q floor_ms=F govern_ms=G ratio=R}). It works in a scratch home it deletes afterwards:
  * under the given home's {@code tmp/} ({@code --home}/{@code --config}, as bin/carelake passes
  * them) or in the system's temporary directory; the real home's tables are never touched.
  */
@@ -71,42 +71,10 @@ public final class GovernBench implements SparkJob {
   Result result;
   PrintStream out = System.out;
 
+  /** Runs in a scratch home (deleted afterwards): the bench never touches a real home's tables. */
   public static void main(String[] args) throws IOException {
-    List<String> all = new ArrayList<>(List.of(args));
-    if (all.contains("--help") || all.contains("-h") || all.contains("--version")) {
-      System.exit(JobMain.run(new GovernBench(), args));
-    }
-    // The bench never touches a real home's tables: it works in a scratch home, under the given
-    // home's tmp/ (bin/carelake always passes --home) or the system's temporary directory.
-    String home = removeOption(all, "--home");
-    String config = removeOption(all, "--config");
-    Path scratch = io.carelake.spark.ScratchHome.create(home == null ? null : Path.of(home),
-        config == null ? null : Path.of(config), "bench-govern-");
-    all.add(0, scratch.toString());
-    all.add(0, "--home");
-    int code;
-    try {
-      code = JobMain.run(new GovernBench(), all.toArray(String[]::new));
-    } finally {
-      io.carelake.spark.ScratchHome.delete(scratch);
-    }
-    System.exit(code);
-  }
-
-  /** Removes {@code --name VALUE} or {@code --name=VALUE} from args; returns VALUE or null. */
-  private static String removeOption(List<String> args, String name) {
-    for (int i = 0; i < args.size(); i++) {
-      String a = args.get(i);
-      if (a.equals(name) && i + 1 < args.size()) {
-        args.remove(i);
-        return args.remove(i);
-      }
-      if (a.startsWith(name + "=")) {
-        args.remove(i);
-        return a.substring(name.length() + 1);
-      }
-    }
-    return null;
+    System.exit(io.carelake.spark.ScratchHome.runIn("bench-govern-", args,
+        a -> JobMain.run(new GovernBench(), a)));
   }
 
   @Override
@@ -170,9 +138,11 @@ public final class GovernBench implements SparkJob {
     long curated = spark.table(ctx.table(Tables.CURATED_VITALS)).count();
     long quarantined = spark.table(ctx.table(Tables.QUARANTINE_VITALS)).count();
     result = new Result(rows, floor, governSeconds, curated, quarantined);
+    long floorMs = Math.round(floor * 1000);
+    long governMs = Math.round(governSeconds * 1000);
     ctx.run().count("bench.rows", rows)
-        .count("bench.floor_ms", Math.round(floor * 1000))
-        .count("bench.govern_ms", Math.round(governSeconds * 1000));
+        .count("bench.floor_ms", floorMs)
+        .count("bench.govern_ms", governMs);
     out.println(String.format(Locale.ROOT, "bench govern: %,d vitals rows (%,d curated, %,d"
         + " quarantined), Spark %s, %s", rows, curated, quarantined, spark.version(),
         spark.sparkContext().master()));
@@ -184,6 +154,10 @@ public final class GovernBench implements SparkJob {
         + "  %,12.0f rows/s", governSeconds, rows / governSeconds));
     out.println(String.format(Locale.ROOT, "ratio govern / floor: %.2f (issue 4 target: <= 1.5 at"
         + " 10,000,000 rows)", result.ratio()));
+    // the last line is for scripts: key=value pairs, no grouping separators
+    out.println(String.format(Locale.ROOT, "bench-govern rows=%d curated=%d quarantined=%d"
+        + " floor_ms=%d govern_ms=%d ratio=%.3f", rows, curated, quarantined, floorMs, governMs,
+        result.ratio()));
   }
 
   /**

@@ -12,33 +12,93 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.iceberg.SnapshotRef;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * govern with specs from {@code --spec-dir} on a fresh home: a spec error fails the run with the
- * file and line; a blocking rule above its threshold on the first run blocks it (exit 3) with
- * nothing published to curated or quarantine.
+ * govern with specs from {@code --spec-dir}: a spec error fails the run with the file and line
+ * (in a home of its own); on a fresh home, a blocking rule above its threshold on the first run
+ * blocks it (exit 3) with nothing published to curated or quarantine, and later runs keep or drop
+ * the audit branches of blocked runs. The blocked runs are {@link Step}s: each runs once, when a
+ * test first needs it, and records what it left before any test asserts, so the tests do not
+ * depend on one another's order or success.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TestGovernBlocked {
 
   @TempDir static Path home;
   @TempDir static Path specs;
   static CarelakeConfig cfg;
+  static final List<String> PUBLISHED = TestSpark.PUBLISHED;
+
+  /** A run and what it left: each published table's refs by name. */
+  record Step(int exit, Row run, Map<String, Map<String, SnapshotRef>> refs) {
+    long snapshot(String table, String ref) {
+      return refs.get(table).get(ref).snapshotId();
+    }
+  }
+
+  static Step firstBlocked;
+  static Step blockedAgain;
+  static Step dropAll;
 
   @BeforeAll
   static void createRaw() throws Exception {
     cfg = CarelakeConfig.load(home, Map.of());
     RawFixture.standard().create(cfg, TestSpark.open(cfg));
+    // the same rules, but impossible values now block the run instead of being quarantined
+    String strict = builtIn("vitals.yaml").replace("version: \"3\"", "version: \"3-strict\"");
+    int at = strict.indexOf("id: vitals-value-plausible");
+    int severity = strict.indexOf("severity: quarantine", at);
+    strict = strict.substring(0, severity) + "severity: block" + strict.substring(severity
+        + "severity: quarantine".length()).replaceFirst("threshold: 0.05", "threshold: 0.0");
+    Files.writeString(specs.resolve("vitals.yaml"), strict);
     Files.writeString(specs.resolve("visits.yaml"), builtIn("visits.yaml"));
+  }
+
+  static Step step(String... more) {
+    int exit = govern(more);
+    SparkSession spark = TestSpark.open(cfg);
+    return new Step(exit, TestSpark.latestRun(spark, "govern"), TestSpark.publishedRefs(spark));
+  }
+
+  /** The first run ever on the home, with the strict spec. */
+  static synchronized Step firstBlocked() {
+    if (firstBlocked == null) {
+      firstBlocked = step();
+    }
+    return firstBlocked;
+  }
+
+  /** Blocked again, with the default retention of earlier runs' branches. */
+  static synchronized Step blockedAgain() {
+    firstBlocked();
+    if (blockedAgain == null) {
+      blockedAgain = step();
+    }
+    return blockedAgain;
+  }
+
+  /** Blocked a third time, with a retention of zero. */
+  static synchronized Step dropAll() {
+    blockedAgain();
+    if (dropAll == null) {
+      dropAll = step("--keep-blocked-branches", "PT0S");
+    }
+    return dropAll;
+  }
+
+  static org.apache.iceberg.Table iceberg(SparkSession spark, String table) {
+    return TestSpark.iceberg(spark, table);
+  }
+
+  static long countAt(SparkSession spark, String table, long snapshotId) {
+    return spark.sql("SELECT count(*) FROM carelake." + table + " VERSION AS OF " + snapshotId)
+        .head().getLong(0);
   }
 
   @AfterAll
@@ -54,31 +114,34 @@ class TestGovernBlocked {
   }
 
   static int govern(String... more) {
-    TestSpark.open(cfg);
+    return governIn(home, specs, more);
+  }
+
+  static int governIn(Path home, Path specs, String... more) {
+    TestSpark.open(CarelakeConfig.load(home, Map.of()));
     List<String> args = new ArrayList<>(List.of("--home", home.toString(), "--spec-dir",
         specs.toString(), "--interval-start", RawFixture.START, "--interval-end", RawFixture.END));
     args.addAll(List.of(more));
     return JobMain.run(new GovernJob(), args.toArray(String[]::new));
   }
 
-  static java.util.Set<String> auditBranches(SparkSession spark, String table) {
-    org.apache.iceberg.Table iceberg = org.apache.iceberg.spark.Spark3Util
-        .loadIcebergCatalog(spark, "carelake")
-        .loadTable(org.apache.iceberg.catalog.TableIdentifier.parse(table));
-    java.util.Set<String> names = new java.util.TreeSet<>(iceberg.refs().keySet());
+  static java.util.Set<String> auditBranches(Step step, String table) {
+    java.util.Set<String> names = new java.util.TreeSet<>(step.refs().get(table).keySet());
     names.remove("main");
     return names;
   }
 
   @Test
-  @Order(1)
-  void aSpecErrorFailsTheRunWithFileAndLine() throws Exception {
+  void aSpecErrorFailsTheRunWithFileAndLine(@TempDir Path ownHome, @TempDir Path ownSpecs)
+      throws Exception {
+    // specs are read before any table: a home without data shows the spec error all the same
     String broken = builtIn("vitals.yaml").replace("type: range_by_code", "type: range_by_cod");
-    Files.writeString(specs.resolve("vitals.yaml"), broken);
+    Files.writeString(ownSpecs.resolve("vitals.yaml"), broken);
+    Files.writeString(ownSpecs.resolve("visits.yaml"), builtIn("visits.yaml"));
     int line = broken.lines().toList().indexOf("    type: range_by_cod") + 1;
 
-    assertThat(govern()).isEqualTo(JobMain.EXIT_FAILED);
-    SparkSession spark = TestSpark.open(cfg);
+    assertThat(governIn(ownHome, ownSpecs)).isEqualTo(JobMain.EXIT_FAILED);
+    SparkSession spark = TestSpark.open(CarelakeConfig.load(ownHome, Map.of()));
     Row run = TestSpark.latestRun(spark, "govern");
     assertThat(run.<String>getAs("status")).isEqualTo("FAILED");
     assertThat(run.<String>getAs("message"))
@@ -89,19 +152,11 @@ class TestGovernBlocked {
   }
 
   @Test
-  @Order(2)
   void aBlockingRuleAboveItsThresholdBlocksTheFirstRunAndPublishesNothing() throws Exception {
-    // the same rules, but impossible values now block the run instead of being quarantined
-    String strict = builtIn("vitals.yaml").replace("version: \"3\"", "version: \"3-strict\"");
-    int at = strict.indexOf("id: vitals-value-plausible");
-    int severity = strict.indexOf("severity: quarantine", at);
-    strict = strict.substring(0, severity) + "severity: block" + strict.substring(severity
-        + "severity: quarantine".length()).replaceFirst("threshold: 0.05", "threshold: 0.0");
-    Files.writeString(specs.resolve("vitals.yaml"), strict);
-
-    assertThat(govern()).isEqualTo(JobMain.EXIT_BLOCKED);
+    Step blocked = firstBlocked();
+    assertThat(blocked.exit()).isEqualTo(JobMain.EXIT_BLOCKED);
     SparkSession spark = TestSpark.open(cfg);
-    Row run = TestSpark.latestRun(spark, "govern");
+    Row run = blocked.run();
     assertThat(run.<String>getAs("status")).isEqualTo("BLOCKED");
     assertThat(run.<String>getAs("message")).contains("vitals-value-plausible FAIL")
         .contains("4 of 34 rows fail");
@@ -111,19 +166,17 @@ class TestGovernBlocked {
     // first-ever run: the tables were created empty on main, the rows staged on the audit
     // branch, and main never moved to it
     String branch = AuditBranch.nameFor(run.getAs("run_id"));
-    for (String t : new String[] {"curated.visits", "curated.vitals", "quarantine.visits",
-        "quarantine.vitals"}) {
-      String table = "carelake." + t;
-      assertThat(spark.table(table).count()).as(t + " main is empty").isZero();
-      org.apache.iceberg.Table iceberg = org.apache.iceberg.spark.Spark3Util
-          .loadIcebergCatalog(spark, "carelake")
-          .loadTable(org.apache.iceberg.catalog.TableIdentifier.parse(t));
-      assertThat(iceberg.refs()).as(t).containsOnlyKeys("main", branch);
-      assertThat(iceberg.snapshot(iceberg.refs().get("main").snapshotId()).addedDataFiles(
-          iceberg.io())).as(t + " main is the empty creation commit").isEmpty();
+    for (String t : PUBLISHED) {
+      assertThat(blocked.refs().get(t)).as(t).containsOnlyKeys("main", branch);
+      long main = blocked.snapshot(t, "main");
+      assertThat(countAt(spark, t, main)).as(t + " main is empty").isZero();
+      org.apache.iceberg.Table iceberg = iceberg(spark, t);
+      assertThat(iceberg.snapshot(main).addedDataFiles(iceberg.io()))
+          .as(t + " main is the empty creation commit").isEmpty();
     }
-    assertThat(spark.table("carelake.curated.vitals.branch_" + branch).count()
-        + spark.table("carelake.quarantine.vitals.branch_" + branch).count()).isEqualTo(34L);
+    assertThat(countAt(spark, "curated.vitals", blocked.snapshot("curated.vitals", branch))
+        + countAt(spark, "quarantine.vitals", blocked.snapshot("quarantine.vitals", branch)))
+        .isEqualTo(34L);
 
     Map<String, Row> checks = new HashMap<>();
     spark.sql("SELECT * FROM carelake.governance.check_results WHERE run_id = '"
@@ -142,34 +195,25 @@ class TestGovernBlocked {
   }
 
   @Test
-  @Order(3)
   void branchesOfBlockedRunsAreKeptForTheRetentionThenDroppedByALaterRun() throws Exception {
-    SparkSession spark = TestSpark.open(cfg);
-    java.util.Set<String> before = auditBranches(spark, "curated.vitals");
-    assertThat(before).hasSize(1); // the blocked run of the previous test
-
+    String first = AuditBranch.nameFor(firstBlocked().run().getAs("run_id"));
     // blocked again (the strict spec is still in place): the first branch is younger than the
     // default retention (7 days), so both are kept, each with Iceberg's max-ref-age
-    assertThat(govern()).isEqualTo(JobMain.EXIT_BLOCKED);
-    spark = TestSpark.open(cfg);
-    java.util.Set<String> two = auditBranches(spark, "curated.vitals");
-    assertThat(two).hasSize(2).containsAll(before);
-    org.apache.iceberg.Table vitals = org.apache.iceberg.spark.Spark3Util
-        .loadIcebergCatalog(spark, "carelake")
-        .loadTable(org.apache.iceberg.catalog.TableIdentifier.parse("curated.vitals"));
-    assertThat(vitals.refs().get(before.iterator().next()).maxRefAgeMs())
+    Step again = blockedAgain();
+    assertThat(again.exit()).isEqualTo(JobMain.EXIT_BLOCKED);
+    assertThat(auditBranches(again, "curated.vitals")).hasSize(2).contains(first)
+        .contains(AuditBranch.nameFor(again.run().getAs("run_id")));
+    assertThat(again.refs().get("curated.vitals").get(first).maxRefAgeMs())
         .isEqualTo(java.time.Duration.ofDays(7).toMillis());
 
     // a run with a retention of zero drops every earlier audit branch before forking its own
-    assertThat(govern("--keep-blocked-branches", "PT0S")).isEqualTo(JobMain.EXIT_BLOCKED);
-    spark = TestSpark.open(cfg);
-    Row run = TestSpark.latestRun(spark, "govern");
-    String own = AuditBranch.nameFor(run.getAs("run_id"));
-    for (String t : new String[] {"curated.visits", "curated.vitals", "quarantine.visits",
-        "quarantine.vitals"}) {
-      assertThat(auditBranches(spark, t)).as(t).containsExactly(own);
+    Step drop = dropAll();
+    assertThat(drop.exit()).isEqualTo(JobMain.EXIT_BLOCKED);
+    String own = AuditBranch.nameFor(drop.run().getAs("run_id"));
+    for (String t : PUBLISHED) {
+      assertThat(auditBranches(drop, t)).as(t).containsExactly(own);
     }
-    assertThat(TestSpark.longMap(run, "counts")).containsEntry("audit.branches_dropped", 8L);
+    assertThat(TestSpark.longMap(drop.run(), "counts")).containsEntry("audit.branches_dropped", 8L);
 
     assertThat(govern("--keep-blocked-branches", "-PT1H")).isEqualTo(JobMain.EXIT_USAGE);
   }

@@ -9,26 +9,31 @@ import io.carelake.spark.JobMain;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.iceberg.SnapshotRef;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * govern end to end through JobMain (exit code, ledger) on real Spark local[2], a real Iceberg JDBC
  * catalog on SQLite in a temp home, and real Deequ, over {@link RawFixture#standard()}.
+ *
+ * <p>The tests follow one home through a history of runs — a first run, a rerun, a blocked run,
+ * an empty interval, a size jump — but none depends on another having run or passed: each asks
+ * for the {@link Step} it needs, which runs (once, with the steps before it) and records what the
+ * run left — its ledger row, main's snapshot ids and the refs of the published tables — before
+ * any test asserts anything. Tables are read at the snapshots a step recorded (Iceberg time
+ * travel), so what a later step wrote cannot change what an earlier step's test sees, and a
+ * failing assertion in one test cannot fail another.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TestGovernJob {
 
   static final String C = "carelake";
@@ -38,23 +43,102 @@ class TestGovernJob {
   @TempDir static Path home;
   static CarelakeConfig cfg;
   static RawFixture fixture;
-  static String firstRunId;
-  /** main's snapshot id of curated/quarantine after the last published run. */
-  static Map<String, Long> mainSnapshots = new HashMap<>();
-  static final List<String> PUBLISHED = List.of("curated.visits", "curated.vitals",
-      "quarantine.visits", "quarantine.vitals");
+  static final List<String> PUBLISHED = TestSpark.PUBLISHED;
 
-  static org.apache.iceberg.Table iceberg(SparkSession spark, String table) {
-    org.apache.iceberg.Table t = org.apache.iceberg.spark.Spark3Util.loadIcebergCatalog(spark, C)
-        .loadTable(org.apache.iceberg.catalog.TableIdentifier.parse(table));
-    t.refresh();
-    return t;
+  /**
+   * One govern run of the history and what it left, recorded right after it.
+   *
+   * @param refs each published table's refs by name
+   */
+  record Step(int exit, Row run, Map<String, Map<String, SnapshotRef>> refs) {
+    String runId() {
+      return run.getAs("run_id");
+    }
+
+    /** main's snapshot id of each published table. */
+    Map<String, Long> main() {
+      Map<String, Long> out = new HashMap<>();
+      refs.forEach((t, r) -> out.put(t, r.get("main").snapshotId()));
+      return out;
+    }
   }
 
-  static Map<String, Long> mainSnapshots(SparkSession spark) {
-    Map<String, Long> out = new HashMap<>();
-    PUBLISHED.forEach(t -> out.put(t, iceberg(spark, t).currentSnapshot().snapshotId()));
-    return out;
+  static Step first;
+  static Step rerun;
+  static Step blocked;
+  static Step emptyInterval;
+  static Step smallDay;
+  static Step jump;
+
+  /** Runs govern over [start, end) and records the step. */
+  static Step step(String start, String end) {
+    int exit = governInterval(start, end);
+    SparkSession spark = TestSpark.open(cfg);
+    return new Step(exit, TestSpark.latestRun(spark, "govern"), TestSpark.publishedRefs(spark));
+  }
+
+  /** The first run over the fixture's interval. */
+  static synchronized Step first() {
+    if (first == null) {
+      first = step(RawFixture.START, RawFixture.END);
+    }
+    return first;
+  }
+
+  /** The same interval again. */
+  static synchronized Step rerun() {
+    first();
+    if (rerun == null) {
+      rerun = step(RawFixture.START, RawFixture.END);
+    }
+    return rerun;
+  }
+
+  /** A redelivered measurement that ingestion failed to deduplicate, then the interval again. */
+  static synchronized Step blocked() {
+    rerun();
+    if (blocked == null) {
+      TestSpark.open(cfg).sql("INSERT INTO " + C + ".raw.vitals SELECT * FROM " + C
+          + ".raw.vitals WHERE event_id = 's01'");
+      blocked = step(RawFixture.START, RawFixture.END);
+    }
+    return blocked;
+  }
+
+  /** A January day without data, after the blocked run. */
+  static synchronized Step emptyInterval() {
+    blocked();
+    if (emptyInterval == null) {
+      emptyInterval = step("2025-01-01", "2025-01-02");
+    }
+    return emptyInterval;
+  }
+
+  /** 2025-03-03 with its one visit and one vital, then with 4 more visits and one more SBP. */
+  static synchronized Step jump() {
+    emptyInterval();
+    if (smallDay == null) {
+      smallDay = step("2025-03-03", "2025-03-04");
+    }
+    if (jump == null) {
+      injectJump(TestSpark.open(cfg));
+      jump = step("2025-03-03", "2025-03-04");
+    }
+    return jump;
+  }
+
+  /** {@code table} as it was at {@code snapshotId}. */
+  static Dataset<Row> at(SparkSession spark, String table, long snapshotId) {
+    return spark.sql("SELECT * FROM " + C + "." + table + " VERSION AS OF " + snapshotId);
+  }
+
+  /** A published table as the step left main. */
+  static Dataset<Row> main(SparkSession spark, Step step, String table) {
+    return at(spark, table, step.main().get(table));
+  }
+
+  static org.apache.iceberg.Table iceberg(SparkSession spark, String table) {
+    return TestSpark.iceberg(spark, table);
   }
 
   static boolean isSizeAnomaly(Row r) {
@@ -73,27 +157,23 @@ class TestGovernJob {
     TestSpark.stop();
   }
 
-  static int govern() {
-    return governInterval(RawFixture.START, RawFixture.END);
-  }
-
   static int governInterval(String start, String end) {
     TestSpark.open(cfg);
     return JobMain.run(new GovernJob(), new String[] {"--verbose", "--home", home.toString(),
         "--interval-start", start, "--interval-end", end});
   }
 
-  /** event_id -> failed_rules of a quarantine table. */
-  static Map<String, List<String>> quarantined(SparkSession spark, String table) {
+  /** event_id -> failed_rules of a quarantine table's rows. */
+  static Map<String, List<String>> quarantined(Dataset<Row> table) {
     Map<String, List<String>> out = new HashMap<>();
-    for (Row r : spark.table(C + "." + table).collectAsList()) {
+    for (Row r : table.collectAsList()) {
       out.put(r.getAs("event_id"), r.getList(r.fieldIndex("failed_rules")));
     }
     return out;
   }
 
-  static Set<String> eventIds(SparkSession spark, String table) {
-    return spark.table(C + "." + table).select("event_id").collectAsList().stream()
+  static Set<String> eventIds(Dataset<Row> table) {
+    return table.select("event_id").collectAsList().stream()
         .map(r -> r.getString(0)).collect(Collectors.toSet());
   }
 
@@ -117,28 +197,35 @@ class TestGovernJob {
   }
 
   @Test
-  @Order(1)
   void splitsRawIntoCuratedAndQuarantineAndRecordsDeequResults() {
-    assertThat(govern()).isEqualTo(JobMain.EXIT_OK);
+    Step first = first();
+    assertThat(first.exit()).isEqualTo(JobMain.EXIT_OK);
     SparkSession spark = TestSpark.open(cfg);
-    Row run = TestSpark.latestRun(spark, "govern");
+    Row run = first.run();
     assertThat(run.<String>getAs("status")).isEqualTo("SUCCEEDED");
-    firstRunId = run.getAs("run_id");
+    String firstRunId = first.runId();
 
     // exactly the bad rows are quarantined, with exactly the expected rules; good rows are curated
-    assertThat(eventIds(spark, "curated.visits")).isEqualTo(goodIds(fixture.expectedVisits));
-    assertThat(eventIds(spark, "curated.vitals")).isEqualTo(goodIds(fixture.expectedVitals));
-    assertThat(quarantined(spark, "quarantine.visits")).isEqualTo(badIds(fixture.expectedVisits));
-    assertThat(quarantined(spark, "quarantine.vitals")).isEqualTo(badIds(fixture.expectedVitals));
+    assertThat(eventIds(main(spark, first, "curated.visits")))
+        .isEqualTo(goodIds(fixture.expectedVisits));
+    assertThat(eventIds(main(spark, first, "curated.vitals")))
+        .isEqualTo(goodIds(fixture.expectedVitals));
+    assertThat(quarantined(main(spark, first, "quarantine.visits")))
+        .isEqualTo(badIds(fixture.expectedVisits));
+    assertThat(quarantined(main(spark, first, "quarantine.vitals")))
+        .isEqualTo(badIds(fixture.expectedVitals));
 
-    // curated + quarantine = raw for the interval; rows outside it are not touched
+    // curated + quarantine = raw for the interval (at the snapshot the run read); rows outside it
+    // are not touched
+    Map<String, Long> inputs = TestSpark.longMap(run, "input_snapshots");
     for (String t : List.of("visits", "vitals")) {
-      long raw = spark.table(C + ".raw." + t).filter(INTERVAL).count();
-      long curated = spark.table(C + ".curated." + t).count();
-      long quarantine = spark.table(C + ".quarantine." + t).count();
+      long raw = at(spark, "raw." + t, inputs.get("raw." + t)).filter(INTERVAL).count();
+      long curated = main(spark, first, "curated." + t).count();
+      long quarantine = main(spark, first, "quarantine." + t).count();
       assertThat(curated + quarantine).as(t).isEqualTo(raw);
-      assertThat(spark.table(C + ".curated." + t).filter("NOT (" + INTERVAL + ")").count()).isZero();
-      assertThat(spark.table(C + ".curated." + t)
+      assertThat(main(spark, first, "curated." + t).filter("NOT (" + INTERVAL + ")").count())
+          .isZero();
+      assertThat(main(spark, first, "curated." + t)
           .filter("governance_run_id <> '" + firstRunId + "'").count()).isZero();
     }
 
@@ -154,17 +241,17 @@ class TestGovernJob {
         .containsExactlyElementsOf(quarantineColumns);
 
     // reasons say what failed, and never carry the resident id itself
-    for (Row r : spark.table(C + ".quarantine.visits").collectAsList()) {
+    for (Row r : main(spark, first, "quarantine.visits").collectAsList()) {
       List<String> reasons = r.getList(r.fieldIndex("reasons"));
       assertThat(reasons).hasSize(1);
       assertThat(reasons.get(0)).startsWith(RawFixture.RESIDENT_ID_RULE + ": ")
           .doesNotContain(r.<String>getAs("resident_id"));
       assertThat(r.<String>getAs("governance_run_id")).isEqualTo(firstRunId);
     }
-    Row mgdl = spark.table(C + ".quarantine.vitals").filter("event_id = 's33'").head();
+    Row mgdl = main(spark, first, "quarantine.vitals").filter("event_id = 's33'").head();
     assertThat(mgdl.<String>getList(mgdl.fieldIndex("reasons")).get(0))
         .contains("mg/dL").contains("mmol/L");
-    Row sbp = spark.table(C + ".quarantine.vitals").filter("event_id = 's29'").head();
+    Row sbp = main(spark, first, "quarantine.vitals").filter("event_id = 's29'").head();
     assertThat(sbp.<String>getList(sbp.fieldIndex("reasons")).get(0))
         .contains("400").contains("[50, 300]");
 
@@ -238,10 +325,9 @@ class TestGovernJob {
 
     // write-audit-publish: main holds the published rows, the audit branch is gone
     for (String t : PUBLISHED) {
-      assertThat(iceberg(spark, t).refs()).as(t).containsOnlyKeys("main");
+      assertThat(first.refs().get(t)).as(t).containsOnlyKeys("main");
     }
-    mainSnapshots = mainSnapshots(spark);
-    assertThat(TestSpark.longMap(run, "output_snapshots")).containsAllEntriesOf(mainSnapshots)
+    assertThat(TestSpark.longMap(run, "output_snapshots")).containsAllEntriesOf(first.main())
         .containsKey("governance.metrics");
 
     // the ledger: rows in = out + set aside, per-rule counts, pinned inputs and outputs
@@ -263,22 +349,25 @@ class TestGovernJob {
   }
 
   @Test
-  @Order(2)
   void aRerunReplacesTheSliceInsteadOfDuplicatingIt() {
-    assertThat(govern()).isEqualTo(JobMain.EXIT_OK);
+    Step first = first();
+    Step rerun = rerun();
+    assertThat(rerun.exit()).isEqualTo(JobMain.EXIT_OK);
     SparkSession spark = TestSpark.open(cfg);
-    Row run = TestSpark.latestRun(spark, "govern");
-    String secondRunId = run.getAs("run_id");
+    Row run = rerun.run();
+    String firstRunId = first.runId();
+    String secondRunId = rerun.runId();
     assertThat(secondRunId).isNotEqualTo(firstRunId);
 
-    assertThat(spark.table(C + ".curated.visits").count()).isEqualTo(20L);
-    assertThat(spark.table(C + ".curated.vitals").count()).isEqualTo(28L);
-    assertThat(quarantined(spark, "quarantine.visits")).isEqualTo(badIds(fixture.expectedVisits));
-    assertThat(quarantined(spark, "quarantine.vitals")).isEqualTo(badIds(fixture.expectedVitals));
-    for (String t : List.of("curated.visits", "curated.vitals", "quarantine.visits",
-        "quarantine.vitals")) {
-      assertThat(spark.table(C + "." + t).filter("governance_run_id = '" + secondRunId + "'")
-          .count()).as(t).isEqualTo(spark.table(C + "." + t).count());
+    assertThat(main(spark, rerun, "curated.visits").count()).isEqualTo(20L);
+    assertThat(main(spark, rerun, "curated.vitals").count()).isEqualTo(28L);
+    assertThat(quarantined(main(spark, rerun, "quarantine.visits")))
+        .isEqualTo(badIds(fixture.expectedVisits));
+    assertThat(quarantined(main(spark, rerun, "quarantine.vitals")))
+        .isEqualTo(badIds(fixture.expectedVitals));
+    for (String t : PUBLISHED) {
+      assertThat(main(spark, rerun, t).filter("governance_run_id = '" + secondRunId + "'")
+          .count()).as(t).isEqualTo(main(spark, rerun, t).count());
     }
     assertThat(run.<Long>getAs("rows_in")).isEqualTo(56L);
     assertThat(run.<Long>getAs("rows_out")).isEqualTo(48L);
@@ -300,52 +389,44 @@ class TestGovernJob {
         .doesNotContainKeys("changes.NEW", "changes.RESOLVED");
 
     // published by fast-forward: main moved to a snapshot whose ancestry holds the previous main
-    Map<String, Long> now = mainSnapshots(spark);
     for (String t : PUBLISHED) {
-      assertThat(now.get(t)).as(t).isNotEqualTo(mainSnapshots.get(t));
-      assertThat(org.apache.iceberg.util.SnapshotUtil.isAncestorOf(iceberg(spark, t), now.get(t),
-          mainSnapshots.get(t))).as(t).isTrue();
-      assertThat(iceberg(spark, t).refs()).as(t).containsOnlyKeys("main");
+      assertThat(rerun.main().get(t)).as(t).isNotEqualTo(first.main().get(t));
+      assertThat(org.apache.iceberg.util.SnapshotUtil.isAncestorOf(iceberg(spark, t),
+          rerun.main().get(t), first.main().get(t))).as(t).isTrue();
+      assertThat(rerun.refs().get(t)).as(t).containsOnlyKeys("main");
     }
-    assertThat(TestSpark.longMap(run, "output_snapshots")).containsAllEntriesOf(now);
-    mainSnapshots = now;
+    assertThat(TestSpark.longMap(run, "output_snapshots")).containsAllEntriesOf(rerun.main());
   }
 
   @Test
-  @Order(3)
   void aFailingBlockingRuleBlocksTheRunAndPublishesNothing() {
+    Step before = rerun();
+    Step blocked = blocked();
+    assertThat(blocked.exit()).isEqualTo(JobMain.EXIT_BLOCKED);
     SparkSession spark = TestSpark.open(cfg);
-    Set<String> curatedBefore = new HashSet<>(spark.table(C + ".curated.vitals")
-        .select("governance_run_id").distinct().collectAsList().stream()
-        .map(r -> r.getString(0)).toList());
-    // a redelivered measurement that ingestion failed to deduplicate
-    spark.sql("INSERT INTO " + C + ".raw.vitals SELECT * FROM " + C
-        + ".raw.vitals WHERE event_id = 's01'");
-
-    assertThat(govern()).isEqualTo(JobMain.EXIT_BLOCKED);
-    spark = TestSpark.open(cfg);
-    Row run = TestSpark.latestRun(spark, "govern");
+    Row run = blocked.run();
     assertThat(run.<String>getAs("status")).isEqualTo("BLOCKED");
     String branch = AuditBranch.nameFor(run.getAs("run_id"));
     assertThat(run.<String>getAs("message")).contains("vitals-event-id-unique")
         .contains("governance.check_results").contains(branch);
 
     // main did not move; the audit branch is kept with what would have been published
-    assertThat(mainSnapshots(spark)).isEqualTo(mainSnapshots);
+    assertThat(blocked.main()).isEqualTo(before.main());
     assertThat(TestSpark.longMap(run, "output_snapshots")).doesNotContainKeys(
         PUBLISHED.toArray(String[]::new));
-    assertThat(iceberg(spark, "curated.vitals").refs()).containsOnlyKeys("main", branch);
-    assertThat(spark.table(C + ".curated.vitals.branch_" + branch).filter(INTERVAL).count())
-        .isEqualTo(27L);
-    assertThat(spark.table(C + ".quarantine.vitals.branch_" + branch).filter(INTERVAL)
-        .filter("array_contains(failed_rules, 'vitals-event-id-unique')").count()).isEqualTo(2L);
+    assertThat(blocked.refs().get("curated.vitals")).containsOnlyKeys("main", branch);
+    assertThat(at(spark, "curated.vitals", blocked.refs().get("curated.vitals").get(branch)
+        .snapshotId()).filter(INTERVAL).count()).isEqualTo(27L);
+    assertThat(at(spark, "quarantine.vitals", blocked.refs().get("quarantine.vitals").get(branch)
+        .snapshotId()).filter(INTERVAL).filter("array_contains(failed_rules, 'vitals-event-id-unique')")
+        .count()).isEqualTo(2L);
 
     // curated and quarantine are exactly what the previous run published
-    assertThat(spark.table(C + ".curated.vitals").count()).isEqualTo(28L);
-    assertThat(spark.table(C + ".curated.vitals").select("governance_run_id").distinct()
+    assertThat(main(spark, blocked, "curated.vitals").count()).isEqualTo(28L);
+    assertThat(main(spark, blocked, "curated.vitals").select("governance_run_id").distinct()
         .collectAsList().stream().map(r -> r.getString(0)).collect(Collectors.toSet()))
-        .isEqualTo(curatedBefore);
-    assertThat(spark.table(C + ".quarantine.vitals").count()).isEqualTo(6L);
+        .containsExactly(before.runId());
+    assertThat(main(spark, blocked, "quarantine.vitals").count()).isEqualTo(6L);
 
     // the blocked run's verdicts are recorded
     Map<String, Row> checks = checkResults(spark, run.getAs("run_id"));
@@ -359,11 +440,11 @@ class TestGovernJob {
   }
 
   @Test
-  @Order(4)
   void anEmptyIntervalSucceedsWithNotApplicableChecksAndTouchesNoOtherDay() {
-    assertThat(governInterval("2025-01-01", "2025-01-02")).isEqualTo(JobMain.EXIT_OK);
+    Step empty = emptyInterval();
+    assertThat(empty.exit()).isEqualTo(JobMain.EXIT_OK);
     SparkSession spark = TestSpark.open(cfg);
-    Row run = TestSpark.latestRun(spark, "govern");
+    Row run = empty.run();
     assertThat(run.<String>getAs("status")).isEqualTo("SUCCEEDED");
     assertThat(run.<Long>getAs("rows_in")).isZero();
     assertThat(run.<Long>getAs("rows_out")).isZero();
@@ -384,42 +465,18 @@ class TestGovernJob {
     assertThat(checks.get("vitals-event-id-unique").<String>getAs("change"))
         .isEqualTo("RESOLVED");
     // March's published slice is untouched by a January run
-    assertThat(spark.table(C + ".curated.vitals").count()).isEqualTo(28L);
-    assertThat(spark.table(C + ".curated.visits").count()).isEqualTo(20L);
+    assertThat(main(spark, empty, "curated.vitals").count()).isEqualTo(28L);
+    assertThat(main(spark, empty, "curated.visits").count()).isEqualTo(20L);
   }
 
   @Test
-  @Order(5)
   void aRowCountJumpAgainstThePreviousRunIsReportedAsASizeAnomaly() {
-    SparkSession spark = TestSpark.open(cfg);
+    Step jump = jump();
     // a small day first: 1 visit and 1 vital on 2025-03-03
-    assertThat(governInterval("2025-03-03", "2025-03-04")).isEqualTo(JobMain.EXIT_OK);
-    spark = TestSpark.open(cfg);
-    // then an injected jump: 4 more visits land on the same day (5x the previous run)
-    Row v90 = spark.table(C + ".raw.visits").filter("event_id = 'v90'").head();
-    List<String> cols = List.of(spark.table(C + ".raw.visits").columns());
-    spark.table(C + ".raw.visits").filter("event_id = 'v90'")
-        .crossJoin(spark.range(4).withColumnRenamed("id", "__n"))
-        .withColumn("event_id", org.apache.spark.sql.functions.concat(
-            org.apache.spark.sql.functions.lit("j"), org.apache.spark.sql.functions.col("__n")))
-        .withColumn("event_time", org.apache.spark.sql.functions.expr(
-            "TIMESTAMP '2025-03-03 06:00:00'"))
-        .selectExpr(cols.stream().map(c -> "`" + c + "`").toArray(String[]::new))
-        .createOrReplaceTempView("jump");
-    spark.sql("INSERT INTO " + C + ".raw.visits SELECT * FROM jump");
-    assertThat(v90).isNotNull();
-    // and a jump of the mean SBP: the day's only SBP was 400 (s90); one of 100 joins it (mean 250)
-    List<String> vitalCols = List.of(spark.table(C + ".raw.vitals").columns());
-    spark.table(C + ".raw.vitals").filter("event_id = 's90'")
-        .withColumn("event_id", org.apache.spark.sql.functions.lit("k0"))
-        .withColumn("value", org.apache.spark.sql.functions.lit(100.0))
-        .selectExpr(vitalCols.stream().map(c -> "`" + c + "`").toArray(String[]::new))
-        .createOrReplaceTempView("sbp_jump");
-    spark.sql("INSERT INTO " + C + ".raw.vitals SELECT * FROM sbp_jump");
-
-    assertThat(governInterval("2025-03-03", "2025-03-04")).isEqualTo(JobMain.EXIT_OK);
-    spark = TestSpark.open(cfg);
-    Row run = TestSpark.latestRun(spark, "govern");
+    assertThat(smallDay.exit()).isEqualTo(JobMain.EXIT_OK);
+    assertThat(jump.exit()).isEqualTo(JobMain.EXIT_OK);
+    SparkSession spark = TestSpark.open(cfg);
+    Row run = jump.run();
     assertThat(run.<String>getAs("status")).isEqualTo("SUCCEEDED");
     Map<String, Row> checks = checkResults(spark, run.getAs("run_id"));
     Row visits = checks.get("visits-size-rate-of-change");
@@ -444,12 +501,37 @@ class TestGovernJob {
         + " AND instance = 'vitals-sbp-mean-history' AND value IS NOT NULL ORDER BY computed_at").collectAsList()
         .stream().map(r -> r.getDouble(0)).toList()).endsWith(400.0, 250.0);
     // a warning publishes: the new visits are on main
-    assertThat(spark.table(C + ".curated.visits").filter("event_id LIKE 'j%'").count())
+    assertThat(main(spark, jump, "curated.visits").filter("event_id LIKE 'j%'").count())
         .isEqualTo(4L);
     // the history the check read: one Size per run of raw.visits, oldest first
     List<Double> sizes = spark.sql("SELECT value FROM " + C + ".governance.metrics WHERE"
         + " `table` = 'raw.visits' AND name = 'Size' ORDER BY computed_at").collectAsList()
         .stream().map(r -> r.getDouble(0)).toList();
     assertThat(sizes).containsExactly(22.0, 22.0, 22.0, 0.0, 1.0, 5.0);
+  }
+
+  /**
+   * The jump the last step governs: 4 more visits land on 2025-03-03 (5x the previous run's one),
+   * and a second SBP of 100 joins the day's only one, 400 (s90): the mean falls to 250.
+   */
+  static void injectJump(SparkSession spark) {
+    List<String> cols = List.of(spark.table(C + ".raw.visits").columns());
+    spark.table(C + ".raw.visits").filter("event_id = 'v90'")
+        .crossJoin(spark.range(4).withColumnRenamed("id", "__n"))
+        .withColumn("event_id", org.apache.spark.sql.functions.concat(
+            org.apache.spark.sql.functions.lit("j"), org.apache.spark.sql.functions.col("__n")))
+        .withColumn("event_time", org.apache.spark.sql.functions.expr(
+            "TIMESTAMP '2025-03-03 06:00:00'"))
+        .selectExpr(cols.stream().map(c -> "`" + c + "`").toArray(String[]::new))
+        .createOrReplaceTempView("jump");
+    spark.sql("INSERT INTO " + C + ".raw.visits SELECT * FROM jump");
+    // and a jump of the mean SBP: the day's only SBP was 400 (s90); one of 100 joins it (mean 250)
+    List<String> vitalCols = List.of(spark.table(C + ".raw.vitals").columns());
+    spark.table(C + ".raw.vitals").filter("event_id = 's90'")
+        .withColumn("event_id", org.apache.spark.sql.functions.lit("k0"))
+        .withColumn("value", org.apache.spark.sql.functions.lit(100.0))
+        .selectExpr(vitalCols.stream().map(c -> "`" + c + "`").toArray(String[]::new))
+        .createOrReplaceTempView("sbp_jump");
+    spark.sql("INSERT INTO " + C + ".raw.vitals SELECT * FROM sbp_jump");
   }
 }

@@ -43,6 +43,21 @@ final class TestSpark {
     return spark;
   }
 
+  /**
+   * A plain local session (no catalog) for tests that only need Spark and Deequ: the live session
+   * when there is one, so that test classes running one after another in the same JVM share it;
+   * a new one only when a job test stopped the previous one. Sessions are UTC, as the jobs run.
+   */
+  static SparkSession local() {
+    SparkSession live = SparkSession.getActiveSession().getOrElse(() -> SparkSession
+        .getDefaultSession().getOrElse(() -> null));
+    SparkSession spark = live != null && !live.sparkContext().isStopped() ? live
+        : SparkSession.builder().master("local[2]").appName("govern-test").getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    spark.conf().set("spark.sql.session.timeZone", "UTC");
+    return spark;
+  }
+
   static void stop() {
     SparkSession.getActiveSession().foreach(s -> {
       s.stop();
@@ -54,6 +69,27 @@ final class TestSpark {
     });
     SparkSession.clearActiveSession();
     SparkSession.clearDefaultSession();
+  }
+
+  /** The tables a govern run publishes. */
+  static final List<String> PUBLISHED = List.of("curated.visits", "curated.vitals",
+      "quarantine.visits", "quarantine.vitals");
+
+  /** An Iceberg table of the session's {@code carelake} catalog, refreshed. */
+  static org.apache.iceberg.Table iceberg(SparkSession spark, String table) {
+    org.apache.iceberg.Table t = org.apache.iceberg.spark.Spark3Util
+        .loadIcebergCatalog(spark, "carelake")
+        .loadTable(org.apache.iceberg.catalog.TableIdentifier.parse(table));
+    t.refresh();
+    return t;
+  }
+
+  /** Each of the published tables' refs (main and any audit branch) by name, as they are now. */
+  static Map<String, Map<String, org.apache.iceberg.SnapshotRef>> publishedRefs(
+      SparkSession spark) {
+    Map<String, Map<String, org.apache.iceberg.SnapshotRef>> out = new java.util.HashMap<>();
+    PUBLISHED.forEach(t -> out.put(t, Map.copyOf(iceberg(spark, t).refs())));
+    return out;
   }
 
   /** The latest run of {@code job} in the ledger. */

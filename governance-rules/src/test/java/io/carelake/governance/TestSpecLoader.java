@@ -180,4 +180,112 @@ class TestSpecLoader {
     assertThatThrownBy(() -> GovernanceSpecs.fromDir(dir)).isInstanceOf(SpecException.class)
         .hasMessageContaining("visits.yaml:1").hasMessageContaining("not valid YAML");
   }
+
+  @Test
+  void aParsedRuleCarriesEveryFieldAndTheFileItsHash() throws Exception {
+    byte[] yaml = (HEADER + rule("r1", "quarantine", "    max_failures: 0\n")
+        .replace("column: value", "columns: [value, code]")
+        .replace("threshold: 0.05", "threshold: 0")).getBytes(StandardCharsets.UTF_8);
+    Spec spec = new SpecLoader(RuleCompilers.types()).parse("vitals.yaml", yaml);
+    assertThat(spec.source()).isEqualTo("vitals.yaml");
+    assertThat(spec.header().name()).isEqualTo("test");
+    // the hash of the bytes, by the JDK's own SHA-256
+    assertThat(spec.sha256()).isEqualTo(java.util.HexFormat.of().formatHex(
+        java.security.MessageDigest.getInstance("SHA-256").digest(yaml)));
+    RuleSpec r = spec.rules().get(0);
+    assertThat(r.id()).isEqualTo("r1");
+    assertThat(r.columns()).containsExactly("value", "code");
+    assertThat(r.column()).isEqualTo("value");
+    assertThat(r.type()).isEqualTo("range_by_code");
+    assertThat(r.params().path("code_column").asText()).isEqualTo("code");
+    assertThat(r.severity()).isEqualTo(Severity.QUARANTINE);
+    assertThat(r.quarantinesRows()).isTrue();
+    assertThat(r.blocking()).isFalse();
+    assertThat(r.threshold()).isZero();
+    assertThat(r.maxFailures()).isZero();
+    assertThat(r.dimension()).isEqualTo(io.carelake.governance.spec.QualityDimension.ACCURACY);
+    assertThat(r.kahn()).isEqualTo(io.carelake.governance.spec.KahnCategory.PLAUSIBILITY);
+    assertThat(r.clause()).isEqualTo("Kahn 2016 plausibility");
+    assertThat(r.rationale()).isEqualTo("impossible readings are device errors");
+    assertThat(r.source()).isEqualTo("vitals.yaml");
+    // the whole range of thresholds is allowed
+    assertThat(parse(HEADER + rule("r1", "warn", "").replace("0.05", "1")).rules().get(0)
+        .threshold()).isEqualTo(1.0);
+    assertThat(parse(HEADER + rule("r1", "warn", "")).rules().get(0).params()).isNotNull();
+    assertThat(parse(HEADER + rule("r1", "warn", "").replace("    params:\n      code_column:"
+        + " code\n      ranges:\n        \"8480-6\": {min: 50, max: 300}\n", "")
+        .replace("range_by_code", "unique")).rules().get(0)).satisfies(u -> {
+          assertThat(u.params()).isNull();
+          assertThat(u.paramsLine()).as("no params: the rule's line").isEqualTo(6);
+        });
+  }
+
+  @Test
+  void theCodesOfTheEnumsAreTheWordsSpecsUse() {
+    assertThat(Severity.BLOCK.code()).isEqualTo("block");
+    assertThat(io.carelake.governance.spec.QualityDimension.NORMATIVITY.code())
+        .isEqualTo("normativity");
+    assertThat(io.carelake.governance.spec.KahnCategory.PLAUSIBILITY.code())
+        .isEqualTo("plausibility");
+    assertThat(Severity.WARN.quarantinesRows()).isFalse();
+    assertThat(Severity.BLOCK.quarantinesRows()).isTrue();
+    assertThat(Severity.QUARANTINE.quarantinesRows()).isTrue();
+  }
+
+  @Test
+  void aRuleIsWithinItsThresholdUpToTheExactShareAndItsMaximumCount() throws Exception {
+    RuleSpec fivePercent = parse(HEADER + rule("r1", "block", "")).rules().get(0);
+    assertThat(fivePercent.blocking()).isTrue();
+    assertThat(fivePercent.within(5, 100)).as("5 of 100 at 0.05").isTrue();
+    assertThat(fivePercent.within(6, 100)).isFalse();
+    assertThat(fivePercent.within(0, 0)).isTrue();
+    RuleSpec capped = parse(HEADER + rule("r1", "block", "    max_failures: 3\n")).rules().get(0);
+    assertThat(capped.within(3, 1000)).isTrue();
+    assertThat(capped.within(4, 1000)).as("within the share, above the count").isFalse();
+    assertThat(capped.within(3, 20)).as("within the count, above the share").isFalse();
+  }
+
+  @Test
+  void aSpecFileIsReadFromDiskOrNamedInTheError(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("vitals.yaml");
+    Files.writeString(file, HEADER + rule("r1", "warn", ""));
+    Spec spec = new SpecLoader(RuleCompilers.types()).load(file);
+    assertThat(spec.source()).isEqualTo(file.toString());
+    assertThat(spec.rules()).hasSize(1);
+    Path missing = dir.resolve("nope.yaml");
+    assertThatThrownBy(() -> new SpecLoader(RuleCompilers.types()).load(missing))
+        .isInstanceOf(SpecException.class)
+        .hasMessageStartingWith(missing + ": cannot read the spec file: ")
+        .hasMessageEndingWith(" (check --spec-dir)")
+        .satisfies(e -> assertThat(((SpecException) e).line()).isZero());
+  }
+
+  @Test
+  void anEmptyFileOrAListIsNotASpec() {
+    assertThat(error("").getMessage()).isEqualTo("vitals.yaml: the file is empty; a spec needs a"
+        + " 'spec:' block and a 'rules:' list");
+    assertThat(error("- a\n- b\n").getMessage())
+        .isEqualTo("vitals.yaml:1: a spec is a map with a 'spec:' block and a 'rules:' list");
+  }
+
+  @Test
+  void aDuplicateKeyNamesBothLines() {
+    SpecException e = error(HEADER + rule("r1", "warn", "    severity: block\n"));
+    assertThat(e.getMessage()).isEqualTo("vitals.yaml:19: key 'severity' appears twice in the same"
+        + " block (first at line 13); keep one");
+    assertThat(e.line()).isEqualTo(19);
+    assertThat(e.ruleId()).isNull();
+  }
+
+  @Test
+  void exceptionsSayFileLineAndRuleOnlyWhenKnown() {
+    assertThat(new SpecException("f.yaml", 0, null, "p").getMessage()).isEqualTo("f.yaml: p");
+    assertThat(new SpecException("f.yaml", 1, null, "p").getMessage()).isEqualTo("f.yaml:1: p");
+    assertThat(new SpecException("f.yaml", 2, "r", "p").getMessage())
+        .isEqualTo("f.yaml:2: rule 'r': p");
+    SpecException withCause = new SpecException("f.yaml", 2, "r", "p", new IllegalStateException());
+    assertThat(withCause.getMessage()).isEqualTo("f.yaml:2: rule 'r': p");
+    assertThat(withCause.source()).isEqualTo("f.yaml");
+    assertThat(withCause.getCause()).isInstanceOf(IllegalStateException.class);
+  }
 }

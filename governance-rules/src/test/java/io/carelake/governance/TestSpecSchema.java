@@ -225,4 +225,87 @@ class TestSpecSchema {
         "severity: fatal"));
     assertThat(e.getMessage()).startsWith("vitals.yaml:18: rule 'r1': bad severity 'fatal'");
   }
+
+  @Test
+  void anUnknownRuleFieldListsTheRuleFields() {
+    assertThat(error(HEADER + rule("r1", "    owner: me\n")).getMessage())
+        .isEqualTo("vitals.yaml:15: rule 'r1': unknown field 'owner'; known fields"
+            + " here are [clause, column, columns, dimension, id, kahn, max_failures, params,"
+            + " rationale, severity, threshold, type]");
+  }
+
+  @Test
+  void anUnknownParameterPointsAtTheTypesParameters() {
+    assertThat(error(HEADER + rule("r1", "    params: {where: x, when: y}\n")
+        .replace("type: completeness", "type: resident_id_check_digit")).getMessage())
+        .isEqualTo("vitals.yaml:15: rule 'r1': unknown field 'when' in params; known fields here"
+            + " are those of the rule type (see governance-rules/README.md)");
+  }
+
+  @Test
+  void aValueOfTheWrongTypeIsShownAsWritten() {
+    assertThat(error(HEADER + rule("r1", "").replace("rationale: values must be there",
+        "rationale: true")).getMessage()).startsWith("vitals.yaml:14: rule 'r1': rationale has"
+        + " the wrong type (got true): ");
+    assertThat(error(HEADER + rule("r1", "").replace("clause: GB/T 36344-2018 completeness",
+        "clause: ~")).getMessage()).startsWith("vitals.yaml:13: rule 'r1': clause has the wrong"
+        + " type (got null): ");
+    assertThat(error(HEADER + rule("r1", "").replace("clause: GB/T 36344-2018 completeness",
+        "clause: ab")).getMessage()).startsWith("vitals.yaml:13: rule 'r1': clause must not be"
+        + " empty (got 'ab'): ");
+    assertThat(error(HEADER + rule("r1", "    params: {values: [{a: 1}]}\n")
+        .replace("type: completeness", "type: allowed_values")).getMessage())
+        .isEqualTo("vitals.yaml:15: rule 'r1': params.values[0] is not valid (got {\"a\":1}):"
+            + " object found, but [string, number, boolean] is required");
+    // a rule id that is not text: the rule is named by its position
+    assertThat(error(HEADER + rule("r1", "").replace("id: r1", "id: 5")).getMessage())
+        .startsWith("vitals.yaml:6: rule '#1': id has the wrong type (got 5): ");
+    // an out-of-range number
+    assertThat(error(HEADER + rule("r1", "    params: {tolerance: x}\n")
+        .replace("type: completeness", "type: bmi_consistent")).getMessage())
+        .startsWith("vitals.yaml:15: rule 'r1': params.tolerance has the wrong type (got 'x'): ");
+  }
+
+  @Test
+  void manyProblemsAreReportedFirstByLineThenCountedAfterThree() {
+    // five schema problems on lines 6 (no clause), 8, 9, 10 and 11
+    SpecException e = error(HEADER + rule("r1", "")
+        .replace("    clause: GB/T 36344-2018 completeness\n", "")
+        .replace("type: completeness", "type: nothing")
+        .replace("severity: warn", "severity: fatal")
+        .replace("threshold: 0.05", "threshold: 2")
+        .replace("dimension: completeness", "dimension: quality"));
+    assertThat(e.line()).isEqualTo(6);
+    assertThat(e.getMessage()).startsWith("vitals.yaml:6: rule 'r1': missing field 'clause'")
+        .contains("; also vitals.yaml:8: rule 'r1': unknown rule type 'nothing'")
+        .contains("; also vitals.yaml:9: rule 'r1': bad severity 'fatal'")
+        .contains("; also vitals.yaml:10: rule 'r1': threshold must be a number from 0 to 1, got 2")
+        .endsWith("; and 1 more")
+        .doesNotContain("quality");
+    // the schema walks a rule's properties in its own order, not the file's: sorted by line
+    SpecException reordered = error(HEADER + "  - id: r1\n"   // 6
+        + "    kahn: other\n"                                // 7
+        + "    column: value\n"                              // 8
+        + "    dimension: quality\n"                         // 9
+        + "    severity: fatal\n"                            // 10
+        + "    threshold: 0.05\n"                            // 11
+        + "    type: nothing\n"                              // 12
+        + "    clause: a clause\n"                           // 13
+        + "    rationale: values must be there\n");          // 14
+    assertThat(reordered.getMessage()).startsWith("vitals.yaml:7: rule 'r1': bad kahn 'other'")
+        .contains("; also vitals.yaml:9: rule 'r1': bad dimension 'quality'")
+        .contains("; also vitals.yaml:10: rule 'r1': bad severity 'fatal'")
+        .contains("; also vitals.yaml:12: rule 'r1': unknown rule type 'nothing'");
+    assertThat(reordered.getMessage().indexOf("vitals.yaml:9:"))
+        .isLessThan(reordered.getMessage().indexOf("vitals.yaml:10:"));
+    assertThat(reordered.getMessage().indexOf("vitals.yaml:10:"))
+        .isLessThan(reordered.getMessage().indexOf("vitals.yaml:12:"));
+    // exactly four: no count
+    assertThat(error(HEADER + rule("r1", "")
+        .replace("    clause: GB/T 36344-2018 completeness\n", "")
+        .replace("type: completeness", "type: nothing")
+        .replace("severity: warn", "severity: fatal")
+        .replace("threshold: 0.05", "threshold: 2")).getMessage()).doesNotContain("more")
+        .contains("; also vitals.yaml:10: rule 'r1': threshold must be a number");
+  }
 }

@@ -104,6 +104,10 @@ public final class IngestBench {
   @Option(names = "--verbose", description = "Print the ingest job's output and stack traces.")
   boolean verbose;
 
+  @Option(names = "--skip-peer", description = "Do not run the peer (Apache Iceberg's Kafka"
+      + " Connect sink) on the same topics (default: it runs after ingest).")
+  boolean skipPeer;
+
   @Option(names = "--keep", description = "Keep the scratch home and the bench topics afterwards"
       + " (default: both are deleted; 2 M events take about 1 GB in each).")
   boolean keep;
@@ -120,6 +124,7 @@ public final class IngestBench {
 
   /** Results, for tests. */
   record Result(long events, double produceRate, double consumerRate, double ingestRate,
+      double steadyRate, double peerRate, double peerSteadyRate, long peerRows,
       long p50Millis, long p99Millis, long rowsWritten, long latencyEvents, double latencyRate,
       long checkpointIntervalMs) {}
 
@@ -186,11 +191,13 @@ public final class IngestBench {
           .all().get(60, TimeUnit.SECONDS);
     }
     try {
-      return measure(scratch, cfg, settings, kafkaProps);
+      return measure(scratch, cfg, settings, kafkaProps, prefix);
     } finally {
       if (!keep) {
         try (Admin admin = Admin.create(kafkaProps)) {
-          admin.deleteTopics(settings.topics()).all().get(60, TimeUnit.SECONDS);
+          List<String> topics = admin.listTopics().names().get(60, TimeUnit.SECONDS).stream()
+              .filter(t -> t.startsWith(prefix + ".")).toList();
+          admin.deleteTopics(topics).all().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
           progress("could not delete the bench topics %s: %s", settings.topics(),
               IngestJob.describe(e));
@@ -213,7 +220,7 @@ public final class IngestBench {
   }
 
   private int measure(Path scratch, CarelakeConfig cfg, IngestSettings settings,
-      Properties kafkaProps) throws Exception {
+      Properties kafkaProps, String prefix) throws Exception {
 
     // ---- produce
     Map<TopicPartition, long[]> produced = new HashMap<>();
@@ -261,6 +268,14 @@ public final class IngestBench {
         + " commit that added rows; start-up, the first checkpoint and the final savepoint"
         + " excluded)", steadyRate);
 
+    // ---- the peer: Iceberg's Kafka Connect sink on the same topics, same catalog and interval
+    PeerSink.Result peer = new PeerSink.Result(0, Double.NaN, Double.NaN);
+    if (!skipPeer) {
+      peer = PeerSink.run(scratch.resolve("peer"), cfg, settings, prefix, events,
+          checkpointIntervalMs, out);
+      progress("peer steady state: %,.0f events/s (same measure as ingest's)", peer.steadyRate());
+    }
+
     // ---- latency: a steady stream into the running streaming job (restored from the bounded
     // run's savepoint), produce -> visible in an Iceberg snapshot
     long[] sorted = new long[0];
@@ -274,17 +289,25 @@ public final class IngestBench {
     }
     long p50 = percentile(sorted, 0.50);
     long p99 = percentile(sorted, 0.99);
+    // the ratios compare steady states (rows committed between the first and the last commit
+    // that added rows), which leave out each side's start-up and shutdown
     out.printf(Locale.ROOT, "events=%d produce=%.0f/s bare-consumer=%.0f/s ingest=%.0f/s"
-            + " ratio(ingest/consumer)=%.3f ingest-steady=%.0f/s ratio(steady/consumer)=%.3f"
-            + " checkpoint-interval=%d ms latency-events=%d"
-            + " latency-rate=%.0f/s latency-p50=%d ms latency-p99=%d ms rows=%d%n",
-        events, events / produceSeconds, consumerRate, ingestRate, ingestRate / consumerRate,
-        steadyRate, steadyRate / consumerRate,
-        checkpointIntervalMs, sorted.length, rate, p50, p99, rows);
-    LAST.set(new Result(events, events / produceSeconds, consumerRate, ingestRate, p50, p99,
-        rows, sorted.length, rate, checkpointIntervalMs));
+            + " peer=%.0f/s checkpoint-interval=%d ms latency-events=%d latency-rate=%.0f/s"
+            + " latency-p50=%d ms latency-p99=%d ms rows=%d peer-rows=%d"
+            + " steady=%.0f/s peer-steady=%.0f/s ratio(ingest/peer)=%.2f"
+            + " ratio(ingest/consumer)=%.3f%n",
+        events, events / produceSeconds, consumerRate, ingestRate, peer.wallRate(),
+        checkpointIntervalMs, sorted.length, rate, p50, p99, rows, peer.rows(),
+        steadyRate, peer.steadyRate(), steadyRate / peer.steadyRate(), steadyRate / consumerRate);
+    LAST.set(new Result(events, events / produceSeconds, consumerRate, ingestRate, steadyRate,
+        peer.wallRate(), peer.steadyRate(), peer.rows(), p50, p99, rows, sorted.length, rate,
+        checkpointIntervalMs));
     if (rows != events) {
       progress("WARNING: %d rows written for %d events", rows, events);
+      return IngestJob.EXIT_FAILED;
+    }
+    if (!skipPeer && peer.rows() != events) {
+      progress("WARNING: the peer committed %d rows for %d events", peer.rows(), events);
       return IngestJob.EXIT_FAILED;
     }
     if (latencySeconds > 0 && sorted.length != latencyEvents) {
@@ -301,9 +324,17 @@ public final class IngestBench {
    * because the time they took includes the job's start-up.
    */
   static double steadyRate(Catalog catalog) {
-    List<long[]> commits = new java.util.ArrayList<>(); // {commit ms, rows added}
+    List<Table> tables = new ArrayList<>();
     for (TableName name : List.of(Tables.RAW_VISITS, Tables.RAW_VITALS)) {
-      Table table = catalog.loadTable(CatalogFactory.identifier(name));
+      tables.add(catalog.loadTable(CatalogFactory.identifier(name)));
+    }
+    return steadyRate(tables);
+  }
+
+  /** {@link #steadyRate(Catalog)} over {@code tables} (the peer's, too). */
+  static double steadyRate(List<Table> tables) {
+    List<long[]> commits = new java.util.ArrayList<>(); // {commit ms, rows added}
+    for (Table table : tables) {
       for (Snapshot s : table.snapshots()) {
         long added = Long.parseLong(s.summary().getOrDefault("added-records", "0"));
         if (added > 0) {

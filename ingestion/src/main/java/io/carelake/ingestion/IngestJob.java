@@ -4,8 +4,10 @@ import io.carelake.core.Version;
 import io.carelake.core.catalog.CatalogFactory;
 import io.carelake.core.config.CarelakeConfig;
 import io.carelake.core.config.ConfigException;
+import io.carelake.core.ledger.ActiveRun;
 import io.carelake.core.ledger.Run;
 import io.carelake.core.ledger.RunLedger;
+import io.carelake.core.ledger.RunMessages;
 import io.carelake.core.ledger.RunRecord;
 import io.carelake.core.ledger.RunStatus;
 import io.carelake.core.tables.TableName;
@@ -19,6 +21,7 @@ import io.carelake.ingestion.flink.IngestPipeline;
 import io.carelake.ingestion.flink.KafkaMessageDeserializer;
 import io.carelake.ingestion.flink.LatenessFunction;
 import io.carelake.ingestion.flink.ParseFunction;
+import io.carelake.ingestion.flink.RawTableCommitter;
 import io.carelake.ingestion.flink.RestorePoints;
 import io.carelake.ingestion.ledger.Completeness;
 import io.carelake.ingestion.ledger.KafkaOffsets;
@@ -106,6 +109,8 @@ public final class IngestJob {
   boolean verbose;
 
   private final PrintStream out;
+  /** How long the bounded run's ledger lease lasts unrenewed (ledger.lease-seconds). */
+  private Duration lease = RunLedger.LEASE_DEFAULT;
 
   IngestJob(PrintStream out) {
     this.out = out;
@@ -144,6 +149,7 @@ public final class IngestJob {
       // opened here so that a wrong catalog.* key is a configuration error (exit 2), not a failed run
       catalog = CatalogFactory.open(config);
       catalogLoader = FlinkCatalogs.loader(config);
+      job.lease = RunLedger.lease(config);
     } catch (ConfigException | IllegalArgumentException e) {
       job.out.println("carelake " + JOB + ": " + e.getMessage());
       if (job.verbose) {
@@ -162,7 +168,7 @@ public final class IngestJob {
    * the raw tables themselves ({@link StatelessStart}), deduplicating against what they hold.
    */
   record StartPlan(RestorePoints.RestorePoint restore, StatelessStart stateless,
-      CommittedSeed seed) {
+      CommittedSeed seed, IngestPipeline.JobStart jobStart) {
 
     /** Where the job is estimated to start: exact for a stateless start. */
     Map<TopicPartition, Long> startEstimate(Map<TopicPartition, Long> committed,
@@ -184,7 +190,7 @@ public final class IngestJob {
       progress("restoring from %s %s%s", restore.get().savepoint() ? "savepoint" : "checkpoint",
           restore.get().path(), deleted > 0 ? " (" + deleted + " older restore point(s) removed)"
               : "");
-      return new StartPlan(restore.get(), null, null);
+      return new StartPlan(restore.get(), null, null, jobStart(settings, tables, offsets));
     }
     List<TopicPartition> partitions = offsets.partitions(settings.topics());
     StatelessStart stateless = StatelessStart.plan(
@@ -208,8 +214,28 @@ public final class IngestJob {
     // the group's offsets mirror the job's position (lag, bounded runs' progress); nothing else
     // consumes with this group, so moving them is safe
     offsets.commit(settings.consumerGroup(), stateless.start());
-    return new StartPlan(null, stateless, seed);
+    return new StartPlan(null, stateless, seed, jobStart(settings, tables, offsets));
   }
+
+  /**
+   * The backlog (end offsets now) and the completeness watermarks committed so far: the
+   * watermark does not advance while a partition reads its backlog, and an event older than a
+   * committed watermark is late (see {@code flink.LatenessFunction}).
+   */
+  private static IngestPipeline.JobStart jobStart(IngestSettings settings,
+      Map<TableName, Table> tables, KafkaOffsets offsets) {
+    Map<String, Long> ends = new HashMap<>();
+    offsets.endOffsets(settings.topics())
+        .forEach((tp, end) -> ends.put(tp.topic() + "-" + tp.partition(), end));
+    Map<String, Long> watermarks = new HashMap<>();
+    WATERMARKED.forEach((name, label) -> Completeness.latest(tables.get(name))
+        .ifPresent(w -> watermarks.put(label, w.watermark().toEpochMilli())));
+    return new IngestPipeline.JobStart(ends, watermarks);
+  }
+
+  /** The raw tables that carry a completeness watermark, by their label in the job. */
+  private static final Map<TableName, String> WATERMARKED =
+      Map.of(Tables.RAW_VISITS, "visits", Tables.RAW_VITALS, "vitals");
 
   private static KafkaSource<KafkaMessage> source(IngestSettings settings, StartPlan plan) {
     // always unbounded: a bounded run stops with a savepoint once it has read to its end offsets,
@@ -231,7 +257,8 @@ public final class IngestJob {
         plan = plan(settings, tables, offsets, catalogLoader);
       }
       StreamExecutionEnvironment env = environment(settings, plan.restore());
-      IngestPipeline.build(env, source(settings, plan), settings, catalogLoader, plan.seed());
+      IngestPipeline.build(env, source(settings, plan), settings, catalogLoader, plan.seed(),
+          plan.jobStart());
       progress("streaming %s into %s until cancelled (consumer group %s)", settings.topics(),
           List.of(Tables.RAW_VISITS, Tables.RAW_VITALS, Tables.RAW_DEAD_LETTERS),
           settings.consumerGroup());
@@ -261,10 +288,11 @@ public final class IngestJob {
 
   private int runBounded(IngestSettings settings, Catalog catalog, CatalogLoader catalogLoader) {
     Run run = Run.start(JOB, null);
-    RunLedger ledger = null;
+    ActiveRun active = null;
     RunRecord record;
     try {
-      ledger = new RunLedger(catalog);
+      // RUNNING row and lease first: a second bounded ingest is refused, a killed one is found
+      active = new RunLedger(catalog, lease).begin(run);
       Map<TableName, Table> tables = createTables(catalog);
       Map<TableName, Long> startSnapshots = new LinkedHashMap<>();
       tables.forEach((name, table) -> startSnapshots.put(name, SnapshotCounts.currentSnapshotId(table)));
@@ -301,9 +329,15 @@ public final class IngestJob {
           duplicates = longAccumulator(result, DedupFunction.DUPLICATES);
           deadLettersAlreadyLanded =
               longAccumulator(result, ParseFunction.DEAD_LETTERS_ALREADY_LANDED);
+          long retries = longAccumulator(result, RawTableCommitter.COMMIT_RETRIES);
+          run.count("commit_retries", retries);
+          if (retries > 0) {
+            progress("%d Iceberg commit(s) retried after a concurrent commit (expected with"
+                + " maintain running; nothing lost)", retries);
+          }
           run.parameter("output.kafka.committed-offsets",
               OffsetRange.describe(offsets.committed(settings.consumerGroup())));
-          recordWatermarks(settings, tables, result, run);
+          recordLateEvents(tables, result, run);
         }
         Map<TableName, Long> added = new LinkedHashMap<>();
         long recovered = 0;
@@ -346,9 +380,9 @@ public final class IngestJob {
         e.printStackTrace(out);
       }
     }
-    if (ledger != null) {
+    if (active != null) {
       try {
-        ledger.record(record);
+        record = active.end(record);
       } catch (RuntimeException e) {
         out.println("carelake " + JOB + ": could not record the run in the ledger: "
             + describe(e));
@@ -363,36 +397,23 @@ public final class IngestJob {
 
 
   /**
-   * Records the completeness watermark and the late-event count of the run in a metadata-only
-   * snapshot of raw.visits and raw.vitals (see {@link Completeness}); tables the run read no
-   * event for keep their previous watermark.
+   * Puts the run's late events (accumulators) and the completeness watermarks its commits carried
+   * (the job commits them with the rows, see {@code flink.RawTableCommitter}) in the ledger row.
    */
-  private void recordWatermarks(IngestSettings settings, Map<TableName, Table> tables,
-      JobExecutionResult result, Run run) {
-    Map<TableName, String> labels = new LinkedHashMap<>();
-    labels.put(Tables.RAW_VISITS, "visits");
-    labels.put(Tables.RAW_VITALS, "vitals");
+  private void recordLateEvents(Map<TableName, Table> tables, JobExecutionResult result, Run run) {
     long lateTotal = 0;
-    for (Map.Entry<TableName, String> e : labels.entrySet()) {
-      Object max = result.getAllAccumulatorResults()
-          .get(LatenessFunction.maxEventTimeAccumulator(e.getValue()));
-      long late = longAccumulator(result, LatenessFunction.lateAccumulator(e.getValue()));
+    for (TableName name : List.of(Tables.RAW_VISITS, Tables.RAW_VITALS)) {
+      String label = WATERMARKED.get(name);
+      long late = longAccumulator(result, LatenessFunction.lateAccumulator(label));
       lateTotal += late;
-      run.count("late_events_" + e.getValue(), late);
-      if (!(max instanceof Number n) || n.longValue() == Long.MIN_VALUE) {
-        continue;
-      }
-      try {
-        Completeness.Watermark w = Completeness.record(tables.get(e.getKey()), n.longValue(),
-            settings.maxOutOfOrderness(), late, run.id());
-        run.parameter("watermark." + e.getKey(), w.watermark().toString());
-        progress("%s: watermark %s, %,d late event(s) (snapshot %d)", e.getKey(), w.watermark(),
-            late, w.snapshotId());
-      } catch (RuntimeException ex) {
-        // the rows are committed and the offsets too: a missing watermark must not fail the run
-        run.parameter("watermark-error." + e.getKey(), describe(ex));
-        progress("%s: could not record the completeness watermark: %s (the next run records"
-            + " it)", e.getKey(), describe(ex));
+      run.count("late_events_" + label, late);
+      var watermark = Completeness.latest(tables.get(name));
+      if (watermark.isPresent()) {
+        run.parameter("watermark." + name, watermark.get().watermark().toString());
+        progress("%s: watermark %s, %,d late event(s) in this run", name,
+            watermark.get().watermark(), late);
+      } else {
+        progress("%s: no completeness watermark yet (%,d late event(s) in this run)", name, late);
       }
     }
     run.count("late_events", lateTotal);
@@ -407,7 +428,8 @@ public final class IngestJob {
   private JobExecutionResult execute(IngestSettings settings, CatalogLoader catalogLoader,
       StartPlan plan, OffsetRange range, Run run) throws Exception {
     StreamExecutionEnvironment env = environment(settings, plan.restore());
-    IngestPipeline.build(env, source(settings, plan), settings, catalogLoader, plan.seed());
+    IngestPipeline.build(env, source(settings, plan), settings, catalogLoader, plan.seed(),
+          plan.jobStart());
     JobClient client = env.executeAsync(jobName(settings));
     progress("Flink job %s submitted", client.getJobID());
     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -473,13 +495,18 @@ public final class IngestJob {
   private String stopWithSavepoint(JobClient client, IngestSettings settings) throws Exception {
     String dir = RestorePoints.savepointDir(settings.checkpointDir());
     Exception last = null;
-    for (int attempt = 0; attempt < 120; attempt++) {
+    for (int attempt = 1; attempt <= 120; attempt++) {
       if (client.getJobExecutionResult().isDone()) {
         return null;
       }
       try {
-        return client.stopWithSavepoint(false, dir, SavepointFormatType.NATIVE)
+        String path = client.stopWithSavepoint(false, dir, SavepointFormatType.NATIVE)
             .get(5, TimeUnit.MINUTES);
+        if (attempt > 1) {
+          // expected while tasks are still deploying: one line, not a stack trace
+          progress("stop-with-savepoint took %d attempts (tasks were still starting)", attempt);
+        }
+        return path;
       } catch (java.util.concurrent.ExecutionException e) {
         last = e;
         Thread.sleep(500);
@@ -523,6 +550,9 @@ public final class IngestJob {
   static Configuration flinkConfiguration(IngestSettings settings) {
     Configuration conf = new Configuration();
     conf.set(PipelineOptions.NAME, jobName(settings));
+    // No operator keeps a record after passing it on or writing it (the writers encode each row
+    // into Parquet at once), so chained operators may share records instead of copying them.
+    conf.set(PipelineOptions.OBJECT_REUSE, true);
     conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
     conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
     conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, settings.checkpointDir());
@@ -599,17 +629,9 @@ public final class IngestJob {
     out.flush();
   }
 
+  /** carelake's own messages as written, libraries' masked (they may quote a payload). */
   static String describe(Throwable e) {
-    String msg = e.getMessage();
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String what = msg == null ? e.getClass().getSimpleName() : msg;
-    if (root != e && root.getMessage() != null && !what.contains(root.getMessage())) {
-      what += " (cause: " + root.getMessage() + ")";
-    }
-    return what;
+    return RunMessages.describe(e);
   }
 
   static String summary(RunRecord r) {

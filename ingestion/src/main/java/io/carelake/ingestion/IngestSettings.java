@@ -24,7 +24,9 @@ public record IngestSettings(
     Duration checkpointInterval,
     int parallelism,
     Duration dedupTtl,
-    Duration maxOutOfOrderness) {
+    Duration maxOutOfOrderness,
+    Duration idleTimeout,
+    int maxOpenFiles) {
 
   /** How long an event id is remembered for deduplication. */
   public static final String DEDUP_TTL = "ingest.dedup-ttl-ms";
@@ -33,6 +35,18 @@ public record IngestSettings(
   public static final String MAX_OUT_OF_ORDERNESS = "ingest.max-out-of-orderness-ms";
   public static final String MAX_OUT_OF_ORDERNESS_DEFAULT =
       String.valueOf(Duration.ofMinutes(5).toMillis());
+  /**
+   * A Kafka partition from which nothing was read for this long stops holding the completeness
+   * watermark back (see {@code flink.CompletenessWatermark}).
+   */
+  public static final String IDLE_TIMEOUT = "ingest.idle-timeout-ms";
+  public static final String IDLE_TIMEOUT_DEFAULT = String.valueOf(Duration.ofMinutes(30).toMillis());
+  /**
+   * Data files one writer subtask keeps open per raw event table; opening one more closes the one
+   * written least recently. Bounds memory in a catch-up over many days (a few MiB per file).
+   */
+  public static final String MAX_OPEN_FILES = "ingest.max-open-files";
+  public static final String MAX_OPEN_FILES_DEFAULT = "8";
   public static final String KAFKA_CLIENT_PREFIX = "kafka.client.";
 
   public static IngestSettings from(CarelakeConfig config) {
@@ -61,7 +75,9 @@ public record IngestSettings(
         interval,
         parallelism,
         millis(config, DEDUP_TTL, DEDUP_TTL_DEFAULT),
-        millis(config, MAX_OUT_OF_ORDERNESS, MAX_OUT_OF_ORDERNESS_DEFAULT));
+        millis(config, MAX_OUT_OF_ORDERNESS, MAX_OUT_OF_ORDERNESS_DEFAULT),
+        millis(config, IDLE_TIMEOUT, IDLE_TIMEOUT_DEFAULT),
+        atLeastOne(config, MAX_OPEN_FILES, MAX_OPEN_FILES_DEFAULT));
   }
 
   private static Duration millis(CarelakeConfig config, String key, String fallback) {
@@ -72,6 +88,20 @@ public record IngestSettings(
       throw new IllegalArgumentException("Configuration key '" + key + "' in " + config.file()
           + " must be a number of milliseconds, got '" + value + "'");
     }
+  }
+
+  private static int atLeastOne(CarelakeConfig config, String key, String fallback) {
+    String value = config.get(key, fallback);
+    try {
+      int n = Integer.parseInt(value);
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("Configuration key '" + key + "' in " + config.file()
+        + " must be a whole number of at least 1, got '" + value + "'");
   }
 
   public List<String> topics() {

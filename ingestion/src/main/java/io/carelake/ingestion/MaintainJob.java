@@ -4,6 +4,7 @@ import io.carelake.core.catalog.CatalogFactory;
 import io.carelake.core.config.CarelakeConfig;
 import io.carelake.core.config.ConfigException;
 import io.carelake.core.ledger.Run;
+import io.carelake.core.ledger.ActiveRun;
 import io.carelake.core.ledger.RunLedger;
 import io.carelake.core.ledger.RunRecord;
 import io.carelake.core.tables.TableName;
@@ -102,10 +103,12 @@ public final class MaintainJob {
     EngineLogging.configure(job.verbose);
     Catalog catalog;
     IngestSettings settings;
+    java.time.Duration lease;
     try {
       CarelakeConfig cfg = job.configOptions.resolve();
       settings = IngestSettings.from(cfg);
       catalog = CatalogFactory.open(cfg);
+      lease = RunLedger.lease(cfg);
     } catch (ConfigException | IllegalArgumentException e) {
       out.println("carelake " + JOB + ": " + e.getMessage());
       return IngestJob.EXIT_USAGE;
@@ -114,9 +117,10 @@ public final class MaintainJob {
         .parameter("retention-days", job.retentionDays)
         .parameter("retain-last", job.retainLast);
     RunRecord record;
-    RunLedger ledger = null;
+    ActiveRun active = null;
     try {
-      ledger = new RunLedger(catalog);
+      // RUNNING row and lease first: two maintenance runs never rewrite the same files at once
+      active = new RunLedger(catalog, lease).begin(run);
       long rows = 0;
       for (TableName name : TABLES) {
         if (!catalog.tableExists(CatalogFactory.identifier(name))) {
@@ -136,9 +140,9 @@ public final class MaintainJob {
         e.printStackTrace(out);
       }
     }
-    if (ledger != null) {
+    if (active != null) {
       try {
-        ledger.record(record);
+        record = active.end(record);
       } catch (RuntimeException e) {
         out.println("carelake " + JOB + ": could not record the run in the ledger: "
             + IngestJob.describe(e));

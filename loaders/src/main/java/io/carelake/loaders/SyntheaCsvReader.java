@@ -182,8 +182,11 @@ final class SyntheaCsvReader {
       }
       for (String col : requiredColumns(file.getFileName().toString())) {
         if (!header.containsKey(col)) {
-          throw new IOException(file + ":1: missing column " + col + " (found: "
-              + String.join(",", names) + "); is this a Synthea 3.x CSV export?");
+          // the first line is not quoted: without its header row it is a patient's row
+          throw new IOException(file + ":1: missing column " + col + " (the first line has "
+              + names.length + " fields; its values are not shown, since a file without its"
+              + " header row starts with patient data); is this a Synthea 3.x CSV export with"
+              + " its header row?");
         }
       }
       String name = file.getFileName().toString();

@@ -22,17 +22,18 @@ public final class SyntheaExport {
   private SyntheaExport() {}
 
   /**
-   * {@code SyntheaExport DIR [PATIENTS [YEARS]]}: the export in a JVM of its own, on this module's test
-   * classpath ({@code target/test-classpath.txt}), for end-to-end tests of other modules that must
-   * not put Synthea's dependencies on their own classpath.
+   * {@code SyntheaExport DIR [PATIENTS [YEARS [csv]]]}: the export in a JVM of its own, on this
+   * module's test classpath ({@code target/test-classpath.txt}), for end-to-end tests of other
+   * modules that must not put Synthea's dependencies on their own classpath. {@code csv} writes the
+   * CSV export only (whole lifetimes as FHIR bundles are ~17 MB a patient).
    */
   public static void main(String[] args) throws Exception {
-    if (args.length < 1 || args.length > 3) {
-      System.err.println("usage: SyntheaExport DIR [PATIENTS [YEARS]]");
+    if (args.length < 1 || args.length > 4 || (args.length == 4 && !args[3].equals("csv"))) {
+      System.err.println("usage: SyntheaExport DIR [PATIENTS [YEARS [csv]]]");
       System.exit(2);
     }
     generate(Path.of(args[0]), args.length >= 2 ? Integer.parseInt(args[1]) : PATIENTS,
-        args.length == 3 ? Integer.parseInt(args[2]) : YEARS);
+        args.length >= 3 ? Integer.parseInt(args[2]) : YEARS, args.length < 4);
     System.out.println("synthea export: " + args[0]);
   }
 
@@ -50,10 +51,16 @@ public final class SyntheaExport {
   }
 
   /** As above, with {@code years} of history before the reference date (2025-06-01). */
-  public static synchronized void generate(Path dir, int patients, int years) throws Exception {
+  public static void generate(Path dir, int patients, int years) throws Exception {
+    generate(dir, patients, years, true);
+  }
+
+  /** As above; without {@code fhir}, the CSV export alone. */
+  public static synchronized void generate(Path dir, int patients, int years, boolean fhir)
+      throws Exception {
     Config.set("exporter.baseDirectory", dir.toString() + "/");
     Config.set("exporter.csv.export", "true");
-    Config.set("exporter.fhir.export", "true");
+    Config.set("exporter.fhir.export", Boolean.toString(fhir));
     Config.set("exporter.hospital.fhir.export", "false");
     Config.set("exporter.practitioner.fhir.export", "false");
     Config.set("exporter.metadata.export", "false");
@@ -75,7 +82,7 @@ public final class SyntheaExport {
     e.yearsOfHistory = years;
     new Generator(o, e).run();
     if (!Files.isRegularFile(dir.resolve("csv").resolve("patients.csv"))
-        || !Files.isDirectory(dir.resolve("fhir"))) {
+        || (fhir && !Files.isDirectory(dir.resolve("fhir")))) {
       throw new IllegalStateException("Synthea wrote no CSV/FHIR export into " + dir);
     }
   }

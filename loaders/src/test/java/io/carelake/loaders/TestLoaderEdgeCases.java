@@ -199,6 +199,14 @@ class TestLoaderEdgeCases {
     assertThatThrownBy(() -> new Loader().load(Format.SYNTHEA_CSV, dir, "s"))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("conditions.csv:1: missing column ENCOUNTER");
+    // a file without its header row: the message names the file and column, never the row
+    Files.writeString(dir.resolve("conditions.csv"),
+        "2020-01-01,p-1,enc-9,44054006,Diabetes of John Roe 555-12-3456\n");
+    assertThatThrownBy(() -> new Loader().load(Format.SYNTHEA_CSV, dir, "s"))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("conditions.csv:1: missing column")
+        .hasMessageNotContaining("John Roe").hasMessageNotContaining("555-12-3456")
+        .hasMessageNotContaining("p-1");
   }
 
   @Test

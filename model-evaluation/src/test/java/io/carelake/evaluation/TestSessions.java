@@ -5,7 +5,7 @@ import io.carelake.spark.SparkSessions;
 import org.apache.spark.sql.SparkSession;
 
 /** Small local Spark sessions, optionally over a temp carelake home (only test code sets a master). */
-final class TestSessions {
+public final class TestSessions {
 
   private TestSessions() {}
 
@@ -13,7 +13,7 @@ final class TestSessions {
    * A fresh session, mounting {@code cfg}'s catalog when it is not null. Any session left open is
    * stopped first: a reused one would keep its catalog bound to another test's home.
    */
-  static SparkSession open(CarelakeConfig cfg) {
+  public static SparkSession open(CarelakeConfig cfg) {
     SparkSession.getDefaultSession().foreach(s -> {
       s.stop();
       return null;

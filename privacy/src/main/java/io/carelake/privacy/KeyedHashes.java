@@ -27,12 +27,28 @@ public final class KeyedHashes {
 
   private KeyedHashes() {}
 
-  /** The resident id as it is hashed: whitespace removed, upper case; null if nothing is left. */
+  /**
+   * The resident id as it is hashed: NFKC (full-width digits and letters become ASCII), without
+   * whitespace, invisible format characters, hyphens, dots or slashes, upper case; null if
+   * nothing is left. {@code １１０１０５-19491231-002x} and {@code 11010519491231002X} are one
+   * person with one pseudonym.
+   */
   public static String normaliseResidentId(String residentId) {
     if (residentId == null) {
       return null;
     }
-    String n = residentId.replaceAll("[\\s\\u3000]", "").toUpperCase(Locale.ROOT);
+    String nfkc = java.text.Normalizer.normalize(residentId, java.text.Normalizer.Form.NFKC);
+    StringBuilder sb = new StringBuilder(nfkc.length());
+    for (int i = 0; i < nfkc.length(); i++) {
+      char c = nfkc.charAt(i);
+      if (Character.isWhitespace(c) || Character.isSpaceChar(c)
+          || Character.getType(c) == Character.FORMAT || c == '-' || c == '.' || c == '/'
+          || c >= 0x2010 && c <= 0x2015 || c == 0x2212) {
+        continue;
+      }
+      sb.append(c);
+    }
+    String n = sb.toString().toUpperCase(Locale.ROOT);
     return n.isEmpty() ? null : n;
   }
 

@@ -5,7 +5,9 @@ import java.text.Normalizer;
 /**
  * A text as the scrubber matches it, with the way back to the original: NFKC (full-width digits,
  * letters and punctuation become ASCII, the ideographic space a space), every dash-like character
- * ({@code ‐ ‑ ‒ – — ― −}) a hyphen, NBSP and tab a space. Exceptions: the clause punctuation
+ * ({@code ‐ ‑ ‒ – — ― −}) a hyphen, NBSP, tab and line breaks a space, Unicode format characters
+ * (category Cf: zero-width space, soft hyphen, joiners, bidi marks) dropped, traditional Han
+ * characters folded into simplified ones ({@link HanFold}). Exceptions: the clause punctuation
  * {@code ， ； ！ ？} stays full-width (it never occurs inside an identifier, and keeping it lets
  * the Latin-script rules run only on the short ASCII stretches of a Chinese note). For each character of {@link #text()},
  * {@link #start(int)} / {@link #end(int)} give the span of the original string it came from, so
@@ -51,9 +53,17 @@ final class NormalisedText {
       String mapped = null;
       char single;
       if (c < 0x80) {
-        single = c == '\t' ? ' ' : c;
-      } else if (c >= 0x4E00 && c <= 0x9FFF) {
-        single = c;
+        // tabs and line breaks separate like spaces: an id split over two lines is one id
+        single = c == '\t' || c == '\n' || c == '\r' || c == 0x0B || c == 0x0C ? ' ' : c;
+      } else if (c >= 0x4E00 && c <= 0x9FFF || c >= 0x3400 && c <= 0x4DBF) {
+        single = HanFold.fold(c);
+      } else if (c == 0x2028 || c == 0x2029 || c == 0x0085) {
+        single = ' ';
+      } else if (Character.getType(c) == Character.FORMAT) {
+        // invisible format characters (zero-width space, soft hyphen, joiners, bidi marks, BOM)
+        // are dropped: typed inside an identifier they must not hide it
+        i++;
+        continue;
       } else if (c == 0xFF0C || c == 0xFF1B || c == 0xFF01 || c == 0xFF1F) {
         single = c; // ， ； ！ ？ end a clause: kept, so that ASCII runs stop at them
       } else if (c >= 0xFF01 && c <= 0xFF5E) {

@@ -68,6 +68,7 @@ public final class PseudonymKey {
           + " (or export " + envName + "=<base64 key>). Keep it secret and backed up: pseudonyms"
           + " depend on it.");
     }
+    requireOwnerOnly(file);
     String text;
     try {
       text = Files.readString(file, StandardCharsets.US_ASCII);
@@ -82,6 +83,59 @@ public final class PseudonymKey {
     }
     return new PseudonymKey(keyId, decode(text, "key file " + file), "file:" + file);
   }
+
+  /**
+   * Refuses a key file that anyone but its owner can read or write, or that this process's user
+   * does not own: a pseudonymisation key readable by others lets them reverse every pseudonym
+   * by hashing candidate ids. The message says how to fix it. On a file system without POSIX
+   * permissions the check is skipped (there is nothing to check).
+   */
+  static void requireOwnerOnly(Path file) {
+    java.util.Set<java.nio.file.attribute.PosixFilePermission> perms;
+    String owner;
+    try {
+      perms = Files.getPosixFilePermissions(file);
+      owner = Files.getOwner(file).getName();
+    } catch (UnsupportedOperationException noPosix) {
+      return;
+    } catch (IOException e) {
+      throw new MissingKeyException("Cannot read the permissions of the pseudonymisation key"
+          + " file " + file + " (config deid.key-file): " + e.getClass().getSimpleName());
+    }
+    java.util.Set<java.nio.file.attribute.PosixFilePermission> others = java.util.EnumSet.copyOf(
+        perms);
+    others.retainAll(java.util.EnumSet.of(
+        java.nio.file.attribute.PosixFilePermission.GROUP_READ,
+        java.nio.file.attribute.PosixFilePermission.GROUP_WRITE,
+        java.nio.file.attribute.PosixFilePermission.GROUP_EXECUTE,
+        java.nio.file.attribute.PosixFilePermission.OTHERS_READ,
+        java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE,
+        java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE));
+    if (!others.isEmpty()) {
+      throw new MissingKeyException("The pseudonymisation key file " + file + " (config"
+          + " deid.key-file) is accessible to others (mode "
+          + java.nio.file.attribute.PosixFilePermissions.toString(perms) + "): anyone who can"
+          + " read it can reverse every pseudonym. Restrict it to its owner: chmod 600 " + file);
+    }
+    String me = System.getProperty("user.name");
+    if (me != null && !me.equals(owner)) {
+      throw new MissingKeyException("The pseudonymisation key file " + file + " (config"
+          + " deid.key-file) belongs to '" + owner + "', not to '" + me + "' who runs the job:"
+          + " give it to the job's user (chown " + me + " " + file + " && chmod 600 " + file
+          + ") or supply the key through the environment variable deid.key-env names");
+    }
+  }
+
+  /**
+   * The key's fingerprint: the first 16 hex digits of HMAC-SHA-256(key, {@value #FINGERPRINT_DOMAIN}).
+   * It identifies the key bytes without revealing them; deidentify records it for the key id and
+   * refuses a run whose key under the same id has another fingerprint.
+   */
+  public String fingerprint() {
+    return hmacHex(newMac(bytes), FINGERPRINT_DOMAIN).substring(0, 16);
+  }
+
+  static final String FINGERPRINT_DOMAIN = "carelake:key-fingerprint";
 
   /** Decodes base64 key text; errors never quote the text. */
   static byte[] decode(String text, String where) {

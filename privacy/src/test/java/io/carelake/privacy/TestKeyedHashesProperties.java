@@ -3,7 +3,6 @@ package io.carelake.privacy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.LocalDate;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -74,9 +73,13 @@ class TestKeyedHashesProperties {
       pool.shutdown();
     }
     PseudonymKey pk = new PseudonymKey("k1", key, "test");
+    javax.crypto.Mac reference = javax.crypto.Mac.getInstance("HmacSHA256");
+    reference.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
     for (String id : ids.subList(0, 200)) {
       String p = first.get(id);
-      assertThat(p).startsWith("k1:").hasSize(3 + 64);
+      // an independent reference: the README's formula with javax.crypto directly
+      assertThat(p).isEqualTo("k1:" + java.util.HexFormat.of().formatHex(reference.doFinal(
+          id.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
       // the same person however the id is typed
       assertThat(pk.pseudonym(" " + id.substring(0, 6) + " " + id.substring(6).toLowerCase()))
           .isEqualTo(p);
@@ -103,9 +106,15 @@ class TestKeyedHashesProperties {
         sameShift++;
       }
     }
-    assertThat(underA).hasSize(10_000).doesNotContainAnyElementsOf(underB);
+    assertThat(underA).hasSize(10_000);
+    // (set intersections: AssertJ's doesNotContainAnyElementsOf compares every pair)
+    Set<String> shared = new HashSet<>(underA);
+    shared.retainAll(underB);
+    assertThat(shared).isEmpty();
     // domain separation: an event key never equals a pseudonym under the same key
-    assertThat(eventsA).doesNotContainAnyElementsOf(underA);
+    Set<String> crossed = new HashSet<>(eventsA);
+    crossed.retainAll(underA);
+    assertThat(crossed).isEmpty();
     // offsets under two keys agree by chance only (1/361 expected: about 28 of 10,000)
     assertThat(sameShift).isLessThan(80);
     // and the pseudonyms carry nothing of the id: hex digits are uniform-looking (each of 16
@@ -121,41 +130,49 @@ class TestKeyedHashesProperties {
     }
   }
 
+  /**
+   * The offset as the README defines it, computed here with javax.crypto directly (not with the
+   * code under test): floorMod(first 8 bytes of HMAC-SHA-256(key, "date-shift:" + id) read as a
+   * big-endian signed long, 2N + 1) - N.
+   */
+  static int referenceOffset(byte[] key, String normalisedId, int maxDays) throws Exception {
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+    mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+    byte[] h = mac.doFinal(("date-shift:" + normalisedId)
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    long v = 0;
+    for (int i = 0; i < 8; i++) {
+      v = (v << 8) | (h[i] & 0xFF);
+    }
+    return (int) (Math.floorMod(v, 2L * maxDays + 1) - maxDays);
+  }
+
   @Test
-  void dateShiftsKeepEveryIntervalWithinAPatient() {
+  void dateShiftOffsetsMatchAnIndependentHmacAndMoveTheDatesInNotesByThatOffset()
+      throws Exception {
     SplittableRandom r = new SplittableRandom(2024);
-    Mac mac = PseudonymKey.newMac(key(r));
+    byte[] key = key(r);
+    Mac mac = PseudonymKey.newMac(key);
+    int seen = 0;
     for (int p = 0; p < 1_000; p++) {
       String id = PhiCorpus.residentId(r);
       int maxDays = 1 + r.nextInt(365);
-      Integer shift = KeyedHashes.dateShiftDays(mac, id, maxDays);
-      assertThat(shift).isBetween(-maxDays, maxDays);
-      assertThat(KeyedHashes.dateShiftDays(mac, id, maxDays)).isEqualTo(shift);
-      List<LocalDate> events = new ArrayList<>();
-      LocalDate d = LocalDate.of(2000, 1, 1).plusDays(r.nextInt(9000));
-      for (int e = 0; e < 2 + r.nextInt(8); e++) {
-        events.add(d);
-        d = d.plusDays(r.nextInt(200));
-      }
-      List<LocalDate> shifted = events.stream().map(x -> x.plusDays(shift)).toList();
-      for (int i = 0; i < events.size(); i++) {
-        for (int j = 0; j < events.size(); j++) {
-          assertThat(ChronoUnit.DAYS.between(shifted.get(i), shifted.get(j)))
-              .isEqualTo(ChronoUnit.DAYS.between(events.get(i), events.get(j)));
-        }
-      }
-      // the same offset applied to the dates written in the patient's note keeps them too
-      String note = events.get(0) + "初诊，" + events.get(1).getYear() + "年"
-          + events.get(1).getMonthValue() + "月" + events.get(1).getDayOfMonth() + "日复查。";
-      String out = PhiScrubber.scrub(note, null, id, null, null, shift);
-      java.util.regex.Matcher m = TextDates.DATE.matcher(out);
-      List<LocalDate> found = new ArrayList<>();
-      while (m.find()) {
-        found.add(m.group(1) != null ? LocalDate.parse(m.group())
-            : LocalDate.of(Integer.parseInt(m.group(5)), Integer.parseInt(m.group(6)),
-                Integer.parseInt(m.group(7))));
-      }
-      assertThat(found).containsExactly(shifted.get(0), shifted.get(1));
+      int expected = referenceOffset(key, id, maxDays);
+      assertThat(KeyedHashes.dateShiftDays(mac, id, maxDays)).isEqualTo(expected);
+      // the same person typed another way has the same offset
+      assertThat(KeyedHashes.dateShiftDays(mac, " " + id.toLowerCase(), maxDays))
+          .isEqualTo(expected);
+      LocalDate first = LocalDate.of(2000, 1, 1).plusDays(r.nextInt(9000));
+      LocalDate second = first.plusDays(1 + r.nextInt(200));
+      String note = first + "初诊，" + second.getYear() + "年" + second.getMonthValue() + "月"
+          + second.getDayOfMonth() + "日复查。";
+      LocalDate a = first.plusDays(expected);
+      LocalDate b = second.plusDays(expected);
+      String want = expected == 0 ? note : a + "初诊，" + b.getYear() + "年" + b.getMonthValue()
+          + "月" + b.getDayOfMonth() + "日复查。";
+      assertThat(PhiScrubber.scrub(note, null, id, null, null, expected)).isEqualTo(want);
+      seen += expected != 0 ? 1 : 0;
     }
+    assertThat(seen).as("patients with a non-zero offset").isGreaterThan(900);
   }
 }

@@ -28,13 +28,19 @@ class TestPhiScrubberRecall {
   /** Plants N values per format; returns the per-format recall lines, asserting each bound. */
   static List<String> recall(String kind, Map<String, Function<SplittableRandom, PhiCorpus.Plant>>
       formats, SplittableRandom r, double minRecall) {
+    return recall(kind, formats, r, minRecall, PhiCorpus.CONTEXTS);
+  }
+
+  /** As above, planted in {@code contexts}. */
+  static List<String> recall(String kind, Map<String, Function<SplittableRandom, PhiCorpus.Plant>>
+      formats, SplittableRandom r, double minRecall, String[] contexts) {
     List<String> report = new ArrayList<>();
     for (Map.Entry<String, Function<SplittableRandom, PhiCorpus.Plant>> f : formats.entrySet()) {
       int found = 0;
       List<String> misses = new ArrayList<>();
       for (int i = 0; i < N; i++) {
         PhiCorpus.Plant p = f.getValue().apply(r);
-        String context = PhiCorpus.CONTEXTS[r.nextInt(PhiCorpus.CONTEXTS.length)];
+        String context = contexts[r.nextInt(contexts.length)];
         String text = context.replace("{}", p.typed());
         String scrubbed = PhiScrubber.scrub(text, null, null, null, null, p.shiftDays());
         if (scrubbed.equals(context.replace("{}", p.expected()))) {

@@ -29,6 +29,7 @@ class TestPseudonymKey {
     Path file = Path.of(cfg.get(CarelakeConfig.DEID_KEY_FILE));
     Files.createDirectories(file.getParent());
     Files.writeString(file, KEY_B64 + "\n");
+    ownerOnly(file);
     PseudonymKey key = PseudonymKey.load(cfg, Map.of());
     assertThat(key.id()).isEqualTo("k1");
     assertThat(key.source()).isEqualTo("file:" + file);
@@ -39,6 +40,52 @@ class TestPseudonymKey {
     assertThat(key.pseudonym("  ")).isNull();
     assertThat(KeyedHashes.eventKey(PseudonymKey.newMac(key.bytes()), "v-1")).isEqualTo(EVENT_HEX);
     assertThat(key.toString()).doesNotContain(KEY_B64).contains("k1");
+  }
+
+  static void ownerOnly(Path file) throws Exception {
+    Files.setPosixFilePermissions(file,
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+  }
+
+  @Test
+  void aKeyFileOthersCanReadIsRefusedWithTheFix() throws Exception {
+    CarelakeConfig cfg = CarelakeConfig.load(home, Map.of());
+    Path file = Path.of(cfg.get(CarelakeConfig.DEID_KEY_FILE));
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, KEY_B64 + "\n");
+    Files.setPosixFilePermissions(file,
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    assertThatThrownBy(() -> PseudonymKey.load(cfg, Map.of()))
+        .isInstanceOf(PseudonymKey.MissingKeyException.class)
+        .hasMessageContaining("is accessible to others (mode rw-r--r--)")
+        .hasMessageContaining("chmod 600 " + file)
+        .hasMessageNotContaining(KEY_B64);
+    ownerOnly(file);
+    assertThat(PseudonymKey.load(cfg, Map.of()).id()).isEqualTo("k1");
+  }
+
+  @Test
+  void theFingerprintIsAnHmacOfAConstantAndChangesWithTheBytes() throws Exception {
+    byte[] bytes = java.util.Base64.getDecoder().decode(KEY_B64);
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+    mac.init(new javax.crypto.spec.SecretKeySpec(bytes, "HmacSHA256"));
+    String reference = java.util.HexFormat.of().formatHex(mac.doFinal(
+        "carelake:key-fingerprint".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .substring(0, 16);
+    PseudonymKey key = new PseudonymKey("k1", bytes, "test");
+    assertThat(key.fingerprint()).isEqualTo(reference).doesNotContain(KEY_B64);
+    byte[] other = bytes.clone();
+    other[0] ^= 1;
+    assertThat(new PseudonymKey("k1", other, "test").fingerprint()).isNotEqualTo(reference);
+  }
+
+  @Test
+  void fullWidthHyphenatedAndSpacedIdsAreOnePerson() {
+    PseudonymKey key = new PseudonymKey("k1", java.util.Base64.getDecoder().decode(KEY_B64), "t");
+    String one = key.pseudonym("11010519491231002X");
+    assertThat(key.pseudonym("１１０１０５１９４９１２３１００２Ｘ")).isEqualTo(one);
+    assertThat(key.pseudonym("110105-19491231-002x")).isEqualTo(one);
+    assertThat(key.pseudonym("110105\u200B19491231.002X")).isEqualTo(one);
   }
 
   @Test

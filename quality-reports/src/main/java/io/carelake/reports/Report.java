@@ -199,16 +199,21 @@ public record Report(
       String specHash,
       Long inputSnapshotId) {}
 
-  /** One row of {@code evaluation.results} for the evaluate run picked. */
+  /**
+   * One row of {@code evaluation.results} for the evaluate run picked; {@code ciLevel} is the level
+   * the run recorded (null for rows written before evaluate recorded it).
+   */
   public record Evaluation(
       String runId,
       String iterationId,
+      String outcome,
       String split,
       String metric,
       Double value,
       Double ciLow,
       Double ciHigh,
       String ciMethod,
+      Double ciLevel,
       Long n,
       Long nPositive,
       Long predictionsSnapshotId) {}

@@ -50,19 +50,29 @@ final class RunResults {
     return checks;
   }
 
+  /**
+   * The evaluate run's whole-test-set metrics (not its subgroup cells or operating points, which
+   * carry the same metric names), each with the confidence level it was computed at.
+   */
   static List<Report.Evaluation> evaluation(Dataset<Row> results, String evaluateRunId) {
     Dataset<Row> rows = select(results.filter(col("run_id").equalTo(evaluateRunId)),
         new String[] {"run_id", "iteration_id", "split", "metric", "value", "ci_low", "ci_high",
-            "ci_method", "n", "n_positive", "predictions_snapshot_id"},
+            "ci_method", "n", "n_positive", "predictions_snapshot_id", "outcome", "ci_level",
+            "subgroup_dimension", "operating_point"},
         new DataType[] {DataTypes.StringType, DataTypes.StringType, DataTypes.StringType,
             DataTypes.StringType, DataTypes.DoubleType, DataTypes.DoubleType, DataTypes.DoubleType,
-            DataTypes.StringType, DataTypes.LongType, DataTypes.LongType, DataTypes.LongType})
-        .orderBy("iteration_id", "split", "metric");
+            DataTypes.StringType, DataTypes.LongType, DataTypes.LongType, DataTypes.LongType,
+            DataTypes.StringType, DataTypes.DoubleType, DataTypes.StringType,
+            DataTypes.StringType})
+        .filter(col("subgroup_dimension").isNull().or(col("subgroup_dimension").equalTo("all"))
+            .and(col("operating_point").isNull()))
+        .orderBy("iteration_id", "outcome", "split", "metric", "ci_method");
     List<Report.Evaluation> evaluation = new ArrayList<>();
     for (Row r : rows.collectAsList()) {
-      evaluation.add(new Report.Evaluation(r.getString(0), r.getString(1), r.getString(2),
-          r.getString(3), doubleOrNull(r, 4), doubleOrNull(r, 5), doubleOrNull(r, 6),
-          r.getString(7), longOrNull(r, 8), longOrNull(r, 9), longOrNull(r, 10)));
+      evaluation.add(new Report.Evaluation(r.getString(0), r.getString(1), r.getString(11),
+          r.getString(2), r.getString(3), doubleOrNull(r, 4), doubleOrNull(r, 5),
+          doubleOrNull(r, 6), r.getString(7), doubleOrNull(r, 12), longOrNull(r, 8),
+          longOrNull(r, 9), longOrNull(r, 10)));
     }
     return evaluation;
   }

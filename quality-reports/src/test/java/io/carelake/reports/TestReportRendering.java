@@ -37,8 +37,8 @@ class TestReportRendering {
         "report-1", Report.reconciled(stages, null, crossChecks), stages, null,
         List.of("corpus"), crossChecks, List.of(
             new Report.TableEntry("raw.visits", 100, 11L, TableCatalogue.FROM_SUMMARY)),
-        checks, List.of(new Report.Evaluation("evaluate-1", "it-1", "test", "auroc", 0.81, 0.74,
-            0.88, "bootstrap", 200L, 40L, 99L)));
+        checks, List.of(new Report.Evaluation("evaluate-1", "it-1", "hypertension", "test", "auroc",
+            0.81, 0.74, 0.88, "cluster-bootstrap-bca", 0.9, 200L, 40L, 99L)));
   }
 
   private static Report.Check check(String rule, String status, long failing, long total) {
@@ -71,6 +71,7 @@ class TestReportRendering {
     assertThat(json.get("checks").get(0).get("rate").asDouble()).isEqualTo(0.05);
     assertThat(json.get("evaluation").get(0).get("n_positive").asLong()).isEqualTo(40);
     assertThat(json.get("evaluation").get(0).get("ci_low").asDouble()).isEqualTo(0.74);
+    assertThat(json.get("evaluation").get(0).get("ci_level").asDouble()).isEqualTo(0.9);
   }
 
   @Test
@@ -97,7 +98,7 @@ class TestReportRendering {
     assertThat(rowOf(html, "c_broken")).contains("st-error").doesNotContain("st-pass");
     assertThat(rowOf(html, "a_pass")).contains("st-pass").contains("0.00 %");
     assertThat(html).contains("RECONCILED: every stage").contains("0.8100")
-        .contains("[0.7400, 0.8800]").doesNotContain("<script").doesNotContain("http://")
+        .contains("[0.7400, 0.8800] (90 %)").doesNotContain("<script").doesNotContain("http://")
         .doesNotContain("https://");
   }
 

@@ -1,6 +1,7 @@
 package io.carelake.spark;
 
 import io.carelake.core.config.CarelakeConfig;
+import io.carelake.core.ledger.ActiveRun;
 import io.carelake.core.ledger.Run;
 import io.carelake.core.ledger.RunLedger;
 import io.carelake.core.tables.TableName;
@@ -19,12 +20,25 @@ public final class JobContext {
   private final CarelakeConfig config;
   private final Run run;
   private final PrintStream progress;
+  private final ActiveRun active;
 
-  JobContext(SparkSession spark, CarelakeConfig config, Run run, PrintStream progress) {
+  JobContext(SparkSession spark, CarelakeConfig config, Run run, PrintStream progress,
+      ActiveRun active) {
     this.spark = spark;
     this.config = config;
     this.run = run;
     this.progress = progress;
+    this.active = active;
+  }
+
+  /**
+   * Throws when this run no longer holds its lease (a later run found it dead while it hung):
+   * call right before publishing, so that a run that lost its interval never overwrites it.
+   */
+  public void requireLease() {
+    if (active != null) {
+      active.requireLease();
+    }
   }
 
   public CarelakeConfig config() {

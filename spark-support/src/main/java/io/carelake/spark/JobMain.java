@@ -2,7 +2,12 @@ package io.carelake.spark;
 
 import io.carelake.core.config.CarelakeConfig;
 import io.carelake.core.config.ConfigException;
+import io.carelake.core.catalog.CatalogFactory;
+import io.carelake.core.ledger.ActiveRun;
 import io.carelake.core.ledger.Run;
+import io.carelake.core.ledger.RunConflictException;
+import io.carelake.core.ledger.RunLedger;
+import io.carelake.core.ledger.RunMessages;
 import io.carelake.core.ledger.RunRecord;
 import io.carelake.core.ledger.RunStatus;
 import java.io.PrintStream;
@@ -12,11 +17,15 @@ import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 
 /**
- * The one way a Spark job starts: parse typed options, resolve the config, open the session, run,
- * record the run in {@code governance.runs}, print a one-line summary, return an exit code.
+ * The one way a Spark job starts: parse typed options, resolve the config, record the run as
+ * RUNNING in {@code governance.runs} and take its lease (a second run of the same job and
+ * interval is refused, exit 1), open the session, run, replace the RUNNING row with the run's
+ * end, print a one-line summary, return an exit code.
  *
  * <p>Exit codes: 0 succeeded, 1 failed (error), 2 usage error, 3 blocked by a governance or
- * privacy rule. Errors print what was wrong without a stack trace unless {@code --verbose}.
+ * privacy rule. Errors print what was wrong without a stack trace unless {@code --verbose}; the
+ * message stored in the ledger and printed keeps carelake's own text and masks what a library's
+ * message quotes ({@link RunMessages}).
  */
 public final class JobMain {
 
@@ -45,21 +54,45 @@ public final class JobMain {
     boolean verbose = job.jobOptions().verbose();
     CarelakeConfig config;
     Run run;
+    Duration lease;
     try {
       config = CarelakeConfig.resolve(job.jobOptions().home(), job.jobOptions().config(),
           System.getenv());
       run = Run.start(job.name(), job.interval());
+      lease = RunLedger.lease(config);
     } catch (ConfigException | IllegalArgumentException e) {
       err.println("carelake " + job.name() + ": " + e.getMessage());
       return EXIT_USAGE;
     }
-    SparkSession spark = SparkSessions.create(config, "carelake-" + job.name());
-    if (!verbose) {
-      spark.sparkContext().setLogLevel("WARN");
+    // the RUNNING row and the lease come first, before the (slow) engine start: a second run of
+    // the same job and interval is refused at once, and a killed run leaves a row behind
+    RunLedger ledger;
+    ActiveRun active;
+    try {
+      ledger = new RunLedger(CatalogFactory.open(config), lease);
+      active = ledger.begin(run);
+    } catch (RunConflictException e) {
+      err.println("carelake " + job.name() + ": " + e.getMessage());
+      return EXIT_FAILED;
+    } catch (RuntimeException e) {
+      err.println("carelake " + job.name() + ": cannot record the run in the ledger: "
+          + describe(e));
+      if (verbose) {
+        e.printStackTrace(err);
+      }
+      return EXIT_FAILED;
     }
-    JobContext context = new JobContext(spark, config, run, err);
+    // a session that exists already (a test's, an embedding application's) is used, not stopped
+    boolean ownSession = SparkSession.getActiveSession().isEmpty()
+        && SparkSession.getDefaultSession().isEmpty();
+    SparkSession spark = null;
     RunRecord record;
     try {
+      spark = SparkSessions.create(config, "carelake-" + job.name());
+      if (!verbose && ownSession) {
+        spark.sparkContext().setLogLevel("WARN");
+      }
+      JobContext context = new JobContext(spark, config, run, err, active);
       context.progress("starting run %s%s", run.id(),
           run.interval() == null ? "" : " for " + run.interval());
       job.run(spark, context);
@@ -73,31 +106,25 @@ public final class JobMain {
       }
     }
     try {
-      context.ledger().record(record);
+      record = active.end(record);
     } catch (RuntimeException e) {
       err.println("carelake " + job.name() + ": could not record the run in the ledger: "
-          + e.getMessage());
+          + describe(e));
       if (record.status() == RunStatus.SUCCEEDED) {
-        record = run.failed("ledger write failed: " + e.getMessage());
+        record = run.failed("ledger write failed: " + describe(e));
       }
     } finally {
-      spark.stop();
+      if (spark != null && ownSession) {
+        spark.stop();
+      }
     }
     err.println(summary(record));
     return record.status().exitCode();
   }
 
+  /** What a failed run says: carelake's own messages as written, libraries' masked. */
   static String describe(Throwable e) {
-    String msg = e.getMessage();
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String what = msg == null ? e.getClass().getSimpleName() : msg;
-    if (root != e && root.getMessage() != null && !what.contains(root.getMessage())) {
-      what += " (cause: " + root.getMessage() + ")";
-    }
-    return what;
+    return RunMessages.describe(e);
   }
 
   static String summary(RunRecord r) {

@@ -23,6 +23,47 @@ public final class ScratchHome {
         : Files.createTempDirectory(Files.createDirectories(base.resolve("tmp")), prefix);
   }
 
+  /**
+   * Runs a bench in a new scratch home: {@code --home}/{@code --config} are taken out of
+   * {@code args} (they only say where the scratch home goes), {@code --home <scratch>} is passed
+   * instead, and the scratch home is deleted afterwards; {@code --help} and {@code --version} run
+   * as they are. Returns the run's exit code.
+   */
+  public static int runIn(String prefix, String[] args,
+      java.util.function.Function<String[], Integer> run) throws IOException {
+    java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(args));
+    if (all.contains("--help") || all.contains("-h") || all.contains("--version")) {
+      return run.apply(args);
+    }
+    String home = takeOption(all, "--home");
+    String config = takeOption(all, "--config");
+    Path scratch = create(home == null ? null : Path.of(home),
+        config == null ? null : Path.of(config), prefix);
+    all.add(0, scratch.toString());
+    all.add(0, "--home");
+    try {
+      return run.apply(all.toArray(String[]::new));
+    } finally {
+      delete(scratch);
+    }
+  }
+
+  /** Removes {@code --name VALUE} or {@code --name=VALUE} from args; returns VALUE or null. */
+  static String takeOption(java.util.List<String> args, String name) {
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      if (a.equals(name) && i + 1 < args.size()) {
+        args.remove(i);
+        return args.remove(i);
+      }
+      if (a.startsWith(name + "=")) {
+        args.remove(i);
+        return a.substring(name.length() + 1);
+      }
+    }
+    return null;
+  }
+
   /** Deletes the scratch home and everything in it; a failure is reported, not thrown. */
   public static void delete(Path scratch) {
     try (Stream<Path> paths = Files.walk(scratch)) {

@@ -10,7 +10,7 @@ import java.util.UUID;
 /**
  * A run in progress: a job collects what it read, wrote and counted, then ends the run with one
  * of {@link #succeeded()}, {@link #blocked(String)} or {@link #failed(String)} and hands the record to
- * {@link RunLedger}.
+ * {@link RunLedger} ({@link ActiveRun#end} when the run was begun with {@link RunLedger#begin}).
  */
 public final class Run {
 
@@ -102,6 +102,13 @@ public final class Run {
           job, runId, rowsIn, rowsOut, rowsSetAside, rowsIn - rowsOut - rowsSetAside));
     }
     return this;
+  }
+
+  /** The record as it stands while the run is going: status RUNNING, no end time. */
+  public RunRecord running() {
+    return new RunRecord(runId, job, Version.CARELAKE, RunStatus.RUNNING, startedAt, null,
+        interval, parameters, specHash, inputSnapshots, outputSnapshots, rowsIn, rowsOut,
+        rowsSetAside, counts, null);
   }
 
   public RunRecord succeeded() {

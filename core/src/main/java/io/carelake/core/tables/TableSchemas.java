@@ -93,14 +93,19 @@ public final class TableSchemas {
       optional(9, "event_id", Types.StringType.get(), "when it could be read from the payload"),
       required(10, INGEST_TIME, Types.TimestampType.withZone()));
 
-  /** The run ledger: one row per job run, written when the run ends (success or not). */
+  /**
+   * The run ledger: one row per job run, written RUNNING when the run starts and replaced by its
+   * end (SUCCEEDED, BLOCKED, FAILED; ABANDONED when a later run finds it dead). Columns 18-20 hold
+   * the run's lease while it is RUNNING (see core's {@code RunLedger}).
+   */
   public static final Schema GOVERNANCE_RUNS = new Schema(
       required(1, "run_id", Types.StringType.get()),
       required(2, "job", Types.StringType.get()),
       required(3, "version", Types.StringType.get(), "carelake version of the job"),
-      required(4, "status", Types.StringType.get(), "SUCCEEDED, BLOCKED or FAILED"),
+      required(4, "status", Types.StringType.get(),
+          "RUNNING, SUCCEEDED, BLOCKED, FAILED or ABANDONED"),
       required(5, "started_at", Types.TimestampType.withZone()),
-      required(6, "ended_at", Types.TimestampType.withZone()),
+      optional(6, "ended_at", Types.TimestampType.withZone(), "null while RUNNING"),
       optional(7, "interval_start", Types.DateType.get(), "inclusive"),
       optional(8, "interval_end", Types.DateType.get(), "exclusive"),
       optional(9, "parameters", Types.MapType.ofOptional(100, 101,
@@ -115,7 +120,13 @@ public final class TableSchemas {
       required(15, "rows_set_aside", Types.LongType.get(), "quarantined, dead-lettered, suppressed"),
       optional(16, "counts", Types.MapType.ofOptional(106, 107,
           Types.StringType.get(), Types.LongType.get()), "stage-specific counts"),
-      optional(17, "message", Types.StringType.get(), "why a run failed or was blocked"));
+      optional(17, "message", Types.StringType.get(), "why a run failed or was blocked"),
+      optional(18, "heartbeat_at", Types.TimestampType.withZone(),
+          "when the run last renewed its lease"),
+      optional(19, "lease_expires_at", Types.TimestampType.withZone(),
+          "a RUNNING row past this time belongs to a dead run"),
+      optional(20, "lease_owner", Types.StringType.get(),
+          "host/pid/process start (epoch ms) of the process that holds the lease"));
 
   public static PartitionSpec rawVisitsSpec() {
     return PartitionSpec.builderFor(RAW_VISITS).day(EVENT_TIME).build();

@@ -43,6 +43,15 @@ public final class Tables {
   public static final TableName MODELS_ITERATIONS = TableName.of("models", "iterations");
   public static final TableName MODELS_PREDICTIONS = TableName.of("models", "predictions");
   public static final TableName EVALUATION_RESULTS = TableName.of("evaluation", "results");
+  public static final TableName EVALUATION_CURVES = TableName.of("evaluation", "curves");
+  public static final TableName EVALUATION_SUBGROUP_GAPS = TableName.of("evaluation", "subgroup_gaps");
+  public static final TableName EVALUATION_COMPARISONS = TableName.of("evaluation", "comparisons");
+  public static final TableName EVALUATION_GATE_DECISIONS = TableName.of("evaluation", "gate_decisions");
+  public static final TableName MODELS_REGISTRY = TableName.of("models", "registry");
+  public static final TableName EVALUATION_LM_RESULTS = TableName.of("evaluation", "lm_results");
+  public static final TableName EVALUATION_LM_COMPARISONS = TableName.of("evaluation", "lm_comparisons");
+  /** Contamination flags of evaluation items, written by the corpus job (issue 16), read by evaluate-lm. */
+  public static final TableName DATASETS_ITEM_CONTAMINATION = TableName.of("datasets", "item_contamination");
 
   /** Every table, in pipeline order; the report and the tests walk this list. */
   public static final List<TableName> ALL = List.of(
@@ -52,7 +61,10 @@ public final class Tables {
       GOVERNANCE_RUNS, GOVERNANCE_CHECK_RESULTS, GOVERNANCE_METRICS, GOVERNANCE_PRIVACY_RESULTS,
       FEATURES_CHRONIC_RISK, FEATURES_CHRONIC_RISK_ATTRITION, DATASETS_CORPUS, DATASETS_RISK,
       DATASETS_RISK_REGISTRY,
-      MODELS_ITERATIONS, MODELS_PREDICTIONS, EVALUATION_RESULTS);
+      MODELS_ITERATIONS, MODELS_PREDICTIONS, EVALUATION_RESULTS,
+      EVALUATION_CURVES, EVALUATION_SUBGROUP_GAPS, EVALUATION_COMPARISONS,
+      EVALUATION_GATE_DECISIONS, MODELS_REGISTRY, EVALUATION_LM_RESULTS,
+      EVALUATION_LM_COMPARISONS, DATASETS_ITEM_CONTAMINATION);
 
   private Tables() {}
 }

@@ -36,10 +36,15 @@ public record Interval(LocalDate start, LocalDate end) {
     } catch (DateTimeParseException e) {
       try {
         OffsetDateTime t = OffsetDateTime.parse(value.trim());
-        if (!t.toLocalTime().equals(java.time.LocalTime.MIDNIGHT)) {
-          throw new IllegalArgumentException(option + " must fall on a day boundary, got '" + value + "'");
+        // Days are UTC days: a local midnight elsewhere (2025-03-01T00:00+08:00) is 16:00 UTC on
+        // the day before, not a day boundary; converting it would silently move the interval.
+        OffsetDateTime utc = t.withOffsetSameInstant(ZoneOffset.UTC);
+        if (!utc.toLocalTime().equals(java.time.LocalTime.MIDNIGHT)) {
+          throw new IllegalArgumentException(option + " must fall on a UTC day boundary"
+              + " (intervals are UTC days), got '" + value + "', which is " + utc.toLocalDateTime()
+              + " UTC; pass the day as YYYY-MM-DD or a time at 00:00 UTC");
         }
-        return t.withOffsetSameInstant(ZoneOffset.UTC).toLocalDate();
+        return utc.toLocalDate();
       } catch (DateTimeParseException e2) {
         throw new IllegalArgumentException(
             option + " must be a date YYYY-MM-DD, got '" + value + "'");

@@ -30,6 +30,19 @@ class TestInterval {
   }
 
   @Test
+  void aLocalMidnightWithAnOffsetIsRefusedNotShiftedToThePreviousDay() {
+    // 2025-03-01T00:00+08:00 is 2025-02-28T16:00Z: taking its UTC date would run the job for
+    // 2025-02-28 without saying so
+    assertThatThrownBy(() -> Interval.parse("2025-03-01T00:00:00+08:00", "2025-03-02"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--interval-start must fall on a UTC day boundary")
+        .hasMessageContaining("2025-02-28T16:00 UTC");
+    // the same instant written in UTC, or a midnight that is a UTC midnight, is accepted
+    assertThat(Interval.parse("2025-03-01T08:00:00+08:00", "2025-03-02T00:00:00Z"))
+        .isEqualTo(Interval.parse("2025-03-01", "2025-03-02"));
+  }
+
+  @Test
   void dayArithmetic() {
     Interval year = new Interval(LocalDate.of(2024, 1, 1), LocalDate.of(2025, 1, 1));
     assertThat(year.days()).isEqualTo(366);

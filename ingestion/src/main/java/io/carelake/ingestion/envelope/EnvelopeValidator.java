@@ -100,11 +100,13 @@ public final class EnvelopeValidator {
     try {
       root = JSON.readTree(payload);
     } catch (JacksonException e) {
-      throw new EnvelopeException(ErrorCode.NOT_JSON, "message is not valid JSON: "
-          + e.getOriginalMessage() + locationOf(e));
+      // Jackson's own message quotes the text it stopped at (a name, a phone number): the
+      // reason keeps its kind and where, the payload is kept beside it for whoever may read it
+      throw new EnvelopeException(ErrorCode.NOT_JSON, "message is not valid JSON ("
+          + e.getClass().getSimpleName() + locationOf(e) + ")");
     } catch (java.io.IOException e) {
-      throw new EnvelopeException(ErrorCode.NOT_JSON, "message is not valid JSON: "
-          + e.getMessage());
+      throw new EnvelopeException(ErrorCode.NOT_JSON, "message is not valid JSON ("
+          + e.getClass().getSimpleName() + ")");
     }
     if (root == null || root.isMissingNode()) {
       throw new EnvelopeException(ErrorCode.NOT_JSON, "empty message");

@@ -6,11 +6,9 @@ import io.carelake.core.tables.TableName;
 import io.carelake.core.tables.Tables;
 import io.carelake.ingestion.IngestSettings;
 import io.carelake.ingestion.envelope.KafkaMessage;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -21,7 +19,6 @@ import org.apache.iceberg.DistributionMode;
 import org.apache.iceberg.flink.CatalogLoader;
 import org.apache.iceberg.flink.TableLoader;
 import org.apache.iceberg.flink.sink.IcebergSink;
-import org.apache.iceberg.flink.sink.dynamic.DynamicIcebergSink;
 import org.apache.iceberg.Schema;
 import io.carelake.core.tables.TableSchemas;
 
@@ -29,26 +26,37 @@ import io.carelake.core.tables.TableSchemas;
  * The ingest topology, from a source of Kafka messages to the three raw Iceberg tables:
  *
  * <pre>
- * kafka-source ─▶ parse-envelope ─┬─ visits ─▶ lateness ─▶ watermarks-visits ─▶ keyBy(event_id) ─▶ dedup-visits ─▶ sink-raw-visits
- *                                 ├─ vitals ─▶ lateness ─▶ watermarks-vitals ─▶ keyBy(event_id) ─▶ dedup-vitals ─▶ sink-raw-vitals
- *                       lateness ─▶ progress reports (before each barrier) ─▶ completeness watermark (parallelism 1)
- *                                 └─ dead letters ─────────────────────────────────────────────────▶ sink-raw-dead-letters
+ * kafka-source ─▶ parse-envelope ─┬─ visits ─▶ lateness ─▶ keyBy(event_id) ─▶ dedup ─▶ write raw.visits ─▶ commit raw.visits (parallelism 1)
+ *                                 │            └─ progress reports (before each barrier) ───────────────────▶┘ (watermark in the same commit)
+ *                                 ├─ vitals ─▶ lateness ─▶ keyBy(event_id) ─▶ dedup ─▶ write raw.vitals ─▶ commit raw.vitals (parallelism 1)
+ *                                 │            └─ progress reports ─────────────────────────────────────────▶┘
+ *                                 └─ dead letters ─────────────────────────────────────────▶ sink-raw-dead-letters (IcebergSink)
  * </pre>
  *
- * Every operator has a fixed uid, so that state survives upgrades of this code. The source is
- * passed in, so that tests can substitute one; production passes a {@code KafkaSource}.
+ * One network shuffle per event (by {@code event_id}, for dedup): the writer runs in the dedup
+ * subtask and computes the day partition from the timestamp ({@link RawTableWriter}). Every
+ * operator has a fixed uid, so that state survives upgrades of this code. The source is passed
+ * in, so that tests can substitute one; production passes a {@code KafkaSource}.
  */
 public final class IngestPipeline {
 
   public static final String UID_SOURCE = "kafka-source";
   public static final String UID_PARSE = "parse-envelope";
-  public static final String UID_COMPLETENESS = "completeness-committer";
 
   private IngestPipeline() {}
 
+  /**
+   * Where the job starts, for the completeness watermark and the late-event count: the end offset
+   * of every {@code topic-partition} when the job started (below it: the backlog) and the
+   * watermark each raw table had then, by label ({@code visits}, {@code vitals}; absent: none).
+   */
+  public record JobStart(Map<String, Long> backlogEnds, Map<String, Long> watermarks) {
+    public static final JobStart NONE = new JobStart(Map.of(), Map.of());
+  }
+
   public static void build(StreamExecutionEnvironment env,
       Source<KafkaMessage, ?, ?> source, IngestSettings settings, CatalogLoader catalog) {
-    build(env, source, settings, catalog, null);
+    build(env, source, settings, catalog, null, JobStart.NONE);
   }
 
   /**
@@ -57,7 +65,7 @@ public final class IngestPipeline {
    */
   public static void build(StreamExecutionEnvironment env,
       Source<KafkaMessage, ?, ?> source, IngestSettings settings, CatalogLoader catalog,
-      CommittedSeed seed) {
+      CommittedSeed seed, JobStart start) {
     SingleOutputStreamOperator<Void> parsed = env
         .fromSource(source, WatermarkStrategy.noWatermarks(), "kafka " + settings.topics())
         .uid(UID_SOURCE)
@@ -67,72 +75,40 @@ public final class IngestPipeline {
         .uid(UID_PARSE)
         .name("parse envelope");
 
-    List<DataStream<ProgressReport>> progress = new ArrayList<>();
-    DataStream<RowData> visits = deduplicated(parsed.getSideOutput(ParseFunction.VISITS),
-        "visits", RawRows.VISITS_EVENT_ID, RawRows.VISITS_EVENT_TIME, RawRows.VISITS, settings,
-        seed, Tables.RAW_VISITS, progress);
-    DataStream<RowData> vitals = deduplicated(parsed.getSideOutput(ParseFunction.VITALS),
-        "vitals", RawRows.VITALS_EVENT_ID, RawRows.VITALS_EVENT_TIME, RawRows.VITALS, settings,
-        seed, Tables.RAW_VITALS, progress);
-    // the completeness watermark, committed to each table after the checkpoints that hold its rows
-    progress.get(0).union(progress.get(1))
-        .process(new CompletenessCommitter(catalog,
-            Map.of("visits", Tables.RAW_VISITS, "vitals", Tables.RAW_VITALS),
-            settings.maxOutOfOrderness()), Types.VOID)
-        .setParallelism(1)
-        .uid(UID_COMPLETENESS)
-        .name("completeness watermark");
-
-    evolvingSink(visits, Tables.RAW_VISITS, TableSchemas.RAW_VISITS, catalog, settings);
-    evolvingSink(vitals, Tables.RAW_VITALS, TableSchemas.RAW_VITALS, catalog, settings);
+    eventTable(parsed.getSideOutput(ParseFunction.VISITS), "visits", Tables.RAW_VISITS,
+        TableSchemas.RAW_VISITS, RawRows.VISITS, RawRows.VISITS_EVENT_ID, settings, catalog, seed,
+        start);
+    eventTable(parsed.getSideOutput(ParseFunction.VITALS), "vitals", Tables.RAW_VITALS,
+        TableSchemas.RAW_VITALS, RawRows.VITALS, RawRows.VITALS_EVENT_ID, settings, catalog, seed,
+        start);
     sink(parsed.getSideOutput(ParseFunction.DEAD_LETTERS), Tables.RAW_DEAD_LETTERS, catalog);
   }
 
-  private static DataStream<RowData> deduplicated(DataStream<RowData> rows, String label,
-      int eventIdPosition, int eventTimePosition, RowLayout layout, IngestSettings settings,
-      CommittedSeed seed, TableName table, List<DataStream<ProgressReport>> progress) {
-    // Watermarks follow event time with bounded out-of-orderness. Nothing downstream drops late
-    // rows: a late event is written like any other, and lands in its own days(event_time)
-    // partition. The watermark is there for event-time consumers and lag metrics.
-    WatermarkStrategy<RowData> watermarks = WatermarkStrategy
-        .<RowData>forBoundedOutOfOrderness(settings.maxOutOfOrderness())
-        .withTimestampAssigner(new EventTimeAssigner(eventTimePosition))
-        .withIdleness(Duration.ofMinutes(1));
+  /** Lateness, dedup, write and commit of one raw event table. */
+  private static void eventTable(DataStream<RowData> rows, String label, TableName table,
+      Schema base, RowLayout layout, int eventIdPosition, IngestSettings settings,
+      CatalogLoader catalog, CommittedSeed seed, JobStart start) {
+    String uid = table.toString().replace('.', '-').replace('_', '-');
     SingleOutputStreamOperator<RowData> counted = rows
         .transform("late events " + label, layout.typeInfo(), new LatenessOperator(
-            new LatenessFunction(label, settings.maxOutOfOrderness(), layout), label))
+            new LatenessFunction(label, settings.maxOutOfOrderness(),
+                start.watermarks().getOrDefault(label, Long.MIN_VALUE), start.backlogEnds(),
+                layout)))
         .uid("lateness-" + label);
-    progress.add(counted.getSideOutput(LatenessOperator.PROGRESS));
-    return counted
-        .assignTimestampsAndWatermarks(watermarks)
-        .uid("watermarks-" + label)
-        .name("event-time watermarks " + label)
+    DataStream<WrittenFiles> written = counted
         .keyBy(new EventIdKey(eventIdPosition))
         .process(new DedupFunction(settings.dedupTtl(), seed, table), layout.typeInfo())
         .uid("dedup-" + label)
-        .name("dedup " + label + " by event_id");
-  }
-
-  /**
-   * Appends events to a raw table with Iceberg's {@link DynamicIcebergSink}, which evolves the
-   * table's schema while the job runs: a row carrying fields the table has no column for
-   * ({@link RawRecordGenerator}) gets them added as optional columns first. Exactly once like
-   * {@link IcebergSink}: writers flush on each checkpoint, the committer commits once it completes
-   * and skips checkpoints a table already holds ({@code flink.max-committed-checkpoint-id}).
-   */
-  private static void evolvingSink(DataStream<RowData> rows, TableName table, Schema base,
-      CatalogLoader catalog, IngestSettings settings) {
-    String uid = "sink-" + table.toString().replace('.', '-').replace('_', '-');
-    DynamicIcebergSink.forInput(rows)
-        .generator(new RawRecordGenerator(table, base, TableSchemas.EVENT_TIME,
-            settings.parallelism()))
-        .catalogLoader(catalog)
-        .writeParallelism(settings.parallelism())
-        // add columns in the writer's path, no separate update operator: additions are rare
-        .immediateTableUpdate(true)
-        .setSnapshotProperty("carelake.job", "ingest")
-        .uidPrefix(uid)
-        .append();
+        .name("dedup " + label + " by event_id")
+        .transform("write " + table, TypeInformation.of(WrittenFiles.class),
+            new RawTableWriter(catalog, table, base, layout, settings.maxOpenFiles()))
+        .uid("writer-" + uid);
+    written.connect(counted.getSideOutput(LatenessOperator.PROGRESS))
+        .transform("commit " + table, Types.VOID,
+            new RawTableCommitter(catalog, table, "committer-" + uid, settings.idleTimeout()))
+        .setParallelism(1)
+        .setMaxParallelism(1)
+        .uid("committer-" + uid);
   }
 
   /**

@@ -20,17 +20,14 @@ public final class LatenessOperator extends ProcessOperator<RowData, RowData> {
   public static final OutputTag<ProgressReport> PROGRESS =
       new OutputTag<>("ingest-progress", TypeInformation.of(ProgressReport.class));
 
-  private final String label;
-
-  public LatenessOperator(LatenessFunction function, String label) {
+  public LatenessOperator(LatenessFunction function) {
     super(function);
-    this.label = label;
   }
 
   @Override
   public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
     super.prepareSnapshotPreBarrier(checkpointId);
-    ProgressReport report = ((LatenessFunction) userFunction).report(checkpointId, label,
+    ProgressReport report = ((LatenessFunction) userFunction).report(checkpointId,
         getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
     output.collect(PROGRESS, new StreamRecord<>(report));
   }

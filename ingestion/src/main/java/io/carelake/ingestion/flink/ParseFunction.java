@@ -85,6 +85,12 @@ public final class ParseFunction extends ProcessFunction<KafkaMessage, Void> {
     } else if (parsed instanceof RawVital vital) {
       ctx.output(VITALS, RawRows.vital(vital));
     } else if (parsed instanceof DeadLetter deadLetter) {
+      // the partition's offset moves on, for the completeness watermark
+      if (kind == EventKind.VISIT) {
+        ctx.output(VISITS, RawRows.position(RawRows.VISITS, deadLetter.provenance()));
+      } else {
+        ctx.output(VITALS, RawRows.position(RawRows.VITALS, deadLetter.provenance()));
+      }
       if (!landedDeadLetters.isEmpty() && landedDeadLetters.remove(message.position())) {
         alreadyLanded.add(1);
         return;

@@ -1,41 +1,55 @@
 package io.carelake.ingestion.flink;
 
+import java.util.Arrays;
+
 /**
- * What one lateness subtask read of one raw table up to a checkpoint barrier: emitted just before
- * the barrier ({@link LatenessOperator}), so it is part of that checkpoint, and merged by the
- * {@link CompletenessCommitter} into the table's completeness watermark once the checkpoint is
- * committed. A Flink POJO (public fields, no-argument constructor).
+ * What one lateness subtask knows of the Kafka partitions of one raw table's topic just before a
+ * checkpoint barrier: emitted before the barrier ({@link LatenessOperator}), so it belongs to that
+ * checkpoint, and read by the table's {@link RawTableCommitter}, which turns the reports of all
+ * subtasks into the completeness watermark it commits with that checkpoint's rows
+ * ({@link CompletenessWatermark}). A Flink POJO (public fields, no-argument constructor); the
+ * per-partition fields are parallel arrays.
  */
 public final class ProgressReport {
 
   /** The checkpoint whose barrier followed the rows reported. */
   public long checkpointId;
-  /** Label of the raw table: {@code visits} or {@code vitals}. */
-  public String table;
   public int subtask;
-  /** Newest event time this subtask has read (any partition, restored state included); or
-   *  {@link Long#MIN_VALUE} when none. */
-  public long maxEventTimeMs;
   /** Rows read since this subtask's previous report (duplicates included). */
   public long rows;
   /** Late events among them ({@link LatenessFunction}). */
   public long lateEvents;
+  /** {@code topic-partition} of every partition this subtask has read from since the job started. */
+  public String[] partitions;
+  /**
+   * Per partition: the newest event time read, capped at its ingest time (an event dated in the
+   * future claims no more than the moment it was read), minus the bounded out-of-orderness.
+   */
+  public long[] watermarkMs;
+  /** Per partition: when a message of it was last read (epoch ms, its {@code ingest_time}). */
+  public long[] lastReadMs;
+  /** Per partition: still reading the backlog it had when the job started. */
+  public boolean[] catchingUp;
 
   public ProgressReport() {}
 
-  ProgressReport(long checkpointId, String table, int subtask, long maxEventTimeMs, long rows,
-      long lateEvents) {
+  ProgressReport(long checkpointId, int subtask, long rows, long lateEvents, String[] partitions,
+      long[] watermarkMs, long[] lastReadMs, boolean[] catchingUp) {
     this.checkpointId = checkpointId;
-    this.table = table;
     this.subtask = subtask;
-    this.maxEventTimeMs = maxEventTimeMs;
     this.rows = rows;
     this.lateEvents = lateEvents;
+    this.partitions = partitions;
+    this.watermarkMs = watermarkMs;
+    this.lastReadMs = lastReadMs;
+    this.catchingUp = catchingUp;
   }
 
   @Override
   public String toString() {
-    return "ProgressReport{checkpoint " + checkpointId + ", " + table + "#" + subtask
-        + ", max event time " + maxEventTimeMs + " ms, rows " + rows + ", late " + lateEvents + "}";
+    return "ProgressReport{checkpoint " + checkpointId + ", subtask " + subtask + ", rows " + rows
+        + ", late " + lateEvents + ", partitions " + Arrays.toString(partitions) + ", watermarks "
+        + Arrays.toString(watermarkMs) + ", last read " + Arrays.toString(lastReadMs) + ", catching up "
+        + Arrays.toString(catchingUp) + "}";
   }
 }

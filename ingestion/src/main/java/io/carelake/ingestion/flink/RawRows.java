@@ -100,6 +100,16 @@ public final class RawRows {
     return provenance(row, v.provenance()).build();
   }
 
+  /**
+   * A position marker in the layout of an event table: only the Kafka provenance and
+   * {@code ingest_time}, no {@code event_time}. Sent for a dead letter of that table's topic so
+   * that lateness tracking knows the partition's offset moved past it (a partition whose backlog
+   * ends in bad messages has still caught up); never written ({@link LatenessFunction} drops it).
+   */
+  public static RowData position(RowLayout layout, Provenance p) {
+    return provenance(layout.newRow(), p).build();
+  }
+
   public static RowData deadLetter(DeadLetter d) {
     Provenance p = d.provenance();
     return DEAD_LETTERS.newRow()

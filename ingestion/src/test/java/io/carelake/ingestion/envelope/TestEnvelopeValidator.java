@@ -105,6 +105,11 @@ class TestEnvelopeValidator {
     DeadLetter d = dead(EventKind.VISIT, "{\"schema_version\":1,\"event_id\":");
     assertThat(d.errorCode()).isEqualTo(ErrorCode.NOT_JSON);
     assertThat(d.errorMessage()).contains("not valid JSON").contains("line 1");
+    // the reason never quotes the payload (Jackson's message would: "Unrecognized token 'X'")
+    DeadLetter quoted = dead(EventKind.VISIT, "{\"schema_version\":1,\"name\":王秀英13912345678}");
+    assertThat(quoted.errorCode()).isEqualTo(ErrorCode.NOT_JSON);
+    assertThat(quoted.errorMessage()).contains("not valid JSON").contains("line 1")
+        .doesNotContain("王秀英").doesNotContain("13912345678");
     assertThat(dead(EventKind.VITAL, "").errorCode()).isEqualTo(ErrorCode.NOT_JSON);
     assertThat(dead(EventKind.VITAL, vitalJson() + " {}").errorCode())
         .as("trailing tokens").isEqualTo(ErrorCode.NOT_JSON);

@@ -1,0 +1,184 @@
+package io.carelake.evaluation;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.carelake.evaluation.bootstrap.Calibrators;
+import io.carelake.evaluation.bootstrap.Chunk;
+import io.carelake.evaluation.bootstrap.ChunkTotals;
+import io.carelake.evaluation.bootstrap.ReplicateSet;
+import io.carelake.evaluation.bootstrap.ReplicateSweep;
+import io.carelake.evaluation.bootstrap.SweepPlan;
+import io.carelake.evaluation.bootstrap.SweepSums;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The replicate sweep on Spark: rows are range-partitioned by score (a run of tied scores never
+ * spans two partitions) and sorted within each partition, highest first; each partition is a
+ * {@link Chunk}. Pass 1 returns every partition's class weights per replicate (a few KB per
+ * partition, to the driver), from which the driver works out what lies above each partition; pass
+ * 2 sweeps every partition with those offsets and the partitions' sums are added up on the
+ * executors ({@code treeReduce}). So 2,000 resamples cost two reads of the (cached) rows and no
+ * shuffle beyond the one range partitioning, no window, and nothing the size of the data on the
+ * driver: only per-partition and per-replicate sums.
+ *
+ * <p>The rows it takes have columns {@code score} (double), {@code label} (int 0/1),
+ * {@code patient_hash} (long) and {@code cells} (array&lt;int&gt;).
+ */
+final class SparkReplicates {
+
+  /** Rows per partition to aim for: each partition is swept once per replicate. */
+  static final long ROWS_PER_PARTITION = 100_000;
+
+  static final StructType PLACEMENT = new StructType()
+      .add("patient_hash", DataTypes.LongType, false)
+      .add("label", DataTypes.IntegerType, false)
+      .add("placement", DataTypes.DoubleType, false);
+
+  private final SparkSession spark;
+  private final Dataset<Row> sorted;
+  private final SweepPlan plan;
+  private final Calibrators calibrators;
+  private List<ChunkTotals> totals;
+  private Map<Integer, ChunkTotals.Offsets> offsets;
+
+  private SparkReplicates(SparkSession spark, Dataset<Row> sorted, SweepPlan plan,
+      Calibrators calibrators) {
+    this.spark = spark;
+    this.sorted = sorted;
+    this.plan = plan;
+    this.calibrators = calibrators;
+  }
+
+  /** Sorts and caches the rows; call {@link #close()} when done. */
+  static SparkReplicates of(SparkSession spark, Dataset<Row> rows, long rowCount, SweepPlan plan,
+      Calibrators calibrators) {
+    int partitions = (int) Math.max(spark.sparkContext().defaultParallelism(),
+        Math.min(256, (rowCount + ROWS_PER_PARTITION - 1) / ROWS_PER_PARTITION));
+    Dataset<Row> sorted = rows.select("score", "label", "patient_hash", "cells")
+        .repartitionByRange(partitions, col("score").desc())
+        .sortWithinPartitions(col("score").desc())
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    return new SparkReplicates(spark, sorted, plan, calibrators);
+  }
+
+  /** Both passes; the replicates of every statistic. */
+  ReplicateSet replicates() {
+    SweepPlan p = plan;
+    Calibrators cal = calibrators;
+    totals = sorted.javaRDD().mapPartitionsWithIndex((index, rows) -> {
+      Chunk chunk = chunk(rows, p, cal);
+      return List.of(ReplicateSweep.totals(index, chunk, p)).iterator();
+    }, true).collect();
+    offsets = ChunkTotals.offsets(totals, plan).stream()
+        .collect(Collectors.toMap(ChunkTotals.Offsets::partition, o -> o));
+    Broadcast<Map<Integer, ChunkTotals.Offsets>> shared =
+        JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(offsets);
+    try {
+      JavaRDD<double[]> sums = sorted.javaRDD().mapPartitionsWithIndex((index, rows) -> {
+        Chunk chunk = chunk(rows, p, cal);
+        return List.of(ReplicateSweep.sweep(chunk, p, shared.value().get(index))).iterator();
+      }, true);
+      double[] all = sums.treeReduce(SweepSums::addInto, 2);
+      return new ReplicateSet(plan, all, ChunkTotals.groupRows(totals, plan), calibrators);
+    } finally {
+      shared.destroy();
+    }
+  }
+
+  /**
+   * Every row's DeLong placement with its patient hash (after {@link #replicates()}), for
+   * Obuchowski's variance: {@code patient_hash, label, placement}.
+   */
+  Dataset<Row> placements() {
+    if (offsets == null) {
+      throw new IllegalStateException("placements need the offsets of replicates() first");
+    }
+    SweepPlan p = plan;
+    Calibrators cal = calibrators;
+    // placements need replicate 0 only: ship those few numbers, not every replicate's offsets
+    Map<Integer, ChunkTotals.Offsets> known = offsets.values().stream().collect(
+        Collectors.toMap(ChunkTotals.Offsets::partition, ChunkTotals.Offsets::firstReplicate));
+    JavaRDD<Row> rows = sorted.javaRDD().mapPartitionsWithIndex((index, it) -> {
+      Chunk chunk = chunk(it, p, cal);
+      double[] placement = chunk.placements(known.get(index));
+      List<Row> out = new ArrayList<>(chunk.size());
+      for (int k = 0; k < chunk.size(); k++) {
+        out.add(RowFactory.create(chunk.patient(k), chunk.label(k), placement[k]));
+      }
+      return out.iterator();
+    }, true);
+    return spark.createDataFrame(rows, PLACEMENT);
+  }
+
+  void close() {
+    sorted.unpersist();
+  }
+
+  /** A partition's rows as a chunk (already in descending score order). */
+  static Chunk chunk(Iterator<Row> rows, SweepPlan plan, Calibrators calibrators) {
+    Columns c = new Columns();
+    while (rows.hasNext()) {
+      c.add(rows.next());
+    }
+    return Chunk.of(c.scores(), c.labels(), c.patients(), c.cells(), plan, calibrators);
+  }
+
+  /** Growable primitive columns of a partition. */
+  private static final class Columns {
+    private double[] score = new double[1024];
+    private int[] label = new int[1024];
+    private long[] patient = new long[1024];
+    private int[][] cells = new int[1024][];
+    private int n;
+
+    void add(Row r) {
+      if (n == score.length) {
+        int size = n * 2;
+        score = java.util.Arrays.copyOf(score, size);
+        label = java.util.Arrays.copyOf(label, size);
+        patient = java.util.Arrays.copyOf(patient, size);
+        cells = java.util.Arrays.copyOf(cells, size);
+      }
+      score[n] = r.getDouble(0);
+      label[n] = r.getInt(1);
+      patient[n] = r.getLong(2);
+      List<Integer> list = r.getList(3);
+      int[] c = new int[list.size()];
+      for (int i = 0; i < c.length; i++) {
+        c[i] = list.get(i);
+      }
+      cells[n] = c;
+      n++;
+    }
+
+    double[] scores() {
+      return java.util.Arrays.copyOf(score, n);
+    }
+
+    int[] labels() {
+      return java.util.Arrays.copyOf(label, n);
+    }
+
+    long[] patients() {
+      return java.util.Arrays.copyOf(patient, n);
+    }
+
+    int[][] cells() {
+      return java.util.Arrays.copyOf(cells, n);
+    }
+  }
+}

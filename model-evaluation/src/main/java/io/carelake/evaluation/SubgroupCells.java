@@ -1,0 +1,97 @@
+package io.carelake.evaluation;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+
+/**
+ * The subgroup cells of one evaluation: every value of every subgroup column the predictions have
+ * (sex, age band, region, facility type), numbered, and each row's cells as an int array (one per
+ * dimension whose value is not null). The number of distinct values is small (tens); only they and
+ * each cell's patient count reach the driver.
+ */
+final class SubgroupCells {
+
+  /** A cell: {@code dimension = value}, its index in the sweep, and its patients. */
+  record Cell(int index, String dimension, String value, long patients) {
+    String label() {
+      return dimension + "=" + value;
+    }
+  }
+
+  private final List<Cell> cells;
+
+  private SubgroupCells(List<Cell> cells) {
+    this.cells = List.copyOf(cells);
+  }
+
+  static SubgroupCells none() {
+    return new SubgroupCells(List.of());
+  }
+
+  /** One Spark job: every (dimension, value) with its patients, in dimension then value order. */
+  static SubgroupCells of(Dataset<Row> rows, List<String> dimensions) {
+    if (dimensions.isEmpty()) {
+      return none();
+    }
+    List<Column> pairs = new ArrayList<>();
+    for (String d : dimensions) {
+      pairs.add(functions.struct(lit(d).as("dimension"), col(d).as("value")));
+    }
+    List<Row> values = rows.select(col("patient_hash"),
+            functions.explode(functions.array(pairs.toArray(Column[]::new))).as("cell"))
+        .filter(col("cell.value").isNotNull())
+        .groupBy(col("cell.dimension").as("dimension"), col("cell.value").as("value"))
+        .agg(countDistinct("patient_hash")).collectAsList();
+    List<Cell> cells = new ArrayList<>();
+    for (String d : dimensions) {
+      values.stream().filter(v -> v.getString(0).equals(d))
+          .sorted(java.util.Comparator.comparing(v -> v.getString(1)))
+          .forEach(v -> cells.add(new Cell(cells.size(), d, v.getString(1), v.getLong(2))));
+    }
+    return new SubgroupCells(cells);
+  }
+
+  List<Cell> cells() {
+    return cells;
+  }
+
+  int size() {
+    return cells.size();
+  }
+
+  /** The dimensions that have at least one cell, in order. */
+  List<String> dimensions() {
+    return cells.stream().map(Cell::dimension).distinct().toList();
+  }
+
+  List<Cell> of(String dimension) {
+    return cells.stream().filter(c -> c.dimension().equals(dimension)).toList();
+  }
+
+  /** {@code rows} with {@code cells}: the indexes of the row's cells. */
+  Dataset<Row> withCells(Dataset<Row> rows) {
+    List<Column> perDimension = new ArrayList<>();
+    for (String d : dimensions()) {
+      Column c = null;
+      for (Cell cell : of(d)) {
+        Column branch = col(d).equalTo(lit(cell.value()));
+        c = c == null ? when(branch, lit(cell.index())) : c.when(branch, lit(cell.index()));
+      }
+      perDimension.add(c);
+    }
+    if (perDimension.isEmpty()) {
+      return rows.withColumn("cells", functions.array().cast("array<int>"));
+    }
+    return rows.withColumn("cells", functions.array_compact(
+        functions.array(perDimension.toArray(Column[]::new))));
+  }
+}

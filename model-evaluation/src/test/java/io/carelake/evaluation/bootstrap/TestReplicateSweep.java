@@ -1,0 +1,293 @@
+package io.carelake.evaluation.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.carelake.evaluation.stats.AveragePrecision;
+import io.carelake.evaluation.stats.Auroc;
+import io.carelake.evaluation.stats.BrierScore;
+import io.carelake.evaluation.stats.CalibrationCurve;
+import io.carelake.evaluation.stats.CalibrationIndex;
+import io.carelake.evaluation.stats.ConfusionMatrix;
+import io.carelake.evaluation.stats.LabelledScores;
+import io.carelake.evaluation.stats.LogisticCalibration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The replicate sweep against the plain statistics functions on the same rows with the same
+ * weights: replicate 0 (every weight 1), bootstrap resamples (the weights recomputed here from
+ * {@link PoissonWeights}) and jackknife replicates; and the same sums whatever the chunking.
+ */
+class TestReplicateSweep {
+
+  static final double EPS = 1e-9;
+  static final double[] THRESHOLDS = {0.05, 0.1, 0.2, 0.3, 0.5};
+  static final double[] TARGETS = {0.5, 0.8, 0.9};
+
+  /** Clustered rows: patients with 1-6 rows, a patient effect, scores rounded (ties), two cells. */
+  record Data(double[] scores, int[] labels, long[] patients, int[][] cells) {}
+
+  static Data data(int patients, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    List<double[]> rows = new ArrayList<>();
+    for (int p = 0; p < patients; p++) {
+      double effect = r.nextGaussian() * 0.7;
+      int sex = r.nextInt(2);
+      int n = 1 + r.nextInt(6);
+      for (int i = 0; i < n; i++) {
+        int label = r.nextDouble() < 0.25 ? 1 : 0;
+        double eta = -1.3 + 1.4 * label + effect + r.nextGaussian();
+        double score = Math.round(1000 / (1 + Math.exp(-eta))) / 1000.0;
+        rows.add(new double[] {score, label, 1_000_003L * p + 17, sex});
+      }
+    }
+    // a few scores exactly on thresholds and calibration edges
+    rows.get(0)[0] = 0.1;
+    rows.get(1)[0] = 0.2;
+    rows.get(2)[0] = 0.5;
+    Data d = new Data(new double[rows.size()], new int[rows.size()], new long[rows.size()],
+        new int[rows.size()][]);
+    for (int i = 0; i < rows.size(); i++) {
+      d.scores[i] = rows.get(i)[0];
+      d.labels[i] = (int) rows.get(i)[1];
+      d.patients[i] = (long) rows.get(i)[2];
+      d.cells[i] = new int[] {(int) rows.get(i)[3]};
+    }
+    return d;
+  }
+
+  static SweepPlan plan(Data d, int resamples, int groups) {
+    double[] sorted = d.scores.clone();
+    Arrays.sort(sorted);
+    double[] quantiles = IntStream.rangeClosed(1, 19).mapToDouble(k -> sorted[k * sorted.length / 20])
+        .distinct().toArray();
+    return new SweepPlan(20251206L, resamples, groups, THRESHOLDS, 10, quantiles, TARGETS, 2);
+  }
+
+  static Calibrators calibrators(Data d) {
+    return Calibrators.of(LogisticCalibration.intercept(d.labels, d.scores),
+        LogisticCalibration.slope(d.labels, d.scores));
+  }
+
+  static ReplicateSet run(Data d, SweepPlan plan) {
+    Calibrators cal = calibrators(d);
+    Chunk chunk = Chunk.of(d.scores, d.labels, d.patients, d.cells, plan, cal);
+    double[] sums = ReplicateSweep.run(chunk, plan);
+    return new ReplicateSet(plan, sums, ReplicateSweep.totals(0, chunk, plan).groupRows(), cal);
+  }
+
+  /** The weights replicate r gives each row, recomputed from the hash. */
+  static double[] weights(Data d, SweepPlan plan, int r) {
+    double[] w = new double[d.scores.length];
+    for (int i = 0; i < w.length; i++) {
+      long base = PoissonWeights.patientBase(plan.seed(), d.patients[i]);
+      if (r == 0) {
+        w[i] = 1;
+      } else if (r <= plan.resamples()) {
+        w[i] = PoissonWeights.weight(base, r);
+      } else {
+        int g = PoissonWeights.jackknifeGroup(plan.seed(), d.patients[i], plan.jackknifeGroups());
+        w[i] = g == r - plan.firstJackknife() ? 0 : 1;
+      }
+    }
+    return w;
+  }
+
+  static void assertReplicateMatchesWeightedFunctions(Data d, SweepPlan plan, ReplicateSet set,
+      int r) {
+    LabelledScores weighted = LabelledScores.weighted(d.labels, d.scores, weights(d, plan, r));
+    Replicate rep = set.values(x -> 0).length > r ? replicate(set, r) : null;
+    assertThat(rep.weight()).isEqualTo(weighted.totalWeight());
+    assertThat(rep.positives()).isEqualTo(weighted.positiveWeight());
+    assertThat(rep.auroc()).as("auroc r=%d", r).isCloseTo(Auroc.of(weighted), within(EPS));
+    assertThat(rep.averagePrecision()).as("ap r=%d", r)
+        .isCloseTo(AveragePrecision.of(weighted), within(EPS));
+    assertThat(rep.brier()).isCloseTo(BrierScore.of(weighted), within(EPS));
+    for (double t : THRESHOLDS) {
+      ConfusionMatrix m = ConfusionMatrix.at(weighted, t);
+      double[] c = rep.confusionAt(t);
+      assertThat(c).as("confusion at %s, r=%d", t, r).containsExactly(m.truePositive(),
+          m.falsePositive(), m.trueNegative(), m.falseNegative());
+    }
+    for (int t = 0; t < TARGETS.length; t++) {
+      ConfusionMatrix m = ConfusionMatrix.atSensitivity(weighted, TARGETS[t]);
+      double[] op = rep.atSensitivity(t);
+      assertThat(op).as("operating point %s, r=%d", TARGETS[t], r)
+          .containsExactly(m.threshold(), m.truePositive(), m.falsePositive(), m.trueNegative(),
+              m.falseNegative());
+    }
+    List<CalibrationCurve.Bin> bins = CalibrationCurve.uniform(weighted, 10);
+    for (CalibrationCurve.Bin b : bins) {
+      double[] sums = rep.calibrationBin(b.index());
+      assertThat(sums[0]).isCloseTo(b.weight(), within(EPS));
+      assertThat(sums[1] / sums[0]).isCloseTo(b.observed(), within(EPS));
+      assertThat(sums[2] / sums[0]).isCloseTo(b.meanPredicted(), within(EPS));
+    }
+    for (int cell = 0; cell < 2; cell++) {
+      final int c = cell;
+      int[] rows = IntStream.range(0, d.scores.length).filter(i -> d.cells[i][0] == c).toArray();
+      LabelledScores sub = LabelledScores.weighted(
+          Arrays.stream(rows).map(i -> d.labels[i]).toArray(),
+          Arrays.stream(rows).mapToDouble(i -> d.scores[i]).toArray(),
+          Arrays.stream(rows).mapToDouble(i -> weighted.weights()[i]).toArray());
+      assertThat(rep.cellAuroc(c)).as("cell %d auroc r=%d", c, r)
+          .isCloseTo(Auroc.of(sub), within(EPS));
+      assertThat(rep.cellBrier(c)).isCloseTo(BrierScore.of(sub), within(EPS));
+    }
+  }
+
+  static Replicate replicate(ReplicateSet set, int r) {
+    Replicate[] holder = new Replicate[1];
+    int[] i = {0};
+    set.values(x -> {
+      if (i[0]++ == r) {
+        holder[0] = x;
+      }
+      return 0;
+    });
+    return holder[0];
+  }
+
+  @Test
+  void replicateZeroIsThePlainStatisticsOnTheData() {
+    Data d = data(150, 1);
+    SweepPlan plan = plan(d, 20, 10);
+    ReplicateSet set = run(d, plan);
+    assertReplicateMatchesWeightedFunctions(d, plan, set, 0);
+    Replicate point = set.point();
+    assertThat(point.calibrationIntercept())
+        .isCloseTo(LogisticCalibration.intercept(d.labels, d.scores).intercept(), within(EPS));
+    assertThat(point.calibrationSlope())
+        .isCloseTo(LogisticCalibration.slope(d.labels, d.scores).slope(), within(EPS));
+    assertThat(point.scaledBrier()).isCloseTo(BrierScore.scaled(d.labels, d.scores), within(EPS));
+  }
+
+  @Test
+  void everyResampleAndJackknifeReplicateIsTheWeightedStatistic() {
+    Data d = data(120, 2);
+    SweepPlan plan = plan(d, 25, 8);
+    ReplicateSet set = run(d, plan);
+    for (int r = 1; r < plan.replicates(); r++) {
+      assertReplicateMatchesWeightedFunctions(d, plan, set, r);
+    }
+  }
+
+  @Test
+  void chunksByScoreRangeGiveTheSameSumsAsOneChunk() {
+    Data d = data(200, 3);
+    SweepPlan plan = plan(d, 30, 7);
+    Calibrators cal = calibrators(d);
+    double[] whole = ReplicateSweep.run(Chunk.of(d.scores, d.labels, d.patients, d.cells, plan,
+        cal), plan);
+    // three score ranges (ties never split: a range holds every row of its scores), in shuffled
+    // partition order, plus an empty one
+    double[][] ranges = {{0.3, 2}, {-1, 0.15}, {0.15, 0.3}, {5, 6}};
+    List<Chunk> chunks = new ArrayList<>();
+    List<ChunkTotals> totals = new ArrayList<>();
+    for (int p = 0; p < ranges.length; p++) {
+      double lo = ranges[p][0];
+      double hi = ranges[p][1];
+      int[] rows = IntStream.range(0, d.scores.length)
+          .filter(i -> d.scores[i] > lo && d.scores[i] <= hi).toArray();
+      Chunk c = Chunk.of(Arrays.stream(rows).mapToDouble(i -> d.scores[i]).toArray(),
+          Arrays.stream(rows).map(i -> d.labels[i]).toArray(),
+          Arrays.stream(rows).mapToLong(i -> d.patients[i]).toArray(),
+          Arrays.stream(rows).mapToObj(i -> d.cells[i]).toArray(int[][]::new), plan, cal);
+      chunks.add(c);
+      totals.add(ReplicateSweep.totals(p, c, plan));
+    }
+    List<ChunkTotals.Offsets> offsets = ChunkTotals.offsets(totals, plan);
+    double[] merged = new double[whole.length];
+    for (int p = 0; p < chunks.size(); p++) {
+      SweepSums.addInto(merged, ReplicateSweep.sweep(chunks.get(p), plan, offsets.get(p)));
+    }
+    for (int i = 0; i < whole.length; i++) {
+      assertThat(merged[i]).as("slot %d", i).isCloseTo(whole[i], within(1e-9 * (1 + Math.abs(whole[i]))));
+    }
+    assertThat(ChunkTotals.groupRows(totals, plan)).containsExactly(
+        ReplicateSweep.totals(0, Chunk.of(d.scores, d.labels, d.patients, d.cells, plan, cal),
+            plan).groupRows());
+  }
+
+  @Test
+  void resampleCalibrationFitsAreCloseToTheRefits() {
+    Data d = data(400, 4);
+    SweepPlan plan = plan(d, 40, 0);
+    ReplicateSet set = run(d, plan);
+    double seSlope = LogisticCalibration.slope(d.labels, d.scores).seSlope();
+    double seIntercept = LogisticCalibration.intercept(d.labels, d.scores).seIntercept();
+    double worstSlope = 0;
+    double worstIntercept = 0;
+    for (int r = 1; r <= plan.resamples(); r++) {
+      LabelledScores resample = LabelledScores.weighted(d.labels, d.scores, weights(d, plan, r));
+      worstSlope = Math.max(worstSlope, Math.abs(replicate(set, r).calibrationSlope()
+          - LogisticCalibration.slope(resample).slope()));
+      worstIntercept = Math.max(worstIntercept, Math.abs(replicate(set, r).calibrationIntercept()
+          - LogisticCalibration.intercept(resample).intercept()));
+    }
+    // a resample moves each estimate by about one standard error; the expansion lands within a
+    // few hundredths of a standard error of the refit (one Newton step alone: about 0.3)
+    assertThat(worstSlope).isLessThan(0.05 * seSlope);
+    assertThat(worstIntercept).isLessThan(0.01 * seIntercept);
+  }
+
+  @Test
+  void smoothedCalibrationIsTheLowessOfTheQuantileBins() {
+    Data d = data(300, 5);
+    SweepPlan plan = plan(d, 5, 0);
+    ReplicateSet set = run(d, plan);
+    double[] edges = plan.quantileEdges();
+    int bins = edges.length + 1;
+    double[] x = new double[bins];
+    double[] y = new double[bins];
+    double[] w = new double[bins];
+    for (int i = 0; i < d.scores.length; i++) {
+      int b = SweepPlan.binOf(d.scores[i], edges);
+      w[b] += 1;
+      x[b] += d.scores[i];
+      y[b] += d.labels[i];
+    }
+    for (int b = 0; b < bins; b++) {
+      x[b] /= w[b];
+      y[b] /= w[b];
+    }
+    CalibrationIndex.Result expected = CalibrationIndex.of(x, y, w, 0.75);
+    CalibrationIndex.Result actual = set.point().smoothedCalibration(0.75);
+    assertThat(actual.ici()).isCloseTo(expected.ici(), within(EPS));
+    assertThat(actual.e90()).isCloseTo(expected.e90(), within(EPS));
+    assertThat(actual.smoothed()).hasSize(bins);
+  }
+
+  @Test
+  void poissonWeightsHaveMeanAndVarianceOneAndAreReproducible() {
+    double sum = 0;
+    double sumSq = 0;
+    double cross = 0;
+    int n = 0;
+    for (long patient = 0; patient < 2000; patient++) {
+      long base = PoissonWeights.patientBase(7, patient * 31 + 5);
+      for (int r = 1; r <= 100; r++) {
+        int w = PoissonWeights.weight(base, r);
+        int next = PoissonWeights.weight(base, r + 1);
+        sum += w;
+        sumSq += w * w;
+        cross += (w - 1.0) * (next - 1.0);
+        n++;
+      }
+    }
+    double mean = sum / n;
+    assertThat(mean).isCloseTo(1.0, within(0.02));
+    assertThat(sumSq / n - mean * mean).isCloseTo(1.0, within(0.03));
+    assertThat(cross / n).as("successive resamples are uncorrelated").isCloseTo(0.0, within(0.02));
+    long base = PoissonWeights.patientBase(7, 42);
+    assertThat(PoissonWeights.weight(base, 3)).isEqualTo(PoissonWeights.weight(
+        PoissonWeights.patientBase(7, 42), 3));
+    assertThat(IntStream.range(0, 1000).map(p -> PoissonWeights.jackknifeGroup(7, p, 10))
+        .distinct().count()).isEqualTo(10);
+  }
+}
