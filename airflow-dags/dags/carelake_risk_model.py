@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 from airflow.sdk import DAG, Asset, BaseSensorOperator, CronDataIntervalTimetable, chain
 
 from carelake_airflow import health, settings
+from carelake_airflow.operators import CarelakeSparkSubmitOperator
 
 DAG_ID = "carelake_risk_model"
 SPARK_CONN_ID = "spark_default"
@@ -89,7 +89,8 @@ with DAG(
     chain(
         safe_complete,
         *(
-            SparkSubmitOperator(
+            # exit 3 (risk-dataset: too few events for an honest model) fails at once, no retries
+            CarelakeSparkSubmitOperator(
                 task_id=job.name.replace("-", "_"),
                 conn_id=SPARK_CONN_ID,
                 doc_md=f"`{job.main_class}` from `{job.module}`: {job.description}",
