@@ -9,10 +9,7 @@ import io.carelake.spark.ScratchHome;
 import io.carelake.spark.SparkJob;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -57,38 +54,10 @@ public final class FeaturesBench implements SparkJob {
   PrintStream out = System.out;
   double ratio;
 
+  /** Runs in a scratch home (deleted afterwards): the bench never touches a real home's tables. */
   public static void main(String[] args) throws IOException {
-    List<String> all = new ArrayList<>(Arrays.asList(args));
-    if (all.contains("--help") || all.contains("-h") || all.contains("--version")) {
-      System.exit(JobMain.run(new FeaturesBench(), args));
-    }
-    String home = take(all, "--home");
-    String config = take(all, "--config");
-    // never a real home's tables: a scratch home under its tmp/, deleted afterwards
-    Path scratch = ScratchHome.create(home == null ? null : Path.of(home),
-        config == null ? null : Path.of(config), "bench-features-");
-    all.addAll(0, List.of("--home", scratch.toString()));
-    int code;
-    try {
-      code = JobMain.run(new FeaturesBench(), all.toArray(String[]::new));
-    } finally {
-      ScratchHome.delete(scratch);
-    }
-    System.exit(code);
-  }
-
-  /** Takes {@code --name VALUE} or {@code --name=VALUE} out of the arguments. */
-  private static String take(List<String> args, String name) {
-    for (int i = 0; i < args.size(); i++) {
-      if (args.get(i).equals(name) && i + 1 < args.size()) {
-        args.remove(i);
-        return args.remove(i);
-      }
-      if (args.get(i).startsWith(name + "=")) {
-        return args.remove(i).substring(name.length() + 1);
-      }
-    }
-    return null;
+    System.exit(ScratchHome.runIn("bench-features-", args,
+        a -> JobMain.run(new FeaturesBench(), a)));
   }
 
   @Override
