@@ -151,7 +151,9 @@ final class CohortBuilder {
         .minus(floor(band.minus(1).divide(2)));
     Column fromVisitAge = col("_latest.age_at_visit")
         .plus(year(col(IndexDates.INDEX_DATE)).minus(year(col("_latest.visit_time"))));
-    Column age = least(coalesce(fromBirthYear, fromVisitAge), lit(AGE_TOP_CODE)).cast("int");
+    // least() skips nulls: without the guard a visit whose age was suppressed would read as 90+
+    Column raw = coalesce(fromBirthYear, fromVisitAge);
+    Column age = when(raw.isNotNull(), least(raw, lit(AGE_TOP_CODE))).cast("int");
     Column ageBand = when(age.geq(AGE_TOP_CODE), lit(AGE_TOP_CODE + "+"))
         .when(age.isNotNull(), concat(floor(age.divide(10)).multiply(10).cast("string"), lit("-"),
             floor(age.divide(10)).multiply(10).plus(9).cast("string")));
