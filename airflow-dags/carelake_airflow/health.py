@@ -177,3 +177,21 @@ def raw_complete_until(config: Settings, until: str | dt.datetime) -> bool:
             f" (snapshot {c.snapshot_id})"
         print(f"{c.table}: {state}; needed {until.isoformat()}")
     return all(c.watermark is not None and c.watermark >= until for c in found)
+
+
+def deidentified_until(config: Settings, until: str | dt.datetime) -> bool:
+    """True once the ledger holds a succeeded ``deidentify`` run whose interval ends at or after
+    ``until``: safe.* then hold every day before it. The poke of carelake_risk_model's
+    ``safe_complete`` sensor (the month's last daily run may finish after the month does)."""
+    from pyiceberg.expressions import And, EqualTo
+
+    if isinstance(until, str):
+        until = dt.datetime.fromisoformat(until)
+    day = until.date() if isinstance(until, dt.datetime) else until
+    ledger = open_catalog(config).load_table(tuple(settings.LEDGER_TABLE.split(".")))
+    rows = ledger.scan(row_filter=And(EqualTo("job", "deidentify"), EqualTo("status", "SUCCEEDED")),
+                       selected_fields=("run_id", "interval_end")).to_arrow().to_pylist()
+    ends = [r["interval_end"] for r in rows if r["interval_end"] is not None]
+    latest = max(ends) if ends else None
+    print(f"deidentify succeeded up to {latest} (exclusive); needed {day}")
+    return latest is not None and latest >= day

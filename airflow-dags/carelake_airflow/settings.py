@@ -22,6 +22,8 @@ import os
 import re
 import shlex
 from collections.abc import Mapping
+from datetime import date as _date
+from datetime import timedelta as _timedelta
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -311,11 +313,13 @@ GOVERN = Job("govern", "governance-rules", "io.carelake.governance.GovernJob",
 DEIDENTIFY = Job("deidentify", "deidentification", "io.carelake.deid.DeidentifyJob",
                  "De-identify curated.* into safe.* (keyed pseudonyms, scrubbed text).")
 FEATURES = Job("features", "feature-jobs", "io.carelake.features.FeaturesJob",
-               "Point-in-time chronic-disease risk features and labels from safe.*.")
+               "The risk cohort: point-in-time features, labels and attrition from safe.*.")
 CORPUS = Job("corpus", "training-datasets", "io.carelake.datasets.CorpusJob",
              "A de-identified JSONL corpus of visit notes from safe.visits.")
+RISK_DATASET = Job("risk-dataset", "training-datasets", "io.carelake.datasets.RiskDatasetJob",
+                   "A risk dataset: temporal patient-disjoint split, fitted transforms, data card.")
 TRAIN = Job("train", "training-datasets", "io.carelake.datasets.TrainJob",
-            "Train one risk-model iteration (Spark MLlib) on the features.")
+            "Train risk models and score the published baselines per outcome of a risk dataset.")
 EVALUATE = Job("evaluate", "model-evaluation", "io.carelake.evaluation.EvaluateJob",
                "Evaluate a model iteration on its held-out split: every metric with patient-level CIs;"
                " --baseline, --gate.")
@@ -329,7 +333,7 @@ INGEST = Job("ingest", "ingestion", "io.carelake.ingestion.IngestJob",
 
 #: Every Spark job, by name, in pipeline order (ingest, on Flink, comes before them all).
 JOBS: Mapping[str, Job] = MappingProxyType(
-    {j.name: j for j in (GOVERN, DEIDENTIFY, FEATURES, CORPUS, TRAIN, EVALUATE, REPORT)}
+    {j.name: j for j in (GOVERN, DEIDENTIFY, FEATURES, CORPUS, RISK_DATASET, TRAIN, EVALUATE, REPORT)}
 )
 
 #: The JDK 17 module openings Spark (and its Iceberg, Kryo and Netty code) needs, as the parent
@@ -461,10 +465,47 @@ def maintain_command(env: Mapping[str, str] | None = None) -> str:
 # --------------------------------------------------------------------------------------------------
 # Assets and the smaller DAGs
 
-#: The Iceberg table TrainJob appends an iteration to, as an Airflow asset: carelake_daily's ``train``
-#: task declares it as an outlet and carelake_model_evaluation is scheduled on it. Only the name and
-#: URI live here (this module imports no Airflow); equal name and URI make the same asset.
+#: The Iceberg table TrainJob appends iterations to, as an Airflow asset: carelake_risk_model's
+#: ``train`` task declares it as an outlet and carelake_model_evaluation is scheduled on it. Only the
+#: name and URI live here (this module imports no Airflow); equal name and URI make the same asset.
 MODELS_ITERATIONS_ASSET = ("carelake.models.iterations", "iceberg://carelake/models/iterations")
+#: The de-identified tables carelake_daily's ``deidentify`` writes (its outlets) and the risk-model
+#: DAG reads (its inlets): the lineage between the two cadences.
+SAFE_ASSETS = (("carelake.safe.visits", "iceberg://carelake/safe/visits"),
+               ("carelake.safe.vitals", "iceberg://carelake/safe/vitals"))
+
+#: carelake_risk_model's window of index dates: the months before the end of its data interval. The
+#: features job recomputes them all each month (labels need the time at risk that has passed since),
+#: sets aside those whose time at risk runs past the data, and risk-dataset splits the rest by time.
+RISK_WINDOW_MONTHS_ENV = "CARELAKE_AIRFLOW_RISK_WINDOW_MONTHS"
+RISK_WINDOW_MONTHS_DEFAULT = 24
+
+
+def risk_window_months(env: Mapping[str, str] | None = None) -> int:
+    """``$CARELAKE_AIRFLOW_RISK_WINDOW_MONTHS`` (a parse-time setting of the workers), default 24."""
+    value = _env(env).get(RISK_WINDOW_MONTHS_ENV, "").strip()
+    if not value:
+        return RISK_WINDOW_MONTHS_DEFAULT
+    if not value.isdigit() or not 2 <= int(value) <= 240:
+        raise SettingsError(f"{RISK_WINDOW_MONTHS_ENV} must be a whole number of months from 2 to"
+                            f" 240, got '{value}'")
+    return int(value)
+
+
+def months_before(when, months: int) -> str:
+    """``when`` (a date or datetime) minus whole calendar months, as YYYY-MM-DD (the day clamped to
+    the month's last day). carelake_risk_model's templates call it as the macro ``months_before``."""
+    index = when.year * 12 + (when.month - 1) - months
+    year, month = divmod(index, 12)
+    next_month = (year + (month + 1) // 12, (month + 1) % 12 + 1)
+    last = (_date(*next_month, 1) - _timedelta(days=1)).day
+    return _date(year, month + 1, min(when.day, last)).isoformat()
+
+
+def risk_window_start_template(env: Mapping[str, str] | None = None) -> str:
+    """The first day of the risk-model window, an Airflow template rendered when the task runs
+    (``months_before`` is a user-defined macro of that DAG)."""
+    return f"{{{{ months_before(data_interval_end, {risk_window_months(env)}) }}}}"
 
 #: carelake_model_evaluation's interval: the UTC days its triggers fell on. A time-triggered run
 #: (CronTriggerTimetable) has start == end, an asset-triggered one spans its events; either way

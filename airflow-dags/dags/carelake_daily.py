@@ -18,14 +18,13 @@ from carelake_airflow import health, settings
 DAG_ID = "carelake_daily"
 SPARK_CONN_ID = "spark_default"
 
-#: The batch jobs in the order the data flows (ARCHITECTURE.md, "Data flow").
+#: The batch jobs of a day in the order the data flows (ARCHITECTURE.md, "Data flow"). The risk
+#: models run monthly on what these publish (carelake_risk_model): a day holds no index date of
+#: theirs and no outcome whose follow-up has ended, so there is nothing for them to build daily.
 PIPELINE = (
     settings.GOVERN,
     settings.DEIDENTIFY,
-    settings.FEATURES,
     settings.CORPUS,
-    settings.TRAIN,
-    settings.EVALUATE,
     settings.REPORT,
 )
 
@@ -35,7 +34,7 @@ DOC_MD = """
 First brings Kafka into the raw tables, then runs carelake's batch jobs on one day of data, each as
 a `spark-submit` of its module's bundled jar:
 
-`ingest` → `raw_complete` → `govern` → `deidentify` → `features` → `corpus` → `train` → `evaluate` → `report`
+`ingest` → `raw_complete` → `govern` → `deidentify` → `corpus` → `report`
 
 * **Ingest.** A bounded run of the Flink ingestion job: it reads Kafka from the consumer group's
   committed offsets to the offsets current when it starts, writes `raw.*` exactly once and stops.
@@ -60,8 +59,10 @@ a `spark-submit` of its module's bundled jar:
 * **Failures.** Exit code 1 is a failed job, 2 a usage error, 3 a run blocked by a governance rule:
   any of them fails the task, and nothing downstream runs on unchecked data.
 * **Retries.** Two, five then ten minutes apart (exponential back-off, at most one hour).
-* **Asset.** `train` declares `iceberg://carelake/models/iterations` as its outlet: each successful
-  training run schedules `carelake_model_evaluation`.
+* **Assets.** `deidentify` declares `safe.visits` and `safe.vitals` as outlets; the monthly
+  `carelake_risk_model` (features, risk dataset, training) reads them. Features and training are not
+  daily tasks: their index dates are month starts and their labels need six months of follow-up, so
+  every day of a month succeeds here and the models are built once a month from the whole window.
 """
 
 SCHEDULE = CronDataIntervalTimetable("@daily", timezone="UTC")
@@ -90,7 +91,7 @@ DEFAULT_ARGS = {
 
 with DAG(
     dag_id=DAG_ID,
-    description="carelake daily pipeline: ingest, govern, de-identify, features, datasets, models, reports",
+    description="carelake daily pipeline: ingest, govern, de-identify, corpus, report",
     doc_md=DOC_MD,
     # Not schedule="@daily": in Airflow 3 a cron string is a CronTriggerTimetable, whose runs have an
     # empty data interval (start == end), and every job would refuse --interval-end == --interval-start.
@@ -127,8 +128,8 @@ with DAG(
                 task_id=job.name,
                 conn_id=SPARK_CONN_ID,
                 doc_md=f"`{job.main_class}` from `{job.module}`: {job.description}",
-                # train appends an iteration to models.iterations: carelake_model_evaluation runs on it.
-                outlets=[Asset(*settings.MODELS_ITERATIONS_ASSET)] if job is settings.TRAIN else [],
+                # deidentify publishes safe.*: the lineage to carelake_risk_model, which reads them.
+                outlets=[Asset(*a) for a in settings.SAFE_ASSETS] if job is settings.DEIDENTIFY else [],
                 **settings.spark_submit_kwargs(job),
             )
             for job in PIPELINE

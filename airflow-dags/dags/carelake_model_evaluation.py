@@ -1,6 +1,6 @@
 """carelake_model_evaluation: evaluate the latest model iteration, then write the auditors' report.
 
-Runs when carelake_daily's ``train`` task has appended an iteration to models.iterations (an Airflow
+Runs when carelake_risk_model's ``train`` task has appended iterations to models.iterations (an Airflow
 asset), and weekly in any case. Parsing imports Airflow, the Spark provider and
 ``carelake_airflow.settings`` only: no connection, no properties file.
 """
@@ -37,7 +37,7 @@ on its held-out split (every metric with patient-level intervals, curves and sub
 champion in `models.registry`, a rejected one fails the task. Then writes the auditors' report for
 the run's interval.
 
-* **Triggers.** The asset `{settings.MODELS_ITERATIONS_ASSET[1]}` (carelake_daily's `train` task
+* **Triggers.** The asset `{settings.MODELS_ITERATIONS_ASSET[1]}` (carelake_risk_model's `train` task
   declares it as an outlet), or Monday 06:00 UTC (`AssetOrTimeSchedule`), or a manual run.
 * **Interval.** `--interval-start {settings.TRIGGER_DAYS_START_TEMPLATE}`, `--interval-end
   {settings.TRIGGER_DAYS_END_TEMPLATE}`: the UTC days on which the run's triggers fell (a timed

@@ -18,7 +18,7 @@ import pytest
 from carelake_airflow import settings
 from conftest import DAGS_FOLDER, VENV_BIN
 
-SPARK_ORDER = ["govern", "deidentify", "features", "corpus", "train", "evaluate", "report"]
+SPARK_ORDER = ["govern", "deidentify", "corpus", "report"]
 ORDER = ["ingest", "raw_complete", *SPARK_ORDER]
 UTC = timezone.utc
 
@@ -212,7 +212,7 @@ def test_airflow_cli_renders_the_data_interval(serialized_dags):
     A run at 2025-03-02 00:00 UTC (manual, so the interval is the day that just ended) gives the
     job the day 2025-03-01 as [2025-03-01, 2025-03-02)."""
     result = subprocess.run(
-        [str(VENV_BIN / "airflow"), "tasks", "render", "carelake_daily", "features", "2025-03-02"],
+        [str(VENV_BIN / "airflow"), "tasks", "render", "carelake_daily", "corpus", "2025-03-02"],
         capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 0, result.stderr
@@ -221,8 +221,8 @@ def test_airflow_cli_renders_the_data_interval(serialized_dags):
         *settings.config_arguments(), "--interval-start", "2025-03-01", "--interval-end", "2025-03-02",
     ]
     assert ast.literal_eval(fields["conf"]) == dict(settings.SPARK_CONF)
-    assert fields["application"] == str(settings.FEATURES.jar())
-    assert fields["name"] == "carelake-features"
+    assert fields["application"] == str(settings.CORPUS.jar())
+    assert fields["name"] == "carelake-corpus"
 
 
 def _render_output(stdout: str) -> dict[str, str]:

@@ -14,7 +14,7 @@ import pytest
 from conftest import DAGS_FOLDER, VENV_BIN
 
 REQUIRED_TAGS = {"carelake"}
-DAG_IDS = ["carelake_daily", "carelake_model_evaluation", "carelake_ingest_health"]
+DAG_IDS = ["carelake_daily", "carelake_risk_model", "carelake_model_evaluation", "carelake_ingest_health"]
 
 
 def test_no_import_errors(dagbag):

@@ -1,15 +1,17 @@
-"""carelake_daily end to end: ``dag.test()`` runs every Spark task as a real ``spark-submit`` of the
-real bundled jar, on a small embedded carelake home, for one data interval.
+"""carelake_daily and carelake_risk_model end to end: ``dag.test()`` runs every Spark task as a real
+``spark-submit`` of the real bundled jar, on a small embedded carelake home: the daily DAG for a day
+that is not a month start, the monthly risk-model DAG for the last month of the generated year.
 
 The home (session fixture ``warehouse``) is built as a deployment's history would be: the embedded
 Kafka broker (``bin/carelake kafka start``), the generator publishing a small synthetic population
 (``bin/carelake generate``), a bounded IngestJob into ``raw.*`` (the ingestion bundled jar on the
 launcher's Flink classpath), the broker stopped, then ``govern`` and ``deidentify`` over the whole
-generated period (spark-submit of the bundled jars), because a day's features look 180 days back
-and label 180 days ahead. The jars are copied first (``jars_dir``; the DAG finds them through
+generated period (spark-submit of the bundled jars): the monthly risk models read a window of
+index dates with a year of history and 180 days of follow-up. The jars are copied first (``jars_dir``; the DAG finds them through
 ``CARELAKE_AIRFLOW_JARS_DIR``): other builds on this machine rewrite ``<module>/target``. Then ``dag.test()`` runs the DAG for the day ``DAY`` through
-Airflow's scheduling loop and metadata DB: its seven Spark tasks are spark-submits through the
-provider's hook and the ``spark_default`` connection.
+Airflow's scheduling loop and metadata DB: its four Spark tasks are spark-submits through the
+provider's hook and the ``spark_default`` connection; then carelake_risk_model's ``dag.test()`` runs
+its sensor and its three Spark tasks (features, risk dataset, training) the same way.
 
 Decisions:
 
@@ -18,11 +20,11 @@ Decisions:
   a Flink start (~40 s) to the suite. Its command is checked in test_carelake_daily.py.
 * ``CARELAKE_INTEROP_HOME`` (the Java end-to-end test's home) is not reused: Iceberg metadata holds
   absolute file locations, so a copy of that home would still write into the original's warehouse.
-* The day is a month start (features index dates are month starts) whose 180-day label horizon ends
-  inside the generated period, so train and evaluate have labelled rows of both classes.
+* The day is not a month start: every day of a month must succeed. The risk models run monthly,
+  over the 24 months before the end of December 2025, where February to July 2025 have labelled
+  rows (prior observation and a complete 180-day time at risk) and enough events for the split.
 * The pseudonymisation key is fixed (an owner-only key file with the same 32 bytes in every run):
-  the train/test split buckets patients by their pseudonym, so a random key would change the
-  split, and the model, from one run to the next.
+  the pseudonyms are the same in every run of this test.
 * No assertion on how long anything took: times are compared with times the test recorded
   (the build's start and end), and the health checks get their clock injected.
 """
@@ -56,16 +58,19 @@ pytestmark = [
 ]
 
 UTC = dt.timezone.utc
-#: The generated population: small, but a month start with a complete horizon and both labels.
-GENERATE = {"--patients": "200", "--days": "215", "--seed": "3", "--start": "2025-01-01"}
+#: The generated population: a year, enough patients for the risk dataset's minimum events.
+GENERATE = {"--patients": "500", "--days": "365", "--seed": "3", "--start": "2025-01-01"}
 #: The whole generated period as UTC days: the clinics are on +08:00, so the first morning's
 #: readings fall on the previous UTC day (as `carelake demo` does).
-HISTORY = ("2024-12-31", "2025-08-04")
-#: The DAG run's data interval: [DAY, DAY + 1).
-DAY = dt.datetime(2025, 2, 1, tzinfo=UTC)
-SPARK_TASKS = ["govern", "deidentify", "features", "corpus", "train", "evaluate", "report"]
-#: The pseudonymisation key of every run of this test: 32 fixed bytes, base64 as `carelake demo`
-#: writes its random one. Fixed, so pseudonyms and the patient-level train/test split are stable.
+HISTORY = ("2024-12-31", "2026-01-01")
+#: The daily run's data interval: [DAY, DAY + 1), a day that is not a month start.
+DAY = dt.datetime(2025, 6, 17, tzinfo=UTC)
+SPARK_TASKS = ["govern", "deidentify", "corpus", "report"]
+#: The risk-model run for December 2025 (a manual run at 2026-01-01) and its window of index dates.
+MODEL_RUN = dt.datetime(2026, 1, 1, tzinfo=UTC)
+MODEL_WINDOW = (dt.date(2024, 1, 1), dt.date(2026, 1, 1))
+MODEL_TASKS = ["features", "risk_dataset", "train"]
+#: A fixed pseudonymisation key (32 bytes): the same pseudonyms and split in every run.
 FIXED_KEY = base64.b64encode(bytes(range(32)))
 
 
@@ -176,14 +181,13 @@ def _catalog(home: Path):
     return SqlCatalog("carelake", uri=f"sqlite:///{home / 'catalog.db'}", warehouse=f"file://{home / 'warehouse'}")
 
 
-@pytest.fixture(scope="module")
-def daily_run(warehouse, jars_dir, tmp_path_factory, serialized_dags):
-    """carelake_daily's run for [DAY, DAY + 1) by dag.test(), its wall time, and when it started."""
+def _dag_test(dag_id: str, logical_date: dt.datetime, warehouse: Path, jars_dir: Path,
+              conf_dir: Path, **kwargs):
+    """``dag.test()`` of one DAG on the warehouse; its run, when it began and its wall time."""
     from airflow.dag_processing.dagbag import DagBag
 
     # Test-sized Spark (few partitions, no UI) through spark-defaults.conf, where a deployment keeps
     # its executor sizes: the DAG's own conf stays exactly what production submits.
-    conf_dir = tmp_path_factory.mktemp("spark-conf")
     (conf_dir / "spark-defaults.conf").write_text(
         "".join(f"{k} {v}\n" for k, v in TEST_SPARK_CONF.items()), encoding="utf-8")
     patch = pytest.MonkeyPatch()
@@ -194,14 +198,22 @@ def daily_run(warehouse, jars_dir, tmp_path_factory, serialized_dags):
     try:
         bag = DagBag(dag_folder=str(DAGS_FOLDER))  # parsed with CARELAKE_HOME pointing at the warehouse
         assert bag.import_errors == {}
-        dag = bag.dags["carelake_daily"]
         began = dt.datetime.now(UTC)
         start = time.monotonic()
-        # A manual run at DAY + 1 gets the day that just ended, [DAY, DAY + 1).
-        run = dag.test(logical_date=DAY + dt.timedelta(days=1), mark_success_pattern="^ingest$")
+        run = bag.dags[dag_id].test(logical_date=logical_date, **kwargs)
         seconds = time.monotonic() - start
     finally:
         patch.undo()
+    return run, began, seconds
+
+
+@pytest.fixture(scope="module")
+def daily_run(warehouse, jars_dir, tmp_path_factory, serialized_dags):
+    """carelake_daily's run for [DAY, DAY + 1) by dag.test(), its wall time, and when it started."""
+    # A manual run at DAY + 1 gets the day that just ended, [DAY, DAY + 1).
+    run, began, seconds = _dag_test("carelake_daily", DAY + dt.timedelta(days=1), warehouse,
+                                    jars_dir, tmp_path_factory.mktemp("spark-conf"),
+                                    mark_success_pattern="^ingest$")
     print(f"\ncarelake_daily dag.test() for {DAY:%Y-%m-%d}: {seconds:.0f} s")
     return run, seconds, began
 
@@ -216,6 +228,37 @@ def test_the_run_succeeds_for_one_day(daily_run):
                       **{t: "success" for t in SPARK_TASKS}}
     instances = sorted(run.get_task_instances(), key=lambda ti: ti.start_date)
     assert [ti.task_id for ti in instances] == ["ingest", "raw_complete", *SPARK_TASKS]
+
+
+@pytest.fixture(scope="module")
+def model_run(warehouse, jars_dir, tmp_path_factory, serialized_dags, daily_run):
+    """carelake_risk_model's run for December 2025 by dag.test(), and when it started."""
+    run, began, seconds = _dag_test("carelake_risk_model", MODEL_RUN, warehouse, jars_dir,
+                                    tmp_path_factory.mktemp("spark-conf-models"))
+    print(f"\ncarelake_risk_model dag.test() run at {MODEL_RUN:%Y-%m-%d}: {seconds:.0f} s")
+    return run, began
+
+
+@pytest.mark.needs_db
+def test_the_monthly_models_run_for_real(model_run, warehouse):
+    """The sensor found deidentify complete; features, risk-dataset and train ran for real over
+    the window and wrote iterations with predictions (the ledger, read with pyiceberg)."""
+    run, began = model_run
+    assert run.state == "success", [(ti.task_id, ti.state) for ti in run.get_task_instances()]
+    instances = sorted(run.get_task_instances(), key=lambda ti: ti.start_date)
+    assert [(ti.task_id, ti.state) for ti in instances] == [
+        (t, "success") for t in ["safe_complete", *MODEL_TASKS]]
+    runs = _catalog(warehouse).load_table(("governance", "runs")).scan().to_arrow().to_pylist()
+    mine = {r["job"]: r for r in runs if r["started_at"] >= began
+            and (r["interval_start"], r["interval_end"]) == MODEL_WINDOW}
+    assert sorted(mine) == ["features", "risk-dataset", "train"]
+    for job, row in mine.items():
+        assert row["status"] == "SUCCEEDED", (job, row["message"])
+        assert row["rows_in"] == row["rows_out"] + row["rows_set_aside"], (job, row)
+    counts = dict(mine["train"]["counts"])
+    assert counts["iterations"] == 8
+    assert counts["predictions"] > 0
+    assert dict(mine["features"]["counts"])["audit_findings"] == 0
 
 
 def test_completeness_watermark_gates_the_day(warehouse):
@@ -253,20 +296,20 @@ def test_every_spark_task_ran_for_real(daily_run, warehouse):
     # The history the fixture wrote is still there, beside the day's runs.
     assert {r["job"] for r in runs if r["interval_start"] == dt.date.fromisoformat(HISTORY[0])} >= {
         "govern", "deidentify"}
-    # The day's work was real work: governed rows, a model iteration and its evaluation.
+    # The day's work was real work: governed and de-identified rows, corpus documents.
     assert by_job["govern"][0]["rows_in"] > 0
-    assert by_job["train"][0]["rows_out"] > 0
+    assert by_job["deidentify"][0]["rows_out"] > 0
 
 
 @pytest.mark.needs_db
 def test_the_report_of_the_interval_exists(daily_run, warehouse):
     latest = warehouse / "reports" / "latest"
     report = json.loads((latest / "report.json").read_text(encoding="utf-8"))
-    assert report["interval"] == {"start": "2025-02-01", "end": "2025-02-02"}
+    assert report["interval"] == {"start": "2025-06-17", "end": "2025-06-18"}
     assert (latest / "index.html").is_file()
     stages = {s["job"]: s for s in report["stages"]}
-    assert {"govern", "deidentify", "features", "corpus", "train", "evaluate"} <= stages.keys()
-    for job in ("govern", "deidentify", "features", "corpus", "train", "evaluate"):
+    assert {"govern", "deidentify", "corpus"} <= stages.keys()
+    for job in ("govern", "deidentify", "corpus"):
         assert stages[job]["status"] == "SUCCEEDED", stages[job]
     # and the report vouches for the day: every stage and every cross-stage check reconciles
     assert [s for s in report["stages"] if not s["reconciles"]] == []

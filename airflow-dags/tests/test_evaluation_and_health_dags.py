@@ -49,12 +49,16 @@ def test_evaluation_runs_on_the_models_asset_or_weekly(evaluation):
         assert word in evaluation.doc_md
 
 
-def test_daily_train_is_the_only_producer_of_the_asset(dagbag):
+def test_the_assets_producers(dagbag):
+    """The monthly train produces the models asset; the daily deidentify produces safe.*."""
     from airflow.sdk import Asset
 
     producers = {(dag_id, t.task_id): t.outlets for dag_id, dag in dagbag.dags.items() for t in dag.tasks
                  if t.outlets}
-    assert producers == {("carelake_daily", "train"): [Asset(*settings.MODELS_ITERATIONS_ASSET)]}
+    assert producers == {
+        ("carelake_risk_model", "train"): [Asset(*settings.MODELS_ITERATIONS_ASSET)],
+        ("carelake_daily", "deidentify"): [Asset(*a) for a in settings.SAFE_ASSETS],
+    }
 
 
 def test_evaluation_tasks(evaluation):

@@ -272,11 +272,13 @@ def test_jobs_modules_and_main_classes():
         "deidentify": ("deidentification", "io.carelake.deid.DeidentifyJob"),
         "features": ("feature-jobs", "io.carelake.features.FeaturesJob"),
         "corpus": ("training-datasets", "io.carelake.datasets.CorpusJob"),
+        "risk-dataset": ("training-datasets", "io.carelake.datasets.RiskDatasetJob"),
         "train": ("training-datasets", "io.carelake.datasets.TrainJob"),
         "evaluate": ("model-evaluation", "io.carelake.evaluation.EvaluateJob"),
         "report": ("quality-reports", "io.carelake.reports.ReportJob"),
     }
-    assert list(settings.JOBS) == ["govern", "deidentify", "features", "corpus", "train", "evaluate", "report"]
+    assert list(settings.JOBS) == ["govern", "deidentify", "features", "corpus", "risk-dataset", "train",
+                                   "evaluate", "report"]
 
 
 def test_jobs_match_the_java_launcher():

@@ -30,8 +30,11 @@ import picocli.CommandLine.Option;
  * resumes from its committed offsets, and every batch job replaces its interval.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Run kafka → generate → ingest → govern → deidentify → features → corpus → train "
-        + "→ evaluate → report on one machine, and print a reconciled summary.")
+    description = "Run kafka → generate → ingest → govern → deidentify → features → corpus → "
+        + "risk-dataset → train → evaluate → report on one machine, and print a reconciled "
+        + "summary with each outcome's cohort and test AUROC. A period too short for the risk "
+        + "models (a year is needed: a month of prior observation, six months of follow-up) "
+        + "skips them and says why.")
 public final class DemoCommand implements Callable<Integer> {
 
   @Mixin HomeOptions home;
@@ -119,10 +122,27 @@ public final class DemoCommand implements Callable<Integer> {
           start.plusDays(days).toString());
       int n = 4;
       int blocked = 0;
-      for (Job job : List.of(Job.GOVERN, Job.DEIDENTIFY, Job.FEATURES, Job.CORPUS, Job.TRAIN,
-          Job.EVALUATE)) {
+      // the cohort's index dates are month starts: a period without one has no risk rows at all
+      String skipped = hasMonthStart() ? null : "the period " + interval + " holds no first of a"
+          + " month, the risk cohort's index dates";
+      for (Job job : List.of(Job.GOVERN, Job.DEIDENTIFY, Job.FEATURES, Job.CORPUS,
+          Job.RISK_DATASET, Job.TRAIN, Job.EVALUATE)) {
         stage(n++, job.command() + " " + interval);
-        rc = launcher.run(job, config, intervalArgs);
+        if (skipped != null && RISK_STAGES.contains(job)) {
+          out.println(job.command() + ": skipped, " + skipped);
+          continue;
+        }
+        List<String> args = job == Job.EVALUATE ? concat(intervalArgs, "--all-iterations")
+            : intervalArgs;
+        rc = launcher.run(job, config, args);
+        if (rc == 3 && job == Job.RISK_DATASET) {
+          // too few labelled rows or events for a model: the period is the reason, not the data
+          skipped = "no risk dataset: risk-dataset found too few labelled rows or events in "
+              + interval + " to train and test a model (its reason is above and in the report)";
+          out.println("risk-dataset: BLOCKED for this period; train and evaluate are skipped, the"
+              + " rest of the demo goes on");
+          continue;
+        }
         if (rc == 3) {
           out.println(job.command() + ": BLOCKED by a governance or privacy rule; later stages skipped");
           blocked = 3;
@@ -132,12 +152,12 @@ public final class DemoCommand implements Callable<Integer> {
           return fail(job.command(), rc);
         }
       }
-      stage(10, "report " + interval);
+      stage(STAGES, "report " + interval);
       rc = launcher.run(Job.REPORT, config, intervalArgs);
       if (rc != 0) {
         return fail("report", rc);
       }
-      boolean reconciled = printSummary(config, kafka, began);
+      boolean reconciled = printSummary(config, kafka, began, skipped);
       if (blocked != 0) {
         return blocked;
       }
@@ -159,15 +179,94 @@ public final class DemoCommand implements Callable<Integer> {
     return start.minusDays(1);
   }
 
+  /** The stages that need the risk cohort's index dates (features onwards, not the corpus). */
+  private static final java.util.Set<Job> RISK_STAGES = java.util.EnumSet.of(Job.FEATURES,
+      Job.RISK_DATASET, Job.TRAIN, Job.EVALUATE);
+
+  /** Whether the batch interval holds the first of a month. */
+  boolean hasMonthStart() {
+    LocalDate first = intervalStart().withDayOfMonth(1);
+    LocalDate next = first.equals(intervalStart()) ? first : first.plusMonths(1);
+    return next.isBefore(start.plusDays(days));
+  }
+
   /** Where the generator records what it published for these parameters. */
   Path manifest(CarelakeConfig config) {
     return GenerateCommand.manifestPath(config.home(),
         new GeneratorSettings(patients, days, seed, start, badRate));
   }
 
+  static final int STAGES = 11;
+
   private void stage(int n, String what) {
-    out.printf("%n== [%d/10] %s%n", n, what);
+    out.printf("%n== [%d/%d] %s%n", n, STAGES, what);
     out.flush();
+  }
+
+  private static List<String> concat(List<String> args, String... more) {
+    List<String> all = new ArrayList<>(args);
+    all.addAll(List.of(more));
+    return all;
+  }
+
+  /**
+   * Per outcome: the cohort (features' candidates, set aside and kept rows), the dataset's train
+   * and test rows and events, and every iteration's test AUROC with its interval (evaluate's
+   * method, as recorded), from the report.
+   */
+  private void printRiskModels(JsonNode report, String skipped) {
+    Map<String, JsonNode> stages = new java.util.HashMap<>();
+    report.path("stages").forEach(s -> stages.put(s.path("job").asText(), s));
+    JsonNode features = stages.get("features");
+    JsonNode dataset = stages.get("risk-dataset");
+    out.printf("%n== risk models%n");
+    if (features == null) {
+      out.println("features: no run for this period" + (skipped == null ? "" : "; " + skipped));
+      return;
+    }
+    Map<String, Map<String, Long>> byOutcome = new java.util.TreeMap<>();
+    features.path("counts").fields().forEachRemaining(e -> {
+      int dot = e.getKey().indexOf('.');
+      if (dot > 0 && !e.getKey().startsWith("facts") && !e.getKey().startsWith("audit")) {
+        byOutcome.computeIfAbsent(e.getKey().substring(0, dot), k -> new java.util.TreeMap<>())
+            .put(e.getKey().substring(dot + 1), e.getValue().asLong());
+      }
+    });
+    for (Map.Entry<String, Map<String, Long>> o : byOutcome.entrySet()) {
+      long candidates = o.getValue().values().stream().mapToLong(Long::longValue).sum();
+      long kept = o.getValue().getOrDefault("kept", 0L);
+      StringBuilder aside = new StringBuilder();
+      o.getValue().forEach((reason, count) -> {
+        if (!reason.equals("kept") && count > 0) {
+          aside.append(aside.length() == 0 ? "" : ", ")
+              .append(String.format(Locale.ROOT, "%,d %s", count, reason.replace('_', ' ')));
+        }
+      });
+      out.printf(Locale.ROOT, "%s: %,d candidate rows, %,d at risk with a complete follow-up%s%n",
+          o.getKey(), candidates, kept, aside.length() == 0 ? "" : " (set aside: " + aside + ")");
+      if (dataset != null && "SUCCEEDED".equals(dataset.path("status").asText())) {
+        JsonNode c = dataset.path("counts");
+        out.printf(Locale.ROOT, "  dataset: train %,d rows (%,d with the outcome), test %,d rows"
+                + " (%,d with the outcome)%n", c.path(o.getKey() + ".train.rows").asLong(),
+            c.path(o.getKey() + ".train.events").asLong(), c.path(o.getKey() + ".test.rows").asLong(),
+            c.path(o.getKey() + ".test.events").asLong());
+      }
+      for (JsonNode e : report.path("evaluation")) {
+        if (e.path("iteration_id").asText().startsWith(o.getKey() + "-")
+            && "test".equals(e.path("split").asText()) && "auroc".equals(e.path("metric").asText())) {
+          out.printf(Locale.ROOT, "  %-52s test AUROC %s (n %,d, %,d with the outcome)%n",
+              e.path("iteration_id").asText(), e.path("value").isNull() ? "undefined"
+                  : String.format(Locale.ROOT, "%.3f [%.3f, %.3f] %s", e.path("value").asDouble(),
+                      e.path("ci_low").asDouble(), e.path("ci_high").asDouble(),
+                      e.path("ci_method").asText()),
+              e.path("n").asLong(), e.path("n_positive").asLong());
+        }
+      }
+    }
+    if (skipped != null) {
+      String why = dataset == null ? "" : dataset.path("message").asText("");
+      out.println("models: skipped. " + skipped + (why.isEmpty() ? "" : ": " + why));
+    }
   }
 
   private int fail(String stage, int rc) {
@@ -176,8 +275,8 @@ public final class DemoCommand implements Callable<Integer> {
     return rc == 0 ? 1 : rc;
   }
 
-  private boolean printSummary(CarelakeConfig config, EmbeddedKafka kafka, Instant began)
-      throws IOException {
+  private boolean printSummary(CarelakeConfig config, EmbeddedKafka kafka, Instant began,
+      String skipped) throws IOException {
     Path reportDir = Path.of(config.get(CarelakeConfig.REPORTS_DIR)).resolve("latest");
     JsonNode report = new ObjectMapper().readTree(reportDir.resolve("report.json").toFile());
     out.printf("%n== summary (in = out + set aside at every stage)%n");
@@ -196,6 +295,7 @@ public final class DemoCommand implements Callable<Integer> {
           row.path("status").asText(), row.path("rows_in").asLong(), row.path("rows_out").asLong(),
           row.path("rows_set_aside").asLong(), row.path("reconciles").asBoolean() ? "yes" : "NO");
     }
+    printRiskModels(report, skipped);
     Map<String, Long> topics = kafka.messageCounts(config);
     long inKafka = topics.values().stream().mapToLong(Long::longValue).sum();
     List<String> tables = new ArrayList<>();

@@ -26,7 +26,9 @@ enum Tool implements Launchable {
           + " accuracy, clean subset, McNemar against a second iteration)."),
   BENCH_EVALUATE("bench evaluate", "model-evaluation", "io.carelake.evaluation.EvaluateBench",
       Job.Engine.SPARK, "Benchmark: evaluate (2,000 patient-level resamples) against one scan of"
-          + " the predictions (scratch tables).");
+          + " the predictions (scratch tables)."),
+  BENCH_FEATURES("bench features", "feature-jobs", "io.carelake.features.FeaturesBench",
+      Job.Engine.SPARK, "Benchmark: features (shipped cohort) against one scan of its inputs.");
 
   private final String command;
   private final String module;

@@ -31,7 +31,7 @@ import org.apache.spark.sql.types.DataTypes;
  * normalised for pseudonyms), 2N + 1) - N}. The same key and resident id give the same offset in
  * every row of every table and in every run; another key gives unrelated offsets; nobody without
  * the key can undo it. All of a patient's instants move by exactly {@code offset × 86,400 s}
- * (event_time, ingest_time), so every interval within a patient is preserved exactly; the birth
+ * (event_time, ingest_time, record_time), so every interval within a patient is preserved exactly; the birth
  * date moves by the same offset before birth_year and age_at_visit are derived from it; dates
  * written in chief_complaint and note ({@code yyyy-mm-dd}, {@code yyyy/mm/dd}, {@code yyyy年m月d日})
  * move by the same offset and keep their format.
@@ -137,6 +137,7 @@ public final class DateShift {
     return withOffset
         .withColumn("event_time", instant(policy, DeidPolicy.VISITS, "event_time"))
         .withColumn("ingest_time", instant(policy, DeidPolicy.VISITS, "ingest_time"))
+        .withColumn("record_time", instant(policy, DeidPolicy.VISITS, "record_time"))
         .withColumn("birth_year", when(exact, year(birth)).otherwise(col("birth_year"))
             .cast("int"))
         .withColumn("age_at_visit", when(exact,
@@ -155,6 +156,7 @@ public final class DateShift {
     return staged.withColumn(OFFSET_COLUMN,
             pseudonyms.dateShift(maxDays).apply(col("_phi_resident_id")))
         .withColumn("event_time", instant(policy, DeidPolicy.VITALS, "event_time"))
-        .withColumn("ingest_time", instant(policy, DeidPolicy.VITALS, "ingest_time"));
+        .withColumn("ingest_time", instant(policy, DeidPolicy.VITALS, "ingest_time"))
+        .withColumn("record_time", instant(policy, DeidPolicy.VITALS, "record_time"));
   }
 }

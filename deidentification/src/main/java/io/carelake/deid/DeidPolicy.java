@@ -34,7 +34,8 @@ import java.util.Set;
  *       patient_pseudonym is the join key of every safe table) — never {@code keep};</li>
  *   <li>{@code event_id}: {@code pseudonymise} (event_key = HMAC) or {@code keep} (event_key =
  *       event id in clear, which is not PHI);</li>
- *   <li>{@code event_time}, {@code ingest_time}: {@code keep} or {@code shift_dates} (shifted in
+ *   <li>{@code event_time}, {@code ingest_time}, {@code record_time}: {@code keep} or
+ *       {@code shift_dates} (shifted in
  *       the date-shifted release when {@code date_shift.max_days} &gt; 0; safe.* keeps real times,
  *       see {@link DateShift});</li>
  *   <li>{@code birth_date}: {@code generalise} with {@code method: birth_year} (birth_year and
@@ -577,7 +578,7 @@ public final class DeidPolicy {
     return switch (column) {
       case "event_id" -> Set.of(Action.PSEUDONYMISE, Action.KEEP);
       case "resident_id" -> Set.of(Action.PSEUDONYMISE);
-      case "event_time", "ingest_time" -> Set.of(Action.KEEP, Action.SHIFT_DATES);
+      case "event_time", "ingest_time", "record_time" -> Set.of(Action.KEEP, Action.SHIFT_DATES);
       case "birth_date" -> table.equals(VISITS) ? Set.of(Action.GENERALISE, Action.SUPPRESS)
           : Set.of(Action.DROP);
       case "facility_id" -> Set.of(Action.KEEP, Action.GENERALISE, Action.SUPPRESS);

@@ -302,7 +302,7 @@ public final class DeidentifyBench implements Callable<Integer> {
           "outpatient", seq(List.of("I10")), "头晕" + g.nextInt(10) + "天",
           notePool[g.nextInt(notePool.length)], seq(List.of(RowFactory.create("氨氯地平", "5 mg",
               "qd", 30))), "carelake.visits", (int) (id % 4), id, new Timestamp(eventMillis + 60_000),
-          "bench");
+          new Timestamp(eventMillis + 1_800_000), "bench");
     };
     Dataset<Long> ids = spark.range(n).as(Encoders.LONG());
     org.apache.spark.api.java.JavaRDD<Row> rdd = ids.javaRDD().map(id -> row.call(id));

@@ -230,9 +230,13 @@ public final class KAnonymity {
     Dataset<Row> known = published == null ? null
         : published.withColumn(KEY_COLUMN, key).select(KEY_COLUMN, "patient_pseudonym")
             .distinct().localCheckpoint();
+    // a staged birth year is exact; the levels below widen it (band 10, 20, 40) or withhold it
+    Dataset<Row> banded = List.of(visits.columns()).contains(SafeRows.BIRTH_YEAR_BAND) ? visits
+        : visits.withColumn(SafeRows.BIRTH_YEAR_BAND,
+            when(col("birth_year").isNotNull(), lit(1)).cast("int"));
     // each level is checkpointed: the next one joins its classes back onto it, and without a
     // cut the plans of the four levels nest into one Spark takes minutes to analyse
-    Dataset<Row> v0 = withClassSize(visits.withColumn(FACILITY_COLUMN, col("facility_id"))
+    Dataset<Row> v0 = withClassSize(banded.withColumn(FACILITY_COLUMN, col("facility_id"))
         .withColumn(KEY_COLUMN, key), known).localCheckpoint();
     Dataset<Row> kept = v0.where(col(CLASS_SIZE_COLUMN).geq(k)).withColumn(LEVEL_COLUMN, lit(0));
     Dataset<Row> small = v0.where(col(CLASS_SIZE_COLUMN).lt(k)).drop(CLASS_SIZE_COLUMN);
@@ -240,7 +244,9 @@ public final class KAnonymity {
       small = small
           .withColumn("age_at_visit", when(col("birth_year").isNull(), col("age_at_visit"))
               .cast("int"))
-          .withColumn("birth_year", floor(col("birth_year").divide(10)).multiply(10).cast("int"));
+          .withColumn("birth_year", floor(col("birth_year").divide(10)).multiply(10).cast("int"))
+          .withColumn(SafeRows.BIRTH_YEAR_BAND,
+              when(col("birth_year").isNotNull(), lit(10)).cast("int"));
     }
     if (facility) {
       small = small.withColumn("facility_id", region(col("facility_id")));
@@ -252,7 +258,9 @@ public final class KAnonymity {
     Dataset<Row> smaller = v1.where(col(CLASS_SIZE_COLUMN).lt(k)).drop(CLASS_SIZE_COLUMN);
     if (birth) {
       smaller = smaller.withColumn("birth_year",
-          floor(col("birth_year").divide(20)).multiply(20).cast("int"));
+          floor(col("birth_year").divide(20)).multiply(20).cast("int"))
+          .withColumn(SafeRows.BIRTH_YEAR_BAND,
+              when(col("birth_year").isNotNull(), lit(20)).cast("int"));
     }
     if (facility) {
       smaller = smaller.withColumn("facility_id", lit(null).cast("string"));
@@ -265,7 +273,9 @@ public final class KAnonymity {
     Dataset<Row> rest = v2.where(col(CLASS_SIZE_COLUMN).lt(k)).drop(CLASS_SIZE_COLUMN);
     if (birth) {
       rest = rest.withColumn("birth_year",
-          floor(col("birth_year").minus(1920).divide(40)).multiply(40).plus(1920).cast("int"));
+          floor(col("birth_year").minus(1920).divide(40)).multiply(40).plus(1920).cast("int"))
+          .withColumn(SafeRows.BIRTH_YEAR_BAND,
+              when(col("birth_year").isNotNull(), lit(40)).cast("int"));
     }
     Dataset<Row> v3 = withClassSize(rest.withColumn(KEY_COLUMN, key), known).localCheckpoint();
     Dataset<Row> coarsest = v3.where(col(CLASS_SIZE_COLUMN).geq(k))
@@ -276,7 +286,8 @@ public final class KAnonymity {
     }
     if (birth) {
       suppressed = suppressed.withColumn("birth_year", lit(null).cast("int"))
-          .withColumn("age_at_visit", lit(null).cast("int"));
+          .withColumn("age_at_visit", lit(null).cast("int"))
+          .withColumn(SafeRows.BIRTH_YEAR_BAND, lit(null).cast("int"));
     }
     if (facility) {
       suppressed = suppressed.withColumn("facility_id", lit(null).cast("string"));

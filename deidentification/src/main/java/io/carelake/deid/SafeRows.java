@@ -29,15 +29,22 @@ import org.apache.spark.sql.types.DataTypes;
 public final class SafeRows {
 
   public static final int AGE_TOP_CODE = 90;
+  /**
+   * Width of the birth-year band a released birth_year starts (1 = the exact year), so that a
+   * reader can tell an age computed from it is approximate; {@link KAnonymity} widens it.
+   */
+  public static final String BIRTH_YEAR_BAND = "birth_year_band_years";
 
   /** safe.visits columns, in order. */
   public static final List<String> VISIT_COLUMNS = List.of("event_key", "patient_pseudonym",
       "key_id", "event_time", "ingest_time", "sex", "birth_year", "age_at_visit", "facility_id",
-      "visit_type", "diagnoses", "chief_complaint", "note", "prescriptions");
+      "visit_type", "diagnoses", "chief_complaint", "note", "prescriptions", "record_time",
+      BIRTH_YEAR_BAND);
 
   /** safe.vitals columns, in order. */
   public static final List<String> VITAL_COLUMNS = List.of("event_key", "patient_pseudonym",
-      "key_id", "event_time", "ingest_time", "facility_id", "code", "value", "unit", "source");
+      "key_id", "event_time", "ingest_time", "facility_id", "code", "value", "unit", "source",
+      "record_time");
 
   /** The free-text columns of safe.visits that the scrubber cleans and the privacy scan reads. */
   public static final List<String> TEXT_COLUMNS = List.of("chief_complaint", "note");
@@ -70,6 +77,15 @@ public final class SafeRows {
   /** Visits with safe columns plus {@code _phi_*} columns for the privacy check. */
   static Dataset<Row> stageVisits(Dataset<Row> curated, Pseudonyms pseudonyms, Scrubber scrubber) {
     return stageVisits(curated, pseudonyms, scrubber, DeidPolicy.builtIn());
+  }
+
+  /**
+   * The source's record time, or null when the curated table predates the column (the policy
+   * marks it optional).
+   */
+  private static Column recordTime(Dataset<Row> curated) {
+    return List.of(curated.columns()).contains("record_time") ? col("record_time")
+        : lit(null).cast("timestamp");
   }
 
   /** A column kept, or null of the same type when the policy suppresses it. */
@@ -153,6 +169,8 @@ public final class SafeRows {
         complaint.as("chief_complaint"),
         note.as("note"),
         keepOrSuppress(policy, t, "prescriptions").as("prescriptions"),
+        recordTime(curated).as("record_time"),
+        when(birthYear.isNotNull(), lit(1)).cast("int").as(BIRTH_YEAR_BAND),
         col("chief_complaint").as("_phi_chief_complaint"),
         col("note").as("_phi_note"),
         own[0].as("_phi_name"), own[1].as("_phi_resident_id"), own[2].as("_phi_phone"),
@@ -185,6 +203,7 @@ public final class SafeRows {
         keepOrSuppress(policy, t, "code").as("code"), keepOrSuppress(policy, t, "value").as("value"),
         keepOrSuppress(policy, t, "unit").as("unit"),
         keepOrSuppress(policy, t, "source").as("source"),
+        recordTime(curated).as("record_time"),
         col("resident_id").as("_phi_resident_id"));
   }
 

@@ -38,7 +38,12 @@ public final class SafeSchemas {
           optional(102, "drug", Types.StringType.get()),
           optional(103, "dose", Types.StringType.get()),
           optional(104, "frequency", Types.StringType.get()),
-          optional(105, "days", Types.IntegerType.get())))));
+          optional(105, "days", Types.IntegerType.get())))),
+      optional(15, TableSchemas.RECORD_TIME, Types.TimestampType.withZone(),
+          "when the source recorded the visit; null when it did not say"),
+      optional(16, "birth_year_band_years", Types.IntegerType.get(), "width of the birth-year"
+          + " band birth_year starts: 1 exact, 10 or 20 when generalised for k-anonymity; null"
+          + " when birth_year is withheld"));
 
   public static final Schema SAFE_VITALS = new Schema(
       optional(1, "event_key", Types.StringType.get(), "hex HMAC-SHA-256(key, 'event:' + event_id)"),
@@ -51,7 +56,9 @@ public final class SafeSchemas {
       optional(7, "code", Types.StringType.get(), "LOINC"),
       optional(8, "value", Types.DoubleType.get()),
       optional(9, "unit", Types.StringType.get(), "UCUM"),
-      optional(10, "source", Types.StringType.get(), "clinic or home_device"));
+      optional(10, "source", Types.StringType.get(), "clinic or home_device"),
+      optional(11, TableSchemas.RECORD_TIME, Types.TimestampType.withZone(),
+          "when the source recorded the result; null when it did not say"));
 
   public static PartitionSpec spec(Schema schema) {
     return PartitionSpec.builderFor(schema).day(TableSchemas.EVENT_TIME).build();

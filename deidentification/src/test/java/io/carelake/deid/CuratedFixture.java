@@ -45,6 +45,9 @@ final class CuratedFixture {
 
   static final List<Patient> PATIENTS = List.of(OUYANG, WANG, LI, BLANK);
 
+  /** The sources recorded every fixture event this long after it happened (a signed note, a lab). */
+  static final long RECORD_DELAY_SECONDS = 7_200;
+
   record Visit(String eventId, Patient p, Instant eventTime, String complaint, String note) {}
 
   record Vital(String eventId, Patient p, Instant eventTime, String code, double value,
@@ -133,14 +136,15 @@ final class CuratedFixture {
           p.residentId(), p.name(), p.sex(), Date.valueOf(p.birthDate()), p.phone(), p.address(),
           "F001", "D-17", "outpatient", List.of("I10"), v.complaint(), v.note(),
           List.of(RowFactory.create("氨氯地平", "5 mg", "qd", 30)), "carelake.visits", 0,
-          offset++, Timestamp.from(v.eventTime().plusSeconds(60)), "govern-fixture"));
+          offset++, Timestamp.from(v.eventTime().plusSeconds(60)),
+          Timestamp.from(v.eventTime().plusSeconds(RECORD_DELAY_SECONDS)), "govern-fixture"));
     }
     List<Row> vitalRows = new ArrayList<>();
     for (Vital s : VITALS) {
       vitalRows.add(RowFactory.create(s.eventId(), Timestamp.from(s.eventTime()), 1,
           s.p().residentId(), "F001", s.code(), s.value(), s.unit(), "clinic", "DEV-9",
           "carelake.vitals", 1, offset++, Timestamp.from(s.eventTime().plusSeconds(30)),
-          "govern-fixture"));
+          Timestamp.from(s.eventTime().plusSeconds(RECORD_DELAY_SECONDS)), "govern-fixture"));
     }
     spark.createDataFrame(visitRows, SparkSchemaUtil.convert(visits))
         .writeTo(Tables.CURATED_VISITS.in(cfg.catalogName())).append();

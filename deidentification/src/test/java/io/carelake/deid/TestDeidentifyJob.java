@@ -594,10 +594,13 @@ class TestDeidentifyJob {
     }
 
     SparkSession spark = DeidSpark.session(cfg);
-    // safe.* keep the real event times (the downstream contract)
+    // safe.* keep the real event and record times (the downstream contract)
     for (Row r : spark.table("carelake.safe.visits").collectAsList()) {
       assertThat(r.<java.sql.Timestamp>getAs("event_time").toInstant())
           .isEqualTo(eventTimes.get(r.<String>getAs("event_key")));
+      assertThat(r.<java.sql.Timestamp>getAs("record_time").toInstant()).isEqualTo(
+          eventTimes.get(r.<String>getAs("event_key")).plusSeconds(
+              CuratedFixture.RECORD_DELAY_SECONDS));
     }
     List<String> firstShifted = sortedJson(spark, "carelake.safe.visits_date_shifted");
     List<Row> shifted = new ArrayList<>(spark.table("carelake.safe.visits_date_shifted")
@@ -624,6 +627,10 @@ class TestDeidentifyJob {
       // the interval event → ingest is preserved exactly (60 s for visits, 30 s for vitals)
       assertThat(java.time.Duration.between(moved,
           r.<java.sql.Timestamp>getAs("ingest_time").toInstant()).getSeconds()).isIn(30L, 60L);
+      // the source's record time moves with the patient's offset too (features judge by it)
+      assertThat(java.time.Duration.between(moved,
+          r.<java.sql.Timestamp>getAs("record_time").toInstant()).getSeconds())
+          .isEqualTo(CuratedFixture.RECORD_DELAY_SECONDS);
     }
     assertThat(offsetOfPatient).hasSize(3);
     // intervals between two events of one patient are preserved: Ouyang's v1 → v2

@@ -96,6 +96,7 @@ class TestKAnonymity {
       assertThat(r.<Integer>getAs(KAnonymity.LEVEL_COLUMN)).isZero();
       assertThat(r.<Long>getAs(KAnonymity.CLASS_SIZE_COLUMN)).isEqualTo(4L); // patients, not visits
       assertThat(r.<Integer>getAs("birth_year")).isEqualTo(1950);
+      assertThat(r.<Integer>getAs(SafeRows.BIRTH_YEAR_BAND)).as("an exact year").isEqualTo(1);
       assertThat(r.<String>getAs("facility_id")).isEqualTo("F11010501");
     }
     assertThat(rows.get("e-a4b").<Integer>getAs("age_at_visit")).isEqualTo(75);
@@ -104,6 +105,8 @@ class TestKAnonymity {
       assertThat(r.<Integer>getAs(KAnonymity.LEVEL_COLUMN)).isEqualTo(1);
       assertThat(r.<Long>getAs(KAnonymity.CLASS_SIZE_COLUMN)).isEqualTo(3L);
       assertThat(r.<Integer>getAs("birth_year")).isEqualTo(1960);
+      // the released year starts a ten-year band: readers must not take it as exact
+      assertThat(r.<Integer>getAs(SafeRows.BIRTH_YEAR_BAND)).isEqualTo(10);
       assertThat(r.<Integer>getAs("age_at_visit")).isNull();
       assertThat(r.<String>getAs("facility_id")).isEqualTo("1101");
       assertThat(r.<String>getAs("sex")).isEqualTo("2");
@@ -114,6 +117,7 @@ class TestKAnonymity {
       assertThat(r.<Integer>getAs(KAnonymity.LEVEL_COLUMN)).isEqualTo(KAnonymity.SUPPRESSED);
       assertThat(r.<String>getAs("sex")).isNull();
       assertThat(r.<Integer>getAs("birth_year")).isNull();
+      assertThat(r.<Integer>getAs(SafeRows.BIRTH_YEAR_BAND)).isNull();
       assertThat(r.<Integer>getAs("age_at_visit")).isNull();
       assertThat(r.<String>getAs("facility_id")).isNull();
       assertThat(r.<String>getAs("patient_pseudonym")).isNotNull();

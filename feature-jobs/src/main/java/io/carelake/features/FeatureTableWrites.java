@@ -4,20 +4,21 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.carelake.core.catalog.CatalogFactory;
-import io.carelake.core.time.Interval;
 import io.carelake.core.tables.TableName;
+import io.carelake.core.time.Interval;
 import io.carelake.spark.JobContext;
 import java.sql.Date;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Idempotent writes of a feature table keyed by {@code index_date}: a run replaces exactly the
- * index dates of its interval in one Iceberg commit.
+ * Idempotent writes of a table keyed by {@code index_date}: a run replaces exactly the index dates
+ * of its interval in one Iceberg commit.
  *
- * <p>The table is partitioned by {@code identity(index_date)}, which readers never see. Iceberg
+ * <p>The tables are partitioned by {@code identity(index_date)}, which readers never see. Iceberg
  * overwrites by filter at file granularity and refuses a data file holding rows on both sides of
  * the filter; one partition per index date guarantees that a narrower rerun (one month of a year's
  * backfill) never meets such a file. {@code IcebergWrites.replaceInterval} partitions by day of a
@@ -43,9 +44,25 @@ final class FeatureTableWrites {
         writer = writer.tableProperty(p.getKey(), p.getValue());
       }
       writer.partitionedBy(col(IndexDates.INDEX_DATE),
-          scala.collection.JavaConverters.asScalaBuffer(new java.util.ArrayList<Column>()).toSeq()).create();
+          scala.collection.JavaConverters.asScalaBuffer(new java.util.ArrayList<Column>()).toSeq())
+          .create();
       return;
     }
+    List<String> have = List.of(spark.table(name).columns());
+    List<String> want = List.of(rows.columns());
+    if (!have.equals(want)) {
+      throw new IllegalStateException(table + " in catalog '" + ctx.catalogName() + "' has the"
+          + " columns " + have + ", not the ones this version writes " + want + " (a layout from"
+          + " an older carelake or another cohort definition's features): drop the table (DROP"
+          + " TABLE " + name + ") or use a new home, then rerun features over the history");
+    }
     rows.writeTo(name).overwrite(indexDateIn(interval));
+  }
+
+  /** A table at its current snapshot. */
+  static Dataset<Row> readAt(SparkSession spark, JobContext ctx, TableName table) {
+    Long snapshot = ctx.currentSnapshot(table);
+    return snapshot == null ? spark.table(ctx.table(table))
+        : spark.sql("SELECT * FROM " + ctx.table(table) + " VERSION AS OF " + snapshot);
   }
 }

@@ -280,11 +280,11 @@ final class BadEventPlanter implements EventConsumer {
     return new VisitEvent(v.schemaVersion(), v.eventId(), v.eventTime(),
         new Patient(residentId, p.name(), p.sex(), p.birthDate(), p.phone(), p.address()),
         v.facilityId(), v.clinicianId(), v.visitType(), v.diagnoses(), v.chiefComplaint(),
-        v.note(), v.prescriptions());
+        v.note(), v.prescriptions(), v.recordTime());
   }
 
   private static VitalEvent withValue(VitalEvent v, double value, String unit) {
     return new VitalEvent(v.schemaVersion(), v.eventId(), v.eventTime(), v.patient(),
-        v.facilityId(), v.code(), value, unit, v.source(), v.deviceId());
+        v.facilityId(), v.code(), value, unit, v.source(), v.deviceId(), v.recordTime());
   }
 }

@@ -13,7 +13,9 @@ import java.util.SplittableRandom;
  * Simulates one patient-day of primary care: at most one clinic visit (diagnosis, chronic review,
  * annual health check, acute or symptomatic visit, rarely emergency or admission) with the vitals
  * taken there, plus home-device readings for diagnosed patients who own a device. Produces only
- * good events; the {@link BadEventPlanter} downstream damages some of them.
+ * good events; the {@link BadEventPlanter} downstream damages some of them. Every event carries the
+ * time its source recorded it ({@link RecordDelays}): notes are signed after the visit, labs report
+ * hours to days after the sample, devices sync later.
  */
 final class CareSimulator {
 
@@ -31,7 +33,7 @@ final class CareSimulator {
     if (visit != null) {
       emitVisit(p, day, date, isoDate, visit, r);
     }
-    homeReadings(p, day, isoDate, r);
+    homeReadings(p, day, date, r);
   }
 
   /** What kind of visit, if any, happens today. */
@@ -122,6 +124,11 @@ final class CareSimulator {
     boolean weight = healthCheck || (review && r.nextInt(10) < 4)
         || (v.newDiagnosis() && r.nextInt(10) < 6) || r.nextInt(100) < 15;
     boolean height = healthCheck || (v.newDiagnosis() && r.nextInt(10) < 3);
+    // the inputs of the published scores, drawn from the records stream (see Seeds.RECORDS)
+    SplittableRandom extra = p.records;
+    boolean waist = healthCheck || (v.newDiagnosis() && extra.nextBoolean())
+        || (review && extra.nextInt(5) == 0);
+    boolean smoking = healthCheck || (!p.smokingAsked && extra.nextInt(10) < 8);
 
     double sbp = Double.NaN;
     double dbp = Double.NaN;
@@ -177,6 +184,14 @@ final class CareSimulator {
     if (p.hyperlipidaemia && (review || v.type().equals("inpatient"))) {
       diagnoses.add(Diagnoses.HYPERLIPIDAEMIA);
     }
+    if (healthCheck || v.newDiagnosis()) {
+      if (p.riskFactors.parentsWithHypertension() > 0) {
+        diagnoses.add(Diagnoses.FAMILY_HISTORY_CIRCULATORY);
+      }
+      if (p.riskFactors.familyDiabetes()) {
+        diagnoses.add(Diagnoses.FAMILY_HISTORY_DIABETES);
+      }
+    }
 
     List<Prescription> rx = new ArrayList<>(4);
     if (review || v.type().equals("inpatient") || v.newDiagnosis()) {
@@ -199,7 +214,10 @@ final class CareSimulator {
     Clinic.Clinician doctor = v.type().equals("home_visit") || r.nextInt(10) < 8
         ? p.familyDoctor
         : p.clinic.clinicians().get(r.nextInt(p.clinic.clinicians().size()));
-    NoteWriter.Measured measured = new NoteWriter.Measured(sbp, dbp, glu, a1c, kg, cm, bmi);
+    double waistCm = waist ? Plausible.round1(Plausible.GOOD.get(Codes.LOINC_WAIST)
+        .clamp(p.waistCm() + extra.nextGaussian() * 1.0)) : Double.NaN;
+    NoteWriter.Measured measured = new NoteWriter.Measured(sbp, dbp, glu, a1c, kg, cm, bmi,
+        waistCm);
     String note = NoteWriter.note(p, date, v.type(), v.complaint(), diagnoses, measured, rx, doctor,
         v.newDiagnosis(), r);
 
@@ -207,28 +225,45 @@ final class CareSimulator {
     String facility = p.clinic.facilityId();
     out.visit(new VisitEvent(VisitEvent.SCHEMA_VERSION, ids.next(), Times.eventTime(isoDate, second),
         p.patient, facility, doctor.id(), v.type(), List.copyOf(diagnoses), v.complaint(), note,
-        List.copyOf(rx)));
+        List.copyOf(rx), Times.at(date, second + RecordDelays.noteSigned(extra))));
     int t = second + 60 + r.nextInt(300);
     if (bp) {
-      vital(p, isoDate, t, facility, Codes.LOINC_SYSTOLIC_BP, sbp, Codes.SOURCE_CLINIC, null);
-      vital(p, isoDate, t, facility, Codes.LOINC_DIASTOLIC_BP, dbp, Codes.SOURCE_CLINIC, null);
+      int recorded = t + RecordDelays.chartedAtTheVisit(extra);
+      vital(p, date, t, recorded, facility, Codes.LOINC_SYSTOLIC_BP, sbp, Codes.SOURCE_CLINIC, null);
+      vital(p, date, t, recorded, facility, Codes.LOINC_DIASTOLIC_BP, dbp, Codes.SOURCE_CLINIC,
+          null);
     }
     if (height) {
-      vital(p, isoDate, t + 30, facility, Codes.LOINC_BODY_HEIGHT, cm, Codes.SOURCE_CLINIC, null);
+      vital(p, date, t + 30, t + 30 + RecordDelays.chartedAtTheVisit(extra), facility,
+          Codes.LOINC_BODY_HEIGHT, cm, Codes.SOURCE_CLINIC, null);
     }
     if (weight) {
-      vital(p, isoDate, t + 40, facility, Codes.LOINC_BODY_WEIGHT, kg, Codes.SOURCE_CLINIC, null);
-      vital(p, isoDate, t + 40, facility, Codes.LOINC_BMI, bmi, Codes.SOURCE_CLINIC, null);
+      int recorded = t + 40 + RecordDelays.chartedAtTheVisit(extra);
+      vital(p, date, t + 40, recorded, facility, Codes.LOINC_BODY_WEIGHT, kg, Codes.SOURCE_CLINIC,
+          null);
+      vital(p, date, t + 40, recorded, facility, Codes.LOINC_BMI, bmi, Codes.SOURCE_CLINIC, null);
+    }
+    if (waist) {
+      vital(p, date, t + 50, t + 50 + RecordDelays.chartedAtTheVisit(extra), facility,
+          Codes.LOINC_WAIST, waistCm, Codes.SOURCE_CLINIC, null);
+    }
+    if (smoking) {
+      p.smokingAsked = true;
+      vital(p, date, second, second + RecordDelays.noteSigned(extra), facility,
+          Codes.LOINC_SMOKING_PACKS_PER_DAY, p.riskFactors.packsPerDay(), Codes.SOURCE_CLINIC,
+          null);
     }
     if (glucose) {
-      vital(p, isoDate, t + 600, facility, Codes.LOINC_GLUCOSE, glu, Codes.SOURCE_CLINIC, null);
+      vital(p, date, t + 600, t + 600 + RecordDelays.glucoseReported(extra), facility,
+          Codes.LOINC_GLUCOSE, glu, Codes.SOURCE_CLINIC, null);
     }
     if (hba1c) {
-      vital(p, isoDate, t + 900, facility, Codes.LOINC_HBA1C, a1c, Codes.SOURCE_CLINIC, null);
+      vital(p, date, t + 900, t + 900 + RecordDelays.hba1cReported(extra), facility,
+          Codes.LOINC_HBA1C, a1c, Codes.SOURCE_CLINIC, null);
     }
   }
 
-  private void homeReadings(SyntheticPatient p, int day, String isoDate, SplittableRandom r) {
+  private void homeReadings(SyntheticPatient p, int day, LocalDate date, SplittableRandom r) {
     String facility = p.clinic.facilityId();
     if (p.bpCuffId != null && p.hypertension.diagnosedBy(day) && r.nextInt(100) < 50) {
       int t = homeSecond(r);
@@ -237,23 +272,27 @@ final class CareSimulator {
           .clamp(p.systolic(day) - 5 + r.nextGaussian() * 8));
       double dbp = Math.round(Plausible.GOOD.get(Codes.LOINC_DIASTOLIC_BP)
           .clamp(Math.min(p.diastolic(day) - 3 + r.nextGaussian() * 5, sbp - 25)));
-      vital(p, isoDate, t, facility, Codes.LOINC_SYSTOLIC_BP, sbp, Codes.SOURCE_HOME_DEVICE,
+      int synced = t + RecordDelays.deviceSynced(p.records);
+      vital(p, date, t, synced, facility, Codes.LOINC_SYSTOLIC_BP, sbp, Codes.SOURCE_HOME_DEVICE,
           p.bpCuffId);
-      vital(p, isoDate, t, facility, Codes.LOINC_DIASTOLIC_BP, dbp, Codes.SOURCE_HOME_DEVICE,
-          p.bpCuffId);
+      vital(p, date, t, synced, facility, Codes.LOINC_DIASTOLIC_BP, dbp,
+          Codes.SOURCE_HOME_DEVICE, p.bpCuffId);
     }
     if (p.glucometerId != null && p.diabetes.diagnosedBy(day) && r.nextInt(100) < 35) {
       double glu = Plausible.round1(Plausible.GOOD.get(Codes.LOINC_GLUCOSE)
           .clamp(p.fastingGlucose(day) + r.nextGaussian() * 0.6));
-      vital(p, isoDate, homeSecond(r), facility, Codes.LOINC_GLUCOSE, glu,
-          Codes.SOURCE_HOME_DEVICE, p.glucometerId);
+      int t = homeSecond(r);
+      vital(p, date, t, t + RecordDelays.deviceSynced(p.records), facility, Codes.LOINC_GLUCOSE,
+          glu, Codes.SOURCE_HOME_DEVICE, p.glucometerId);
     }
   }
 
-  private void vital(SyntheticPatient p, String isoDate, int second, String facility, String code,
-      double value, String source, String deviceId) {
-    out.vital(new VitalEvent(VitalEvent.SCHEMA_VERSION, ids.next(), Times.eventTime(isoDate, second),
-        p.idOnly, facility, code, value, Codes.CANONICAL_UNIT.get(code), source, deviceId));
+  /** One measurement taken {@code second}s after midnight and recorded {@code recorded}s after it. */
+  private void vital(SyntheticPatient p, LocalDate date, int second, int recorded, String facility,
+      String code, double value, String source, String deviceId) {
+    out.vital(new VitalEvent(VitalEvent.SCHEMA_VERSION, ids.next(), Times.at(date, second),
+        p.idOnly, facility, code, value, Codes.CANONICAL_UNIT.get(code), source, deviceId,
+        Times.at(date, recorded)));
   }
 
   /** Clinic hours: 08:00-11:30 (two thirds of visits) and 13:30-17:00. */

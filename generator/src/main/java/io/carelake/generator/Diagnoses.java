@@ -23,6 +23,12 @@ final class Diagnoses {
   static final String DIZZINESS = "R42";
   static final String CONSTIPATION = "K59.0";
   static final String HEALTH_CHECK = "Z00.0";
+  /**
+   * Family history of ischaemic heart disease and other circulatory diseases (a parent with
+   * hypertension) and of diabetes: ICD-10 chapter XXI, written at health checks and new diagnoses.
+   */
+  static final String FAMILY_HISTORY_CIRCULATORY = "Z82.4";
+  static final String FAMILY_HISTORY_DIABETES = "Z83.3";
 
   /** ICD-10 code → Chinese diagnosis name. */
   static final Map<String, String> NAMES = Map.ofEntries(
@@ -38,7 +44,9 @@ final class Diagnoses {
       Map.entry(HEADACHE, "头痛"),
       Map.entry(DIZZINESS, "头晕"),
       Map.entry(CONSTIPATION, "便秘"),
-      Map.entry(HEALTH_CHECK, "健康体检"));
+      Map.entry(HEALTH_CHECK, "健康体检"),
+      Map.entry(FAMILY_HISTORY_CIRCULATORY, "高血压家族史"),
+      Map.entry(FAMILY_HISTORY_DIABETES, "糖尿病家族史"));
 
   static final java.util.Set<String> CODES = NAMES.keySet();
 

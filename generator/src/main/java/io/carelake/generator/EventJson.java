@@ -27,7 +27,8 @@ final class EventJson {
     buffer.reset();
     try (JsonGenerator g = factory.createGenerator(buffer, JsonEncoding.UTF8)) {
       g.writeStartObject();
-      envelope(g, v.schemaVersion(), v.eventId(), v.eventTime(), v.patient(), v.facilityId(), d);
+      envelope(g, v.schemaVersion(), v.eventId(), v.eventTime(), v.recordTime(), v.patient(),
+          v.facilityId(), d);
       text(g, "clinician_id", v.clinicianId(), d);
       text(g, "visit_type", v.visitType(), d);
       if (v.diagnoses() != null) {
@@ -53,7 +54,8 @@ final class EventJson {
     buffer.reset();
     try (JsonGenerator g = factory.createGenerator(buffer, JsonEncoding.UTF8)) {
       g.writeStartObject();
-      envelope(g, v.schemaVersion(), v.eventId(), v.eventTime(), v.patient(), v.facilityId(), d);
+      envelope(g, v.schemaVersion(), v.eventId(), v.eventTime(), v.recordTime(), v.patient(),
+          v.facilityId(), d);
       text(g, "code", v.code(), d);
       if (v.value() != null && !"value".equals(d.omit())) {
         if ("value".equals(d.wrongType())) {
@@ -73,7 +75,8 @@ final class EventJson {
   }
 
   private static void envelope(JsonGenerator g, int schemaVersion, String eventId,
-      String eventTime, Patient patient, String facilityId, Damage d) throws IOException {
+      String eventTime, String recordTime, Patient patient, String facilityId, Damage d)
+      throws IOException {
     if ("schema_version".equals(d.wrongType())) {
       g.writeStringField("schema_version", d.wrongTypeText());
     } else {
@@ -81,6 +84,7 @@ final class EventJson {
     }
     text(g, "event_id", eventId, d);
     text(g, "event_time", d.eventTime() != null ? d.eventTime() : eventTime, d);
+    optional(g, "record_time", recordTime);
     g.writeObjectFieldStart("patient");
     if (!"patient.resident_id".equals(d.omit())) {
       g.writeStringField("resident_id", patient.residentId());

@@ -32,7 +32,13 @@ public final class Generator {
         clinics);
     List<SyntheticPatient> patients = new ArrayList<>(settings.patients());
     for (int i = 0; i < settings.patients(); i++) {
-      patients.add(factory.create(i));
+      SyntheticPatient p = factory.create(i);
+      patients.add(p);
+      if (p.hypertension.present() || p.diabetes.present()) {
+        manifest.diseaseCourses.add(new Manifest.PatientCourse(p.residentId,
+            Manifest.Course.of(p.hypertension, settings.start()),
+            Manifest.Course.of(p.diabetes, settings.start())));
+      }
     }
     BadEventPlanter planter = new BadEventPlanter(counting, manifest, settings.seed(),
         settings.badRate());

@@ -57,6 +57,43 @@ public final class Manifest {
   @JsonProperty("visits") public final Stream visits = new Stream();
   @JsonProperty("vitals") public final Stream vitals = new Stream();
 
+  /**
+   * One disease's course for one patient: {@code prevalent} (diagnosed before the period, dates
+   * unknown), {@code incident} (the marker drifts from {@code drift_start}, the diagnosis visit is
+   * on {@code diagnosis_date}, both clinic-local dates) or {@code never}.
+   */
+  public record Course(
+      @JsonProperty("status") String status,
+      @JsonProperty("drift_start") String driftStart,
+      @JsonProperty("diagnosis_date") String diagnosisDate) {
+
+    static Course of(DiseaseCourse c, java.time.LocalDate start) {
+      if (!c.present()) {
+        return new Course("never", null, null);
+      }
+      if (c.prevalent()) {
+        return new Course("prevalent", null, null);
+      }
+      return new Course("incident", start.plusDays(c.driftStart()).toString(),
+          start.plusDays(c.diagnosisDay()).toString());
+    }
+  }
+
+  /** The ground truth of one patient who has (or develops) hypertension or type 2 diabetes. */
+  public record PatientCourse(
+      @JsonProperty("resident_id") String residentId,
+      @JsonProperty("hypertension") Course hypertension,
+      @JsonProperty("type2_diabetes") Course type2Diabetes) {}
+
+  /**
+   * Ground truth of the disease courses, for patients with either disease: what a cohort's
+   * prevalence exclusion and outcome labels are checked against. Written here only, never sent to
+   * Kafka, so nothing downstream can read it. (Synthetic resident ids: the manifest is a test
+   * artefact of the generator, like the events it describes.)
+   */
+  @JsonProperty("disease_courses") public final java.util.List<PatientCourse> diseaseCourses =
+      new java.util.ArrayList<>();
+
   Manifest(GeneratorSettings s, String destination) {
     this.patients = s.patients();
     this.days = s.days();

@@ -19,7 +19,7 @@ final class NoteWriter {
 
   /** What was measured at the visit; NaN when not measured. */
   record Measured(double sbp, double dbp, double glucose, double hba1c, double weight,
-      double heightCm, double bmi) {}
+      double heightCm, double bmi, double waistCm) {}
 
   static String note(SyntheticPatient p, LocalDate date, String visitType, String complaint,
       List<String> diagnoses, Measured m, List<Prescription> rx, Clinic.Clinician doctor,
@@ -129,6 +129,10 @@ final class NoteWriter {
     }
     if (!Double.isNaN(m.bmi())) {
       sb.append("，BMI ").append(m.bmi());
+    }
+    if (!Double.isNaN(m.waistCm())) {
+      sb.append(any ? "，" : "查体：").append("腰围").append(m.waistCm()).append("cm");
+      any = true;
     }
     if (any) {
       sb.append("。");

@@ -11,7 +11,8 @@ import java.util.SplittableRandom;
  * Creates the synthetic population. Prevalence follows Chinese adult figures by age band (China
  * Hypertension Survey, about 23 % overall and over 40 % from 60; diabetes about 11 %); incidence over
  * the generated period is about 8 % for hypertension and 5 % for type 2 diabetes per year among
- * those free of it at the start.
+ * those free of it at the start, higher for those with more {@link RiskFactors} (parents with
+ * hypertension, smoking, a family history of diabetes, central adiposity, age).
  */
 final class PatientFactory {
 
@@ -53,11 +54,12 @@ final class PatientFactory {
     String phone = mobile(r);
     String address = Streets.address(clinic.district(), r);
     int healthCheck = r.nextInt(100) < (age >= 65 ? 85 : 55) ? r.nextInt(365) : -1;
+    RiskFactors risk = RiskFactors.draw(Seeds.random(seed, Seeds.RISK_FACTORS, index), male);
 
     DiseaseCourse htn = course(r, prevalence(age, 0.06, 0.22, 0.40, 0.50),
-        HYPERTENSION_INCIDENCE_PER_YEAR);
+        HYPERTENSION_INCIDENCE_PER_YEAR * risk.hypertensionHazardRatio(age));
     DiseaseCourse dm = course(r, prevalence(age, 0.02, 0.09, 0.17, 0.20),
-        DIABETES_INCIDENCE_PER_YEAR);
+        DIABETES_INCIDENCE_PER_YEAR * risk.diabetesHazardRatio(age));
     boolean lipids = r.nextInt(100) < (htn.present() || dm.present() ? 35 : 12);
 
     double ageEffect = Math.max(0, age - 40) * 0.35;
@@ -111,7 +113,7 @@ final class PatientFactory {
         address, clinic, doctor, healthCheck, htn, dm, lipids, htnDrugs, dmDrugs, sbpBase, sbpPeak,
         dbpBase, dbpPeak, clamp(14 + r.nextGaussian() * 5, 5, 24), glucoseBase, glucosePeak,
         clamp(1.5 + r.nextGaussian() * 0.6, 0.3, 3.0), hba1cBase, hba1cPeak, height, bmi, cuff,
-        meter);
+        meter, risk, Seeds.random(seed, Seeds.RECORDS, index));
     if (htn.prevalent() || dm.prevalent()) {
       // known chronic patients are followed monthly; their first review falls in the first month
       p.nextReviewDay = r.nextInt(Math.min(30, days));

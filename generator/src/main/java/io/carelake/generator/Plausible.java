@@ -21,6 +21,8 @@ final class Plausible {
   }
 
   static final Map<String, Range> GOOD = Map.of(
+      Codes.LOINC_WAIST, new Range(55, 140),
+      Codes.LOINC_SMOKING_PACKS_PER_DAY, new Range(0, 3),
       Codes.LOINC_SYSTOLIC_BP, new Range(88, 205),
       Codes.LOINC_DIASTOLIC_BP, new Range(50, 120),
       Codes.LOINC_GLUCOSE, new Range(3.3, 22.0),
@@ -31,6 +33,8 @@ final class Plausible {
 
   /** Values no human produces (or negative), per code: what IMPOSSIBLE_VALUE sends. */
   static final Map<String, double[]> IMPOSSIBLE = Map.of(
+      Codes.LOINC_WAIST, new double[] {-30, 600},
+      Codes.LOINC_SMOKING_PACKS_PER_DAY, new double[] {-1, 90},
       Codes.LOINC_SYSTOLIC_BP, new double[] {400, 999, -20},
       Codes.LOINC_DIASTOLIC_BP, new double[] {300, -10},
       Codes.LOINC_GLUCOSE, new double[] {150, -3.2},

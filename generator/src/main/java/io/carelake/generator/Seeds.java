@@ -13,6 +13,13 @@ final class Seeds {
   static final long PATIENTS = 0x70617469656e7473L;
   static final long PLANTER = 0x706c616e74657221L;
   static final long CLINICS = 0x636c696e69637321L;
+  /**
+   * Risk factors (smoking, family history, central adiposity) and the timing of records (when a
+   * note is signed, a lab reports): streams of their own, so that adding them left every event the
+   * patient stream already drew exactly as it was.
+   */
+  static final long RISK_FACTORS = 0x7269736b73212121L;
+  static final long RECORDS = 0x7265636f72647321L;
 
   private Seeds() {}
 

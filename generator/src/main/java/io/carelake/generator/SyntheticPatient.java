@@ -54,10 +54,16 @@ final class SyntheticPatient {
   final String bpCuffId; // null: none
   final String glucometerId;
 
+  // risk factors the published scores ask for (Framingham hypertension, Chinese diabetes score)
+  final RiskFactors riskFactors;
+  /** When records are made (note signed, lab reported, device synced): its own stream. */
+  final SplittableRandom records;
+
   // scheduling state
   int nextReviewDay = Integer.MAX_VALUE;
   int lastHba1cDay = Integer.MIN_VALUE / 2;
   boolean followUpDue;
+  boolean smokingAsked;
 
   SyntheticPatient(int index, SplittableRandom random, String residentId, String name, boolean male,
       LocalDate birthDate, String phone, String address, Clinic clinic,
@@ -66,7 +72,7 @@ final class SyntheticPatient {
       int[] antidiabetics, double sbpBase, double sbpPeak, double dbpBase, double dbpPeak,
       double sbpTreatment, double glucoseBase, double glucosePeak, double glucoseTreatment,
       double hba1cBase, double hba1cPeak, double heightCm, double bmi, String bpCuffId,
-      String glucometerId) {
+      String glucometerId, RiskFactors riskFactors, SplittableRandom records) {
     this.index = index;
     this.random = random;
     this.residentId = residentId;
@@ -100,6 +106,8 @@ final class SyntheticPatient {
     this.bmi = bmi;
     this.bpCuffId = bpCuffId;
     this.glucometerId = glucometerId;
+    this.riskFactors = riskFactors;
+    this.records = records;
   }
 
   boolean chronicBy(int day) {
@@ -136,6 +144,15 @@ final class SyntheticPatient {
     // HbA1c follows glucose with roughly the ADAG relation (1 mmol/L ≈ 0.6 % here, damped)
     return hba1cBase + (hba1cPeak - hba1cBase) * diabetes.progress(day)
         - treated(diabetes, day, glucoseTreatment * 0.45);
+  }
+
+  /**
+   * Waist circumference (cm) from BMI, sex and the patient's central adiposity (a waist-to-BMI
+   * relation of Chinese adults: about 2.3 cm per kg/m2 in men, 2.2 in women, 4 cm spread).
+   */
+  double waistCm() {
+    double fromBmi = male ? 30 + 2.3 * bmi : 25 + 2.2 * bmi;
+    return fromBmi + 4 * riskFactors.centralAdiposity();
   }
 
   double weightKg(int day) {

@@ -22,6 +22,15 @@ final class Times {
     return new String(out);
   }
 
+  /**
+   * The clinic-local time {@code seconds} after midnight of {@code date} (any number of days
+   * later), e.g. when a result taken in the morning is reported two days on.
+   */
+  static String at(java.time.LocalDate date, long seconds) {
+    return eventTime(date.plusDays(Math.floorDiv(seconds, 86_400)).toString(),
+        (int) Math.floorMod(seconds, 86_400));
+  }
+
   private static void two(char[] out, int at, int v) {
     out[at] = (char) ('0' + v / 10);
     out[at + 1] = (char) ('0' + v % 10);

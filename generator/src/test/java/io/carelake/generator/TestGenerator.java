@@ -260,6 +260,102 @@ class TestGenerator {
   }
 
   @Test
+  void everyEventSaysWhenItsSourceRecordedIt() throws Exception {
+    Map<String, Long> minDelay = new HashMap<>();
+    Map<String, Long> maxDelay = new HashMap<>();
+    int events = 0;
+    for (MemorySink.Sent s : run(120, 120, 17, 0.0).sent) {
+      JsonNode n = JSON.readTree(s.value());
+      long delay = java.time.Duration.between(OffsetDateTime.parse(n.get("event_time").asText()),
+          OffsetDateTime.parse(n.get("record_time").asText())).getSeconds();
+      String kind = s.kind() == EventKind.VISIT ? "visit"
+          : n.get("code").asText() + "/" + n.get("source").asText();
+      minDelay.merge(kind, delay, Math::min);
+      maxDelay.merge(kind, delay, Math::max);
+      events++;
+    }
+    assertThat(events).isGreaterThan(1000);
+    // never recorded before it happened; labs report days later, charting is immediate
+    assertThat(minDelay.values()).allSatisfy(d -> assertThat(d).isNotNegative());
+    assertThat(minDelay.get(Codes.LOINC_HBA1C + "/clinic")).isGreaterThanOrEqualTo(86_400);
+    assertThat(maxDelay.get(Codes.LOINC_HBA1C + "/clinic")).isLessThanOrEqualTo(5 * 86_400);
+    assertThat(maxDelay.get(Codes.LOINC_SYSTOLIC_BP + "/clinic")).isLessThan(600);
+    assertThat(minDelay.get(Codes.LOINC_GLUCOSE + "/clinic")).isGreaterThanOrEqualTo(3600);
+    assertThat(maxDelay.get("visit")).isGreaterThan(86_400);
+    assertThat(maxDelay.get("visit")).isLessThanOrEqualTo(3 * 86_400);
+    // the score inputs are measured: waist at health checks, smoking when first asked
+    assertThat(minDelay).containsKeys(Codes.LOINC_WAIST + "/clinic",
+        Codes.LOINC_SMOKING_PACKS_PER_DAY + "/clinic");
+  }
+
+  @Test
+  void theManifestHoldsEachPatientsDiseaseCourseAndTheEventsFollowIt() throws Exception {
+    GeneratorSettings settings = new GeneratorSettings(500, 300, 23, START, 0.0);
+    MemorySink sink = new MemorySink();
+    Manifest manifest = new Generator(settings).run(sink, "memory", p -> { });
+    // first I10 / E11 visit per patient, as clinic-local dates
+    Map<String, String> firstI10 = new HashMap<>();
+    Map<String, String> firstE11 = new HashMap<>();
+    Map<String, Boolean> familyCirculatory = new HashMap<>();
+    Set<String> visitedWithoutI10 = new HashSet<>();
+    for (byte[] v : sink.values(EventKind.VISIT)) {
+      JsonNode n = JSON.readTree(v);
+      String id = n.at("/patient/resident_id").asText();
+      String day = n.get("event_time").asText().substring(0, 10);
+      String dx = n.get("diagnoses").toString();
+      if (dx.contains("\"I10\"")) {
+        firstI10.merge(id, day, (a, b) -> a.compareTo(b) <= 0 ? a : b);
+      }
+      if (dx.contains("\"E11")) {
+        firstE11.merge(id, day, (a, b) -> a.compareTo(b) <= 0 ? a : b);
+      }
+      if (dx.contains("Z82.4")) {
+        familyCirculatory.put(id, true);
+      }
+      if (!dx.contains("\"I10\"")) {
+        visitedWithoutI10.add(id);
+      }
+    }
+    Map<String, Manifest.PatientCourse> truth = new HashMap<>();
+    manifest.diseaseCourses.forEach(c -> truth.put(c.residentId(), c));
+    int incident = 0;
+    for (Manifest.PatientCourse c : manifest.diseaseCourses) {
+      if (c.hypertension().status().equals("incident")) {
+        incident++;
+        // the diagnosis visit is on the day the manifest says, never earlier
+        assertThat(firstI10.get(c.residentId())).as(c.residentId())
+            .isEqualTo(c.hypertension().diagnosisDate());
+        assertThat(c.hypertension().driftStart()).isLessThan(c.hypertension().diagnosisDate());
+      }
+      if (c.type2Diabetes().status().equals("incident")) {
+        assertThat(firstE11.get(c.residentId())).isEqualTo(c.type2Diabetes().diagnosisDate());
+      }
+      if (c.hypertension().status().equals("prevalent")) {
+        // a known patient's every visit of the period carries the code
+        assertThat(visitedWithoutI10).as(c.residentId()).doesNotContain(c.residentId());
+      }
+    }
+    assertThat(incident).isGreaterThan(10);
+    // nobody outside the manifest is ever diagnosed
+    assertThat(truth.keySet()).containsAll(firstI10.keySet()).containsAll(firstE11.keySet());
+    // and the risk factors raise incidence: parents with hypertension (Z82.4 at a health check)
+    long[] withFamily = new long[2];
+    long[] without = new long[2];
+    for (String id : residentIds(sink)) {
+      Manifest.PatientCourse c = truth.get(id);
+      if (c != null && c.hypertension().status().equals("prevalent")) {
+        continue;
+      }
+      boolean sick = c != null && c.hypertension().status().equals("incident");
+      long[] group = familyCirculatory.containsKey(id) ? withFamily : without;
+      group[0] += sick ? 1 : 0;
+      group[1]++;
+    }
+    assertThat((double) withFamily[0] / withFamily[1])
+        .isGreaterThan((double) without[0] / without[1]);
+  }
+
+  @Test
   void jsonlFilesAreOwnerOnlyAndNeverWrittenThroughASymlink(@TempDir Path dir) throws Exception {
     Path elsewhere = dir.resolve("elsewhere.txt");
     Files.writeString(elsewhere, "keep me");

@@ -206,7 +206,9 @@ public final class GovernBench implements SparkJob {
         "CAST(id % 3 AS INT) AS kafka_partition",
         "id AS kafka_offset",
         "timestamp_seconds(unix_seconds(TIMESTAMP '2025-01-01 00:00:00+00:00')"
-            + " + pmod(id * 7919, 86400) + 300) AS ingest_time");
+            + " + pmod(id * 7919, 86400) + 300) AS ingest_time",
+        "timestamp_seconds(unix_seconds(TIMESTAMP '2025-01-01 00:00:00+00:00')"
+            + " + pmod(id * 7919, 86400) + 120) AS record_time");
     // exactly the table's types, in its order
     StructType target = SparkSchemaUtil.convert(TableSchemas.RAW_VITALS);
     List<Column> cols = new ArrayList<>();

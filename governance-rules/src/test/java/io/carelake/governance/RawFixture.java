@@ -65,8 +65,9 @@ final class RawFixture {
     visits.add(String.format(Locale.ROOT, "('%s', TIMESTAMP '%s', 1, '%s', '张三', '%s', DATE '%s',"
             + " '13800138000', '北京市东城区某街1号', 'F001', 'D01', '%s', %s, '头晕3天', '血压偏高',"
             + " array(named_struct('drug', '氨氯地平', 'dose', '5 mg', 'frequency', 'qd', 'days', 30)),"
-            + " 'carelake.visits', 0, %d, TIMESTAMP '%s' + INTERVAL 5 MINUTES)",
-        eventId, time, residentId, sex, birthDate, visitType, dx, offset++, time));
+            + " 'carelake.visits', 0, %d, TIMESTAMP '%s' + INTERVAL 5 MINUTES,"
+            + " TIMESTAMP '%s' + INTERVAL 2 MINUTES)",
+        eventId, time, residentId, sex, birthDate, visitType, dx, offset++, time, time));
     return this;
   }
 
@@ -75,9 +76,9 @@ final class RawFixture {
     String device = source.equals("home_device") ? "'DEV-" + eventId + "'" : "NULL";
     vitals.add(String.format(Locale.ROOT, "('%s', TIMESTAMP '%s', 1, '%s', 'F001', '%s', CAST(%s AS"
             + " DOUBLE), '%s', '%s', %s, 'carelake.vitals', 1, %d, TIMESTAMP '%s' + INTERVAL 5"
-            + " MINUTES)",
+            + " MINUTES, TIMESTAMP '%s' + INTERVAL 2 MINUTES)",
         eventId, time, validId(7), code, Double.toString(value), unit, source, device, offset++,
-        time));
+        time, time));
     return this;
   }
 

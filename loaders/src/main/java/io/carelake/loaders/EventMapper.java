@@ -165,7 +165,7 @@ public final class EventMapper implements Source.Records {
         VitalEvent v = group.get(i);
         vitals.add(i == 0 ? v : new VitalEvent(v.schemaVersion(), EventIds.of(v.eventId(),
             Integer.toString(i)), v.eventTime(), v.patient(), v.facilityId(), v.code(),
-            v.value(), v.unit(), v.source(), v.deviceId()));
+            v.value(), v.unit(), v.source(), v.deviceId(), v.recordTime()));
         ledger.event("vital");
       }
     }
@@ -288,7 +288,8 @@ public final class EventMapper implements Source.Records {
     String time = SourceTimes.format(o.time());
     String id = EventIds.of(source, "vital", o.patientId(), o.encounterId(), o.code(), time);
     return new VitalEvent(VitalEvent.SCHEMA_VERSION, id, time, Patient.idOnly(o.patientId()),
-        facility(e.facilityId()), o.code(), out, rule.canonicalUnit(), Codes.SOURCE_CLINIC, null);
+        facility(e.facilityId()), o.code(), out, rule.canonicalUnit(), Codes.SOURCE_CLINIC, null,
+        o.recorded() == null ? null : SourceTimes.format(o.recorded()));
   }
 
   private static String sortKey(String s) {

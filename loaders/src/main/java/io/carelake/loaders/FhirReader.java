@@ -205,6 +205,13 @@ final class FhirReader {
     String patient = refId(r.path("subject"));
     String encounter = refId(r.path("encounter"));
     Instant time;
+    Instant issued;
+    try {
+      issued = SourceTimes.parse(text(r, "issued"));
+    } catch (DateTimeParseException e) {
+      // a bad issued time loses only the record time: the measurement itself is still dated
+      issued = null;
+    }
     try {
       time = SourceTimes.parse(text(r, "effectiveDateTime"));
       if (time == null) {
@@ -221,15 +228,15 @@ final class FhirReader {
       // a panel (e.g. 85354-9 blood pressure): each component is one measurement
       for (int i = 0; i < components.size(); i++) {
         JsonNode c = components.get(i);
-        emitObservation(patient, encounter, time, c, where + " component " + i, out);
+        emitObservation(patient, encounter, time, issued, c, where + " component " + i, out);
       }
     } else {
-      emitObservation(patient, encounter, time, r, where, out);
+      emitObservation(patient, encounter, time, issued, r, where, out);
     }
   }
 
-  private void emitObservation(String patient, String encounter, Instant time, JsonNode node,
-      String where, Source.Records out) {
+  private void emitObservation(String patient, String encounter, Instant time, Instant issued,
+      JsonNode node, String where, Source.Records out) {
     String code = loinc(node.path("code"));
     JsonNode q = node.path("valueQuantity");
     String value = q.path("value").isNumber() ? q.path("value").asText() : null;
@@ -242,7 +249,8 @@ final class FhirReader {
       out.unreadable("observation", "observation-no-patient", where);
       return;
     }
-    out.observation(new Source.Observation(patient, encounter, time, code, value, unit, where));
+    out.observation(new Source.Observation(patient, encounter, time, code, value, unit, where,
+        issued));
   }
 
   private void condition(JsonNode r, String where, Source.Records out) {

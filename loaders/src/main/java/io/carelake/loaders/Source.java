@@ -27,9 +27,11 @@ final class Source {
    * One numeric measurement (a BP panel's components are one each).
    *
    * @param value the value as written in the source (text), parsed by the mapper
+   * @param recorded when the source made the result available (FHIR {@code Observation.issued}),
+   *     or null when it does not say (Synthea's CSV has no such column)
    */
   record Observation(String patientId, String encounterId, Instant time, String code,
-      String value, String unit, String where) {}
+      String value, String unit, String where, Instant recorded) {}
 
   /**
    * One condition.

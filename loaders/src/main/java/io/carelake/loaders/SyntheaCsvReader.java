@@ -102,7 +102,7 @@ final class SyntheaCsvReader {
       String value = type == null || "numeric".equals(type.toLowerCase(Locale.ROOT))
           ? row.opt("VALUE") : null;
       out.observation(new Source.Observation(row.opt("PATIENT"), row.opt("ENCOUNTER"), time,
-          row.opt("CODE"), value, row.opt("UNITS"), row.where()));
+          row.opt("CODE"), value, row.opt("UNITS"), row.where(), null));
     });
     rows(dir.resolve(CONDITIONS), true, row -> {
       Instant onset;

@@ -49,6 +49,7 @@ class TestLoaderEdgeCases {
          "valueQuantity": {"value": 150, "unit": "lb", "code": "[lb_av]"}}},
        {"resource": {"resourceType": "Observation", "subject": {"reference": "Patient/p1"},
          "encounter": {"reference": "Encounter/e1"}, "effectiveDateTime": "2024-05-01T10:05:00-04:00",
+         "issued": "2024-05-02T09:30:00-04:00",
          "code": {"coding": [{"system": "http://loinc.org", "code": "2339-0"}]},
          "valueQuantity": {"value": 126, "code": "mg/dL"}}},
        {"resource": {"resourceType": "Observation", "subject": {"reference": "Patient/p1"},
@@ -135,6 +136,9 @@ class TestLoaderEdgeCases {
     assertThat(glucose.value()).isEqualTo(6.99);
     assertThat(glucose.unit()).isEqualTo("mmol/L");
     assertThat(glucose.eventTime()).isEqualTo("2024-05-01T14:05:00Z");
+    // FHIR's Observation.issued is the source's record time: the lab reported it the next day
+    assertThat(glucose.recordTime()).isEqualTo("2024-05-02T13:30:00Z");
+    assertThat(weight.recordTime()).as("no issued time: unknown, not guessed").isNull();
   }
 
   /**

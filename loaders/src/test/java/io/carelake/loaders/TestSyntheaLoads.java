@@ -271,6 +271,9 @@ class TestSyntheaLoads {
       assertThat(a.unit()).isEqualTo(b.unit());
       // the CSV rounds to one decimal, the bundle keeps two
       assertThat(a.value()).as(a.eventId()).isCloseTo(b.value(), within(0.051));
+      // only the bundle says when a result was issued; the CSV has no such column
+      assertThat(a.recordTime()).isNull();
+      assertThat(b.recordTime()).as(b.eventId()).isNotNull();
     }
   }
 

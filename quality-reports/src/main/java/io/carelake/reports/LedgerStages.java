@@ -38,7 +38,8 @@ final class LedgerStages {
 
   /** Pipeline order: the order stages appear in the report. */
   static final List<String> PIPELINE =
-      List.of(INGEST, "govern", "deidentify", "features", "corpus", "train", "evaluate");
+      List.of(INGEST, "govern", "deidentify", "features", "corpus", "risk-dataset", "train",
+          "evaluate");
 
   /** What the ledger says about the interval. */
   record Picked(

@@ -115,7 +115,8 @@ final class ReportFixture implements AutoCloseable {
               + " 'outpatient', array('I10'), '王秀英 头痛 110105 19491231 002X',"
               + " '电话 +86 139 1234 5678 wang.xiuying@example.cn １１０１０５１９４９１２３１００２Ｘ',"
               + " array(named_struct('drug', 'amlodipine', 'dose', '5 mg', 'frequency', 'qd',"
-              + " 'days', 30)), 'carelake.visits', 0, %dL, TIMESTAMP '2025-03-01 09:00:00')",
+              + " 'days', 30)), 'carelake.visits', 0, %dL, TIMESTAMP '2025-03-01 09:00:00',"
+              + " NULL)",
           i, i == 6 ? 2 : 1, i, i));
     }
     spark.sql("INSERT INTO " + Tables.RAW_VISITS.in(c) + " VALUES " + visits);

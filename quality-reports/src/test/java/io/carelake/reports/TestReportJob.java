@@ -75,7 +75,7 @@ class TestReportJob {
     assertThat(json.get("interval").get("end").asText()).isEqualTo("2025-03-02");
     assertThat(jobs(json)).containsExactly("ingest", "govern", "deidentify", "features", "train",
         "evaluate");
-    assertThat(texts(json.get("missing_stages"))).containsExactly("corpus");
+    assertThat(texts(json.get("missing_stages"))).containsExactly("corpus", "risk-dataset");
     assertThat(json.get("reconciled").asBoolean()).isTrue();
     assertThat(json.get("carelake_version").asText()).isNotBlank();
 
@@ -444,7 +444,7 @@ class TestReportJob {
         + " 'v7' AS event_id, TIMESTAMP '2025-03-01 23:00:00' AS event_time, schema_version,"
         + " resident_id, patient_name, sex, birth_date, phone, address, facility_id, clinician_id,"
         + " visit_type, diagnoses, chief_complaint, note, prescriptions, kafka_topic,"
-        + " kafka_partition, 7L AS kafka_offset, ingest_time FROM "
+        + " kafka_partition, 7L AS kafka_offset, ingest_time, record_time FROM "
         + Tables.RAW_VISITS.in(config.catalogName()) + " WHERE event_id = 'v1'");
 
     Result result = runReport();

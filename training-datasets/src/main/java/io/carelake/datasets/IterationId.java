@@ -1,31 +1,18 @@
 package io.carelake.datasets;
 
-import io.carelake.core.time.Interval;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
- * A model iteration's id, readable and deterministic: {@code lr-2025-01-01-2025-03-01-1a2b3c4d}. The
- * suffix hashes a fingerprint of the feature rows' content, the candidate features and the
- * parameters, so that rerunning an interval on the same data with the same parameters replaces its
- * iteration (even when {@code features} was rerun and wrote a new snapshot of identical rows),
- * while new data or new parameters make a new one.
+ * Content-derived identities: a fingerprint of rows (what a dataset id hashes, so that rebuilding a
+ * dataset from identical feature rows gives the same id even when features wrote a new snapshot),
+ * and the short hash that ends dataset and iteration ids.
  */
 final class IterationId {
 
   private IterationId() {}
-
-  static String of(String prefix, Interval interval, String featuresFingerprint,
-      Iterable<String> candidateFeatures, Map<String, String> params) {
-    String basis = "features.chronic_risk#" + featuresFingerprint
-        + ";features=" + String.join(",", candidateFeatures)
-        + ";params=" + new TreeMap<>(params);
-    return prefix + "-" + interval.start() + "-" + interval.end() + "-" + shortHash(basis);
-  }
 
   /**
    * An order-independent fingerprint of the rows' content, computed on the executors: the sum of

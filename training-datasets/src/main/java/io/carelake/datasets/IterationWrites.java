@@ -1,12 +1,12 @@
 package io.carelake.datasets;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
 
 import io.carelake.core.catalog.CatalogFactory;
 import io.carelake.core.tables.TableName;
 import io.carelake.spark.JobContext;
 import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.CreateTableWriter;
 import org.apache.spark.sql.Dataset;
@@ -14,14 +14,14 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Idempotent writes of the models tables: a run replaces exactly the rows of its iteration in one
- * Iceberg commit.
+ * Idempotent writes of tables keyed by an id column (iterations, datasets): a run replaces exactly
+ * the rows of its ids in one Iceberg commit.
  *
- * <p>Both tables are partitioned by {@code identity(iteration_id)}. Iceberg overwrites by filter at
- * file granularity and refuses a data file holding rows on both sides of the filter; with one
- * partition per iteration, {@code iteration_id = x} always selects whole files, and evaluation reads
- * one iteration's predictions without scanning the others. Could move to spark-support as a generic
- * "replace where key = value" next to {@code IcebergWrites.replaceInterval}.
+ * <p>The tables are partitioned by {@code identity(<key>)}. Iceberg overwrites by filter at file
+ * granularity and refuses a data file holding rows on both sides of the filter; with one partition
+ * per id, {@code key IN (...)} always selects whole files, and a reader of one id scans no other.
+ * Could move to spark-support as a generic "replace where key in" next to
+ * {@code IcebergWrites.replaceInterval}.
  */
 final class IterationWrites {
 
@@ -29,8 +29,8 @@ final class IterationWrites {
 
   private IterationWrites() {}
 
-  static void replaceIteration(SparkSession spark, JobContext ctx, TableName table,
-      Dataset<Row> rows, String iterationId) throws Exception {
+  static void replace(SparkSession spark, JobContext ctx, TableName table, Dataset<Row> rows,
+      String key, List<String> ids) throws Exception {
     String name = ctx.table(table);
     if (!ctx.tableExists(table)) {
       PinnedTable.ensureNamespace(spark, ctx, table);
@@ -38,10 +38,17 @@ final class IterationWrites {
       for (var p : CatalogFactory.TABLE_DEFAULTS.entrySet()) {
         writer = writer.tableProperty(p.getKey(), p.getValue());
       }
-      writer.partitionedBy(col(ITERATION_ID),
+      writer.partitionedBy(col(key),
           scala.collection.JavaConverters.asScalaBuffer(new ArrayList<Column>()).toSeq()).create();
       return;
     }
-    rows.writeTo(name).overwrite(col(ITERATION_ID).equalTo(lit(iterationId)));
+    List<String> have = List.of(spark.table(name).columns());
+    List<String> want = List.of(rows.columns());
+    if (!have.equals(want)) {
+      throw new IllegalStateException(table + " in catalog '" + ctx.catalogName() + "' has the"
+          + " columns " + have + ", not the ones this version writes " + want + " (a layout from"
+          + " an older carelake): drop the table (DROP TABLE " + name + ") or use a new home");
+    }
+    rows.writeTo(name).overwrite(col(key).isin(ids.toArray()));
   }
 }

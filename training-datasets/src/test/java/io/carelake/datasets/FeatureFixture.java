@@ -12,94 +12,112 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * A small synthetic features.chronic_risk table, with the column types {@code features} writes. The
- * label is drawn from a logistic model of sbp_mean_180d and glucose_mean_180d, so a model that learns
- * anything ranks the positives first; some features are missing (null), as for patients without a
- * measurement in the window.
+ * A small synthetic features.chronic_risk in the layout {@code features} writes (a subset of the
+ * feature columns: enough for the models and both published scores). Labels are drawn from
+ * logistic models of the risk factors, so that a model that learns anything ranks positives first;
+ * some measurements are missing, as for patients without one in the window.
  */
 final class FeatureFixture {
 
-  static final String DDL = "CREATE TABLE carelake.features.chronic_risk ("
-      + "patient_pseudonym string, index_date date, age int, sex string, sbp_mean_180d double, "
-      + "sbp_max_180d double, dbp_mean_180d double, glucose_mean_180d double, hba1c_last double, "
-      + "bmi_last double, n_vitals_180d int, n_visits_365d bigint, label int, horizon_days int, "
-      + "features_run_id string) USING iceberg PARTITIONED BY (months(index_date))";
+  static final String DEFINITION = "chronic-risk@1";
+  static final String DEFINITION_HASH = "d".repeat(64);
 
   static final StructType SCHEMA = new StructType()
       .add("patient_pseudonym", DataTypes.StringType)
       .add("index_date", DataTypes.DateType)
-      .add("age", DataTypes.IntegerType)
-      .add("sex", DataTypes.StringType)
-      .add("sbp_mean_180d", DataTypes.DoubleType)
-      .add("sbp_max_180d", DataTypes.DoubleType)
-      .add("dbp_mean_180d", DataTypes.DoubleType)
-      .add("glucose_mean_180d", DataTypes.DoubleType)
-      .add("hba1c_last", DataTypes.DoubleType)
-      .add("bmi_last", DataTypes.DoubleType)
-      .add("n_vitals_180d", DataTypes.IntegerType)
-      .add("n_visits_365d", DataTypes.LongType)
+      .add("outcome", DataTypes.StringType)
       .add("label", DataTypes.IntegerType)
-      .add("horizon_days", DataTypes.IntegerType)
+      .add("time_to_event_days", DataTypes.IntegerType)
+      .add("censored", DataTypes.BooleanType)
+      .add("time_at_risk_days", DataTypes.IntegerType)
+      .add("observation_end_date", DataTypes.DateType)
+      .add("sex", DataTypes.StringType)
+      .add("age", DataTypes.IntegerType)
+      .add("age_band", DataTypes.StringType)
+      .add("age_band_generalised", DataTypes.BooleanType)
+      .add("region", DataTypes.StringType)
+      .add("facility_type", DataTypes.StringType)
+      .add("n_visits_365d", DataTypes.IntegerType)
+      .add("fh_hypertension", DataTypes.IntegerType)
+      .add("fh_diabetes", DataTypes.IntegerType)
+      .add("sbp_mean_90d", DataTypes.DoubleType)
+      .add("sbp_mean_365d", DataTypes.DoubleType)
+      .add("dbp_mean_90d", DataTypes.DoubleType)
+      .add("dbp_mean_365d", DataTypes.DoubleType)
+      .add("glucose_mean_365d", DataTypes.DoubleType)
+      .add("hba1c_last_365d", DataTypes.DoubleType)
+      .add("bmi_last_365d", DataTypes.DoubleType)
+      .add("waist_last_365d", DataTypes.DoubleType)
+      .add("smoking_packs_last_365d", DataTypes.DoubleType)
+      .add("never_measured_last_365d", DataTypes.DoubleType)
+      .add("cohort_definition", DataTypes.StringType)
+      .add("cohort_definition_hash", DataTypes.StringType)
       .add("features_run_id", DataTypes.StringType);
 
-  /** One fixture row, with what the assertions need. */
-  record FeatureRow(String pseudonym, LocalDate indexDate, Integer label, Row row) {}
+  /** One fixture row with what assertions need. */
+  record FeatureRow(String pseudonym, LocalDate indexDate, String outcome, int label, Row row) {}
 
   private FeatureFixture() {}
 
-  static String pseudonym(int patient) {
-    return "k1:" + String.format("%064x", 7_000_000L + patient * 7919L);
+  static String pseudonym(String keyId, int patient) {
+    return keyId + ":" + String.format("%064x", 7_000_000L + patient * 7919L);
   }
 
-  /**
-   * One row per patient and index date. Every {@code nullLabelEvery}-th row has a null label (0 =
-   * never); with {@code allNegative} every label is 0.
-   */
-  static List<FeatureRow> rows(int patients, List<LocalDate> indexDates, long seed,
-      int nullLabelEvery, boolean allNegative) {
+  static double round(double v) {
+    return Math.round(v * 10) / 10.0;
+  }
+
+  /** Every patient at every index date, both outcomes (prevalence not modelled here). */
+  static List<FeatureRow> rows(String keyId, int patients, List<LocalDate> indexDates, long seed,
+      boolean allNegative) {
     Random random = new Random(seed);
     List<FeatureRow> rows = new ArrayList<>();
     int i = 0;
     for (int p = 0; p < patients; p++) {
-      String id = pseudonym(p);
-      String sex = p % 2 == 0 ? "1" : "2";
+      String id = pseudonym(keyId, p);
+      boolean male = p % 2 == 0;
+      int age = 30 + (p * 7) % 45;
+      int fhHtn = p % 3 == 0 ? 1 : 0;
+      int fhDm = p % 5 == 0 ? 1 : 0;
+      double bmi = round(24 + 3.5 * random.nextGaussian());
+      double packs = male && p % 4 == 0 ? 1.0 : 0.0;
       for (LocalDate d : indexDates) {
-        double sbp = 135 + 18 * random.nextGaussian();
-        double glucose = 6.0 + 1.3 * random.nextGaussian();
-        double logit = 0.12 * (sbp - 135) + 1.6 * (glucose - 6.0) - 0.5;
-        int drawn = random.nextDouble() < 1 / (1 + Math.exp(-logit)) ? 1 : 0;
-        Integer label = allNegative ? 0 : drawn;
-        if (nullLabelEvery > 0 && i % nullLabelEvery == nullLabelEvery - 1) {
-          label = null;
+        double sbp = 125 + 0.3 * (age - 50) + 12 * random.nextGaussian();
+        double dbp = 78 + 0.4 * (sbp - 125) + 4 * random.nextGaussian();
+        double glucose = 5.3 + 0.06 * (bmi - 24) + 0.6 * random.nextGaussian();
+        double waist = (male ? 30 + 2.3 * bmi : 25 + 2.2 * bmi) + 4 * random.nextGaussian();
+        double htnLogit = -2.6 + 0.09 * (sbp - 125) + 0.6 * fhHtn + 0.03 * (age - 50);
+        double dmLogit = -2.8 + 2.0 * (glucose - 5.3) + 0.06 * (waist - 85) + 0.8 * fhDm;
+        for (String outcome : List.of("hypertension", "type2_diabetes")) {
+          double logit = outcome.equals("hypertension") ? htnLogit : dmLogit;
+          int label = allNegative ? 0 : random.nextDouble() < 1 / (1 + Math.exp(-logit)) ? 1 : 0;
+          // missing measurements: no glucose for every 7th row, no waist for every 3rd
+          Double glu = i % 7 == 3 ? null : round(glucose);
+          Double w = i % 3 == 1 ? null : round(waist);
+          String band = (age / 10 * 10) + "-" + (age / 10 * 10 + 9);
+          Row row = RowFactory.create(id, Date.valueOf(d), outcome, label,
+              label == 1 ? 10 + (i * 13) % 170 : null, false, label == 1 ? 10 + (i * 13) % 170 : 180,
+              Date.valueOf(d.plusDays(180)), male ? "1" : "2", age, band, p % 11 == 0,
+              "1101", null, 1 + p % 4, fhHtn, fhDm, round(sbp), round(sbp + 2), round(dbp),
+              round(dbp + 1), glu, round(5.2 + 0.3 * (glucose - 5.3)), bmi, w, packs, null,
+              DEFINITION, DEFINITION_HASH, "features-fixture");
+          rows.add(new FeatureRow(id, d, outcome, label, row));
+          i++;
         }
-        // missing measurements: no glucose for every 9th row, no HbA1c for every 4th
-        Double glucoseValue = i % 9 == 4 ? null : round(glucose);
-        Double hba1c = i % 4 == 1 ? null : round(5.4 + 0.4 * (glucose - 6) + 0.3 * random.nextGaussian());
-        Row row = RowFactory.create(id, Date.valueOf(d), 40 + (p * 7) % 45, sex, round(sbp),
-            round(sbp + 10 + 5 * random.nextDouble()), round(80 + 0.4 * (sbp - 135)),
-            glucoseValue, hba1c, round(22 + 4 * random.nextGaussian()), 2 + (p % 5),
-            (long) (1 + (p % 4)), label, 365, "features-fixture");
-        rows.add(new FeatureRow(id, d, label, row));
-        i++;
       }
     }
     return rows;
   }
 
-  private static double round(double v) {
-    return Math.round(v * 10) / 10.0;
-  }
-
   static void write(SparkSession spark, List<FeatureRow> rows) {
     spark.sql("CREATE NAMESPACE IF NOT EXISTS carelake.features");
-    if (!spark.catalog().tableExists("carelake.features.chronic_risk")) {
-      spark.sql(DDL);
-    }
-    List<Row> data = rows.stream().map(FeatureRow::row).toList();
-    try {
-      spark.createDataFrame(data, SCHEMA).writeTo("carelake.features.chronic_risk").append();
-    } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
-      throw new IllegalStateException(e);
+    spark.createDataFrame(rows.stream().map(FeatureRow::row).toList(), SCHEMA)
+        .createOrReplaceTempView("feature_fixture");
+    if (spark.catalog().tableExists("carelake.features.chronic_risk")) {
+      spark.sql("INSERT INTO carelake.features.chronic_risk SELECT * FROM feature_fixture");
+    } else {
+      spark.sql("CREATE TABLE carelake.features.chronic_risk USING iceberg"
+          + " PARTITIONED BY (index_date) AS SELECT * FROM feature_fixture");
     }
   }
 }

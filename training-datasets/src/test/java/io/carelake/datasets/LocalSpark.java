@@ -43,6 +43,7 @@ final class LocalSpark {
 
   /** The latest run of {@code job} in the ledger. */
   static Row latestRun(SparkSession spark, String job) {
+    refreshRuns(spark);
     List<Row> runs = spark.sql("SELECT * FROM carelake.governance.runs WHERE job = '" + job
         + "' ORDER BY ended_at DESC").collectAsList();
     if (runs.isEmpty()) {
@@ -52,6 +53,18 @@ final class LocalSpark {
   }
 
   static long runCount(SparkSession spark, String job) {
+    refreshRuns(spark);
     return spark.sql("SELECT * FROM carelake.governance.runs WHERE job = '" + job + "'").count();
+  }
+
+  /**
+   * Drops the session's cached governance.runs: a job that read the ledger through this session
+   * (risk-dataset cites its features runs) cached it while its own row was still RUNNING, and the
+   * ledger's later commits go through the Iceberg API, not through the session.
+   */
+  private static void refreshRuns(SparkSession spark) {
+    if (spark.catalog().tableExists("carelake.governance.runs")) {
+      spark.catalog().refreshTable("carelake.governance.runs");
+    }
   }
 }

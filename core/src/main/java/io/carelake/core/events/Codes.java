@@ -16,6 +16,10 @@ public final class Codes {
   public static final String LOINC_BMI = "39156-5";
   public static final String LOINC_BODY_WEIGHT = "29463-7";
   public static final String LOINC_BODY_HEIGHT = "8302-2";
+  /** Waist circumference at umbilicus by tape measure (an input of the Chinese diabetes score). */
+  public static final String LOINC_WAIST = "8280-0";
+  /** Cigarettes smoked current (pack per day) - reported; 0 for a non-smoker. */
+  public static final String LOINC_SMOKING_PACKS_PER_DAY = "8663-7";
 
   /** The canonical UCUM unit of each LOINC code carelake ingests. */
   public static final Map<String, String> CANONICAL_UNIT = Map.of(
@@ -26,7 +30,9 @@ public final class Codes {
       LOINC_HBA1C, "%",
       LOINC_BMI, "kg/m2",
       LOINC_BODY_WEIGHT, "kg",
-      LOINC_BODY_HEIGHT, "cm");
+      LOINC_BODY_HEIGHT, "cm",
+      LOINC_WAIST, "cm",
+      LOINC_SMOKING_PACKS_PER_DAY, "{pack}/d");
 
   // ICD-10
   public static final String ICD10_HYPERTENSION = "I10";

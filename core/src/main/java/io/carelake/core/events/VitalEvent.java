@@ -10,6 +10,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param code LOINC code, e.g. {@code 8480-6} systolic blood pressure
  * @param unit UCUM unit, e.g. {@code mm[Hg]}, {@code mmol/L}, {@code %}, {@code kg/m2}
  * @param source {@code clinic} or {@code home_device}
+ * @param recordTime optional: when the source recorded the result (a lab reporting it, a device
+ *     syncing it), ISO-8601 with offset; a result drawn before an index date but recorded after it
+ *     was not known at that date
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record VitalEvent(
@@ -22,7 +25,15 @@ public record VitalEvent(
     @JsonProperty("value") Double value,
     @JsonProperty("unit") String unit,
     @JsonProperty("source") String source,
-    @JsonProperty("device_id") String deviceId) {
+    @JsonProperty("device_id") String deviceId,
+    @JsonProperty("record_time") String recordTime) {
 
   public static final int SCHEMA_VERSION = 1;
+
+  /** A measurement without a source record time. */
+  public VitalEvent(int schemaVersion, String eventId, String eventTime, Patient patient,
+      String facilityId, String code, Double value, String unit, String source, String deviceId) {
+    this(schemaVersion, eventId, eventTime, patient, facilityId, code, value, unit, source,
+        deviceId, null);
+  }
 }

@@ -27,6 +27,12 @@ public final class TableSchemas {
   public static final String EVENT_ID = "event_id";
   public static final String EVENT_TIME = "event_time";
   public static final String RESIDENT_ID = "resident_id";
+  /**
+   * When the source recorded the fact (a lab report issued, a note signed), optional: the third
+   * clock, between event time and ingest time. Point-in-time features count a fact as available
+   * from its record time, or from its ingest time when the source gave none.
+   */
+  public static final String RECORD_TIME = "record_time";
 
   public static final Schema RAW_VISITS = new Schema(
       required(1, "event_id", Types.StringType.get(), "unique event id, the deduplication key"),
@@ -52,7 +58,9 @@ public final class TableSchemas {
       required(17, KAFKA_TOPIC, Types.StringType.get()),
       required(18, KAFKA_PARTITION, Types.IntegerType.get()),
       required(19, KAFKA_OFFSET, Types.LongType.get()),
-      required(20, INGEST_TIME, Types.TimestampType.withZone(), "when ingestion first saw the event"));
+      required(20, INGEST_TIME, Types.TimestampType.withZone(), "when ingestion first saw the event"),
+      optional(21, RECORD_TIME, Types.TimestampType.withZone(),
+          "when the source recorded the visit (note signed); null when it did not say"));
 
   public static final Schema RAW_VITALS = new Schema(
       required(1, "event_id", Types.StringType.get(), "unique event id, the deduplication key"),
@@ -68,7 +76,9 @@ public final class TableSchemas {
       required(11, KAFKA_TOPIC, Types.StringType.get()),
       required(12, KAFKA_PARTITION, Types.IntegerType.get()),
       required(13, KAFKA_OFFSET, Types.LongType.get()),
-      required(14, INGEST_TIME, Types.TimestampType.withZone(), "when ingestion first saw the event"));
+      required(14, INGEST_TIME, Types.TimestampType.withZone(), "when ingestion first saw the event"),
+      optional(15, RECORD_TIME, Types.TimestampType.withZone(),
+          "when the source recorded the result (lab report issued, device synced); null when it did not say"));
 
   /** Anything ingestion could not land, byte for byte, with a stable error code. */
   public static final Schema RAW_DEAD_LETTERS = new Schema(

@@ -34,8 +34,14 @@ public final class Tables {
 
   // features, datasets, models, evaluation
   public static final TableName FEATURES_CHRONIC_RISK = TableName.of("features", "chronic_risk");
+  /** Per index date and outcome, how many candidates each cohort step set aside and why. */
+  public static final TableName FEATURES_CHRONIC_RISK_ATTRITION =
+      TableName.of("features", "chronic_risk_attrition");
   public static final TableName DATASETS_CORPUS = TableName.of("datasets", "visit_notes_corpus");
   public static final TableName DATASETS_RISK = TableName.of("datasets", "chronic_risk");
+  /** One row per risk dataset: its interval, split, counts, snapshot and artefacts. */
+  public static final TableName DATASETS_RISK_REGISTRY =
+      TableName.of("datasets", "chronic_risk_datasets");
   public static final TableName MODELS_ITERATIONS = TableName.of("models", "iterations");
   public static final TableName MODELS_PREDICTIONS = TableName.of("models", "predictions");
   public static final TableName EVALUATION_RESULTS = TableName.of("evaluation", "results");
@@ -56,7 +62,8 @@ public final class Tables {
       SAFE_VISITS, SAFE_VITALS,
       GOVERNANCE_RUNS, GOVERNANCE_CHECK_RESULTS, GOVERNANCE_METRICS, GOVERNANCE_PRIVACY_RESULTS,
       GOVERNANCE_PSEUDONYM_KEYS,
-      FEATURES_CHRONIC_RISK, DATASETS_CORPUS, DATASETS_RISK,
+      FEATURES_CHRONIC_RISK, FEATURES_CHRONIC_RISK_ATTRITION, DATASETS_CORPUS, DATASETS_RISK,
+      DATASETS_RISK_REGISTRY,
       MODELS_ITERATIONS, MODELS_PREDICTIONS, EVALUATION_RESULTS,
       EVALUATION_CURVES, EVALUATION_SUBGROUP_GAPS, EVALUATION_COMPARISONS,
       EVALUATION_GATE_DECISIONS, MODELS_REGISTRY, EVALUATION_LM_RESULTS,

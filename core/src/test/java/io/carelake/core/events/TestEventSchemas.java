@@ -69,6 +69,22 @@ class TestEventSchemas {
   }
 
   @Test
+  void theRecordTimeIsOptionalAndMustBeADateTime() throws Exception {
+    VitalEvent recorded = new VitalEvent(1, "e-3", "2025-03-01T09:15:00+08:00",
+        Patient.idOnly("110105194912310021"), "F001", Codes.LOINC_HBA1C, 6.1, "%",
+        Codes.SOURCE_CLINIC, null, "2025-03-03T16:40:00+08:00");
+    JsonNode node = JSON.valueToTree(recorded);
+    assertThat(node.get("record_time").asText()).isEqualTo("2025-03-03T16:40:00+08:00");
+    assertThat(schema(EventKind.VITAL).validate(node)).isEmpty();
+    assertThat(JSON.valueToTree(visit()).has("record_time")).as("absent when unknown").isFalse();
+    ((com.fasterxml.jackson.databind.node.ObjectNode) node).put("record_time", "3 March");
+    assertThat(schema(EventKind.VITAL).validate(node))
+        .anySatisfy(m -> assertThat(m.getMessage()).contains("record_time"));
+    assertThat(JSON.readValue(JSON.writeValueAsBytes(recorded), VitalEvent.class))
+        .isEqualTo(recorded);
+  }
+
+  @Test
   void javaTypesRoundTrip() throws Exception {
     VisitEvent v = visit();
     assertThat(JSON.readValue(JSON.writeValueAsBytes(v), VisitEvent.class)).isEqualTo(v);

@@ -32,6 +32,9 @@ class TestTables {
       assertThat(s.findField("ingest_time").type()).isEqualTo(Types.TimestampType.withZone());
       assertThat(s.findField("event_id").isRequired()).isTrue();
       assertThat(s.findField("kafka_offset").type()).isEqualTo(Types.LongType.get());
+      // the source's record time: optional (many sources do not send one), an instant
+      assertThat(s.findField("record_time").type()).isEqualTo(Types.TimestampType.withZone());
+      assertThat(s.findField("record_time").isOptional()).isTrue();
     }
     assertThat(TableSchemas.rawVisitsSpec().fields()).singleElement()
         .satisfies(f -> assertThat(f.transform().toString()).isEqualTo("day"));

@@ -150,6 +150,7 @@ public final class EnvelopeValidator {
     int version = schemaVersion(f);
     String eventId = eventId(f);
     Instant eventTime = eventTime(f, provenance.ingestTime());
+    Instant recordTime = recordTime(f, provenance.ingestTime());
     JsonFields patient = f.requiredObject("patient");
     String residentId = patient.requiredText("resident_id");
     String name = patient.optionalText("name");
@@ -167,7 +168,7 @@ public final class EnvelopeValidator {
     Map<String, String> extras = Extras.VISITS.collect(f.object());
     return new RawVisit(eventId, eventTime, version, residentId, name, sex, birthDate, phone,
         address, facilityId, clinicianId, visitType, diagnoses, chiefComplaint, note, prescriptions,
-        provenance, extras);
+        provenance, extras, recordTime);
   }
 
   private static List<PrescriptionLine> prescriptions(JsonFields f) throws EnvelopeException {
@@ -187,6 +188,7 @@ public final class EnvelopeValidator {
     int version = schemaVersion(f);
     String eventId = eventId(f);
     Instant eventTime = eventTime(f, provenance.ingestTime());
+    Instant recordTime = recordTime(f, provenance.ingestTime());
     String residentId = f.requiredObject("patient").requiredText("resident_id");
     String facilityId = f.requiredText("facility_id");
     String code = f.requiredText("code");
@@ -196,7 +198,7 @@ public final class EnvelopeValidator {
     String deviceId = f.optionalText("device_id");
     Map<String, String> extras = Extras.VITALS.collect(f.object());
     return new RawVital(eventId, eventTime, version, residentId, facilityId, code, value, unit,
-        source, deviceId, provenance, extras);
+        source, deviceId, provenance, extras, recordTime);
   }
 
   /** Checked first: a future version may move or rename any other field. */
@@ -241,6 +243,31 @@ public final class EnvelopeValidator {
           + " (send the real time, or leave the event out until it is known)");
     }
     return eventTime;
+  }
+
+  /**
+   * The optional {@code record_time} (when the source recorded the fact), or null when absent. Read
+   * like {@code event_time}: ISO-8601 with an offset, not implausibly far in the future.
+   */
+  private static Instant recordTime(JsonFields f, Instant ingestTime) throws EnvelopeException {
+    String text = f.optionalText("record_time");
+    if (text == null) {
+      return null;
+    }
+    Instant recordTime = fastEventTime(text);
+    if (recordTime == null) {
+      try {
+        recordTime = OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+      } catch (DateTimeParseException e) {
+        throw new EnvelopeException(ErrorCode.BAD_RECORD_TIME, "field 'record_time' value '"
+            + abbreviate(text) + "' is not ISO-8601 with an offset (e.g. 2026-03-01T09:12:00+08:00)");
+      }
+    }
+    if (recordTime.isAfter(ingestTime.plus(MAX_FUTURE_SKEW))) {
+      throw new EnvelopeException(ErrorCode.BAD_RECORD_TIME, "field 'record_time' " + text
+          + " is more than " + MAX_FUTURE_SKEW.toHours() + " hours after ingest time " + ingestTime);
+    }
+    return recordTime;
   }
 
   /**

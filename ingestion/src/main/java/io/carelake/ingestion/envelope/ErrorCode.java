@@ -33,5 +33,10 @@ public enum ErrorCode {
    * A field the schema does not know cannot become a column: its name is not a valid column name,
    * or it would land in a column that already has another meaning (see {@link Extras}).
    */
-  UNSUPPORTED_FIELD
+  UNSUPPORTED_FIELD,
+  /**
+   * The optional {@code record_time} is not ISO-8601 with an offset, or more than
+   * {@link EnvelopeValidator#MAX_FUTURE_SKEW} after ingest time.
+   */
+  BAD_RECORD_TIME
 }

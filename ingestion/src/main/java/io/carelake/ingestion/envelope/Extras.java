@@ -46,11 +46,12 @@ public final class Extras {
 
   public static final Extras VISITS = new Extras(TableSchemas.RAW_VISITS,
       Set.of("schema_version", "event_id", "event_time", "patient", "facility_id",
-          "clinician_id", "visit_type", "diagnoses", "chief_complaint", "note", "prescriptions"),
+          "clinician_id", "visit_type", "diagnoses", "chief_complaint", "note", "prescriptions",
+          "record_time"),
       Set.of("resident_id", "name", "sex", "birth_date", "phone", "address"));
   public static final Extras VITALS = new Extras(TableSchemas.RAW_VITALS,
       Set.of("schema_version", "event_id", "event_time", "patient", "facility_id", "code",
-          "value", "unit", "source", "device_id"),
+          "value", "unit", "source", "device_id", "record_time"),
       Set.of("resident_id"));
 
   private final Set<String> baseColumns;

@@ -11,6 +11,7 @@ import java.util.Map;
  * {@code resident_id}, {@code patient_name}, {@code sex}, {@code birth_date}, {@code phone},
  * {@code address}. Optional fields are null when absent. {@code extras}: fields the schema does not
  * know, by column name ({@link Extras}), empty when none.
+ * {@code recordTime}: when the source recorded it, null when the message did not say.
  */
 public record RawVisit(
     String eventId,
@@ -30,7 +31,8 @@ public record RawVisit(
     String note,
     List<PrescriptionLine> prescriptions,
     Provenance provenance,
-    Map<String, String> extras) implements ParsedMessage {
+    Map<String, String> extras,
+    Instant recordTime) implements ParsedMessage {
 
   /** One element of {@code prescriptions}. */
   public record PrescriptionLine(String drug, String dose, String frequency, Integer days) {}

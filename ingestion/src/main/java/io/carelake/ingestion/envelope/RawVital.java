@@ -8,6 +8,7 @@ import java.util.Map;
  * ({@code io.carelake.core.tables.TableSchemas#RAW_VITALS}). Units and ranges are not checked
  * here: that is governance's job. {@code extras}: fields the schema does not know, by column name
  * ({@link Extras}), empty when none.
+ * {@code recordTime}: when the source recorded it, null when the message did not say.
  */
 public record RawVital(
     String eventId,
@@ -21,4 +22,5 @@ public record RawVital(
     String source,
     String deviceId,
     Provenance provenance,
-    Map<String, String> extras) implements ParsedMessage {}
+    Map<String, String> extras,
+    Instant recordTime) implements ParsedMessage {}

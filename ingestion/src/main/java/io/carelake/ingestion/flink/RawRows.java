@@ -78,6 +78,7 @@ public final class RawRows {
         .set("chief_complaint", str(v.chiefComplaint()))
         .set("note", str(v.note()))
         .set("prescriptions", array(v.prescriptions(), RawRows::prescription))
+        .set(TableSchemas.RECORD_TIME, v.recordTime() == null ? null : ts(v.recordTime()))
         .set(EXTRAS, extras(v.extras()));
     return provenance(row, v.provenance()).build();
   }
@@ -94,6 +95,7 @@ public final class RawRows {
         .set("unit", str(v.unit()))
         .set("source", str(v.source()))
         .set("device_id", str(v.deviceId()))
+        .set(TableSchemas.RECORD_TIME, v.recordTime() == null ? null : ts(v.recordTime()))
         .set(EXTRAS, extras(v.extras()));
     return provenance(row, v.provenance()).build();
   }

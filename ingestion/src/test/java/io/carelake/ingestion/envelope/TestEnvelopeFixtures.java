@@ -63,6 +63,7 @@ class TestEnvelopeFixtures {
       case FUTURE_EVENT_TIME -> "'event_time'";
       case PAST_EVENT_TIME -> "'event_time'";
       case UNSUPPORTED_FIELD -> "'patient.Home Town'";
+      case BAD_RECORD_TIME -> "'record_time'";
     };
   }
 

@@ -211,6 +211,25 @@ class TestEnvelopeValidator {
   }
 
   @Test
+  void theSourceRecordTimeIsOptionalValidatedAndKeptAsAnInstant() throws Exception {
+    assertThat(((RawVital) validate(EventKind.VITAL, vitalJson())).recordTime()).isNull();
+    RawVital late = (RawVital) validate(EventKind.VITAL,
+        edit(vitalJson(), n -> n.put("record_time", "2025-03-02T16:40:00+08:00")));
+    assertThat(late.recordTime()).isEqualTo(Instant.parse("2025-03-02T08:40:00Z"));
+    RawVisit signed = (RawVisit) validate(EventKind.VISIT,
+        edit(visitJson(), n -> n.put("record_time", "2025-03-01T11:00:00+08:00")));
+    assertThat(signed.recordTime()).isEqualTo(Instant.parse("2025-03-01T03:00:00Z"));
+    assertThat(signed.extras()).as("a known field, not an extra column").isEmpty();
+    for (String bad : List.of("2025-03-03 16:40", "2025-03-04T00:00:01Z")) {
+      DeadLetter d = dead(EventKind.VITAL, edit(vitalJson(), n -> n.put("record_time", bad)));
+      assertThat(d.errorCode()).as(bad).isEqualTo(ErrorCode.BAD_RECORD_TIME);
+      assertThat(d.errorMessage()).contains("record_time").contains(bad);
+    }
+    assertThat(dead(EventKind.VISIT, edit(visitJson(), n -> n.put("record_time", 17)))
+        .errorCode()).as("a number is the wrong type").isEqualTo(ErrorCode.WRONG_TYPE);
+  }
+
+  @Test
   void futureEventTime() throws Exception {
     DeadLetter d = dead(EventKind.VISIT,
         edit(visitJson(), n -> n.put("event_time", "2025-03-03T00:00:01Z")));
