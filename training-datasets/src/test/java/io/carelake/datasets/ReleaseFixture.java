@@ -1,0 +1,141 @@
+package io.carelake.datasets;
+
+import io.carelake.core.config.CarelakeConfig;
+import io.carelake.core.ledger.Run;
+import io.carelake.core.ledger.RunLedger;
+import io.carelake.core.time.Interval;
+import io.carelake.core.catalog.CatalogFactory;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * A release as deidentify leaves it, for the corpus: safe.visits (real times) and
+ * safe.visits_date_shifted (the same events, times and text dates moved by the patient's
+ * offset), and the ledger rows of the govern and deidentify runs that produced them. Columns the
+ * corpus must not export carry the word CANARY.
+ */
+final class ReleaseFixture {
+
+  /** One released visit; {@code shiftDays} is its patient's offset. */
+  record Visit(String eventKey, int patient, Instant eventTime, int shiftDays,
+      String chiefComplaint, String note) {
+
+    String pseudonym() {
+      return String.format("%064x", 5000 + patient);
+    }
+
+    LocalDate day() {
+      return eventTime.atOffset(ZoneOffset.UTC).toLocalDate();
+    }
+
+    Instant shiftedTime() {
+      return eventTime.plusSeconds(86_400L * shiftDays);
+    }
+
+    /** The text the corpus must hold (trimmed non-blank parts joined by a newline), shifted. */
+    String shiftedText() {
+      List<String> parts = new ArrayList<>();
+      for (String p : new String[] {shift(chiefComplaint), shift(note)}) {
+        if (p != null && !p.isBlank()) {
+          parts.add(p.trim());
+        }
+      }
+      return String.join("\n", parts);
+    }
+
+    /** Moves yyyy-MM-dd dates of a text by the offset (what deidentify does to text dates). */
+    String shift(String text) {
+      if (text == null) {
+        return null;
+      }
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}")
+          .matcher(text);
+      StringBuilder out = new StringBuilder();
+      while (m.find()) {
+        m.appendReplacement(out, LocalDate.parse(m.group()).plusDays(shiftDays).toString());
+      }
+      m.appendTail(out);
+      return out.toString();
+    }
+
+    Row row(boolean shifted) {
+      Instant t = shifted ? shiftedTime() : eventTime;
+      return RowFactory.create(eventKey, pseudonym(), "k1", Timestamp.from(t),
+          Timestamp.from(t.plusSeconds(90)), "2", 1961, 63, "F-CANARY-FACILITY", "outpatient",
+          List.of("I10"), shifted ? shift(chiefComplaint) : chiefComplaint,
+          shifted ? shift(note) : note,
+          List.of(RowFactory.create("CANARYDRUG", "5 mg", "qd", 30)));
+    }
+  }
+
+  static final List<String> ZH = List.of("头痛", "咳嗽", "发热", "乏力", "胸闷", "心悸", "气短",
+      "恶心", "腹泻", "便秘", "失眠", "口渴", "多尿", "水肿", "皮疹", "血糖", "血压", "控制",
+      "良好", "稳定", "饮食", "运动", "监测", "复查", "建议", "继续", "服药", "减量", "加量",
+      "夜间", "晨起", "餐后", "空腹", "明显", "缓解", "加重", "偶有", "否认", "体重", "下降",
+      "睡眠", "食欲", "精神", "尚可", "规律", "咽痛", "鼻塞", "头晕", "耳鸣", "视物模糊");
+  static final List<String> EN = List.of("reports", "mild", "headache", "cough", "fever",
+      "fatigue", "chest", "tightness", "palpitations", "nausea", "diarrhea", "insomnia", "thirst",
+      "edema", "rash", "glucose", "pressure", "controlled", "stable", "diet", "exercise",
+      "monitoring", "review", "advised", "continue", "medication", "reduce", "increase",
+      "morning", "evening", "fasting", "after", "meals", "improved", "worse", "recently",
+      "denies", "weight", "sleep", "appetite", "wheeze", "sputum", "dizziness", "swelling");
+
+  private ReleaseFixture() {}
+
+  /** A text of {@code words} random words of the vocabulary, the same for the same seed. */
+  static String words(List<String> vocabulary, int words, long seed, String sep) {
+    SplittableRandom r = new SplittableRandom(seed);
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < words; i++) {
+      out.add(vocabulary.get(r.nextInt(vocabulary.size())));
+    }
+    return String.join(sep, out);
+  }
+
+  static Instant at(LocalDate day, int hour) {
+    return day.atStartOfDay(ZoneOffset.UTC).toInstant().plusSeconds(3600L * hour);
+  }
+
+  static void writeTables(SparkSession spark, List<Visit> visits) throws Exception {
+    spark.sql("CREATE NAMESPACE IF NOT EXISTS carelake.safe");
+    for (String t : List.of("carelake.safe.visits", "carelake.safe.visits_date_shifted")) {
+      if (!spark.catalog().tableExists(t)) {
+        spark.sql(VisitFixture.DDL.replace("carelake.safe.visits", t));
+      }
+      boolean shifted = t.endsWith("shifted");
+      spark.createDataFrame(visits.stream().map(v -> v.row(shifted)).toList(),
+          VisitFixture.SCHEMA).writeTo(t).append();
+    }
+  }
+
+  /**
+   * Records what the pipeline would: a succeeded govern run that published curated.visits at
+   * {@code curatedSnapshot}, then a succeeded deidentify run that read it and published the
+   * current snapshots of safe.visits and safe.visits_date_shifted.
+   */
+  static void recordRuns(SparkSession spark, CarelakeConfig cfg, Interval interval,
+      String deidStatus) {
+    RunLedger ledger = new RunLedger(CatalogFactory.open(cfg));
+    long curated = 4242L;
+    ledger.record(Run.start("govern", interval).output("curated.visits", curated)
+        .rows(1, 1, 0).succeeded());
+    Run deid = Run.start("deidentify", interval).input("curated.visits", curated)
+        .output("safe.visits", snapshot(spark, "carelake.safe.visits"))
+        .output("safe.visits_date_shifted", snapshot(spark, "carelake.safe.visits_date_shifted"))
+        .rows(1, 1, 0);
+    ledger.record("SUCCEEDED".equals(deidStatus) ? deid.succeeded() : deid.blocked("test"));
+  }
+
+  static long snapshot(SparkSession spark, String table) {
+    return spark.sql("SELECT snapshot_id FROM " + table + ".snapshots ORDER BY committed_at DESC"
+        + " LIMIT 1").first().getLong(0);
+  }
+}
