@@ -313,7 +313,7 @@ DEIDENTIFY = Job("deidentify", "deidentification", "io.carelake.deid.DeidentifyJ
 FEATURES = Job("features", "feature-jobs", "io.carelake.features.FeaturesJob",
                "Point-in-time chronic-disease risk features and labels from safe.*.")
 CORPUS = Job("corpus", "training-datasets", "io.carelake.datasets.CorpusJob",
-             "A de-identified JSONL corpus of visit notes from safe.visits.")
+             "Filtered, deduplicated, decontaminated LM corpus and instruction data from the date-shifted release.")
 TRAIN = Job("train", "training-datasets", "io.carelake.datasets.TrainJob",
             "Train one risk-model iteration (Spark MLlib) on the features.")
 EVALUATE = Job("evaluate", "model-evaluation", "io.carelake.evaluation.EvaluateJob",

@@ -17,7 +17,7 @@ public enum Job implements Launchable {
   FEATURES("features", "feature-jobs", "io.carelake.features.FeaturesJob", Engine.SPARK,
       "Point-in-time chronic-disease risk features and labels from safe.*."),
   CORPUS("corpus", "training-datasets", "io.carelake.datasets.CorpusJob", Engine.SPARK,
-      "A de-identified JSONL corpus of visit notes from safe.visits."),
+      "Filtered, deduplicated, decontaminated LM corpus and instruction data from the date-shifted release."),
   TRAIN("train", "training-datasets", "io.carelake.datasets.TrainJob", Engine.SPARK,
       "Train one risk-model iteration (Spark MLlib) on the features."),
   EVALUATE("evaluate", "model-evaluation", "io.carelake.evaluation.EvaluateJob", Engine.SPARK,

@@ -52,6 +52,8 @@ final class CorpusExport {
 
   static final String DOCUMENTS_DIR = "documents";
   static final String PARQUET_DIR = "parquet";
+  static final String INSTRUCTIONS_DIR = "instructions";
+  static final String INSTRUCTIONS_PARQUET_DIR = "instructions-parquet";
   static final String MANIFEST = "manifest.json";
   static final String DATA_CARD = "datacard.json";
   static final String README = "README.md";
@@ -101,26 +103,36 @@ final class CorpusExport {
    */
   List<Shard> write(SparkSession spark, Dataset<Row> rows, Column[] columns, long seed,
       int shards, String runId) throws IOException {
+    return write(spark, rows, columns, seed, shards, runId, "doc_id", DOCUMENTS_DIR, PARQUET_DIR);
+  }
+
+  /**
+   * As {@link #write(SparkSession, Dataset, Column[], long, int, String)} into the folders
+   * {@code jsonDir} and {@code parquetDir}, rows sorted by {@code sortKey} (unique) in a shard.
+   */
+  List<Shard> write(SparkSession spark, Dataset<Row> rows, Column[] columns, long seed,
+      int shards, String runId, String sortKey, String jsonDir, String parquetDir)
+      throws IOException {
     Dataset<Row> sharded = rows.select(columns).withColumn(SHARD, shardOf(seed, shards))
-        .repartition(col(SHARD)).sortWithinPartitions(SHARD, "doc_id");
+        .repartition(col(SHARD)).sortWithinPartitions(SHARD, sortKey);
     FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
-    Path tmp = new Path(dir, "_tmp-" + runId);
+    Path tmp = new Path(dir, "_tmp-" + runId + "-" + jsonDir);
     sharded.write().mode(SaveMode.Overwrite).partitionBy(SHARD)
         .option("compression", "gzip")
         .option("timestampFormat", TIMESTAMP_FORMAT)
         .option("ignoreNullFields", false)
-        .json(new Path(tmp, DOCUMENTS_DIR).toString());
+        .json(new Path(tmp, jsonDir).toString());
     sharded.write().mode(SaveMode.Overwrite).partitionBy(SHARD)
         .option("compression", "zstd")
-        .parquet(new Path(tmp, PARQUET_DIR).toString());
+        .parquet(new Path(tmp, parquetDir).toString());
     Map<Integer, Long> counts = new TreeMap<>();
     // one row per shard
     for (Row r : sharded.groupBy(SHARD).count().collectAsList()) {
       counts.put(r.getInt(0), r.getLong(1));
     }
     List<Shard> written = new ArrayList<>();
-    written.addAll(place(fs, tmp, DOCUMENTS_DIR, ".jsonl.gz", shards, counts));
-    written.addAll(place(fs, tmp, PARQUET_DIR, ".parquet", shards, counts));
+    written.addAll(place(fs, tmp, jsonDir, ".jsonl.gz", shards, counts));
+    written.addAll(place(fs, tmp, parquetDir, ".parquet", shards, counts));
     fs.delete(tmp, true);
     return written;
   }

@@ -98,6 +98,7 @@ public final class CorpusJob extends IntervalJob {
   public void run(SparkSession spark, JobContext ctx) throws Exception {
     Interval interval = ctx.interval();
     String runId = ctx.run().id();
+    long t0 = System.nanoTime();
     ctx.run().parameter("seed", seed).parameter("shards", shards)
         .parameter("minhash", NearDuplicates.BANDS + "x" + NearDuplicates.ROWS + " char-"
             + NearDuplicates.SHINGLE + "gram threshold " + NearDuplicates.THRESHOLD);
@@ -131,9 +132,10 @@ public final class CorpusJob extends IntervalJob {
     Map<String, Long> dropped = dropCounts(all);
     long droppedTotal = dropped.values().stream().mapToLong(Long::longValue).sum();
     dropped.forEach((reason, n) -> ctx.run().count("dropped." + reason, n));
-    ctx.progress("%,d dropped: %s", droppedTotal, dropped);
+    ctx.progress("%,d dropped (%.1f s): %s", droppedTotal, since(t0), dropped);
 
     Row output = PhiScan.scan(kept);
+    ctx.progress("PHI scan of the final documents done (%.1f s)", since(t0));
     long documents = output.getLong(0);
     PhiScan.requireClean(kept, output, interval);
     ctx.run().count("documents", documents).count(PhiScan.PHI_DOCUMENTS, 0)
@@ -152,10 +154,10 @@ public final class CorpusJob extends IntervalJob {
     Long flagSnapshot = CorpusTables.replace(spark, ctx, contamination.flags(spark, runId,
             outSnapshot),
         Tables.DATASETS_ITEM_CONTAMINATION, interval, col("item_set_sha256").isin(
-            itemSets.stream().map(Contamination.ItemSet::sha256).toArray()));
+            itemSets.stream().map(Contamination.ItemSet::sha256).toArray()), "item_set_sha256");
     ctx.run().output(Tables.DATASETS_ITEM_CONTAMINATION.toString(), flagSnapshot);
-    ctx.progress("%,d of %,d evaluation items flagged as contaminated",
-        contamination.flaggedItems(), contamination.items());
+    ctx.progress("%,d of %,d evaluation items flagged as contaminated; tables written (%.1f s)",
+        contamination.flaggedItems(), contamination.items(), since(t0));
 
     // export what was committed, read back at the snapshot just written
     Dataset<Row> written = PinnedTable.at(spark, ctx, Tables.DATASETS_CORPUS, outSnapshot)
@@ -164,12 +166,39 @@ public final class CorpusJob extends IntervalJob {
     CorpusExport export = CorpusExport.under(ctx.config().get(CarelakeConfig.DATASETS_DIR), interval);
     List<CorpusExport.Shard> files = export.write(spark, written, VisitNotes.documentColumns(),
         seed, shardCount, runId);
+    ctx.progress("%,d documents in %d shard(s) under %s (%.1f s)", documents, shardCount,
+        export.dir(), since(t0));
+
+    // instruction data from the written documents joined back to their released fields
+    Dataset<Row> sourceRows = kept.select(col("doc_id"), col("patient_pseudonym"),
+        col("event_time"), col("chief_complaint"), col("note"), col("diagnoses"),
+        col("visit_type"), col("language"), col(VisitNotes.TEXT));
+    Dataset<Row> instructions = InstructionTasks.build(sourceRows,
+        InstructionTasks.vitalsOfDocuments(sourceRows, release.vitals().rows()),
+        // the release the text came from: stable across reruns, unlike the corpus table's snapshot
+        release.shifted().table().toString(), release.shifted().snapshotId())
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    Map<String, Long> byTemplate = new LinkedHashMap<>();
+    // one row per template
+    for (Row r : instructions.groupBy("template_id").count().orderBy("template_id")
+        .collectAsList()) {
+      byTemplate.put(r.getString(0), r.getLong(1));
+      ctx.run().count("instructions." + r.getString(0), r.getLong(1));
+    }
+    List<CorpusExport.Shard> instructionFiles = export.write(spark, instructions,
+        InstructionTasks.FIELDS.stream().map(org.apache.spark.sql.functions::col)
+            .toArray(org.apache.spark.sql.Column[]::new), seed, shardCount, runId,
+        "instruction_id", CorpusExport.INSTRUCTIONS_DIR, CorpusExport.INSTRUCTIONS_PARQUET_DIR);
+    instructions.unpersist();
+    List<CorpusExport.Shard> allFiles = new ArrayList<>(files);
+    allFiles.addAll(instructionFiles);
     export.writeJson(spark, CorpusExport.MANIFEST,
-        CorpusExport.manifest(interval, seed, shardCount, files, documents));
-    ctx.progress("%,d documents in %d shard(s) under %s", documents, shardCount, export.dir());
+        CorpusExport.manifest(interval, seed, shardCount, allFiles, documents));
+    ctx.progress("%,d instruction records (%s) (%.1f s)",
+        byTemplate.values().stream().mapToLong(Long::longValue).sum(), byTemplate, since(t0));
 
     Map<String, Object> card = DataCard.of(ctx, release, in, dropped, output, byLanguage(written),
-        placeholders(written), outSnapshot, contamination, seed, shardCount, files);
+        placeholders(written), outSnapshot, contamination, seed, shardCount, allFiles, byTemplate);
     export.writeJson(spark, CorpusExport.DATA_CARD, card);
     export.writeText(spark, CorpusExport.README, DataCard.markdown(card));
     ctx.progress("data card written to %s", export.dataCard());
@@ -212,6 +241,10 @@ public final class CorpusJob extends IntervalJob {
       counts.put(r.getString(0), r.getLong(1));
     }
     return counts;
+  }
+
+  private static double since(long t0) {
+    return (System.nanoTime() - t0) / 1e9;
   }
 
   static List<String> firstIds(Dataset<Row> rows, int n) {

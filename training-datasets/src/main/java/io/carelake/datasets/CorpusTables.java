@@ -27,6 +27,13 @@ final class CorpusTables {
 
   private CorpusTables() {}
 
+  private static java.util.List<Column> partitions(String... also) {
+    java.util.List<Column> columns = new java.util.ArrayList<>();
+    columns.add(col(END));
+    Arrays.stream(also).map(org.apache.spark.sql.functions::col).forEach(columns::add);
+    return columns;
+  }
+
   /** The rows of one interval. */
   static Column ofInterval(Interval interval) {
     return col(START).equalTo(lit(java.sql.Date.valueOf(interval.start())))
@@ -35,11 +42,12 @@ final class CorpusTables {
 
   /**
    * Replaces the interval's rows of {@code table} (and only those also matching {@code also},
-   * when given) with {@code rows} plus the interval columns; creates the table, partitioned by
-   * interval_start, the first time. Returns the snapshot written.
+   * when given) with {@code rows} plus the interval columns; creates the table the first time,
+   * partitioned by the interval and {@code alsoPartition} (the columns {@code also} tests, so
+   * that the replacement removes whole files). Returns the snapshot written.
    */
   static Long replace(SparkSession spark, JobContext ctx, Dataset<Row> rows, TableName table,
-      Interval interval, Column also) throws Exception {
+      Interval interval, Column also, String... alsoPartition) throws Exception {
     Dataset<Row> keyed = rows.withColumn(START, lit(java.sql.Date.valueOf(interval.start())))
         .withColumn(END, lit(java.sql.Date.valueOf(interval.end())));
     String name = ctx.table(table);
@@ -48,7 +56,7 @@ final class CorpusTables {
       keyed.writeTo(name).tableProperty("format-version", "2")
           .tableProperty("write.parquet.compression-codec", "zstd")
           .partitionedBy(col(START), scala.collection.JavaConverters.asScalaBuffer(
-              new java.util.ArrayList<Column>()).toSeq()).create();
+              partitions(alsoPartition)).toSeq()).create();
     } else {
       java.util.List<String> columns = Arrays.asList(spark.table(name).columns());
       if (!columns.contains(START)) {

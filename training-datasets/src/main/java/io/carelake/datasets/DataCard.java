@@ -30,7 +30,7 @@ final class DataCard {
   static Map<String, Object> of(JobContext ctx, ReleasedVisits release, long in,
       Map<String, Long> dropped, org.apache.spark.sql.Row output, Map<String, Long> byLanguage,
       Map<String, Long> placeholders, Long outSnapshot, Contamination.Result contamination,
-      long seed, int shards, List<CorpusExport.Shard> files) {
+      long seed, int shards, List<CorpusExport.Shard> files, Map<String, Long> instructions) {
     Map<String, Object> card = new LinkedHashMap<>();
     long documents = output.getLong(0);
     card.put("name", Tables.DATASETS_CORPUS.name());
@@ -52,6 +52,8 @@ final class DataCard {
     sources.put(release.shifted().table().toString(), snapshot(release.shifted().snapshotId()));
     sources.put(release.safe().table().toString() + " (interval membership only)",
         snapshot(release.safe().snapshotId()));
+    sources.put(release.vitals().table().toString() + " (instruction tasks' vital signs)",
+        snapshot(release.vitals().snapshotId()));
     card.put("sources", sources);
     card.put("output", Map.of("table", Tables.DATASETS_CORPUS.toString(),
         "snapshot_id", snapshot(outSnapshot)));
@@ -108,6 +110,20 @@ final class DataCard {
       field.put("description", f.description());
       return field;
     }).toList());
+    Map<String, Object> tasks = new LinkedHashMap<>();
+    tasks.put("files", CorpusExport.INSTRUCTIONS_DIR + "/shard-*.jsonl.gz, "
+        + CorpusExport.INSTRUCTIONS_PARQUET_DIR + "/shard-*.parquet");
+    tasks.put("templates", "assessment (chief complaint + the day's vital signs -> the note),"
+        + " summary (visit text -> JSON of visit_type, chief_complaint, diagnoses), icd10 (visit"
+        + " text -> ICD-10 codes), each in the document's language (zh or en), version "
+        + InstructionTasks.VERSION);
+    tasks.put("records_by_template", instructions);
+    tasks.put("fields", InstructionTasks.FIELDS);
+    tasks.put("source", "the final documents only (after every filter, deduplication,"
+        + " decontamination and the PHI scan) and the day's vitals from "
+        + ReleasedVisits.SHIFTED_VITALS + " (snapshot " + snapshot(release.vitals().snapshotId())
+        + ")");
+    card.put("instruction_data", tasks);
     card.put("shards", Map.of("count", shards, "files", files.size(),
         "rule", "pmod(xxhash64(doc_id, seed), shards), sorted by doc_id"));
     return card;
@@ -189,6 +205,7 @@ final class DataCard {
     section(md, "Deduplication", card.get("deduplication"));
     section(md, "Contamination", card.get("contamination"));
     section(md, "Privacy", card.get("privacy"));
+    section(md, "Instruction data", card.get("instruction_data"));
     section(md, "Fields", card.get("fields"));
     section(md, "Format", card.get("format") + "; " + card.get("shards"));
     md.append("Run `").append(card.get("run_id")).append("`, carelake ")

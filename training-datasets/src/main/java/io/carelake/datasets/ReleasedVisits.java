@@ -38,6 +38,8 @@ final class ReleasedVisits {
 
   /** deidentify's date-shifted copy of safe.visits (deidentification's DateShift.SHIFTED_VISITS). */
   static final TableName SHIFTED_VISITS = TableName.of("safe", "visits_date_shifted");
+  /** deidentify's date-shifted copy of safe.vitals: the vital signs of the instruction tasks. */
+  static final TableName SHIFTED_VITALS = TableName.of("safe", "vitals_date_shifted");
 
   static final String REAL_EVENT_TIME = "_real_event_time";
   static final String REAL_TEXT = "_real_text";
@@ -46,11 +48,14 @@ final class ReleasedVisits {
 
   private final PinnedTable shifted;
   private final PinnedTable safe;
+  private final PinnedTable vitals;
   private final Dataset<Row> rows;
 
-  private ReleasedVisits(PinnedTable shifted, PinnedTable safe, Dataset<Row> rows) {
+  private ReleasedVisits(PinnedTable shifted, PinnedTable safe, PinnedTable vitals,
+      Dataset<Row> rows) {
     this.shifted = shifted;
     this.safe = safe;
+    this.vitals = vitals;
     this.rows = rows;
   }
 
@@ -69,6 +74,7 @@ final class ReleasedVisits {
     }
     PinnedTable shifted = PinnedTable.read(spark, ctx, SHIFTED_VISITS, "deidentify");
     PinnedTable safe = PinnedTable.read(spark, ctx, Tables.SAFE_VISITS, "deidentify");
+    PinnedTable vitals = PinnedTable.read(spark, ctx, SHIFTED_VITALS, "deidentify");
     if (!ctx.tableExists(Tables.GOVERNANCE_RUNS)) {
       throw new BlockedException("governance.runs does not exist in catalog '" + ctx.catalogName()
           + "': nothing shows that " + interval + " was governed and de-identified. Run `govern`"
@@ -77,13 +83,14 @@ final class ReleasedVisits {
     Map<String, Long> read = new LinkedHashMap<>();
     read.put(SHIFTED_VISITS.toString(), shifted.snapshotId());
     read.put(Tables.SAFE_VISITS.toString(), safe.snapshotId());
+    read.put(SHIFTED_VITALS.toString(), vitals.snapshotId());
     Long ledgerSnapshot = ctx.currentSnapshot(Tables.GOVERNANCE_RUNS);
     ReleaseCheck.refusal(ReleaseCheck.read(PinnedTable.at(spark, ctx, Tables.GOVERNANCE_RUNS,
             ledgerSnapshot)), interval, read, Tables.CURATED_VISITS.toString())
         .ifPresent(why -> {
           throw new BlockedException("corpus refused for " + interval + ": " + why);
         });
-    return new ReleasedVisits(shifted, safe, join(shifted.rows(), safe.rows(), interval));
+    return new ReleasedVisits(shifted, safe, vitals, join(shifted.rows(), safe.rows(), interval));
   }
 
   /**
@@ -111,6 +118,10 @@ final class ReleasedVisits {
 
   PinnedTable safe() {
     return safe;
+  }
+
+  PinnedTable vitals() {
+    return vitals;
   }
 
   Dataset<Row> rows() {

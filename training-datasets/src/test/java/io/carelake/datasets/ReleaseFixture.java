@@ -104,6 +104,28 @@ final class ReleaseFixture {
     return day.atStartOfDay(ZoneOffset.UTC).toInstant().plusSeconds(3600L * hour);
   }
 
+  static final String VITALS_DDL = "CREATE TABLE carelake.safe.vitals_date_shifted ("
+      + "event_key string, patient_pseudonym string, key_id string, event_time timestamp, "
+      + "ingest_time timestamp, facility_id string, code string, value double, unit string, "
+      + "source string) USING iceberg PARTITIONED BY (days(event_time))";
+
+  /**
+   * Shifted vitals: systolic and diastolic pressure of {@code visit}'s patient on the visit's
+   * (shifted) day, and a glucose of the same patient a day later that must not be picked up.
+   */
+  static void writeVitals(SparkSession spark, Visit visit) {
+    spark.sql(VITALS_DDL);
+    Timestamp t = Timestamp.from(visit.shiftedTime().plusSeconds(600));
+    Timestamp later = Timestamp.from(visit.shiftedTime().plusSeconds(86_400));
+    spark.sql("INSERT INTO carelake.safe.vitals_date_shifted VALUES "
+        + "('v1', '" + visit.pseudonym() + "', 'k1', timestamp'" + t + "', timestamp'" + t
+        + "', 'F-CANARY', '8480-6', 152.0, 'mm[Hg]', 'clinic'), "
+        + "('v2', '" + visit.pseudonym() + "', 'k1', timestamp'" + t + "', timestamp'" + t
+        + "', 'F-CANARY', '8462-4', 94.0, 'mm[Hg]', 'clinic'), "
+        + "('v3', '" + visit.pseudonym() + "', 'k1', timestamp'" + later + "', timestamp'"
+        + later + "', 'F-CANARY', '2339-0', 7.9, 'mmol/L', 'clinic')");
+  }
+
   static void writeTables(SparkSession spark, List<Visit> visits) throws Exception {
     spark.sql("CREATE NAMESPACE IF NOT EXISTS carelake.safe");
     for (String t : List.of("carelake.safe.visits", "carelake.safe.visits_date_shifted")) {
@@ -130,6 +152,7 @@ final class ReleaseFixture {
     Run deid = Run.start("deidentify", interval).input("curated.visits", curated)
         .output("safe.visits", snapshot(spark, "carelake.safe.visits"))
         .output("safe.visits_date_shifted", snapshot(spark, "carelake.safe.visits_date_shifted"))
+        .output("safe.vitals_date_shifted", snapshot(spark, "carelake.safe.vitals_date_shifted"))
         .rows(1, 1, 0);
     ledger.record("SUCCEEDED".equals(deidStatus) ? deid.succeeded() : deid.blocked("test"));
   }

@@ -63,6 +63,8 @@ class TestCorpusJob {
     plant();
     SparkSession spark = LocalSpark.session(cfg);
     ReleaseFixture.writeTables(spark, visits);
+    ReleaseFixture.writeVitals(spark, visits.stream().filter(v -> v.eventKey().equals("ek-b00"))
+        .findFirst().orElseThrow());
   }
 
   @AfterEach
@@ -155,7 +157,7 @@ class TestCorpusJob {
   int runCorpus() {
     LocalSpark.session(cfg);
     return JobMain.run(new CorpusJob(), new String[] {"--home", home.toString(),
-        "--interval-start", START.toString(), "--interval-end", END.toString(), "--shards", "3", "--verbose"});
+        "--interval-start", START.toString(), "--interval-end", END.toString(), "--shards", "3"});
   }
 
   Path exportDir() {
@@ -232,7 +234,7 @@ class TestCorpusJob {
     for (JsonNode f : manifest.get("files")) {
       Path file = exportDir().resolve(f.get("file").asText());
       assertThat(sha256(file)).isEqualTo(f.get("sha256").asText());
-      if (file.toString().endsWith(".jsonl.gz")) {
+      if (f.get("file").asText().startsWith("documents/")) {
         List<String> lines = jsonLines(file);
         assertThat(lines).hasSize(f.get("rows").asInt());
         manifestRows += f.get("rows").asLong();
@@ -253,7 +255,36 @@ class TestCorpusJob {
     }
     assertThat(exported).isEqualTo(kept.keySet());
     assertThat(manifestRows).isEqualTo(kept.size());
-    assertThat(manifest.get("files").size()).isEqualTo(6);
+    // 3 shards of JSONL and Parquet, for documents and for instructions
+    assertThat(manifest.get("files").size()).as(manifest.toString()).isEqualTo(12);
+
+    // instruction data: every applicable template of the document's language, with provenance
+    long shiftedSnapshot = ReleaseFixture.snapshot(spark, "carelake.safe.visits_date_shifted");
+    Map<String, JsonNode> records = new HashMap<>();
+    for (JsonNode f : manifest.get("files")) {
+      if (f.get("file").asText().startsWith("instructions/")) {
+        for (String line : jsonLines(exportDir().resolve(f.get("file").asText()))) {
+          JsonNode rec = JSON.readTree(line);
+          assertThat(rec.get("source_table").asText()).isEqualTo("safe.visits_date_shifted");
+          assertThat(rec.get("source_snapshot_id").asLong()).isEqualTo(shiftedSnapshot);
+          assertThat(kept).containsKey(rec.get("doc_id").asText());
+          records.put(rec.get("doc_id").asText() + "/" + rec.get("template_id").asText(), rec);
+        }
+      }
+    }
+    long withComplaintAndNote = kept.values().stream().filter(v -> v.chiefComplaint() != null
+        && !v.chiefComplaint().isBlank() && v.note() != null && !v.note().isBlank()).count();
+    // every kept visit has a note and the code I10: summary + icd10 each, assessment when both
+    assertThat(records).hasSize(2 * kept.size() + (int) withComplaintAndNote);
+    JsonNode assessment = records.get("ek-b00/assessment.en.v1");
+    assertThat(assessment.get("input").asText()).isEqualTo("Chief complaint: 复诊\nVital signs: "
+        + "diastolic BP 94.0 mm[Hg]; systolic BP 152.0 mm[Hg]");
+    assertThat(assessment.get("output").asText())
+        .isEqualTo(kept.get("ek-b00").shiftedText().substring("复诊\n".length()));
+    assertThat(records.get("ek-a00/icd10.zh.v1").get("output").asText()).isEqualTo("I10");
+    assertThat(JSON.readTree(records.get("ek-a00/summary.zh.v1").get("output").asText())
+        .get("diagnoses").get(0).asText()).isEqualTo("I10");
+    assertThat(records.get("ek-a01/assessment.zh.v1")).isNull();
 
     JsonNode card = JSON.readTree(exportDir().resolve("datacard.json").toFile());
     assertThat(card.at("/counts/source_visits").asLong()).isEqualTo(in.size());
