@@ -82,7 +82,7 @@ public final class CorpusBench implements Callable<Integer> {
     int base = 0;
     while (out.size() < n) {
       String id = String.format("b%08d", base);
-      String text = ReleaseWords.words(60, r);
+      String text = NoteWords.words(60, r);
       out.add(new Doc(id, text, id));
       if (base % 10 == 0) {
         int variants = 1 + r.nextInt(3);
@@ -105,7 +105,7 @@ public final class CorpusBench implements Callable<Integer> {
   }
 
   /** The word list of the generated notes (primary-care vocabulary, no names). */
-  static final class ReleaseWords {
+  static final class NoteWords {
     static final String[] ZH = {"头痛", "咳嗽", "发热", "乏力", "胸闷", "心悸", "气短", "恶心",
         "腹泻", "便秘", "失眠", "口渴", "多尿", "水肿", "皮疹", "血糖", "血压", "控制", "良好",
         "稳定", "饮食", "运动", "监测", "复查", "建议", "继续", "服药", "减量", "加量", "夜间",

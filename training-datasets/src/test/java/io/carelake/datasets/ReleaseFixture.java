@@ -76,11 +76,8 @@ final class ReleaseFixture {
     }
   }
 
-  static final List<String> ZH = List.of("头痛", "咳嗽", "发热", "乏力", "胸闷", "心悸", "气短",
-      "恶心", "腹泻", "便秘", "失眠", "口渴", "多尿", "水肿", "皮疹", "血糖", "血压", "控制",
-      "良好", "稳定", "饮食", "运动", "监测", "复查", "建议", "继续", "服药", "减量", "加量",
-      "夜间", "晨起", "餐后", "空腹", "明显", "缓解", "加重", "偶有", "否认", "体重", "下降",
-      "睡眠", "食欲", "精神", "尚可", "规律", "咽痛", "鼻塞", "头晕", "耳鸣", "视物模糊");
+  /** The bench's word list: primary-care vocabulary, no names. */
+  static final List<String> ZH = List.of(CorpusBench.NoteWords.ZH);
   static final List<String> EN = List.of("reports", "mild", "headache", "cough", "fever",
       "fatigue", "chest", "tightness", "palpitations", "nausea", "diarrhea", "insomnia", "thirst",
       "edema", "rash", "glucose", "pressure", "controlled", "stable", "diet", "exercise",
