@@ -315,7 +315,7 @@ DEIDENTIFY = Job("deidentify", "deidentification", "io.carelake.deid.DeidentifyJ
 FEATURES = Job("features", "feature-jobs", "io.carelake.features.FeaturesJob",
                "The risk cohort: point-in-time features, labels and attrition from safe.*.")
 CORPUS = Job("corpus", "training-datasets", "io.carelake.datasets.CorpusJob",
-             "A de-identified JSONL corpus of visit notes from safe.visits.")
+             "Filtered, deduplicated, decontaminated LM corpus and instruction data from the date-shifted release.")
 RISK_DATASET = Job("risk-dataset", "training-datasets", "io.carelake.datasets.RiskDatasetJob",
                    "A risk dataset: temporal patient-disjoint split, fitted transforms, data card.")
 TRAIN = Job("train", "training-datasets", "io.carelake.datasets.TrainJob",

@@ -17,7 +17,7 @@ public enum Job implements Launchable {
   FEATURES("features", "feature-jobs", "io.carelake.features.FeaturesJob", Engine.SPARK,
       "The risk cohort: point-in-time features, labels and attrition from safe.*."),
   CORPUS("corpus", "training-datasets", "io.carelake.datasets.CorpusJob", Engine.SPARK,
-      "A de-identified JSONL corpus of visit notes from safe.visits."),
+      "Filtered, deduplicated, decontaminated LM corpus and instruction data from the date-shifted release."),
   RISK_DATASET("risk-dataset", "training-datasets", "io.carelake.datasets.RiskDatasetJob",
       Engine.SPARK, "A risk dataset: temporal patient-disjoint split, fitted transforms, data card."),
   TRAIN("train", "training-datasets", "io.carelake.datasets.TrainJob", Engine.SPARK,

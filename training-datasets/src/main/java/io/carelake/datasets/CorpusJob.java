@@ -1,60 +1,89 @@
 package io.carelake.datasets;
 
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.countDistinct;
-import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import io.carelake.core.Version;
 import io.carelake.core.config.CarelakeConfig;
+import io.carelake.core.tables.TableName;
 import io.carelake.core.tables.Tables;
 import io.carelake.core.time.Interval;
 import io.carelake.spark.BlockedException;
-import io.carelake.spark.IcebergWrites;
-
 import io.carelake.spark.JobContext;
 import io.carelake.spark.JobMain;
-
 import io.carelake.spark.IntervalJob;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
- * Builds the de-identified visit-notes corpus of an interval: one document per safe visit with text,
- * in {@code datasets.visit_notes_corpus} and as JSONL with a data card under {@code datasets.dir}.
+ * Builds the training corpus of an interval from the date-shifted release: quality filters,
+ * exact and near-duplicate removal, decontamination against evaluation items and a full PHI scan,
+ * then {@code datasets.visit_notes_corpus}, sharded JSONL and Parquet with a manifest and a data
+ * card under {@code datasets.dir}, and the items' contamination flags in
+ * {@code datasets.item_contamination}. Every document of the interval is either written or
+ * dropped with a counted reason ({@code datasets.visit_notes_corpus_dropped}).
  */
 @Command(name = "corpus", mixinStandardHelpOptions = true,
-    description = "Build the de-identified visit-notes corpus of an interval from safe.visits: "
-        + "table datasets.visit_notes_corpus, JSONL under <datasets.dir>/corpus/<start>_<end>/ "
-        + "and its datacard.json.")
+    description = "Build the training corpus of an interval from the date-shifted release"
+        + " (safe.visits_date_shifted), refused (exit 3) unless the interval's govern and"
+        + " deidentify runs succeeded at the snapshots read: quality filters, exact and MinHash"
+        + " near-duplicate removal, contamination check against evaluation items, full PHI scan;"
+        + " table datasets.visit_notes_corpus, sharded JSONL/Parquet with manifest.json and a data"
+        + " card under <datasets.dir>/corpus/<start>_<end>/, flags in datasets.item_contamination.")
 public final class CorpusJob extends IntervalJob {
 
-  static final String EMPTY_TEXT = "empty_text";
-  /** Count of documents that failed the privacy guard (always 0 in a succeeded run). */
-  static final String PHI_PATTERN = "phi_pattern_documents";
+  static final TableName DROPPED = TableName.of("datasets", "visit_notes_corpus_dropped");
 
-  static final String DEIDENTIFICATION_STATEMENT = "Documents are built from safe.visits only, "
-      + "the de-identified output of `deidentify`. Patients appear only as keyed pseudonyms "
-      + "(HMAC-SHA-256 of the resident id, key ids listed under source.key_ids) and visits only as "
-      + "keyed event keys; the chief complaint and note were scrubbed of PHI upstream. No name, "
-      + "resident id, phone, address, birth date, clinician id, facility id, age or prescription "
-      + "is exported. This job adds no identifier, does not re-identify anything and does not "
-      + "alter the scrubbed text beyond trimming and joining it. Date shifting and the residual "
-      + "disclosure risk of the text are governed upstream (governance.privacy_results).";
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "20251206",
+      description = "Seed of the MinHash functions and of the shard assignment (default:"
+          + " ${DEFAULT-VALUE}); the same release and seed give the same bytes.")
+  long seed;
+
+  private int shards;
+
+  @Option(names = "--shards", paramLabel = "N", defaultValue = "0",
+      description = "Number of output shards, 1-10000; 0 (default) = one per 50,000 documents.")
+  void shards(int value) {
+    if (value < 0 || value > 10_000) {
+      throw new ParameterException(spec.commandLine(),
+          "--shards must be between 0 (automatic) and 10000, got " + value);
+    }
+    shards = value;
+  }
+
+  private final List<Contamination.ItemSet> extraItems = new ArrayList<>();
+
+  @Option(names = "--eval-items", paramLabel = "FILE",
+      description = "An evaluation item set (JSONL with id, question, options) to check the corpus"
+          + " against, besides the shipped synthetic exam set; repeatable.")
+  void evalItems(Path file) {
+    try {
+      extraItems.add(Contamination.read(file));
+    } catch (IOException | IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--eval-items " + file + ": "
+          + e.getMessage());
+    }
+  }
 
   public static void main(String[] args) {
     System.exit(JobMain.run(new CorpusJob(), args));
@@ -69,134 +98,156 @@ public final class CorpusJob extends IntervalJob {
   public void run(SparkSession spark, JobContext ctx) throws Exception {
     Interval interval = ctx.interval();
     String runId = ctx.run().id();
-    PinnedTable safe = PinnedTable.read(spark, ctx, Tables.SAFE_VISITS, "deidentify");
-    Dataset<Row> visits = VisitNotes.withText(
-        safe.rows().where(IcebergWrites.inInterval("event_time", interval)));
+    long t0 = System.nanoTime();
+    ctx.run().parameter("seed", seed).parameter("shards", shards)
+        .parameter("minhash", NearDuplicates.BANDS + "x" + NearDuplicates.ROWS + " char-"
+            + NearDuplicates.SHINGLE + "gram threshold " + NearDuplicates.THRESHOLD);
+    ReleasedVisits release = ReleasedVisits.read(spark, ctx);
+    Dataset<Row> visits = VisitNotes.withText(release.rows())
+        .persist(StorageLevel.MEMORY_AND_DISK());
 
-    // One pass over the input for everything the ledger and the data card say about it.
-    Row input = visits.agg(count(lit(1)), sum(when(not(VisitNotes.hasText()), 1).otherwise(0)),
-        sort_array(collect_set(col("key_id"))),
-        sum(when(VisitNotes.hasText().and(VisitNotes.hasPhiPattern()), 1).otherwise(0))).first();
+    Row input = visits.agg(count(lit(1)),
+        sum(when(not(col(ReleasedVisits.IN_RELEASE)), 1).otherwise(0))).first();
     long in = input.getLong(0);
-    long emptyText = input.isNullAt(1) ? 0 : input.getLong(1);
-    List<String> keyIds = input.getList(2);
-    long phi = input.isNullAt(3) ? 0 : input.getLong(3);
-    ctx.progress("%,d safe visits in %s, %,d without text", in, interval, emptyText);
-    ctx.run().count("safe_visits", in).count(EMPTY_TEXT, emptyText).count(PHI_PATTERN, phi);
-    requireNoPhi(visits, phi, interval);
+    long missing = input.isNullAt(1) ? 0 : input.getLong(1);
+    ctx.run().count("safe_visits", in);
+    if (missing > 0) {
+      throw new BlockedException(missing + " visit(s) of " + Tables.SAFE_VISITS + " in " + interval
+          + " are missing from " + ReleasedVisits.SHIFTED_VISITS + " (the release is incomplete);"
+          + " nothing was written. Rerun `deidentify` for the interval, then `corpus`.");
+    }
+    ctx.progress("%,d released visits in %s", in, interval);
 
-    PinnedTable.ensureNamespace(spark, ctx, Tables.DATASETS_CORPUS);
-    IcebergWrites.replaceInterval(ctx, VisitNotes.documents(visits, runId), Tables.DATASETS_CORPUS,
-        "event_time", interval);
-    Long outSnapshot = ctx.currentSnapshot(Tables.DATASETS_CORPUS);
-    ctx.run().output(Tables.DATASETS_CORPUS.toString(), outSnapshot);
+    List<Contamination.ItemSet> itemSets = new ArrayList<>();
+    itemSets.add(Contamination.shippedExamSet());
+    itemSets.addAll(extraItems);
 
-    // Count what was committed, not what was meant to be: the ledger reconciles the table itself.
-    Dataset<Row> written = PinnedTable.at(spark, ctx, Tables.DATASETS_CORPUS, outSnapshot)
-        .where(IcebergWrites.inInterval("event_time", interval));
-    Row output = written.agg(count(lit(1)), countDistinct(col("patient_pseudonym")),
-        min(length(col(VisitNotes.TEXT))), avg(length(col(VisitNotes.TEXT))),
-        max(length(col(VisitNotes.TEXT))),
-        sum(when(VisitNotes.hasPhiPattern(), 1).otherwise(0))).first();
+    Dataset<Row> filtered = QualityFilters.apply(visits).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> deduplicated = NearDuplicates.apply(filtered, seed)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    Contamination.Result contamination = Contamination.apply(deduplicated, itemSets);
+    Dataset<Row> all = contamination.docs().persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> kept = all.where(col(QualityFilters.DROP_REASON).isNull());
+
+    Map<String, Long> dropped = dropCounts(all);
+    long droppedTotal = dropped.values().stream().mapToLong(Long::longValue).sum();
+    dropped.forEach((reason, n) -> ctx.run().count("dropped." + reason, n));
+    ctx.progress("%,d dropped (%.1f s): %s", droppedTotal, since(t0), dropped);
+
+    Row output = PhiScan.scan(kept);
+    ctx.progress("PHI scan of the final documents done (%.1f s)", since(t0));
     long documents = output.getLong(0);
-    if (!output.isNullAt(5) && output.getLong(5) > 0) {
-      // cannot happen after the guard above unless another writer raced this run: keep it out of
-      // the export, which is what leaves the trust domain
-      throw new BlockedException(output.getLong(5) + " document(s) of " + Tables.DATASETS_CORPUS
-          + " in " + interval + " (snapshot " + outSnapshot + ") hold an 18-digit resident-id or CN"
-          + " mobile-number pattern; the export was not written. Find who wrote them, fix "
-          + Tables.SAFE_VISITS + " and rerun `corpus` for this interval.");
-    }
-    ctx.run().count("documents", documents)
-        .rows(in, documents, emptyText).requireReconciled();
+    PhiScan.requireClean(kept, output, interval);
+    ctx.run().count("documents", documents).count(PhiScan.PHI_DOCUMENTS, 0)
+        .count(PhiScan.REAL_DATE_DOCUMENTS, 0)
+        .count("eval_items", contamination.items())
+        .count("eval_items_flagged", contamination.flaggedItems())
+        .rows(in, documents, droppedTotal).requireReconciled();
 
+    Long outSnapshot = CorpusTables.replace(spark, ctx, VisitNotes.tableRows(kept, runId), Tables.DATASETS_CORPUS, interval, null);
+    ctx.run().output(Tables.DATASETS_CORPUS.toString(), outSnapshot);
+    Long droppedSnapshot = CorpusTables.replace(spark, ctx, all.where(
+            col(QualityFilters.DROP_REASON).isNotNull()).select(col("doc_id"),
+            col(QualityFilters.DROP_REASON), col(QualityFilters.DETAIL),
+            lit(runId).as(VisitNotes.RUN_ID)), DROPPED, interval, null);
+    ctx.run().output(DROPPED.toString(), droppedSnapshot);
+    Long flagSnapshot = CorpusTables.replace(spark, ctx, contamination.flags(spark, runId,
+            outSnapshot),
+        Tables.DATASETS_ITEM_CONTAMINATION, interval, col("item_set_sha256").isin(
+            itemSets.stream().map(Contamination.ItemSet::sha256).toArray()), "item_set_sha256");
+    ctx.run().output(Tables.DATASETS_ITEM_CONTAMINATION.toString(), flagSnapshot);
+    ctx.progress("%,d of %,d evaluation items flagged as contaminated; tables written (%.1f s)",
+        contamination.flaggedItems(), contamination.items(), since(t0));
+
+    // export what was committed, read back at the snapshot just written
+    Dataset<Row> written = PinnedTable.at(spark, ctx, Tables.DATASETS_CORPUS, outSnapshot)
+        .where(CorpusTables.ofInterval(interval));
+    int shardCount = shards > 0 ? shards : (int) Math.max(1, (documents + 49_999) / 50_000);
     CorpusExport export = CorpusExport.under(ctx.config().get(CarelakeConfig.DATASETS_DIR), interval);
-    export.writeDocuments(written);
-    ctx.progress("%,d documents written to %s", documents, export.documentsDir());
+    List<CorpusExport.Shard> files = export.write(spark, written, VisitNotes.documentColumns(),
+        seed, shardCount, runId);
+    ctx.progress("%,d documents in %d shard(s) under %s (%.1f s)", documents, shardCount,
+        export.dir(), since(t0));
 
-    Map<String, Long> byVisitType = new LinkedHashMap<>();
-    for (Row r : written.groupBy("visit_type").count().orderBy("visit_type").collectAsList()) {
-      byVisitType.put(r.isNullAt(0) ? "(none)" : r.getString(0), r.getLong(1));
+    // instruction data from the written documents joined back to their released fields
+    Dataset<Row> sourceRows = kept.select(col("doc_id"), col("patient_pseudonym"),
+        col("event_time"), col("chief_complaint"), col("note"), col("diagnoses"),
+        col("visit_type"), col("language"), col(VisitNotes.TEXT));
+    Dataset<Row> instructions = InstructionTasks.build(sourceRows,
+        InstructionTasks.vitalsOfDocuments(sourceRows, release.vitals().rows()),
+        // the release the text came from: stable across reruns, unlike the corpus table's snapshot
+        release.shifted().table().toString(), release.shifted().snapshotId())
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    Map<String, Long> byTemplate = new LinkedHashMap<>();
+    // one row per template
+    for (Row r : instructions.groupBy("template_id").count().orderBy("template_id")
+        .collectAsList()) {
+      byTemplate.put(r.getString(0), r.getLong(1));
+      ctx.run().count("instructions." + r.getString(0), r.getLong(1));
     }
-    Map<String, Object> card = dataCard(ctx, safe, keyIds, in, emptyText, output, byVisitType,
-        outSnapshot);
-    export.writeDataCard(spark, card);
+    List<CorpusExport.Shard> instructionFiles = export.write(spark, instructions,
+        InstructionTasks.FIELDS.stream().map(org.apache.spark.sql.functions::col)
+            .toArray(org.apache.spark.sql.Column[]::new), seed, shardCount, runId,
+        "instruction_id", CorpusExport.INSTRUCTIONS_DIR, CorpusExport.INSTRUCTIONS_PARQUET_DIR);
+    instructions.unpersist();
+    List<CorpusExport.Shard> allFiles = new ArrayList<>(files);
+    allFiles.addAll(instructionFiles);
+    export.writeJson(spark, CorpusExport.MANIFEST,
+        CorpusExport.manifest(interval, seed, shardCount, allFiles, documents));
+    ctx.progress("%,d instruction records (%s) (%.1f s)",
+        byTemplate.values().stream().mapToLong(Long::longValue).sum(), byTemplate, since(t0));
+
+    Map<String, Object> card = DataCard.of(ctx, release, in, dropped, output, byLanguage(written),
+        placeholders(written), outSnapshot, contamination, seed, shardCount, allFiles, byTemplate);
+    export.writeJson(spark, CorpusExport.DATA_CARD, card);
+    export.writeText(spark, CorpusExport.README, DataCard.markdown(card));
     ctx.progress("data card written to %s", export.dataCard());
+    all.unpersist();
+    deduplicated.unpersist();
+    filtered.unpersist();
+    visits.unpersist();
   }
 
-  /**
-   * The final privacy guard: a document whose text still holds a resident-id or mobile-number
-   * pattern blocks the run before anything is written, so the corpus table and the export keep what
-   * they had. The message names the offending documents by doc_id (a keyed event key), never the text.
-   */
-  static void requireNoPhi(Dataset<Row> visits, long phi, Interval interval) {
-    if (phi == 0) {
-      return;
+  /** Dropped documents by reason, every reason listed (0 when none), in the order applied. */
+  static Map<String, Long> dropCounts(Dataset<Row> all) {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    QualityFilters.RULES.keySet().forEach(r -> counts.put(r, 0L));
+    counts.put(NearDuplicates.EXACT, 0L);
+    counts.put(NearDuplicates.NEAR, 0L);
+    counts.put(Contamination.REASON, 0L);
+    // one row per reason
+    for (Row r : all.where(col(QualityFilters.DROP_REASON).isNotNull())
+        .groupBy(QualityFilters.DROP_REASON).count().collectAsList()) {
+      counts.put(r.getString(0), r.getLong(1));
     }
-    List<String> examples = visits.where(VisitNotes.hasText().and(VisitNotes.hasPhiPattern()))
-        .select("event_key").orderBy("event_key").limit(5).as(
-            org.apache.spark.sql.Encoders.STRING()).collectAsList();
-    throw new BlockedException(phi + " visit(s) of " + Tables.SAFE_VISITS + " in " + interval
-        + " still hold an 18-digit resident-id or CN mobile-number pattern in chief_complaint/note"
-        + " (event_key e.g. " + String.join(", ", examples) + "); nothing was written to "
-        + Tables.DATASETS_CORPUS + " or the export. Fix the scrubbing in `deidentify` and rerun it"
-        + " for this interval, then rerun `corpus`.");
+    return counts;
   }
 
-  private static Map<String, Object> dataCard(JobContext ctx, PinnedTable safe, List<String> keyIds,
-      long in, long emptyText, Row output, Map<String, Long> byVisitType, Long outSnapshot) {
-    Map<String, Object> card = new LinkedHashMap<>();
-    card.put("name", Tables.DATASETS_CORPUS.name());
-    card.put("description", "De-identified primary-care visit notes, one document per visit.");
-    card.put("format", "JSON Lines, gzip; one document per line, fields below, null written as null");
-    card.put("files", CorpusExport.DOCUMENTS_DIR + "/part-*.json.gz");
-    card.put("interval", Map.of("start", ctx.interval().start().toString(),
-        "end", ctx.interval().end().toString(), "end_exclusive", true,
-        "time_field", "event_time (UTC)"));
-    card.put("run_id", ctx.run().id());
-    card.put("carelake_version", Version.CARELAKE);
-
-    Map<String, Object> counts = new LinkedHashMap<>();
-    counts.put("source_visits", in);
-    counts.put("documents", output.getLong(0));
-    counts.put("set_aside", Map.of(EMPTY_TEXT, emptyText));
-    counts.put("patients", output.getLong(1));
-    counts.put("documents_by_visit_type", byVisitType);
-    counts.put("text_chars", textChars(output));
-    card.put("counts", counts);
-
-    card.put("source", Map.of("table", safe.table().toString(),
-        "snapshot_id", safe.snapshotId() == null ? "none" : safe.snapshotId(),
-        "key_ids", keyIds));
-    card.put("output", Map.of("table", Tables.DATASETS_CORPUS.toString(),
-        "snapshot_id", outSnapshot == null ? "none" : outSnapshot));
-    card.put("fields", VisitNotes.DOCUMENT_FIELDS.stream().map(f -> {
-      Map<String, String> field = new LinkedHashMap<>();
-      field.put("name", f.name());
-      field.put("type", f.type());
-      field.put("description", f.description());
-      return field;
-    }).toList());
-    card.put("set_aside_rules", Map.of(EMPTY_TEXT,
-        "visits whose scrubbed chief complaint and note are both null or blank"));
-    card.put("deidentification", DEIDENTIFICATION_STATEMENT);
-    Map<String, Object> guard = new LinkedHashMap<>();
-    guard.put("rule", "no document text matches an 18-digit resident-id or CN mobile-number "
-        + "pattern; a match blocks the run before anything is written");
-    guard.put("pattern", VisitNotes.PHI_PATTERN);
-    guard.put("documents_matching", 0);
-    card.put("privacy_guard", guard);
-    return card;
-  }
-
-  private static Map<String, Object> textChars(Row output) {
-    Map<String, Object> chars = new LinkedHashMap<>();
-    if (output.getLong(0) == 0) {
-      return chars;
+  private static Map<String, Long> byLanguage(Dataset<Row> written) {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    for (Row r : written.groupBy("language").count().orderBy("language").collectAsList()) {
+      counts.put(r.getString(0), r.getLong(1));
     }
-    chars.put("min", output.getInt(2));
-    chars.put("mean", Math.round(output.getDouble(3) * 10) / 10.0);
-    chars.put("max", output.getInt(4));
-    return chars;
+    return counts;
+  }
+
+  /** Scrubber placeholders left in the final text, by kind ([NAME] → n): one row per kind. */
+  private static Map<String, Long> placeholders(Dataset<Row> written) {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    for (Row r : written.select(org.apache.spark.sql.functions.explode(
+            org.apache.spark.sql.functions.expr("regexp_extract_all(" + VisitNotes.TEXT + ", '("
+                + QualityFilters.PLACEHOLDER.replace("\\", "\\\\") + ")', 1)")).as("p"))
+        .groupBy("p").count().orderBy("p").collectAsList()) {
+      counts.put(r.getString(0), r.getLong(1));
+    }
+    return counts;
+  }
+
+  private static double since(long t0) {
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  static List<String> firstIds(Dataset<Row> rows, int n) {
+    return rows.select("doc_id").orderBy("doc_id").limit(n).as(Encoders.STRING()).collectAsList();
   }
 }

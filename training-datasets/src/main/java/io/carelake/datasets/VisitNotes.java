@@ -15,11 +15,11 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Visit-notes corpus documents, as DataFrame transformations over {@code safe.visits}.
+ * Visit-notes corpus documents, as DataFrame transformations over the date-shifted release.
  *
- * <p>The text is the chief complaint and the note, both scrubbed by {@code deidentify} upstream, joined
- * by a newline. Nothing here looks at the text beyond trimming it: this job never tries to undo or
- * second-guess the scrubbing, and it adds no field that safe.visits does not already release.
+ * <p>The text is the chief complaint and the note, both scrubbed and date-shifted by
+ * {@code deidentify} upstream, joined by a newline. Nothing here rewrites the text beyond trimming
+ * it, and no field is added that the release does not already hold.
  */
 final class VisitNotes {
 
@@ -34,12 +34,15 @@ final class VisitNotes {
       new Field("patient_pseudonym", "string",
           "safe.visits.patient_pseudonym: keyed HMAC-SHA-256 of the resident id, hex"),
       new Field("event_time", "timestamp",
-          "when the visit happened, UTC, ISO-8601 (yyyy-MM-dd'T'HH:mm:ssXXX)"),
+          "when the visit happened, shifted by the patient's date-shift offset (never the real"
+              + " time), UTC, ISO-8601 (yyyy-MM-dd'T'HH:mm:ssXXX)"),
       new Field("visit_type", "string",
           "outpatient | follow_up | chronic_review | emergency | home_visit | inpatient"),
       new Field("diagnoses", "array<string>", "ICD-10 codes of the visit (null when none recorded)"),
+      new Field("language", "string", "zh or en: zh when Han characters are at least a quarter"
+          + " of the Latin letters"),
       new Field(TEXT, "string",
-          "scrubbed chief complaint and scrubbed note, trimmed, joined by a newline; never empty"));
+          "scrubbed, date-shifted chief complaint and note, trimmed, joined by a newline"));
 
   /** The table adds the run that wrote each row; the JSONL export leaves it to the data card. */
   static final String RUN_ID = "corpus_run_id";
@@ -56,20 +59,6 @@ final class VisitNotes {
     return coalesce(array_join(filter(parts, p -> length(p).gt(0)), "\n"), lit(""));
   }
 
-  /**
-   * Java regex (Spark {@code rlike}) of PHI that must never be in a document: an 18-character
-   * resident id (GB 11643: 17 digits and a digit or X) or a mainland-China mobile number (11 digits
-   * starting 13-19, optionally after +86/86, optionally grouped 3-4-4 by a space or hyphen), neither
-   * inside a longer run of digits.
-   */
-  static final String PHI_PATTERN =
-      "(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])|(?<![0-9])(?:\\+?86[- ]?)?1[3-9][0-9][- ]?[0-9]{4}[- ]?[0-9]{4}(?![0-9])";
-
-  /** The documents' text contains a resident-id or mobile-number pattern: the privacy guard. */
-  static Column hasPhiPattern() {
-    return col(TEXT).rlike(PHI_PATTERN);
-  }
-
   /** A visit with no chief complaint and no note carries no text: set aside as {@code empty_text}. */
   static Column hasText() {
     return length(col(TEXT)).gt(0);
@@ -81,9 +70,9 @@ final class VisitNotes {
   }
 
   /** The corpus table rows: the documented fields plus the run id. */
-  static Dataset<Row> documents(Dataset<Row> visitsWithText, String runId) {
-    return visitsWithText.where(hasText()).select(
-        col("event_key").as("doc_id"), col("patient_pseudonym"), col("event_time"),
-        col("visit_type"), col("diagnoses"), col(TEXT), lit(runId).as(RUN_ID));
+  static Dataset<Row> tableRows(Dataset<Row> kept, String runId) {
+    Column[] columns = java.util.stream.Stream.concat(java.util.Arrays.stream(documentColumns()),
+        java.util.stream.Stream.of(lit(runId).as(RUN_ID))).toArray(Column[]::new);
+    return kept.select(columns);
   }
 }

@@ -314,9 +314,13 @@ public final class EvaluateLmJob implements SparkJob {
           .filter(col("item_set_sha256").equalTo(set.sha256()))
           .select("item_id", "contaminated");
       List<Row> collected = rows.collectAsList();
+      // the corpus writes one row per item and corpus interval: an item seen in any interval's
+      // corpus is contaminated
+      Map<String, Boolean> fromTable = new HashMap<>();
       for (Row r : collected) {
-        flags.put(r.getString(0), r.getBoolean(1));
+        fromTable.merge(r.getString(0), r.getBoolean(1), Boolean::logicalOr);
       }
+      flags.putAll(fromTable);
       if (!collected.isEmpty()) {
         source = table + (source == null ? "" : " and item file");
       }

@@ -1,0 +1,217 @@
+package io.carelake.datasets;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.carelake.core.config.CarelakeConfig;
+import io.carelake.spark.ScratchHome;
+import io.carelake.spark.SparkSessions;
+import java.io.BufferedWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench corpus}: near-duplicate detection (exact + MinHash LSH + components, as the corpus
+ * job runs it) on generated Chinese notes with planted near duplicates, at one or more sizes (the
+ * growth curve): MB of UTF-8 per second per task slot, and pairwise precision and recall against
+ * the planted groups. Every tenth base note gets 1-3 variants (an edited character, an inserted
+ * phrase, a deleted phrase), each of 5-gram Jaccard above 0.8 to its base. {@code --jsonl} also
+ * writes the largest size's documents with their planted group ({@code id, text, group}) for a
+ * peer (datatrove's MinHash deduplication) to run on the same input. Prints one line per size and
+ * a final JSON line.
+ */
+@Command(name = "corpus-bench", mixinStandardHelpOptions = true,
+    description = "Benchmark the corpus's near-duplicate detection on planted Chinese near"
+        + " duplicates: MB/s per task slot, precision and recall, at each --docs size.")
+public final class CorpusBench implements Callable<Integer> {
+
+  @Option(names = "--home", paramLabel = "DIR", description = "Where the scratch home goes.")
+  Path home;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "Its folder is the home.")
+  Path config;
+
+  @Option(names = "--docs", paramLabel = "N[,N...]", split = ",", defaultValue = "10000",
+      description = "Document counts to run, e.g. 10000,100000,1000000 (default ${DEFAULT-VALUE}).")
+  List<Integer> docs;
+
+  @Option(names = "--seed", defaultValue = "20251206", description = "Seed (default ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--master", defaultValue = "local[*]",
+      description = "Spark master when spark.master is not set (default ${DEFAULT-VALUE}).")
+  String master;
+
+  @Option(names = "--jsonl", paramLabel = "FILE",
+      description = "Also write the largest size's documents (id, text, group) as JSONL.")
+  Path jsonl;
+
+  static final StructType SCHEMA = new StructType()
+      .add("doc_id", DataTypes.StringType)
+      .add(VisitNotes.TEXT, DataTypes.StringType)
+      .add("group", DataTypes.StringType)
+      .add(QualityFilters.DROP_REASON, DataTypes.StringType)
+      .add(QualityFilters.DETAIL, DataTypes.StringType);
+
+  public static void main(String[] args) throws Exception {
+    System.exit(ScratchHome.runIn("bench-corpus-", args,
+        a -> new CommandLine(new CorpusBench()).execute(a)));
+  }
+
+  /** One generated note and the group it belongs to (its own id when not a duplicate). */
+  record Doc(String id, String text, String group) {}
+
+  /** {@code n} notes: bases of 60 random words, every tenth with 1-3 planted variants. */
+  static List<Doc> generate(int n, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    List<Doc> out = new ArrayList<>(n);
+    int base = 0;
+    while (out.size() < n) {
+      String id = String.format("b%08d", base);
+      String text = NoteWords.words(60, r);
+      out.add(new Doc(id, text, id));
+      if (base % 10 == 0) {
+        int variants = 1 + r.nextInt(3);
+        for (int v = 0; v < variants && out.size() < n; v++) {
+          out.add(new Doc(id + "-v" + v, vary(text, v, r), id));
+        }
+      }
+      base++;
+    }
+    return out;
+  }
+
+  private static String vary(String text, int kind, SplittableRandom r) {
+    int at = 10 + r.nextInt(text.length() - 20);
+    return switch (kind) {
+      case 0 -> text.substring(0, at) + "咳" + text.substring(at + 1);
+      case 1 -> text.substring(0, at) + "明显好转" + text.substring(at);
+      default -> text.substring(0, at) + text.substring(at + 4);
+    };
+  }
+
+  /** The word list of the generated notes (primary-care vocabulary, no names). */
+  static final class NoteWords {
+    static final String[] ZH = {"头痛", "咳嗽", "发热", "乏力", "胸闷", "心悸", "气短", "恶心",
+        "腹泻", "便秘", "失眠", "口渴", "多尿", "水肿", "皮疹", "血糖", "血压", "控制", "良好",
+        "稳定", "饮食", "运动", "监测", "复查", "建议", "继续", "服药", "减量", "加量", "夜间",
+        "晨起", "餐后", "空腹", "明显", "缓解", "加重", "偶有", "否认", "体重", "下降", "睡眠",
+        "食欲", "精神", "尚可", "规律", "咽痛", "鼻塞", "头晕", "耳鸣", "视物模糊"};
+
+    static String words(int n, SplittableRandom r) {
+      StringBuilder b = new StringBuilder();
+      for (int i = 0; i < n; i++) {
+        b.append(ZH[r.nextInt(ZH.length)]);
+      }
+      return b.toString();
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (System.getProperty("spark.master") == null) {
+      System.setProperty("spark.master", master);
+    }
+    System.setProperty("spark.ui.enabled", System.getProperty("spark.ui.enabled", "false"));
+    System.setProperty("spark.sql.shuffle.partitions",
+        System.getProperty("spark.sql.shuffle.partitions", "8"));
+    CarelakeConfig cfg = CarelakeConfig.load(home, java.util.Map.of());
+    SparkSession spark = SparkSessions.create(cfg, "carelake-corpus-bench");
+    spark.sparkContext().setLogLevel("WARN");
+    int slots = spark.sparkContext().defaultParallelism();
+    System.out.printf(Locale.ROOT, "corpus bench: master %s (%d task slots)%n",
+        spark.sparkContext().master(), slots);
+    StringBuilder json = new StringBuilder("{\"bench\":\"corpus\",\"slots\":" + slots
+        + ",\"runs\":[");
+    try {
+      // warm-up, not measured
+      measure(spark, generate(2_000, seed + 1));
+      for (int i = 0; i < docs.size(); i++) {
+        List<Doc> generated = generate(docs.get(i), seed);
+        Result m = measure(spark, generated);
+        double mbPerSlot = m.bytes / 1e6 / m.seconds / slots;
+        System.out.printf(Locale.ROOT, "%,d docs, %.1f MB: %.1f s, %.2f MB/s per task slot,"
+            + " precision %.4f, recall %.4f%n", generated.size(), m.bytes / 1e6, m.seconds,
+            mbPerSlot, m.precision(), m.recall());
+        json.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
+            "{\"docs\":%d,\"mb\":%.2f,\"seconds\":%.2f,\"mb_per_s_per_slot\":%.3f,"
+                + "\"precision\":%.4f,\"recall\":%.4f}", generated.size(), m.bytes / 1e6,
+            m.seconds, mbPerSlot, m.precision(), m.recall()));
+        if (jsonl != null && i == docs.size() - 1) {
+          writeJsonl(generated, jsonl);
+        }
+      }
+    } finally {
+      spark.stop();
+    }
+    System.out.println(json.append("]}"));
+    return 0;
+  }
+
+  /** Bytes, seconds and pair counts of one run. */
+  record Result(long bytes, double seconds, long truePairs, long foundPairs, long correctPairs) {
+    double precision() {
+      return foundPairs == 0 ? 1.0 : correctPairs / (double) foundPairs;
+    }
+
+    double recall() {
+      return truePairs == 0 ? 1.0 : correctPairs / (double) truePairs;
+    }
+  }
+
+  /**
+   * Runs exact + near deduplication and scores it by pairs: a dropped document is paired with the
+   * document it was dropped for; a pair is correct when both are in the same planted group; the
+   * true pairs are each group's members with its base (what a perfect run drops).
+   */
+  static Result measure(SparkSession spark, List<Doc> generated) {
+    List<Row> rows = new ArrayList<>(generated.size());
+    long bytes = 0;
+    long truePairs = 0;
+    for (Doc d : generated) {
+      rows.add(RowFactory.create(d.id(), d.text(), d.group(), null, null));
+      bytes += d.text().getBytes(StandardCharsets.UTF_8).length;
+      truePairs += d.id().equals(d.group()) ? 0 : 1;
+    }
+    Dataset<Row> docs = spark.createDataFrame(rows, SCHEMA).localCheckpoint();
+    long t0 = System.nanoTime();
+    Dataset<Row> marked = NearDuplicates.apply(docs, 20251206L).localCheckpoint();
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    Dataset<Row> dropped = marked.where(col(QualityFilters.DROP_REASON).isNotNull());
+    Dataset<Row> groups = docs.select(col("doc_id").as("_kept"), col("group").as("_kept_group"));
+    Row counts = dropped.join(groups, dropped.col(QualityFilters.DETAIL).equalTo(col("_kept")),
+            "left")
+        .agg(org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1)),
+            org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.when(
+                col("group").equalTo(col("_kept_group")), 1).otherwise(0))).first();
+    long found = counts.getLong(0);
+    long correct = counts.isNullAt(1) ? 0 : counts.getLong(1);
+    return new Result(bytes, seconds, truePairs, found, correct);
+  }
+
+  private static void writeJsonl(List<Doc> generated, Path file) throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      for (Doc d : generated) {
+        w.write(json.writeValueAsString(java.util.Map.of("id", d.id(), "text", d.text(),
+            "group", d.group())));
+        w.write('\n');
+      }
+    }
+  }
+}
