@@ -259,6 +259,7 @@ class TestShippedRulesMadeToFail {
     d.put("kafka_topic", "'carelake.visits'");
     d.put("kafka_partition", "0");
     d.put("ingest_time", "TIMESTAMP '2025-03-01 08:05:00'");
+    d.put("record_time", "NULL"); // optional: the source's own record time, absent here
     return d;
   }
 
@@ -276,6 +277,7 @@ class TestShippedRulesMadeToFail {
     d.put("kafka_topic", "'carelake.vitals'");
     d.put("kafka_partition", "1");
     d.put("ingest_time", "TIMESTAMP '2025-03-01 08:05:00'");
+    d.put("record_time", "NULL"); // optional: the source's own record time, absent here
     return d;
   }
 

@@ -160,11 +160,12 @@ class TestRuleCompilers {
         + " true END");
     assertThat(RuleSpecs.predicate(compile("canonical_unit_by_code", List.of("unit"),
         "{\"code_column\": \"loinc\", " + units + "}"))).startsWith("CASE `loinc` WHEN");
-    // core's eight LOINC codes, in code order
+    // core's ten LOINC codes, in code order
     String byCore = "CASE `code` WHEN '2339-0' THEN `unit` <=> 'mmol/L' WHEN '2345-7' THEN `unit`"
         + " <=> 'mmol/L' WHEN '29463-7' THEN `unit` <=> 'kg' WHEN '39156-5' THEN `unit` <=>"
-        + " 'kg/m2' WHEN '4548-4' THEN `unit` <=> '%' WHEN '8302-2' THEN `unit` <=> 'cm' WHEN"
-        + " '8462-4' THEN `unit` <=> 'mm[Hg]' WHEN '8480-6' THEN `unit` <=> 'mm[Hg]' ELSE true END";
+        + " 'kg/m2' WHEN '4548-4' THEN `unit` <=> '%' WHEN '8280-0' THEN `unit` <=> 'cm' WHEN"
+        + " '8302-2' THEN `unit` <=> 'cm' WHEN '8462-4' THEN `unit` <=> 'mm[Hg]' WHEN '8480-6'"
+        + " THEN `unit` <=> 'mm[Hg]' WHEN '8663-7' THEN `unit` <=> '{pack}/d' ELSE true END";
     assertThat(RuleSpecs.predicate(compile("canonical_unit_by_code", List.of("unit"), null)))
         .isEqualTo(byCore);
     assertThat(RuleSpecs.predicate(compile("canonical_unit_by_code", List.of("unit"), "{}")))
