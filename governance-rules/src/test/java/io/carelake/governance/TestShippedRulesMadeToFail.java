@@ -194,7 +194,7 @@ class TestShippedRulesMadeToFail {
               + " (length, digits or check digit)", "s-typo"),
       Case.rows("vitals-code-known", CheckStatus.WARN, 1, 17,
           "vitals-code-known: code is not one of [8480-6, 8462-4, 2339-0, 2345-7, 4548-4,"
-              + " 39156-5, 29463-7, 8302-2]", "s-code"),
+              + " 39156-5, 29463-7, 8302-2, 8280-0, 8663-7]", "s-code"),
       // glucose in mg/dL: the unit rule's finding; its range (in mmol/L) does not apply
       Case.rows("vitals-unit-canonical", CheckStatus.WARN, 1, 17,
           "vitals-unit-canonical: unit 'mg/dL' is not the canonical unit 'mmol/L' of code 2339-0",
