@@ -38,17 +38,24 @@ final class ReleaseGate {
     return functions.udf(LEAKS, DataTypes.IntegerType);
   }
 
-  /** The text columns of a released visits table, as released. */
+  /** The text columns of a released visits table, as released (facility_id: see below). */
   static List<Column> visitText() {
-    return List.of(col("chief_complaint"), col("note"), col("facility_id"), col("visit_type"),
+    return List.of(col("chief_complaint"), col("note"), col("visit_type"),
         col("sex"), functions.concat_ws(" ", col("diagnoses")),
         functions.to_json(col("prescriptions")));
   }
 
-  /** The text columns of a released vitals table, as released. */
+  /** The text columns of a released vitals table, as released (facility_id: see below). */
   static List<Column> vitalText() {
-    return List.of(col("facility_id"), col("code"), col("unit"), col("source"));
+    return List.of(col("code"), col("unit"), col("source"));
   }
+
+  /**
+   * A facility id is an organisation's code, released by policy, and often opaque (a source's
+   * UUID, which the record-number detector would take for an MRN): it is checked for the row's
+   * own identifiers in any typed form, not with the free-text detectors.
+   */
+  static final String FACILITY = "facility_id";
 
   /**
    * 1 when any of {@code texts} holds an identifying mention, with the row's own identifiers
@@ -60,6 +67,10 @@ final class ReleaseGate {
     for (Column t : texts) {
       any = any.or(functions.coalesce(leaks.apply(t, own[0], own[1], own[2], own[3]).gt(0),
           lit(false)));
+    }
+    UserDefinedFunction mentions = functions.udf(MENTIONS, DataTypes.IntegerType);
+    for (Column value : own) {
+      any = any.or(functions.coalesce(mentions.apply(col(FACILITY), value).gt(0), lit(false)));
     }
     return when(any, 1).otherwise(0);
   }
