@@ -96,7 +96,8 @@ class DemoEndToEndIT {
     Path logs = HOME.resolve("logs");
     assertThat(java.nio.file.Files.getPosixFilePermissions(logs))
         .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-    for (String job : List.of("ingest", "govern", "deidentify", "features", "train", "report")) {
+    // (at the test's 300 patients the risk dataset blocks, so train and evaluate do not run)
+    for (String job : List.of("ingest", "govern", "deidentify", "features", "corpus", "report")) {
       Path log;
       try (Stream<Path> files = Files.list(logs)) {
         log = files.filter(p -> p.getFileName().toString().matches(job + "-\\d{8}-.*\\.log"))
