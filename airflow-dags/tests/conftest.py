@@ -128,6 +128,9 @@ TEST_SPARK_CONF = {
     "spark.ui.enabled": "false",
     "spark.sql.shuffle.partitions": "2",
     "spark.default.parallelism": "2",
+    # local mode runs the tasks in the driver: spark-submit's default 1 GiB is too small for
+    # deidentify's release-wide k-anonymity (it died with exit 52, Spark's out-of-memory exit)
+    "spark.driver.memory": "3g",
 }
 
 
