@@ -13,8 +13,21 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from carelake_airflow import settings
-from carelake_airflow.settings import Settings, SettingsError
+from carelake_airflow.config import Settings, SettingsError
+
+#: carelake_ingest_health's thresholds: properties keys (environment overrides apply) and defaults.
+RAW_MAX_AGE_HOURS_KEY = "airflow.raw-max-age-hours"
+RAW_MAX_AGE_HOURS_DEFAULT = "26"
+DEAD_LETTER_MAX_RATE_KEY = "airflow.dead-letter-max-rate"
+DEAD_LETTER_MAX_RATE_DEFAULT = "0.05"
+
+#: The raw tables ingestion appends to (core's Tables), whose freshness carelake_ingest_health checks.
+RAW_TABLES = ("raw.visits", "raw.vitals", "raw.dead_letters")
+#: The raw event tables whose completeness watermark carelake_daily waits for (ingestion's
+#: ledger.Completeness: snapshot summary key of the watermark in epoch milliseconds).
+COMPLETE_TABLES = ("raw.visits", "raw.vitals")
+WATERMARK_MS = "carelake.watermark-ms"
+LEDGER_TABLE = "governance.runs"
 
 
 class HealthError(Exception):
@@ -55,7 +68,7 @@ class Freshness:
 def raw_freshness(catalog, now: dt.datetime) -> list[Freshness]:
     """The last snapshot of each raw table and how long ago it was committed."""
     result = []
-    for table in settings.RAW_TABLES:
+    for table in RAW_TABLES:
         snapshot = catalog.load_table(tuple(table.split("."))).current_snapshot()
         if snapshot is None:
             result.append(Freshness(table, None, None, None))
@@ -68,15 +81,15 @@ def raw_freshness(catalog, now: dt.datetime) -> list[Freshness]:
 def check_raw_freshness(config: Settings, now: dt.datetime | None = None) -> list[Freshness]:
     """Fails when a raw table has no snapshot, or its last one is older than airflow.raw-max-age-hours."""
     now = now or dt.datetime.now(dt.timezone.utc)
-    limit = dt.timedelta(hours=float(config.get(settings.RAW_MAX_AGE_HOURS_KEY,
-                                                settings.RAW_MAX_AGE_HOURS_DEFAULT)))
+    limit = dt.timedelta(hours=float(config.get(RAW_MAX_AGE_HOURS_KEY,
+                                                RAW_MAX_AGE_HOURS_DEFAULT)))
     found = raw_freshness(open_catalog(config), now)
     stale = [f for f in found if f.age is None or f.age > limit]
     for f in found:
         print(f"{f.table}: snapshot {f.snapshot_id} committed {f.committed_at} ({f.age} ago)")
     if stale:
         raise HealthError(
-            "Stale raw tables (limit " + str(limit) + ", " + settings.RAW_MAX_AGE_HOURS_KEY + "): "
+            "Stale raw tables (limit " + str(limit) + ", " + RAW_MAX_AGE_HOURS_KEY + "): "
             + ", ".join(f"{f.table} last written {f.committed_at or 'never'}" for f in stale)
             + ". Check that the ingest task of carelake_daily runs and that Kafka receives events.")
     return found
@@ -98,7 +111,7 @@ def latest_ingest(catalog) -> DeadLetterRate | None:
     """The dead letters of the latest ingest run in the ledger (by end time), or None if none ran."""
     from pyiceberg.expressions import EqualTo
 
-    ledger = catalog.load_table(tuple(settings.LEDGER_TABLE.split(".")))
+    ledger = catalog.load_table(tuple(LEDGER_TABLE.split(".")))
     rows = ledger.scan(row_filter=EqualTo("job", "ingest"),
                        selected_fields=("run_id", "ended_at", "rows_in", "counts")).to_arrow().to_pylist()
     if not rows:
@@ -119,17 +132,17 @@ def _as_dict(value) -> Mapping[str, int]:
 def check_dead_letter_rate(config: Settings) -> DeadLetterRate:
     """Fails when the latest ingest run set more than airflow.dead-letter-max-rate of its messages
     aside as dead letters, or when no ingest run is in the ledger."""
-    limit = float(config.get(settings.DEAD_LETTER_MAX_RATE_KEY, settings.DEAD_LETTER_MAX_RATE_DEFAULT))
+    limit = float(config.get(DEAD_LETTER_MAX_RATE_KEY, DEAD_LETTER_MAX_RATE_DEFAULT))
     latest = latest_ingest(open_catalog(config))
     if latest is None:
-        raise HealthError(f"No ingest run in {settings.LEDGER_TABLE}: run the ingest task (or"
+        raise HealthError(f"No ingest run in {LEDGER_TABLE}: run the ingest task (or"
                           " `bin/carelake ingest --bounded`) first")
     print(f"ingest run {latest.run_id} ended {latest.ended_at}: {latest.dead_letters} dead letters"
           f" of {latest.messages} messages ({latest.rate:.2%}, limit {limit:.2%})")
     if latest.rate > limit:
         raise HealthError(
             f"Ingest run {latest.run_id} dead-lettered {latest.dead_letters} of {latest.messages}"
-            f" messages ({latest.rate:.2%} > {settings.DEAD_LETTER_MAX_RATE_KEY}={limit}): read"
+            f" messages ({latest.rate:.2%} > {DEAD_LETTER_MAX_RATE_KEY}={limit}): read"
             " raw.dead_letters (error_code, kafka_topic/partition/offset) to find the producer at fault")
     return latest
 
@@ -147,12 +160,12 @@ def raw_completeness(catalog) -> list[Completeness]:
     lineage whose summary has ``carelake.watermark-ms`` (carried by the ingest job's commits of the
     rows themselves: the minimum over the topic's partitions, held back while a backlog is read)."""
     result = []
-    for table in settings.COMPLETE_TABLES:
+    for table in COMPLETE_TABLES:
         iceberg = catalog.load_table(tuple(table.split(".")))
         snapshot = iceberg.current_snapshot()
         found = Completeness(table, None, None)
         while snapshot is not None:
-            ms = snapshot.summary[settings.WATERMARK_MS] if snapshot.summary is not None else None
+            ms = snapshot.summary[WATERMARK_MS] if snapshot.summary is not None else None
             if ms is not None:
                 found = Completeness(table, dt.datetime.fromtimestamp(int(ms) / 1000, tz=dt.timezone.utc),
                                      snapshot.snapshot_id)
@@ -188,7 +201,7 @@ def deidentified_until(config: Settings, until: str | dt.datetime) -> bool:
     if isinstance(until, str):
         until = dt.datetime.fromisoformat(until)
     day = until.date() if isinstance(until, dt.datetime) else until
-    ledger = open_catalog(config).load_table(tuple(settings.LEDGER_TABLE.split(".")))
+    ledger = open_catalog(config).load_table(tuple(LEDGER_TABLE.split(".")))
     rows = ledger.scan(row_filter=And(EqualTo("job", "deidentify"), EqualTo("status", "SUCCEEDED")),
                        selected_fields=("run_id", "interval_end")).to_arrow().to_pylist()
     ends = [r["interval_end"] for r in rows if r["interval_end"] is not None]

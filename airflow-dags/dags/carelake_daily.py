@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 from airflow.providers.standard.operators.bash import BashOperator
 from airflow.sdk import DAG, Asset, BaseSensorOperator, CronDataIntervalTimetable, chain
 
 from carelake_airflow import health, settings
+from carelake_airflow.tasks import DEFAULT_ARGS, spark_task
 
 DAG_ID = "carelake_daily"
-SPARK_CONN_ID = "spark_default"
 
 #: The batch jobs of a day in the order the data flows (ARCHITECTURE.md, "Data flow"). The risk
 #: models run monthly on what these publish (carelake_risk_model): a day holds no index date of
@@ -57,7 +56,8 @@ a `spark-submit` of its module's bundled jar:
   command line: the pseudonymisation key stays in the file or environment variable that
   `deid.key-file` / `deid.key-env` name.
 * **Failures.** Exit code 1 is a failed job, 2 a usage error, 3 a run blocked by a governance rule:
-  any of them fails the task, and nothing downstream runs on unchecked data.
+  any of them fails the task, and nothing downstream runs on unchecked data. Exit 2 and 3 are
+  verdicts a retry would repeat: the task fails at once, without retries (1 is retried).
 * **Retries.** Two, five then ten minutes apart (exponential back-off, at most one hour).
 * **Assets.** `deidentify` declares `safe.visits` and `safe.vitals` as outlets; the monthly
   `carelake_risk_model` (features, risk dataset, training) reads them. Features and training are not
@@ -79,15 +79,6 @@ class RawCompleteSensor(BaseSensorOperator):
 
     def poke(self, context) -> bool:
         return health.raw_complete_until(settings.load(), self.until)
-
-DEFAULT_ARGS = {
-    "owner": "carelake",
-    "retries": 2,
-    "retry_delay": timedelta(minutes=5),
-    # Airflow 3 takes a multiplier: 5 min, then 10 min.
-    "retry_exponential_backoff": 2.0,
-    "max_retry_delay": timedelta(hours=1),
-}
 
 with DAG(
     dag_id=DAG_ID,
@@ -124,14 +115,9 @@ with DAG(
         ingest,
         raw_complete,
         *(
-            SparkSubmitOperator(
-                task_id=job.name,
-                conn_id=SPARK_CONN_ID,
-                doc_md=f"`{job.main_class}` from `{job.module}`: {job.description}",
-                # deidentify publishes safe.*: the lineage to carelake_risk_model, which reads them.
-                outlets=[Asset(*a) for a in settings.SAFE_ASSETS] if job is settings.DEIDENTIFY else [],
-                **settings.spark_submit_kwargs(job),
-            )
+            # deidentify publishes safe.*: the lineage to carelake_risk_model, which reads them.
+            spark_task(job, outlets=[Asset(*a) for a in settings.SAFE_ASSETS]
+                       if job is settings.DEIDENTIFY else [])
             for job in PIPELINE
         ),
     )

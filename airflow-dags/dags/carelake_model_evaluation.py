@@ -7,15 +7,14 @@ asset), and weekly in any case. Parsing imports Airflow, the Spark provider and
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from airflow.sdk import DAG, Asset, AssetOrTimeSchedule, CronTriggerTimetable, chain
 
 from carelake_airflow import settings
-from carelake_airflow.operators import CarelakeSparkSubmitOperator
+from carelake_airflow.tasks import DEFAULT_ARGS, spark_task
 
 DAG_ID = "carelake_model_evaluation"
-SPARK_CONN_ID = "spark_default"
 
 MODELS_ITERATIONS = Asset(*settings.MODELS_ITERATIONS_ASSET)
 
@@ -62,28 +61,16 @@ with DAG(
     start_date=datetime(2025, 1, 1, tzinfo=timezone.utc),
     catchup=False,
     max_active_runs=1,
-    default_args={
-        "owner": "carelake",
-        "retries": 2,
-        "retry_delay": timedelta(minutes=5),
-        "retry_exponential_backoff": 2.0,
-        "max_retry_delay": timedelta(hours=1),
-    },
+    default_args=DEFAULT_ARGS,
     tags=["carelake", "spark", "models"],
 ) as dag:
-    tasks = []
-    for job in (settings.EVALUATE, settings.REPORT):
-        kwargs = settings.spark_submit_kwargs(
+    tasks = [
+        spark_task(
             job,
             interval_start=settings.TRIGGER_DAYS_START_TEMPLATE,
             interval_end=settings.TRIGGER_DAYS_END_TEMPLATE,
+            extra_args=GATE_ARGUMENTS if job is settings.EVALUATE else (),
         )
-        if job is settings.EVALUATE:
-            kwargs["application_args"] = [*kwargs["application_args"], *GATE_ARGUMENTS]
-        tasks.append(CarelakeSparkSubmitOperator(
-            task_id=job.name,
-            conn_id=SPARK_CONN_ID,
-            doc_md=f"`{job.main_class}` from `{job.module}`: {job.description}",
-            **kwargs,
-        ))
+        for job in (settings.EVALUATE, settings.REPORT)
+    ]
     chain(*tasks)

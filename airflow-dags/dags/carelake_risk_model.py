@@ -12,10 +12,9 @@ from datetime import datetime, timedelta, timezone
 from airflow.sdk import DAG, Asset, BaseSensorOperator, CronDataIntervalTimetable, chain
 
 from carelake_airflow import health, settings
-from carelake_airflow.operators import CarelakeSparkSubmitOperator
+from carelake_airflow.tasks import DEFAULT_ARGS, spark_task
 
 DAG_ID = "carelake_risk_model"
-SPARK_CONN_ID = "spark_default"
 
 #: The jobs in the order the data flows: cohort and features, the split dataset, the models.
 PIPELINE = (settings.FEATURES, settings.RISK_DATASET, settings.TRAIN)
@@ -67,13 +66,7 @@ with DAG(
     start_date=datetime(2025, 1, 1, tzinfo=timezone.utc),
     catchup=False,
     max_active_runs=1,
-    default_args={
-        "owner": "carelake",
-        "retries": 2,
-        "retry_delay": timedelta(minutes=5),
-        "retry_exponential_backoff": 2.0,
-        "max_retry_delay": timedelta(hours=1),
-    },
+    default_args=DEFAULT_ARGS,
     tags=["carelake", "spark", "models"],
     user_defined_macros={"months_before": settings.months_before},
 ) as dag:
@@ -90,16 +83,11 @@ with DAG(
         safe_complete,
         *(
             # exit 3 (risk-dataset: too few events for an honest model) fails at once, no retries
-            CarelakeSparkSubmitOperator(
-                task_id=job.name.replace("-", "_"),
-                conn_id=SPARK_CONN_ID,
-                doc_md=f"`{job.main_class}` from `{job.module}`: {job.description}",
+            spark_task(
+                job,
+                interval_start=settings.risk_window_start_template(),
+                interval_end=settings.INTERVAL_END_TEMPLATE,
                 outlets=[Asset(*settings.MODELS_ITERATIONS_ASSET)] if job is settings.TRAIN else [],
-                **settings.spark_submit_kwargs(
-                    job,
-                    interval_start=settings.risk_window_start_template(),
-                    interval_end=settings.INTERVAL_END_TEMPLATE,
-                ),
             )
             for job in PIPELINE
         ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import re
 from datetime import datetime, timedelta, timezone
 
@@ -193,7 +194,10 @@ def test_maintain_task_runs_the_launchers_maintain_command(ingest_health, tmp_pa
     from conftest import REPO
 
     sources = (REPO / "cli" / "src" / "main" / "java" / "io" / "carelake" / "cli" / "Tool.java").read_text(encoding="utf-8")
-    assert re.search(r'MAINTAIN\("maintain",\s*"ingestion",\s*"io\.carelake\.ingestion\.MaintainJob"', sources)
+    assert re.search(r'MAINTAIN\("maintain"\)', sources)
+    manifest = json.loads((REPO / settings.MANIFEST).read_text(encoding="utf-8"))["entries"]
+    assert {"command": "maintain", "module": "ingestion", "main_class": "io.carelake.ingestion.MaintainJob",
+            "engine": "flink", "kind": "tool"}.items() <= next(e for e in manifest if e["command"] == "maintain").items()
     command = settings.maintain_command({"CARELAKE_HOME": str(tmp_path)})
     assert command == f"{REPO / 'bin' / 'carelake'} maintain --home {tmp_path}"
     cluster = settings.maintain_command({"CARELAKE_CONFIG": str(tmp_path / "c.properties"),

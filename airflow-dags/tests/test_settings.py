@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -281,14 +282,28 @@ def test_jobs_modules_and_main_classes():
                                    "evaluate", "report"]
 
 
-def test_jobs_match_the_java_launcher():
-    """cli's Job enum is the Java side's list: names, modules, main classes and engines agree."""
-    source = (REPO / "cli/src/main/java/io/carelake/cli/Job.java").read_text(encoding="utf-8")
-    jobs = re.findall(r'\("([\w-]+)",\s*"([\w-]+)",\s*"([\w.]+)",\s*Engine\.(\w+)', source)
-    assert {(n, m, c, e.lower()) for n, m, c, e in jobs} == {
+def test_jobs_come_from_the_manifest_the_java_launcher_reads():
+    """One job manifest: the launcher's Job enum holds only command names (TestJobsFromManifest checks
+    them against the manifest), and these settings are the manifest's job entries."""
+    manifest = json.loads((REPO / settings.MANIFEST).read_text(encoding="utf-8"))["entries"]
+    assert {(e["command"], e["module"], e["main_class"], e["engine"]) for e in manifest
+            if e["kind"] == "job"} == {
         (j.name, j.module, j.main_class, j.engine) for j in (settings.INGEST, *settings.JOBS.values())
     }
     assert all(j.engine == "spark" for j in settings.JOBS.values())
+    java = (REPO / "cli/src/main/java/io/carelake/cli/Job.java").read_text(encoding="utf-8")
+    assert set(re.findall(r'^  [A-Z_]+\("([\w-]+)"\)', java, re.M)) == {
+        j.name for j in (settings.INGEST, *settings.JOBS.values())}
+
+
+def test_a_broken_manifest_is_named(tmp_path):
+    (tmp_path / settings.MANIFEST).parent.mkdir(parents=True)
+    (tmp_path / settings.MANIFEST).write_text('{"entries": [{"command": "govern", "kind": "job"}]}')
+    with pytest.raises(settings.SettingsError, match="'govern' has no 'module'"):
+        settings.read_manifest(tmp_path)
+    (tmp_path / settings.MANIFEST).write_text("not json")
+    with pytest.raises(settings.SettingsError, match="Cannot read the job manifest"):
+        settings.read_manifest(tmp_path)
 
 
 def test_jar_path():

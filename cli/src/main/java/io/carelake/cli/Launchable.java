@@ -1,17 +1,32 @@
 package io.carelake.cli;
 
+import io.carelake.core.jobs.JobManifest;
+
 /** Something the launcher starts in a JVM of its own: a pipeline job or an operations tool. */
 interface Launchable {
 
+  /** Its entry in the job manifest. */
+  JobManifest.Entry entry();
+
   /** The words that name it on the command line: {@code govern}, {@code ingest status}. */
-  String command();
+  default String command() {
+    return entry().command();
+  }
 
   /** The Maven module whose classpath it runs on. */
-  String module();
+  default String module() {
+    return entry().module();
+  }
 
-  String mainClass();
+  default String mainClass() {
+    return entry().mainClass();
+  }
 
-  Job.Engine engine();
+  default JobManifest.Engine engine() {
+    return entry().engine();
+  }
 
-  String description();
+  default String description() {
+    return entry().description();
+  }
 }

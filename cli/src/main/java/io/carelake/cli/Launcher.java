@@ -1,5 +1,6 @@
 package io.carelake.cli;
 
+import io.carelake.core.jobs.JobManifest;
 import io.carelake.core.config.CarelakeConfig;
 import io.carelake.core.config.ConfigException;
 import java.io.IOException;
@@ -73,7 +74,7 @@ public final class Launcher {
    */
   public List<String> command(Launchable job, CarelakeConfig config, List<String> args) {
     if (job instanceof Job stage && submitted(stage, config)) {
-      return stage.engine() == Job.Engine.SPARK ? sparkSubmit(stage, config, args)
+      return stage.engine() == JobManifest.Engine.SPARK ? sparkSubmit(stage, config, args)
           : flinkRun(stage, config, args);
     }
     String classpath = classpath(job.module());
@@ -86,7 +87,7 @@ public final class Launcher {
     if (args.contains("--verbose")) {
       cmd.add("-Dcarelake.log.console-level=info");
     }
-    if (job.engine() == Job.Engine.SPARK) {
+    if (job.engine() == JobManifest.Engine.SPARK) {
       cmd.add("-Dspark.master=" + config.get(CarelakeConfig.LAUNCHER_SPARK_MASTER));
       cmd.add("-Dspark.ui.enabled=false");
       cmd.add("-Dspark.ui.showConsoleProgress=false");
@@ -163,7 +164,7 @@ public final class Launcher {
     env.put("CARELAKE_REPO", repo.toString());
     if (job instanceof Job stage && submitted(stage, config)) {
       env.put("JAVA_HOME", System.getProperty("java.home"));
-      if (stage.engine() == Job.Engine.SPARK) {
+      if (stage.engine() == JobManifest.Engine.SPARK) {
         env.put("SPARK_HOME", config.get(CarelakeConfig.LAUNCHER_SPARK_HOME));
         String confDir = config.get(CarelakeConfig.LAUNCHER_SPARK_CONF_DIR, "");
         if (!confDir.isEmpty()) {
