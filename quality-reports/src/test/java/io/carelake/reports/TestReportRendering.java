@@ -131,7 +131,8 @@ class TestReportRendering {
     assertThat(json.fieldNames()).toIterable().containsExactly("report_schema", "report_id",
         "interval", "generated_at", "carelake_version", "report_run_id", "verdict", "reconciled",
         "scorecard", "checks", "trends", "stages", "ingest_all_runs", "missing_stages",
-        "cross_checks", "set_aside", "privacy", "lineage", "model_evaluation", "waivers",
+        "cross_checks", "set_aside", "privacy", "lineage", "model_evaluation", "model_lineage",
+        "model_registry", "language_models", "waivers",
         "tables");
     assertThat(json.get("ingest_all_runs").isNull()).isTrue();
     JsonNode stage = json.get("stages").get(0);
