@@ -276,7 +276,7 @@ class TestReportJob {
     JsonNode chain = find(json.get("lineage").get("chains"), "output",
         "evaluation.results@" + f.evaluationSnapshot());
     assertThat(texts(chain.get("run_ids"))).containsExactly(f.evaluate(), f.trainOld(),
-        f.features(), f.deidentify(), f.govern(), f.ingestLatest(), f.ingestFirst());
+        f.riskDataset(), f.features(), f.deidentify(), f.govern(), f.ingestLatest(), f.ingestFirst());
     assertThat(chain.get("reaches_raw").asBoolean()).isTrue();
     JsonNode vitalsNode = find(json.get("lineage").get("nodes"), "id",
         "raw.vitals@" + f.rawVitalsSnapshot());
