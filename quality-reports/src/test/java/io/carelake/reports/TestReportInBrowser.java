@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.carelake.core.config.CarelakeConfig;
 import io.carelake.reports.ReportFixture.Fixture;
 import io.carelake.reports.ReportFixture.Result;
 import io.carelake.reports.ReportFixture.Variant;
@@ -20,12 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The report as an auditor opens it: generated from the fixture home by the real job (with
@@ -39,33 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code target/report-browser/*.png}). No Chromium is a failure that says how to install it,
  * unless {@code CARELAKE_QUICK=1}, which skips.
  */
-class TestReportInBrowser {
+class TestReportInBrowser extends FixtureSession {
 
   static final Path OUT = Path.of("target", "report-browser");
-
-  @TempDir
-  Path home;
-
-  private CarelakeConfig config;
-  private SparkSession spark;
-  private ReportFixture fixture;
-
-  @BeforeEach
-  void openSession() {
-    config = CarelakeConfig.load(home);
-    spark = ReportFixture.session(config);
-    fixture = new ReportFixture(spark, config, home);
-  }
-
-  @AfterEach
-  void stopSession() {
-    fixture.close();
-    if (SparkSession.getActiveSession().isDefined()) {
-      SparkSession.getActiveSession().get().stop();
-    }
-    SparkSession.clearActiveSession();
-    SparkSession.clearDefaultSession();
-  }
 
   /** Chromium, or a failure that says what to do (a skip only when the developer asked for it). */
   static Chromium chromium() {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.carelake.core.catalog.CatalogFactory;
-import io.carelake.core.config.CarelakeConfig;
 import io.carelake.core.tables.Tables;
 import io.carelake.reports.ReportFixture.Fixture;
 import io.carelake.reports.ReportFixture.Result;
@@ -22,11 +21,7 @@ import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The report job end to end on real Spark and Iceberg: a temp home with small tables and a ledger of
@@ -34,31 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * it, then the files read back (each report.json validated against the shipped schema). Test data
  * is tiny; the fixture session is the one the job reuses.
  */
-class TestReportJob {
-
-  @TempDir
-  Path home;
-
-  private CarelakeConfig config;
-  private SparkSession spark;
-  private ReportFixture fixture;
-
-  @BeforeEach
-  void openSession() {
-    config = CarelakeConfig.load(home);
-    spark = ReportFixture.session(config);
-    fixture = new ReportFixture(spark, config, home);
-  }
-
-  @AfterEach
-  void stopSession() {
-    fixture.close();
-    if (SparkSession.getActiveSession().isDefined()) {
-      SparkSession.getActiveSession().get().stop();
-    }
-    SparkSession.clearActiveSession();
-    SparkSession.clearDefaultSession();
-  }
+class TestReportJob extends FixtureSession {
 
   @Test
   void reportsTheLatestRunOfEachStageAndEveryNumberItCites() throws Exception {
