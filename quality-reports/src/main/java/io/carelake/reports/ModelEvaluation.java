@@ -275,7 +275,7 @@ public record ModelEvaluation(
         .orElse(List.of());
     String level = parameters.get("confidence");
     return new ModelEvaluation(evaluateRunId, level, items(level, metrics, its, calibration,
-        subgroups, comparisons, gates), metrics, its, calibration, smoothed, decision, subgroups,
+        smoothed, decision, subgroups, comparisons, gates), metrics, its, calibration, smoothed, decision, subgroups,
         gaps, comparisons, gates);
   }
 
@@ -380,6 +380,14 @@ public record ModelEvaluation(
   static List<Item> items(String level, List<Metric> metrics, List<Iteration> iterations,
       List<CalibrationPoint> calibration, List<SubgroupRow> subgroups,
       List<Comparison> comparisons, List<GateDecision> gates) {
+    return items(level, metrics, iterations, calibration, List.of(), List.of(), subgroups,
+        comparisons, gates);
+  }
+
+  /** As above, with the smoothed calibration curve and the decision curves the run wrote. */
+  static List<Item> items(String level, List<Metric> metrics, List<Iteration> iterations,
+      List<CalibrationPoint> calibration, List<CurvePoint> smoothed, List<CurvePoint> decision,
+      List<SubgroupRow> subgroups, List<Comparison> comparisons, List<GateDecision> gates) {
     boolean any = !metrics.isEmpty();
     boolean described = !iterations.isEmpty();
     boolean calibrated = metrics.stream().anyMatch(m -> "calibration_slope".equals(m.metric()));
@@ -422,6 +430,10 @@ public record ModelEvaluation(
         : "discrimination (AUROC, AUPRC), overall accuracy (Brier, scaled Brier)"
             + (calibrated ? ", calibration (intercept, slope, O/E, ICI, E50, E90)" : "")
             + (calibration.isEmpty() ? "" : ", the binned calibration curve")
+            + (smoothed.isEmpty() ? "" : ", the smoothed (LOWESS) calibration curve with its"
+                + " pointwise interval")
+            + (decision.isEmpty() ? "" : ", the decision curve (net benefit against treat all"
+                + " and treat none)")
             + (utility ? ", clinical utility (net benefit at each threshold)" : "")
             + (notRecorded.isEmpty() ? "" : "; the evaluate run recorded no "
                 + String.join(", no ", notRecorded))));

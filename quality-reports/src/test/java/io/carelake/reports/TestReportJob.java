@@ -312,6 +312,8 @@ class TestReportJob extends FixtureSession {
           .isEqualTo(item.equals("12e") ? "PARTIAL" : "REPORTED");
     }
 
+    assertThat(find(evaluation.get("items"), "item", "12e").get("statement").asText())
+        .contains("the smoothed (LOWESS) calibration curve").contains("the decision curve");
     // The smoothed calibration curve with its band, and the decision curves (model, treat all,
     // treat none) point by point, as evaluate wrote them.
     JsonNode smoothed = evaluation.get("smoothed_calibration");
