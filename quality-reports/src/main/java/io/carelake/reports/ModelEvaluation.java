@@ -39,6 +39,8 @@ public record ModelEvaluation(
     List<Metric> metrics,
     List<Iteration> iterations,
     List<CalibrationPoint> calibration,
+    List<CurvePoint> smoothedCalibration,
+    List<CurvePoint> decisionCurves,
     List<SubgroupRow> subgroups,
     List<SubgroupGap> subgroupGaps,
     List<Comparison> comparisons,
@@ -49,6 +51,8 @@ public record ModelEvaluation(
     metrics = List.copyOf(metrics);
     iterations = List.copyOf(iterations);
     calibration = List.copyOf(calibration);
+    smoothedCalibration = List.copyOf(smoothedCalibration);
+    decisionCurves = List.copyOf(decisionCurves);
     subgroups = List.copyOf(subgroups);
     subgroupGaps = List.copyOf(subgroupGaps);
     comparisons = List.copyOf(comparisons);
@@ -91,6 +95,17 @@ public record ModelEvaluation(
       Double meanPredicted, Double observed, Double ciLow, Double ciHigh, String ciMethod,
       Double ciLevel, Long n, Long events) {}
 
+  /**
+   * A point of a curve of evaluation.curves other than the binned calibration: the smoothed
+   * calibration curve ({@code calibration_smoothed}: x the predicted risk, y the LOWESS observed
+   * rate, with its pointwise interval; n the rows weighing on it) or a decision curve
+   * ({@code decision_model}, {@code decision_treat_all}, {@code decision_treat_none}: x the
+   * threshold, y the net benefit with its interval). {@code method} is evaluate's description.
+   */
+  public record CurvePoint(String iterationId, String outcome, String split, String curve,
+      int point, Double x, Double y, Double ciLow, Double ciHigh, String ciMethod,
+      Double ciLevel, Long n, Long events, String method) {}
+
   /** A metric in a subgroup cell; a {@code suppressed} cell carries no value, interval or count. */
   public record SubgroupRow(String iterationId, String outcome, String split, String subgroup,
       String level, String metric, Double value, Double ciLow, Double ciHigh, String ciMethod,
@@ -131,7 +146,7 @@ public record ModelEvaluation(
   static ModelEvaluation none() {
     return new ModelEvaluation(null, null, items(null, List.of(), List.of(), List.of(), List.of(),
         List.of(), List.of()), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
-        List.of());
+        List.of(), List.of(), List.of());
   }
 
   private static final String[] RESULT_COLUMNS = {"run_id", "iteration_id", "outcome", "split",
@@ -140,7 +155,8 @@ public record ModelEvaluation(
       "subgroup_value", "suppressed"};
 
   private static final String[] CURVE_COLUMNS = {"iteration_id", "outcome", "split", "point", "x",
-      "y", "ci_low", "ci_high", "ci_method", "ci_level", "n", "n_positive", "curve", "run_id"};
+      "y", "ci_low", "ci_high", "ci_method", "ci_level", "n", "n_positive", "curve", "run_id",
+      "method"};
 
   private static final String[] GAP_COLUMNS = {"iteration_id", "outcome", "split",
       "subgroup_dimension", "metric", "subgroup_value", "reference_value", "difference",
@@ -209,6 +225,22 @@ public record ModelEvaluation(
             RunResults.longOrNull(r, 10), RunResults.longOrNull(r, 11)));
       }
     });
+    List<CurvePoint> smoothed = new ArrayList<>();
+    List<CurvePoint> decision = new ArrayList<>();
+    sources.curves().ifPresent(df -> {
+      for (Row r : ofRun(df, CURVE_COLUMNS, types(CURVE_COLUMNS, "x", "y", "ci_low", "ci_high",
+          "ci_level"), evaluateRunId).filter(col("curve").isin(SMOOTHED_CURVE, DECISION_MODEL,
+          DECISION_TREAT_ALL, DECISION_TREAT_NONE)).orderBy("iteration_id", "outcome", "split",
+          "curve", "point").collectAsList()) {
+        CurvePoint p = new CurvePoint(r.getString(0), r.getString(1), r.getString(2),
+            r.getString(12), r.isNullAt(3) ? 0 : (int) r.getLong(3),
+            RunResults.doubleOrNull(r, 4), RunResults.doubleOrNull(r, 5),
+            RunResults.doubleOrNull(r, 6), RunResults.doubleOrNull(r, 7), r.getString(8),
+            RunResults.doubleOrNull(r, 9), RunResults.longOrNull(r, 10),
+            RunResults.longOrNull(r, 11), r.getString(14));
+        (SMOOTHED_CURVE.equals(p.curve()) ? smoothed : decision).add(p);
+      }
+    });
     List<SubgroupGap> gaps = new ArrayList<>();
     sources.subgroupGaps().ifPresent(df -> {
       for (Row r : ofRun(df, GAP_COLUMNS, types(GAP_COLUMNS, "difference", "ci_low", "ci_high",
@@ -243,12 +275,17 @@ public record ModelEvaluation(
         .orElse(List.of());
     String level = parameters.get("confidence");
     return new ModelEvaluation(evaluateRunId, level, items(level, metrics, its, calibration,
-        subgroups, comparisons, gates), metrics, its, calibration, subgroups, gaps, comparisons,
-        gates);
+        smoothed, decision, subgroups, comparisons, gates), metrics, its, calibration, smoothed, decision, subgroups,
+        gaps, comparisons, gates);
   }
 
   /** The curve of evaluation.curves the calibration plot draws. */
   static final String CALIBRATION_CURVE = "calibration_binned";
+  /** The LOWESS calibration curve with its pointwise band, and the decision curves. */
+  static final String SMOOTHED_CURVE = "calibration_smoothed";
+  static final String DECISION_MODEL = "decision_model";
+  static final String DECISION_TREAT_ALL = "decision_treat_all";
+  static final String DECISION_TREAT_NONE = "decision_treat_none";
 
   private static Dataset<Row> ofRun(Dataset<Row> df, String[] columns, DataType[] types,
       String runId) {
@@ -343,6 +380,14 @@ public record ModelEvaluation(
   static List<Item> items(String level, List<Metric> metrics, List<Iteration> iterations,
       List<CalibrationPoint> calibration, List<SubgroupRow> subgroups,
       List<Comparison> comparisons, List<GateDecision> gates) {
+    return items(level, metrics, iterations, calibration, List.of(), List.of(), subgroups,
+        comparisons, gates);
+  }
+
+  /** As above, with the smoothed calibration curve and the decision curves the run wrote. */
+  static List<Item> items(String level, List<Metric> metrics, List<Iteration> iterations,
+      List<CalibrationPoint> calibration, List<CurvePoint> smoothed, List<CurvePoint> decision,
+      List<SubgroupRow> subgroups, List<Comparison> comparisons, List<GateDecision> gates) {
     boolean any = !metrics.isEmpty();
     boolean described = !iterations.isEmpty();
     boolean calibrated = metrics.stream().anyMatch(m -> "calibration_slope".equals(m.metric()));
@@ -385,6 +430,10 @@ public record ModelEvaluation(
         : "discrimination (AUROC, AUPRC), overall accuracy (Brier, scaled Brier)"
             + (calibrated ? ", calibration (intercept, slope, O/E, ICI, E50, E90)" : "")
             + (calibration.isEmpty() ? "" : ", the binned calibration curve")
+            + (smoothed.isEmpty() ? "" : ", the smoothed (LOWESS) calibration curve with its"
+                + " pointwise interval")
+            + (decision.isEmpty() ? "" : ", the decision curve (net benefit against treat all"
+                + " and treat none)")
             + (utility ? ", clinical utility (net benefit at each threshold)" : "")
             + (notRecorded.isEmpty() ? "" : "; the evaluate run recorded no "
                 + String.join(", no ", notRecorded))));

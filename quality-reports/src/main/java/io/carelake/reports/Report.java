@@ -37,6 +37,9 @@ public record Report(
     @JsonInclude(JsonInclude.Include.ALWAYS) Privacy privacy,
     Lineage lineage,
     ModelEvaluation modelEvaluation,
+    ModelLineage modelLineage,
+    ModelRegistryView modelRegistry,
+    LanguageModels languageModels,
     Waivers.Outcome waivers,
     List<TableEntry> tables) {
 

@@ -57,7 +57,11 @@ final class ReportHtml {
     model.put("levels", Privacy.LEVELS);
     model.put("chartJs", CHART_JS);
     model.put("chartJsVersion", CHART_JS_VERSION);
-    model.put("chartData", chartData(report.trends(), report.modelEvaluation().calibration()));
+    ModelEvaluation me = report.modelEvaluation();
+    List<Map<String, Object>> decision = decisionCurves(me.decisionCurves());
+    model.put("decisionGroups", decision);
+    model.put("chartData", chartData(report.trends(), me.calibration(),
+        smoothedCurves(me.smoothedCalibration()), decision));
     StringWriter out = new StringWriter();
     try {
       template.evaluate(out, model, Locale.ROOT);
@@ -89,6 +93,84 @@ final class ReportHtml {
     return series;
   }
 
+  /** A curve's label in the charts: iteration (outcome) split. */
+  private static String curveLabel(String iterationId, String outcome, String split) {
+    return iterationId + (outcome == null ? "" : " (" + outcome + ")") + " " + split;
+  }
+
+  private static Map<String, Double> xy(Double x, Double y) {
+    Map<String, Double> p = new LinkedHashMap<>();
+    p.put("x", x);
+    p.put("y", y);
+    return p;
+  }
+
+  /**
+   * The smoothed calibration curves: per iteration, outcome and split the LOWESS points and the
+   * two edges of their pointwise interval (drawn as a band); points without a number are left out.
+   */
+  static List<Map<String, Object>> smoothedCurves(List<ModelEvaluation.CurvePoint> points) {
+    Map<String, List<List<Map<String, Double>>>> curves = new LinkedHashMap<>();
+    for (ModelEvaluation.CurvePoint p : points) {
+      if (p.x() == null || p.y() == null) {
+        continue;
+      }
+      List<List<Map<String, Double>>> c = curves.computeIfAbsent(curveLabel(p.iterationId(),
+          p.outcome(), p.split()), k -> List.of(new ArrayList<>(), new ArrayList<>(),
+          new ArrayList<>()));
+      c.get(0).add(xy(p.x(), p.y()));
+      if (p.ciLow() != null && p.ciHigh() != null) {
+        c.get(1).add(xy(p.x(), p.ciLow()));
+        c.get(2).add(xy(p.x(), p.ciHigh()));
+      }
+    }
+    List<Map<String, Object>> out = new ArrayList<>();
+    curves.forEach((label, c) -> out.add(Map.of("label", label + " smoothed", "points", c.get(0),
+        "low", c.get(1), "high", c.get(2))));
+    return out;
+  }
+
+  /**
+   * The decision curves, one chart per iteration, outcome and split: the model's net benefit over
+   * the thresholds with its interval, treat all and treat none.
+   */
+  static List<Map<String, Object>> decisionCurves(List<ModelEvaluation.CurvePoint> points) {
+    Map<String, Map<String, List<Map<String, Double>>>> charts = new LinkedHashMap<>();
+    for (ModelEvaluation.CurvePoint p : points) {
+      if (p.x() == null || p.y() == null) {
+        continue;
+      }
+      Map<String, List<Map<String, Double>>> c = charts.computeIfAbsent(curveLabel(
+          p.iterationId(), p.outcome(), p.split()), k -> {
+            Map<String, List<Map<String, Double>>> series = new LinkedHashMap<>();
+            for (String s : List.of("model", "modelLow", "modelHigh", "treatAll", "treatNone")) {
+              series.put(s, new ArrayList<>());
+            }
+            return series;
+          });
+      switch (p.curve()) {
+        case ModelEvaluation.DECISION_MODEL -> {
+          c.get("model").add(xy(p.x(), p.y()));
+          if (p.ciLow() != null && p.ciHigh() != null) {
+            c.get("modelLow").add(xy(p.x(), p.ciLow()));
+            c.get("modelHigh").add(xy(p.x(), p.ciHigh()));
+          }
+        }
+        case ModelEvaluation.DECISION_TREAT_ALL -> c.get("treatAll").add(xy(p.x(), p.y()));
+        default -> c.get("treatNone").add(xy(p.x(), p.y()));
+      }
+    }
+    List<Map<String, Object>> out = new ArrayList<>();
+    int i = 0;
+    for (var e : charts.entrySet()) {
+      Map<String, Object> chart = new LinkedHashMap<>(e.getValue());
+      chart.put("label", e.getKey());
+      chart.put("canvas", "decision-curve-" + i++);
+      out.add(chart);
+    }
+    return out;
+  }
+
   /** Canvas id of a table's trend chart; the template derives the same from the table name. */
   static String canvasId(String table) {
     return "trend-" + table.replace('.', '-');
@@ -100,6 +182,12 @@ final class ReportHtml {
    * can close the script element.
    */
   static String chartData(Trends trends, List<ModelEvaluation.CalibrationPoint> calibration) {
+    return chartData(trends, calibration, List.of(), List.of());
+  }
+
+  /** As above, with the smoothed calibration curves and the decision curves. */
+  static String chartData(Trends trends, List<ModelEvaluation.CalibrationPoint> calibration,
+      List<Map<String, Object>> smoothed, List<Map<String, Object>> decision) {
     List<Map<String, Object>> tables = new ArrayList<>();
     List<String> labels = trends.runs().stream().map(Trends.RunPoint::intervalStart).toList();
     for (String table : trends.tables()) {
@@ -120,7 +208,7 @@ final class ReportHtml {
         "rowsSetAside", trends.runs().stream().map(Trends.RunPoint::rowsSetAside).toList());
     try {
       return JSON.writeValueAsString(Map.of("tables", tables, "runs", runs, "calibration",
-          calibrationCurves(calibration)))
+          calibrationCurves(calibration), "smoothed", smoothed, "decision", decision))
           .replace("<", "\\u003c");
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("Cannot write the trend data as JSON", e);

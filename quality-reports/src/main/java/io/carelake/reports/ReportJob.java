@@ -155,6 +155,19 @@ public final class ReportJob extends IntervalJob {
         readAt(spark, ctx, tables, Tables.MODELS_ITERATIONS)), evaluateRun,
         picked.parameters("evaluate"));
 
+    ModelRegistryView registry = ModelRegistryView.read(
+        readAt(spark, ctx, tables, Tables.MODELS_REGISTRY),
+        readAt(spark, ctx, tables, Tables.EVALUATION_GATE_DECISIONS));
+    ModelLineage modelLineage = modelLineage(spark, ctx, tables, ledger, evaluation, registry);
+    LanguageModels languageModels = LanguageModels.read(
+        readAt(spark, ctx, tables, Tables.EVALUATION_LM_RESULTS),
+        readAt(spark, ctx, tables, Tables.EVALUATION_LM_COMPARISONS),
+        readAt(spark, ctx, tables, Tables.DATASETS_ITEM_CONTAMINATION));
+    ctx.progress("models: %d iterations traced (%d complete back to raw), %d registry aliases,"
+        + " %d language-model results", modelLineage.iterations().size(),
+        modelLineage.iterations().stream().filter(ModelLineage.IterationChain::complete).count(),
+        registry.current().size(), languageModels.results().size());
+
     boolean reconciled = Report.reconciled(picked.stages(), picked.ingestAllRuns(), crossChecks);
     Report.Verdict verdict = Report.Verdict.decide(checks, reconciled, picked.stages(),
         picked.missingJobs(), privacy, notReconciled(picked.stages(), picked.ingestAllRuns(),
@@ -163,7 +176,7 @@ public final class ReportJob extends IntervalJob {
         Report.Period.of(interval), generatedAt.toString(), Version.CARELAKE, ctx.run().id(),
         verdict, reconciled, scorecard, checks, trends, picked.stages(), picked.ingestAllRuns(),
         picked.missingJobs(), crossChecks, setAside, privacy, lineage, evaluation,
-        judged.outcome(), tables);
+        modelLineage, registry, languageModels, judged.outcome(), tables);
 
     byte[] json = ReportJson.render(report);
     ReportSchema.require(json, report.reportId());
@@ -216,6 +229,11 @@ public final class ReportJob extends IntervalJob {
         .count("evaluation_results", evaluation.metrics().size())
         .count("evaluation_subgroup_rows", evaluation.subgroups().size())
         .count("evaluation_gate_decisions", evaluation.gates().size())
+        .count("model_iterations_traced", modelLineage.iterations().size())
+        .count("model_iterations_unresolved", modelLineage.iterations().stream()
+            .filter(i -> !i.complete()).count())
+        .count("registry_moves", registry.history().size())
+        .count("lm_results", languageModels.results().size())
         .rows(picked.runsConsidered(), picked.runsCited(), superseded)
         .requireReconciled();
     ctx.progress("report %s: verdict %s; %s", report.reportId(), verdict.status(),
@@ -228,6 +246,29 @@ public final class ReportJob extends IntervalJob {
           + " does not reconcile: " + notReconciled(report.stages(), report.ingestAllRuns(),
               report.crossChecks()) + " (see " + written.display() + ")");
     }
+  }
+
+  /**
+   * The chains of every model iteration the report names: those the evaluate run measured, then
+   * those the registry points at or pointed at.
+   */
+  private static ModelLineage modelLineage(SparkSession spark, JobContext ctx,
+      List<Report.TableEntry> tables, Optional<Dataset<Row>> ledger, ModelEvaluation evaluation,
+      ModelRegistryView registry) {
+    java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>();
+    evaluation.metrics().forEach(m -> ids.add(m.iterationId()));
+    ids.addAll(registry.iterationIds());
+    if (ids.isEmpty() || ledger.isEmpty()) {
+      return ModelLineage.none();
+    }
+    List<String> list = List.copyOf(ids);
+    Map<String, ModelLineage.IterationRow> iterations = ModelLineage.iterationRows(
+        readAt(spark, ctx, tables, Tables.MODELS_ITERATIONS), list);
+    Map<String, ModelLineage.DatasetRow> datasets = ModelLineage.datasetRows(
+        readAt(spark, ctx, tables, Tables.DATASETS_RISK_REGISTRY), iterations.values().stream()
+            .map(ModelLineage.IterationRow::datasetId).filter(java.util.Objects::nonNull)
+            .distinct().toList());
+    return ModelLineage.of(list, iterations, datasets, ModelLineage.runs(ledger.get()));
   }
 
   private int trendRuns(JobContext ctx) {

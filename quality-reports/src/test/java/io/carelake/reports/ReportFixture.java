@@ -53,13 +53,19 @@ final class ReportFixture implements AutoCloseable {
   static final long FEATURES = 9101;
   static final long PREDICTIONS = 9201;
   static final long ITERATIONS = 9202;
+  /** The risk dataset it-1 was trained on, and the older one of it-0. */
+  static final long DATASET = 9150;
+  static final long DATASET_OLD = 9140;
+  /** The features snapshot the older dataset was built from: no run in the ledger wrote it. */
+  static final long FEATURES_UNKNOWN = 9100;
+  static final String COHORT_HASH = "cd".repeat(32);
 
   /** What the fixture recorded, for the assertions. */
   record Fixture(String ingestFirst, String ingestLatest, String governOld, String govern,
       String deidentify, String features, String trainOld, String train, String evaluate,
       String governFeb27, String governFeb28, long rawVisitsSnapshot, long rawVitalsFirstSnapshot,
       long rawVitalsSnapshot, long curatedVisitsSnapshot, long evaluationSnapshot,
-      Path waivers) {}
+      Path waivers, String riskDataset, String riskOld, String trainFeb) {}
 
   /** How the fixture's ledger differs from a consistent pipeline. */
   enum Variant { CONSISTENT, DEIDENTIFY_LOSES_A_ROW, GOVERN_MISSES_RAW_ROWS }
@@ -184,10 +190,24 @@ final class ReportFixture implements AutoCloseable {
         .input("curated.visits", curatedVisitsSnapshot)
         .output("safe.visits", SAFE_VISITS).output("safe.vitals", SAFE_VITALS));
     String features = record(ledger, Run.start("features", MARCH_1).rows(10, 7, 3)
-        .count("prevalent", 2).count("horizon_incomplete", 1)
+        .count("prevalent", 2).count("horizon_incomplete", 1).specHash(COHORT_HASH)
         .input("safe.visits", SAFE_VISITS).input("safe.vitals", SAFE_VITALS)
         .output("features.chronic_risk", FEATURES));
+    // the model half: a risk dataset built from the features (a run of an earlier interval: it is
+    // not one of this interval's stages), an older dataset whose features run the ledger lacks,
+    // and the train runs of it-0 (older) and it-1
+    String riskDataset = record(ledger, Run.start("risk-dataset", FEB_28).rows(7, 7, 0)
+        .specHash(COHORT_HASH).input("features.chronic_risk", FEATURES)
+        .output("datasets.chronic_risk", DATASET));
+    String riskOld = record(ledger, Run.start("risk-dataset", FEB_27).rows(5, 5, 0)
+        .specHash(COHORT_HASH)
+        .input("features.chronic_risk", FEATURES_UNKNOWN)
+        .output("datasets.chronic_risk", DATASET_OLD));
+    String trainFeb = record(ledger, Run.start("train", FEB_27).rows(5, 5, 0)
+        .specHash(COHORT_HASH).input("datasets.chronic_risk", DATASET_OLD)
+        .output("models.iterations", ITERATIONS - 10));
     String trainOld = record(ledger, Run.start("train", MARCH_1).rows(7, 7, 0)
+        .specHash(COHORT_HASH).input("datasets.chronic_risk", DATASET)
         .input("features.chronic_risk", FEATURES)
         .output("models.predictions", PREDICTIONS).output("models.iterations", ITERATIONS));
     // A failed run whose message quotes values and markup: masked, then escaped in the page.
@@ -227,12 +247,19 @@ final class ReportFixture implements AutoCloseable {
         + " model_type string, features array<string>, params map<string,string>,"
         + " interval_start date, interval_end date, train_rows bigint, test_rows bigint,"
         + " train_positive bigint, test_positive bigint, null_label_rows bigint,"
-        + " feature_snapshot_id bigint, model_path string, run_id string, trained_at timestamp)"
-        + " USING iceberg");
+        + " feature_snapshot_id bigint, model_path string, run_id string, trained_at timestamp,"
+        + " outcome string, code_version string, definition_hash string, dataset_id string,"
+        + " dataset_snapshot_id bigint) USING iceberg");
     spark.sql("INSERT INTO " + Tables.MODELS_ITERATIONS.in(c) + " VALUES ('it-1',"
         + " 'logistic_regression', array('age', 'sbp_mean_90d'), map('reg_param', '0.01'),"
         + " DATE '2025-03-01', DATE '2025-03-02', 480, 120, 96, 30, 0, " + FEATURES + ", '/m',"
-        + " '" + trainOld + "', TIMESTAMP '2025-03-02 01:00:00')");
+        + " '" + trainOld + "', TIMESTAMP '2025-03-02 01:00:00', 'hypertension', 'c0de1',"
+        + " '" + COHORT_HASH + "', 'ds-1', " + DATASET + "),"
+        + " ('it-0', 'logistic_regression', array('age'), map('reg_param', '0.1'),"
+        + " DATE '2025-02-27', DATE '2025-02-28', 300, 80, 60, 20, 0, " + FEATURES_UNKNOWN
+        + ", '/m0', '" + trainFeb + "', TIMESTAMP '2025-02-28 01:00:00', 'hypertension',"
+        + " 'c0de0', '" + COHORT_HASH + "', 'ds-0', " + DATASET_OLD + ")");
+    modelTables(c, riskDataset, riskOld);
     Run evaluateRun = Run.start("evaluate", MARCH_1).rows(120, 120, 0)
         .parameter("confidence", 0.95).parameter("gate", true)
         .input("models.predictions", PREDICTIONS).input("models.iterations", ITERATIONS);
@@ -271,7 +298,8 @@ final class ReportFixture implements AutoCloseable {
 
     return new Fixture(ingestFirst, ingestLatest, governOld, govern, deidentify, features,
         trainOld, train, evaluate, governFeb27, governFeb28, rawVisitsSnapshot, rawVitalsFirst,
-        rawVitalsSnapshot, curatedVisitsSnapshot, evaluationSnapshot, waivers);
+        rawVitalsSnapshot, curatedVisitsSnapshot, evaluationSnapshot, waivers, riskDataset,
+        riskOld, trainFeb);
   }
 
   /**
@@ -319,7 +347,26 @@ final class ReportFixture implements AutoCloseable {
         + " ('" + run + "', 'it-1', 'hypertension', 'test', 'calibration_binned', 0, 0.05,"
         + " 0.0417, 0.0, 0.12, 'cluster-bootstrap-percentile', 0.95, 72, 3, 'uniform', 'e5'),"
         + " ('" + run + "', 'it-1', 'hypertension', 'test', 'decision_model', 0, 0.01, 0.2,"
-        + " NULL, NULL, NULL, 0.95, 120, 30, NULL, 'e5')");
+        + " NULL, NULL, NULL, 0.95, 120, 30, NULL, 'e5'),"
+        // the smoothed calibration curve with its band, and the rest of the decision curves
+        + " ('" + run + "', 'it-1', 'hypertension', 'test', 'calibration_smoothed', 0, 0.04,"
+        + " 0.035, 0.01, 0.07, 'cluster-bootstrap-percentile', 0.95, 40, NULL, 'LOWESS', 'e5'),"
+        + " ('" + run + "', 'it-1', 'hypertension', 'test', 'calibration_smoothed', 1, 0.12,"
+        + " 0.14, 0.09, 0.2, 'cluster-bootstrap-percentile', 0.95, 40, NULL, 'LOWESS', 'e5'),"
+        + " ('" + run + "', 'it-1', 'hypertension', 'test', 'calibration_smoothed', 2, 0.3,"
+        + " 0.27, 0.18, 0.37, 'cluster-bootstrap-percentile', 0.95, 40, NULL, 'LOWESS', 'e5'),"
+        + " ('" + run + "', 'it-1', 'hypertension', 'test', 'decision_model', 1, 0.2, 0.0625,"
+        + " 0.031, 0.094, 'cluster-bootstrap-percentile', 0.95, 120, 30, 'net benefit', 'e5'),"
+        + " ('" + run + "', 'it-1', 'hypertension', 'test', 'decision_treat_all', 0, 0.01,"
+        + " 0.2424, 0.17, 0.31, 'cluster-bootstrap-percentile', 0.95, 120, 30, 'treat all',"
+        + " 'e5'),"
+        + " ('" + run + "', 'it-1', 'hypertension', 'test', 'decision_treat_all', 1, 0.2,"
+        + " 0.0625, -0.03, 0.15, 'cluster-bootstrap-percentile', 0.95, 120, 30, 'treat all',"
+        + " 'e5'),"
+        + " ('" + run + "', 'it-1', 'hypertension', 'test', 'decision_treat_none', 0, 0.01, 0.0,"
+        + " NULL, NULL, NULL, 0.95, 120, 30, 'treat none', 'e5'),"
+        + " ('" + run + "', 'it-1', 'hypertension', 'test', 'decision_treat_none', 1, 0.2, 0.0,"
+        + " NULL, NULL, NULL, 0.95, 120, 30, 'treat none', 'e5')");
     spark.sql("CREATE TABLE " + Tables.EVALUATION_SUBGROUP_GAPS.in(c) + " (run_id string,"
         + " iteration_id string, outcome string, split string, subgroup_dimension string,"
         + " metric string, subgroup_value string, reference_value string, difference double,"
@@ -363,6 +410,74 @@ final class ReportFixture implements AutoCloseable {
         + " 'subgroup-auroc-floor not applicable for region=north: the cell is suppressed'),"
         + " 'carelake-default', '1', '" + "e5".repeat(32) + "', 0.95,"
         + " TIMESTAMP '2025-03-02 02:00:00')");
+    // the decision of an earlier evaluate run that made it-0 champion (the registry links to it)
+    spark.sql("INSERT INTO " + Tables.EVALUATION_GATE_DECISIONS.in(c) + " VALUES ('evaluate-feb',"
+        + " 'it-0', 'hypertension', 'test', 'champion', NULL, NULL, 'promoted',"
+        + " array(named_struct('id', 'auroc-floor', 'scope', 'iteration', 'metric', 'auroc',"
+        + " 'interval', 'cluster-bootstrap-bca', 'rule', 'lower bound >= 0.6', 'status', 'pass',"
+        + " 'subgroup', CAST(NULL AS string), 'value', 0.7, 'ci_low', 0.62, 'ci_high', 0.78,"
+        + " 'detail', 'lower bound 0.62 >= 0.6')),"
+        + " array('no champion yet: every iteration criterion passed'), 'carelake-default', '1',"
+        + " '" + "e5".repeat(32) + "', 0.95, TIMESTAMP '2025-02-28 02:00:00')");
+  }
+
+  /**
+   * The rest of the model half, with the columns their writers give them (risk-dataset's
+   * datasets.chronic_risk_datasets, evaluate's models.registry, evaluate-lm's lm tables, the
+   * corpus job's datasets.item_contamination): two risk datasets; the registry's champion it-0,
+   * promoted by a gate decision of an earlier evaluate run, and challenger it-1, whose decision
+   * is not in evaluation.gate_decisions; one language model's accuracies (30 of 40 right, Wilson
+   * interval at 95 %), its exact McNemar comparison (2 of 7 discordant pairs, p = 58/128) and the
+   * contamination flags of its 40 items (4 flagged).
+   */
+  private void modelTables(String c, String riskDataset, String riskOld) {
+    spark.sql("CREATE TABLE " + Tables.DATASETS_RISK_REGISTRY.in(c) + " (dataset_id string,"
+        + " interval_start date, interval_end date, cohort_definition string,"
+        + " cohort_definition_hash string, features_snapshot_id bigint, run_id string,"
+        + " created_at timestamp) USING iceberg");
+    String dataset = ", DATE '2024-03-01', DATE '2025-03-01', 'chronic-risk', '" + COHORT_HASH
+        + "', ";
+    spark.sql("INSERT INTO " + Tables.DATASETS_RISK_REGISTRY.in(c) + " VALUES ('ds-1'" + dataset
+        + FEATURES + ", '" + riskDataset + "', TIMESTAMP '2025-03-01 00:00:00'), ('ds-0'"
+        + dataset + FEATURES_UNKNOWN + ", '" + riskOld + "', TIMESTAMP '2025-02-28 00:00:00')");
+    spark.sql("CREATE TABLE " + Tables.MODELS_REGISTRY.in(c) + " (outcome string, alias string,"
+        + " version bigint, iteration_id string, previous_iteration_id string,"
+        + " decision_run_id string, spec_sha256 string, moved_at timestamp) USING iceberg");
+    spark.sql("INSERT INTO " + Tables.MODELS_REGISTRY.in(c) + " VALUES"
+        + " ('hypertension', 'champion', 1, 'it-0', NULL, 'evaluate-feb', '" + "e5".repeat(32)
+        + "', TIMESTAMP '2025-02-28 02:00:00'),"
+        + " ('hypertension', 'challenger', 1, 'it-1', NULL, 'evaluate-lost', '"
+        + "e5".repeat(32) + "', TIMESTAMP '2025-03-02 03:00:00')");
+    spark.sql("CREATE TABLE " + Tables.EVALUATION_LM_RESULTS.in(c) + " (run_id string,"
+        + " iteration_id string, item_set string, item_set_sha256 string, answers_sha256 string,"
+        + " subset string, scope string, subject string, n_items bigint, correct bigint,"
+        + " unparseable bigint, unanswered bigint, accuracy double, ci_low double,"
+        + " ci_high double, ci_method string, ci_level double, contamination_source string,"
+        + " flags array<string>) USING iceberg");
+    String lm = "('evaluate-lm-1', 'lm-1', 'cmb-exam', '" + "c0".repeat(32) + "', '"
+        + "a5".repeat(32) + "', ";
+    spark.sql("INSERT INTO " + Tables.EVALUATION_LM_RESULTS.in(c) + " VALUES"
+        + lm + "'all', 'micro', NULL, 40, 30, 1, 0, 0.75, 0.598061, 0.858129, 'wilson', 0.95,"
+        + " 'datasets.item_contamination', array('unparseable_answers')),"
+        + lm + "'all', 'subject', 'cardiology', 20, 16, 0, 0, 0.8, 0.583983, 0.919333,"
+        + " 'wilson', 0.95, 'datasets.item_contamination', array()),"
+        + lm + "'all', 'macro', NULL, 40, 30, 1, 0, 0.75, 0.6, 0.87, 'bootstrap-percentile',"
+        + " 0.95, 'datasets.item_contamination', array('unparseable_answers')),"
+        + lm + "'clean', 'micro', NULL, 36, 27, 1, 0, 0.75, 0.589303, 0.862538, 'wilson',"
+        + " 0.95, 'datasets.item_contamination', array('unparseable_answers'))");
+    spark.sql("CREATE TABLE " + Tables.EVALUATION_LM_COMPARISONS.in(c) + " (run_id string,"
+        + " iteration_id string, other_iteration_id string, item_set string,"
+        + " item_set_sha256 string, subset string, n_items bigint, both_correct bigint,"
+        + " only_iteration bigint, only_other bigint, neither bigint,"
+        + " accuracy_iteration double, accuracy_other double, difference double,"
+        + " p_value double, method string) USING iceberg");
+    spark.sql("INSERT INTO " + Tables.EVALUATION_LM_COMPARISONS.in(c) + " VALUES"
+        + " ('evaluate-lm-1', 'lm-1', 'lm-0', 'cmb-exam', '" + "c0".repeat(32) + "', 'all', 40,"
+        + " 25, 5, 2, 8, 0.75, 0.675, 0.075, 0.453125, 'mcnemar-exact')");
+    spark.sql("CREATE TABLE " + Tables.DATASETS_ITEM_CONTAMINATION.in(c) + " USING iceberg AS"
+        + " SELECT '" + "c0".repeat(32) + "' AS item_set_sha256, concat('item-', id) AS item_id,"
+        + " id < 4 AS contaminated, 'ngram-13' AS method, CAST(NULL AS double) AS score,"
+        + " 'corpus-1' AS corpus_run_id, 9301L AS corpus_snapshot_id FROM range(40)");
   }
 
   private static String deadLetter(int offset, String code, String ingestTime) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.carelake.core.config.CarelakeConfig;
 import io.carelake.reports.ReportFixture.Fixture;
 import io.carelake.reports.ReportFixture.Result;
 import io.carelake.reports.ReportFixture.Variant;
@@ -20,12 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The report as an auditor opens it: generated from the fixture home by the real job (with
@@ -39,33 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code target/report-browser/*.png}). No Chromium is a failure that says how to install it,
  * unless {@code CARELAKE_QUICK=1}, which skips.
  */
-class TestReportInBrowser {
+class TestReportInBrowser extends FixtureSession {
 
   static final Path OUT = Path.of("target", "report-browser");
-
-  @TempDir
-  Path home;
-
-  private CarelakeConfig config;
-  private SparkSession spark;
-  private ReportFixture fixture;
-
-  @BeforeEach
-  void openSession() {
-    config = CarelakeConfig.load(home);
-    spark = ReportFixture.session(config);
-    fixture = new ReportFixture(spark, config, home);
-  }
-
-  @AfterEach
-  void stopSession() {
-    fixture.close();
-    if (SparkSession.getActiveSession().isDefined()) {
-      SparkSession.getActiveSession().get().stop();
-    }
-    SparkSession.clearActiveSession();
-    SparkSession.clearDefaultSession();
-  }
 
   /** Chromium, or a failure that says what to do (a skip only when the developer asked for it). */
   static Chromium chromium() {
@@ -144,6 +115,8 @@ class TestReportInBrowser {
       }
       assertThat(mismatches).isEmpty();
 
+      assertModelSections(desktop, result.json());
+
       // the charts drew exactly the trend table's numbers (scores in %)
       JsonNode drawn = desktop.eval("Chart.getChart(document.getElementById('trend-raw-visits'))"
           + ".data.datasets.map(d => ({label: d.label, data: d.data}))");
@@ -184,6 +157,101 @@ class TestReportInBrowser {
     } finally {
       Chromium.deleteTree(work);
     }
+  }
+
+  /**
+   * The model half of the page: the lineage of every iteration (a row per link, an unresolved
+   * link with its reason, a box per link and the unresolved ones dashed), the smoothed calibration
+   * curve and its band in the calibration plot, the decision curves drawn with report.json's
+   * numbers, and the registry and language-model tables.
+   */
+  private static void assertModelSections(DevTools.Page page, JsonNode json) throws Exception {
+    int links = 0;
+    List<String> reasons = new ArrayList<>();
+    for (JsonNode chain : json.at("/model_lineage/iterations")) {
+      for (JsonNode l : chain.get("links")) {
+        links++;
+        if (!l.get("resolved").asBoolean()) {
+          reasons.add(l.get("reason").asText());
+        }
+      }
+    }
+    assertThat(reasons).as("the fixture has an unresolved link").isNotEmpty();
+    assertThat(page.eval("document.querySelectorAll('#model-lineage tr.model-link').length")
+        .asInt()).isEqualTo(links);
+    JsonNode shownReasons = page.eval("Array.from(document.querySelectorAll("
+        + "'#model-lineage tr.unresolved .reason')).map(e => e.textContent.trim())");
+    List<String> shown = new ArrayList<>();
+    shownReasons.forEach(r -> shown.add(r.asText()));
+    assertThat(shown).containsExactlyElementsOf(reasons);
+    assertThat(page.eval("document.querySelectorAll('#model-lineage-graph rect').length").asInt())
+        .isEqualTo(json.at("/model_lineage/nodes").size());
+    assertThat(page.eval("document.querySelectorAll('#model-lineage-graph rect.orphan').length")
+        .asInt()).isEqualTo(reasons.size());
+    assertThat(page.eval("document.querySelectorAll('#model-lineage-graph path').length")
+        .asInt()).isEqualTo(json.at("/model_lineage/edges").size()).isPositive();
+
+    // the calibration plot carries the smoothed curve and its band beside the binned points
+    JsonNode calibration = page.eval("Chart.getChart(document.getElementById("
+        + "'calibration-plot')).data.datasets.map(d => ({label: d.label, data: d.data,"
+        + " fill: d.fill}))");
+    assertThat(points(dataset(calibration, "it-1 (hypertension) test smoothed")))
+        .containsExactlyElementsOf(curve(json.at("/model_evaluation/smoothed_calibration"), null,
+            "y"));
+    JsonNode band = dataset(calibration, "it-1 (hypertension) test smoothed interval");
+    assertThat(band.get("fill").asText()).isEqualTo("-1");
+    assertThat(points(band)).containsExactlyElementsOf(curve(
+        json.at("/model_evaluation/smoothed_calibration"), null, "ci_high"));
+
+    // the decision curve: the model, treat all and treat none at report.json's thresholds
+    JsonNode decision = page.eval("Chart.getChart(document.getElementById('decision-curve-0'))"
+        + ".data.datasets.map(d => ({label: d.label, data: d.data}))");
+    JsonNode curves = json.at("/model_evaluation/decision_curves");
+    assertThat(points(dataset(decision, "model")))
+        .containsExactlyElementsOf(curve(curves, "decision_model", "y")).hasSize(2);
+    assertThat(points(dataset(decision, "treat all")))
+        .containsExactlyElementsOf(curve(curves, "decision_treat_all", "y"));
+    assertThat(points(dataset(decision, "treat none")))
+        .containsExactlyElementsOf(curve(curves, "decision_treat_none", "y"));
+    assertThat(page.eval("(() => { const c = document.getElementById('decision-curve-0');"
+        + " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+        + " let n = 0; for (let i = 3; i < d.length; i += 4) { if (d[i] > 0) n++; } return n;"
+        + " })()").asInt()).as("the decision curve is painted").isGreaterThan(500);
+
+    assertThat(page.eval("document.querySelectorAll('#registry-history tbody tr').length")
+        .asInt()).isEqualTo(json.at("/model_registry/history").size());
+    assertThat(page.eval("document.querySelectorAll('#lm-results tbody tr').length").asInt())
+        .isEqualTo(json.at("/language_models/results").size());
+    assertThat(page.eval("document.querySelectorAll('#contamination tbody tr').length").asInt())
+        .isEqualTo(json.at("/language_models/contamination").size());
+  }
+
+  private static JsonNode dataset(JsonNode datasets, String label) {
+    for (JsonNode d : datasets) {
+      if (d.get("label").asText().equals(label)) {
+        return d;
+      }
+    }
+    throw new AssertionError("no dataset '" + label + "' in " + datasets);
+  }
+
+  /** A drawn series as "x,y" strings. */
+  private static List<String> points(JsonNode dataset) {
+    List<String> out = new ArrayList<>();
+    dataset.get("data").forEach(p -> out.add(p.get("x").asDouble() + "," + p.get("y")
+        .asDouble()));
+    return out;
+  }
+
+  /** report.json's points of one curve (all when {@code curve} is null) as "x,value" strings. */
+  private static List<String> curve(JsonNode points, String curve, String value) {
+    List<String> out = new ArrayList<>();
+    points.forEach(p -> {
+      if (curve == null || p.get("curve").asText().equals(curve)) {
+        out.add(p.get("x").asDouble() + "," + p.get(value).asDouble());
+      }
+    });
+    return out;
   }
 
   /** No console error, failed load or foreign request; nothing wider than the viewport. */

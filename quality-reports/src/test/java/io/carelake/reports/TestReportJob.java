@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.carelake.core.catalog.CatalogFactory;
-import io.carelake.core.config.CarelakeConfig;
 import io.carelake.core.tables.Tables;
 import io.carelake.reports.ReportFixture.Fixture;
 import io.carelake.reports.ReportFixture.Result;
@@ -22,11 +21,7 @@ import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The report job end to end on real Spark and Iceberg: a temp home with small tables and a ledger of
@@ -34,31 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * it, then the files read back (each report.json validated against the shipped schema). Test data
  * is tiny; the fixture session is the one the job reuses.
  */
-class TestReportJob {
-
-  @TempDir
-  Path home;
-
-  private CarelakeConfig config;
-  private SparkSession spark;
-  private ReportFixture fixture;
-
-  @BeforeEach
-  void openSession() {
-    config = CarelakeConfig.load(home);
-    spark = ReportFixture.session(config);
-    fixture = new ReportFixture(spark, config, home);
-  }
-
-  @AfterEach
-  void stopSession() {
-    fixture.close();
-    if (SparkSession.getActiveSession().isDefined()) {
-      SparkSession.getActiveSession().get().stop();
-    }
-    SparkSession.clearActiveSession();
-    SparkSession.clearDefaultSession();
-  }
+class TestReportJob extends FixtureSession {
 
   @Test
   void reportsTheLatestRunOfEachStageAndEveryNumberItCites() throws Exception {
@@ -276,7 +247,7 @@ class TestReportJob {
     JsonNode chain = find(json.get("lineage").get("chains"), "output",
         "evaluation.results@" + f.evaluationSnapshot());
     assertThat(texts(chain.get("run_ids"))).containsExactly(f.evaluate(), f.trainOld(),
-        f.features(), f.deidentify(), f.govern(), f.ingestLatest(), f.ingestFirst());
+        f.riskDataset(), f.features(), f.deidentify(), f.govern(), f.ingestLatest(), f.ingestFirst());
     assertThat(chain.get("reaches_raw").asBoolean()).isTrue();
     JsonNode vitalsNode = find(json.get("lineage").get("nodes"), "id",
         "raw.vitals@" + f.rawVitalsSnapshot());
@@ -340,6 +311,103 @@ class TestReportJob {
       assertThat(find(evaluation.get("items"), "item", item).get("status").asText()).as(item)
           .isEqualTo(item.equals("12e") ? "PARTIAL" : "REPORTED");
     }
+
+    assertThat(find(evaluation.get("items"), "item", "12e").get("statement").asText())
+        .contains("the smoothed (LOWESS) calibration curve").contains("the decision curve");
+    // The smoothed calibration curve with its band, and the decision curves (model, treat all,
+    // treat none) point by point, as evaluate wrote them.
+    JsonNode smoothed = evaluation.get("smoothed_calibration");
+    assertThat(smoothed).hasSize(3);
+    assertThat(smoothed.get(1).get("y").asDouble()).isEqualTo(0.14);
+    assertThat(smoothed.get(1).get("ci_low").asDouble()).isEqualTo(0.09);
+    assertThat(smoothed.get(1).get("ci_high").asDouble()).isEqualTo(0.2);
+    assertThat(smoothed.get(1).get("method").asText()).isEqualTo("LOWESS");
+    List<String> decision = new ArrayList<>();
+    evaluation.get("decision_curves").forEach(p -> decision.add(p.get("curve").asText() + "@"
+        + p.get("x").asDouble() + "=" + p.get("y").asDouble()));
+    assertThat(decision).containsExactly("decision_model@0.01=0.2", "decision_model@0.2=0.0625",
+        "decision_treat_all@0.01=0.2424", "decision_treat_all@0.2=0.0625",
+        "decision_treat_none@0.01=0.0", "decision_treat_none@0.2=0.0");
+
+    // Model lineage: it-1 (evaluated) back to raw through the iteration's own columns and the
+    // runs that wrote each snapshot; it-0 (the registry's champion) stops at its features
+    // snapshot, which no run in the ledger wrote: shown unresolved with the reason.
+    JsonNode chains = json.get("model_lineage").get("iterations");
+    List<String> traced = new ArrayList<>();
+    chains.forEach(c -> traced.add(c.get("iteration_id").asText()));
+    assertThat(traced).containsExactly("it-1", "it-0");
+    JsonNode it1 = chains.get(0);
+    assertThat(it1.get("complete").asBoolean()).isTrue();
+    assertThat(links(it1)).containsExactly(
+        "iteration models.iterations@" + ReportFixture.ITERATIONS + " " + f.trainOld(),
+        "dataset datasets.chronic_risk@" + ReportFixture.DATASET + " " + f.riskDataset(),
+        "features features.chronic_risk@" + ReportFixture.FEATURES + " " + f.features(),
+        "safe safe.visits@" + ReportFixture.SAFE_VISITS + " " + f.deidentify(),
+        "safe safe.vitals@" + ReportFixture.SAFE_VITALS + " " + f.deidentify(),
+        "curated curated.visits@" + f.curatedVisitsSnapshot() + " " + f.govern(),
+        "raw raw.visits@" + f.rawVisitsSnapshot() + " " + f.ingestLatest(),
+        "raw raw.vitals@" + f.rawVitalsSnapshot() + " null");
+    JsonNode iterationLink = it1.get("links").get(0);
+    assertThat(iterationLink.get("column_hash").asText()).isEqualTo(ReportFixture.COHORT_HASH);
+    assertThat(iterationLink.get("spec_hash").asText()).isEqualTo(ReportFixture.COHORT_HASH);
+    assertThat(iterationLink.get("code_version").asText()).isEqualTo("c0de1");
+    assertThat(iterationLink.get("version").asText())
+        .isEqualTo(json.get("carelake_version").asText());
+    assertThat(it1.get("links").get(1).get("column_hash").asText())
+        .isEqualTo(ReportFixture.COHORT_HASH);
+    assertThat(it1.get("links").get(3).get("spec_hash").asText()).isEqualTo("a0".repeat(32));
+    assertThat(it1.get("links").get(5).get("spec_hash").asText()).isEqualTo("5pec0hash");
+    JsonNode it0 = chains.get(1);
+    assertThat(it0.get("complete").asBoolean()).isFalse();
+    assertThat(links(it0)).containsExactly(
+        "iteration models.iterations@" + (ReportFixture.ITERATIONS - 10) + " " + f.trainFeb(),
+        "dataset datasets.chronic_risk@" + ReportFixture.DATASET_OLD + " " + f.riskOld(),
+        "features features.chronic_risk@" + ReportFixture.FEATURES_UNKNOWN + " null");
+    JsonNode lost = it0.get("links").get(2);
+    assertThat(lost.get("resolved").asBoolean()).isFalse();
+    assertThat(lost.get("reason").asText()).isEqualTo("no run in governance.runs wrote"
+        + " features.chronic_risk at " + ReportFixture.FEATURES_UNKNOWN + " (the features run"
+        + " that built dataset ds-0 is not in the ledger)");
+
+    // The registry: each alias now, and each move with the gate decision that made it (the
+    // challenger's decision is not in evaluation.gate_decisions: shown as not found).
+    JsonNode registry = json.get("model_registry");
+    List<String> aliases = new ArrayList<>();
+    registry.get("current").forEach(a -> aliases.add(a.get("alias").asText() + "="
+        + a.get("iteration_id").asText()));
+    assertThat(aliases).containsExactly("challenger=it-1", "champion=it-0");
+    JsonNode champion = find(registry.get("history"), "alias", "champion");
+    assertThat(champion.get("gate_found").asBoolean()).isTrue();
+    assertThat(champion.get("decision").asText()).isEqualTo("promoted");
+    assertThat(champion.get("decision_run_id").asText()).isEqualTo("evaluate-feb");
+    assertThat(champion.get("moved_at").asText()).isEqualTo("2025-02-28T02:00:00Z");
+    assertThat(texts(champion.get("reasons")))
+        .containsExactly("no champion yet: every iteration criterion passed");
+    JsonNode challenger = find(registry.get("history"), "alias", "challenger");
+    assertThat(challenger.get("gate_found").asBoolean()).isFalse();
+    assertThat(challenger.get("decision").isNull()).isTrue();
+
+    // Language models: micro, macro, then per subject on all items, then the clean items; the
+    // McNemar comparison; the contamination flags counted per item set.
+    JsonNode lm = json.get("language_models");
+    List<String> accuracies = new ArrayList<>();
+    lm.get("results").forEach(r -> accuracies.add(r.get("subset").asText() + "/"
+        + r.get("scope").asText() + " " + r.get("correct").asLong() + "/"
+        + r.get("n_items").asLong()));
+    assertThat(accuracies).containsExactly("all/micro 30/40", "all/macro 30/40",
+        "all/subject 16/20", "clean/micro 27/36");
+    assertThat(lm.get("results").get(0).get("ci_low").asDouble()).isEqualTo(0.598061);
+    assertThat(lm.get("results").get(0).get("ci_method").asText()).isEqualTo("wilson");
+    assertThat(texts(lm.get("results").get(0).get("flags")))
+        .containsExactly("unparseable_answers");
+    JsonNode mcnemar = lm.get("comparisons").get(0);
+    assertThat(mcnemar.get("only_iteration").asLong()).isEqualTo(5);
+    assertThat(mcnemar.get("only_other").asLong()).isEqualTo(2);
+    assertThat(mcnemar.get("p_value").asDouble()).isEqualTo(58.0 / 128);
+    JsonNode contamination = lm.get("contamination").get(0);
+    assertThat(contamination.get("items").asLong()).isEqualTo(40);
+    assertThat(contamination.get("contaminated").asLong()).isEqualTo(4);
+    assertThat(contamination.get("clean").asLong()).isEqualTo(36);
 
     // A govern run of the interval still RUNNING is neither picked nor counted: the verdict says
     // it is running.
@@ -534,6 +602,14 @@ class TestReportJob {
 
   private Catalog catalog() {
     return fixture.catalog();
+  }
+
+  /** A chain's links as "level table@snapshot run". */
+  private static List<String> links(JsonNode chain) {
+    List<String> out = new ArrayList<>();
+    chain.get("links").forEach(l -> out.add(l.get("level").asText() + " " + l.get("table")
+        .asText() + "@" + l.get("snapshot_id").asText() + " " + l.get("run_id").asText()));
+    return out;
   }
 
   private void assertNoPhi(Result result) {

@@ -55,7 +55,8 @@ class TestReportRendering {
         Report.Verdict.decide(checks, reconciled, stages, missing, null,
             ReportJob.notReconciled(stages, null, crossChecks)),
         reconciled, Scorecard.of(checks), checks, trends, stages, null, missing, crossChecks,
-        SetAside.none(), null, Lineage.of(List.of(), null), evaluation, Waivers.Outcome.NONE,
+        SetAside.none(), null, Lineage.of(List.of(), null), evaluation, ModelLineage.none(),
+        ModelRegistryView.none(), LanguageModels.none(), Waivers.Outcome.NONE,
         List.of(new Report.TableEntry("raw.visits", 100, 11L, TableCatalogue.FROM_SUMMARY)));
   }
 
@@ -95,7 +96,7 @@ class TestReportRendering {
         "1", "ab".repeat(32), 0.9, "2025-03-02T01:00:00Z"));
     return new ModelEvaluation("evaluate-1", "0.9", ModelEvaluation.items("0.9", metrics,
         List.of(), calibration, subgroups, comparisons, gates), metrics, List.of(), calibration,
-        subgroups, gaps, comparisons, gates);
+        List.of(), List.of(), subgroups, gaps, comparisons, gates);
   }
 
   static Report.Check check(String rule, String status, long failing, long total,
@@ -130,7 +131,8 @@ class TestReportRendering {
     assertThat(json.fieldNames()).toIterable().containsExactly("report_schema", "report_id",
         "interval", "generated_at", "carelake_version", "report_run_id", "verdict", "reconciled",
         "scorecard", "checks", "trends", "stages", "ingest_all_runs", "missing_stages",
-        "cross_checks", "set_aside", "privacy", "lineage", "model_evaluation", "waivers",
+        "cross_checks", "set_aside", "privacy", "lineage", "model_evaluation", "model_lineage",
+        "model_registry", "language_models", "waivers",
         "tables");
     assertThat(json.get("ingest_all_runs").isNull()).isTrue();
     JsonNode stage = json.get("stages").get(0);
