@@ -23,7 +23,7 @@ enum Tool implements Launchable {
       Job.Engine.SPARK, "Benchmark: structured de-identification against a plain copy; scrubber MB/s."),
   BENCH_CORPUS("bench corpus", "training-datasets", "io.carelake.datasets.CorpusBench",
       Job.Engine.SPARK, "Benchmark: corpus near-duplicate detection on planted Chinese notes (MB/s"
-          + " per task slot, precision, recall) at each --docs size."),
+          + " per task slot, precision, recall) at each --docs size, beside datatrove's MinHash."),
   EVALUATE_LM("evaluate-lm", "model-evaluation", "io.carelake.evaluation.lm.EvaluateLmJob",
       Job.Engine.SPARK, "Score a language-model iteration's answers to exam items (Wilson"
           + " accuracy, clean subset, McNemar against a second iteration)."),
