@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.max;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.carelake.core.config.CarelakeConfig;
 import io.carelake.generator.SyntheticExamItems;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -55,6 +56,8 @@ final class Contamination {
   static final double THRESHOLD = 0.5;
   static final String METHOD = "char-" + NGRAM + "gram-distinctive>=" + THRESHOLD;
   static final String REASON = "eval_contamination";
+  /** Configuration key: more item sets (exam items or test-split text) for every run. */
+  static final String CONFIG_KEY = "corpus.eval-items";
 
   /** The schema evaluate-lm reads (model-evaluation's EvaluateLmJob.CONTAMINATION). */
   static final StructType SCHEMA = new StructType()
@@ -88,7 +91,33 @@ final class Contamination {
     return parse(file.toString(), Files.readAllBytes(file));
   }
 
-  /** Items of a JSONL set: {@code id}, {@code question} and optional {@code options} per line. */
+  /**
+   * The item sets the configuration names ({@value #CONFIG_KEY}: JSONL files separated by
+   * commas, relative to the home), so that every run of the corpus, scheduled ones too, checks
+   * the same evaluation data: other exam sets, and the text of any test split a model built on
+   * the corpus is evaluated on.
+   */
+  static List<ItemSet> configured(CarelakeConfig config) {
+    List<ItemSet> sets = new ArrayList<>();
+    for (String name : config.get(CONFIG_KEY, "").split(",")) {
+      if (name.isBlank()) {
+        continue;
+      }
+      Path file = config.home().resolve(name.trim());
+      try {
+        sets.add(read(file));
+      } catch (IOException | IllegalArgumentException e) {
+        throw new IllegalArgumentException(CONFIG_KEY + " in " + config.file() + ": " + file
+            + ": " + e.getMessage() + "; fix the file or take it out of " + CONFIG_KEY, e);
+      }
+    }
+    return sets;
+  }
+
+  /**
+   * Items of a JSONL set, one per line: an exam item ({@code id}, {@code question}, optional
+   * {@code options}) or a passage of test-split text ({@code id}, {@code text}).
+   */
   static ItemSet parse(String source, byte[] bytes) {
     List<Item> items = new ArrayList<>();
     String[] lines = new String(bytes, StandardCharsets.UTF_8).split("\n", -1);
@@ -103,11 +132,12 @@ final class Contamination {
         throw new IllegalArgumentException(source + ":" + (i + 1) + ": not a JSON object ("
             + e.getMessage() + "); every line of an item set is one item", e);
       }
-      if (!item.hasNonNull("id") || !item.hasNonNull("question")) {
+      boolean exam = item.hasNonNull("question");
+      if (!item.hasNonNull("id") || !(exam || item.hasNonNull("text"))) {
         throw new IllegalArgumentException(source + ":" + (i + 1) + ": an item needs \"id\" and"
-            + " \"question\"");
+            + " either \"question\" (an exam item) or \"text\" (test-split text)");
       }
-      StringBuilder text = new StringBuilder(item.get("question").asText());
+      StringBuilder text = new StringBuilder(item.get(exam ? "question" : "text").asText());
       if (item.has("options")) {
         item.get("options").fields().forEachRemaining(o -> text.append('\n')
             .append(o.getKey()).append(". ").append(o.getValue().asText()));

@@ -6,6 +6,7 @@ import io.carelake.core.config.CarelakeConfig;
 import io.carelake.spark.ScratchHome;
 import io.carelake.spark.SparkSessions;
 import java.io.BufferedWriter;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,10 +30,12 @@ import picocli.CommandLine.Option;
  * job runs it) on generated Chinese notes with planted near duplicates, at one or more sizes (the
  * growth curve): MB of UTF-8 per second per task slot, and pairwise precision and recall against
  * the planted groups. Every tenth base note gets 1-3 variants (an edited character, an inserted
- * phrase, a deleted phrase), each of 5-gram Jaccard above 0.8 to its base. {@code --jsonl} also
- * writes the largest size's documents with their planted group ({@code id, text, group}) for a
- * peer (datatrove's MinHash deduplication) to run on the same input. Prints one line per size and
- * a final JSON line.
+ * phrase, a deleted phrase), each of 5-gram Jaccard above 0.8 to its base. At every size the same
+ * documents also go, as JSONL ({@code id, text, group}), to the peer: datatrove's MinHash
+ * deduplication ({@link DatatrovePeer}), once per {@code --peer-shingles} configuration, scored
+ * with the same pair definition; {@code --skip-peer} leaves it out. {@code --jsonl} keeps the
+ * largest size's file. Prints one line per size and run, the ratios, and a final JSON line with
+ * both sides.
  */
 @Command(name = "corpus-bench", mixinStandardHelpOptions = true,
     description = "Benchmark the corpus's near-duplicate detection on planted Chinese near"
@@ -59,6 +62,22 @@ public final class CorpusBench implements Callable<Integer> {
   @Option(names = "--jsonl", paramLabel = "FILE",
       description = "Also write the largest size's documents (id, text, group) as JSONL.")
   Path jsonl;
+
+  @Option(names = "--skip-peer",
+      description = "Do not run the peer (datatrove's MinHash deduplication).")
+  boolean skipPeer;
+
+  @Option(names = "--peer-shingles", paramLabel = "S[,S...]", split = ",",
+      defaultValue = "char,jieba", description = "The peer's configurations: char (character"
+          + " 5-grams, as ours) and/or jieba (datatrove's Chinese word tokenizer, word 5-grams)"
+          + " (default ${DEFAULT-VALUE}).")
+  List<String> peerShingles;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  /** Where the lines go (a test reads them). */
+  PrintStream out = System.out;
 
   static final StructType SCHEMA = new StructType()
       .add("doc_id", DataTypes.StringType)
@@ -123,6 +142,22 @@ public final class CorpusBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    try {
+      return bench();
+    } catch (DatatrovePeer.Failure e) {
+      System.err.println("carelake bench corpus: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private int bench() throws Exception {
+    for (String shingles : peerShingles) {
+      if (!DatatrovePeer.SHINGLES.contains(shingles)) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--peer-shingles: '"
+            + shingles + "' is none of " + DatatrovePeer.SHINGLES);
+      }
+    }
+    DatatrovePeer peer = skipPeer ? null : DatatrovePeer.find();
     if (System.getProperty("spark.master") == null) {
       System.setProperty("spark.master", master);
     }
@@ -133,8 +168,9 @@ public final class CorpusBench implements Callable<Integer> {
     SparkSession spark = SparkSessions.create(cfg, "carelake-corpus-bench");
     spark.sparkContext().setLogLevel("WARN");
     int slots = spark.sparkContext().defaultParallelism();
-    System.out.printf(Locale.ROOT, "corpus bench: master %s (%d task slots)%n",
-        spark.sparkContext().master(), slots);
+    out.printf(Locale.ROOT, "corpus bench: master %s (%d task slots)%s%n",
+        spark.sparkContext().master(), slots, peer == null ? "" : "; peer " + peer.describe()
+            + ", " + slots + " worker processes");
     StringBuilder json = new StringBuilder("{\"bench\":\"corpus\",\"slots\":" + slots
         + ",\"runs\":[");
     try {
@@ -143,23 +179,59 @@ public final class CorpusBench implements Callable<Integer> {
       for (int i = 0; i < docs.size(); i++) {
         List<Doc> generated = generate(docs.get(i), seed);
         Result m = measure(spark, generated);
-        double mbPerSlot = m.bytes / 1e6 / m.seconds / slots;
-        System.out.printf(Locale.ROOT, "%,d docs, %.1f MB: %.1f s, %.2f MB/s per task slot,"
+        double mbPerSlot = m.mbPerSecond() / slots;
+        out.printf(Locale.ROOT, "%,d docs, %.1f MB: carelake %.1f s, %.2f MB/s per task slot,"
             + " precision %.4f, recall %.4f%n", generated.size(), m.bytes / 1e6, m.seconds,
             mbPerSlot, m.precision(), m.recall());
         json.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
             "{\"docs\":%d,\"mb\":%.2f,\"seconds\":%.2f,\"mb_per_s_per_slot\":%.3f,"
-                + "\"precision\":%.4f,\"recall\":%.4f}", generated.size(), m.bytes / 1e6,
-            m.seconds, mbPerSlot, m.precision(), m.recall()));
-        if (jsonl != null && i == docs.size() - 1) {
-          writeJsonl(generated, jsonl);
+                + "\"precision\":%.4f,\"recall\":%.4f,\"peers\":[", generated.size(),
+            m.bytes / 1e6, m.seconds, mbPerSlot, m.precision(), m.recall()));
+        boolean last = i == docs.size() - 1;
+        Path file = jsonl != null && last ? jsonl
+            : home.resolve("planted-" + generated.size() + ".jsonl");
+        if (peer != null || (jsonl != null && last)) {
+          writeJsonl(generated, file);
         }
+        if (peer != null) {
+          for (int p = 0; p < peerShingles.size(); p++) {
+            json.append(p == 0 ? "" : ",").append(runPeer(peer, peerShingles.get(p), file,
+                slots, m, mbPerSlot));
+          }
+          if (!file.equals(jsonl)) {
+            Files.delete(file);
+          }
+        }
+        json.append("]}");
       }
     } finally {
       spark.stop();
     }
-    System.out.println(json.append("]}"));
+    out.println(json.append("]}"));
     return 0;
+  }
+
+  /** Runs one peer configuration on the size's file; prints its line and ratios, returns JSON. */
+  private String runPeer(DatatrovePeer peer, String shingles, Path file, int workers, Result ours,
+      double oursPerSlot) throws Exception {
+    DatatrovePeer.Run run = peer.run(file, shingles, workers, home);
+    if (run.bytes() != ours.bytes) {
+      throw new DatatrovePeer.Failure("the peer read " + run.bytes() + " bytes of text from "
+          + file + ", carelake " + ours.bytes + ": not the same documents");
+    }
+    Result r = new Result(run.bytes(), run.seconds(), ours.truePairs, run.foundPairs(),
+        run.correctPairs());
+    double perCore = r.mbPerSecond() / workers;
+    double ratio = oursPerSlot / perCore;
+    out.printf(Locale.ROOT, "%,d docs: datatrove %s %.1f s, %.2f MB/s per core, precision %.4f,"
+        + " recall %.4f; carelake/datatrove %s: throughput %.2f x, precision %+.4f, recall"
+        + " %+.4f%n", run.docs(), shingles, r.seconds, perCore, r.precision(), r.recall(),
+        shingles, ratio, ours.precision() - r.precision(), ours.recall() - r.recall());
+    return String.format(Locale.ROOT, "{\"peer\":\"datatrove\",\"version\":\"%s\","
+        + "\"shingles\":\"%s\",\"workers\":%d,\"docs\":%d,\"seconds\":%.2f,"
+        + "\"mb_per_s_per_core\":%.3f,\"precision\":%.4f,\"recall\":%.4f,"
+        + "\"throughput_ratio\":%.3f}", run.version(), shingles, workers, run.docs(),
+        r.seconds, perCore, r.precision(), r.recall(), ratio);
   }
 
   /** Bytes, seconds and pair counts of one run. */
@@ -170,6 +242,10 @@ public final class CorpusBench implements Callable<Integer> {
 
     double recall() {
       return truePairs == 0 ? 1.0 : correctPairs / (double) truePairs;
+    }
+
+    double mbPerSecond() {
+      return bytes / 1e6 / seconds;
     }
   }
 
@@ -203,7 +279,7 @@ public final class CorpusBench implements Callable<Integer> {
     return new Result(bytes, seconds, truePairs, found, correct);
   }
 
-  private static void writeJsonl(List<Doc> generated, Path file) throws Exception {
+  static void writeJsonl(List<Doc> generated, Path file) throws Exception {
     com.fasterxml.jackson.databind.ObjectMapper json =
         new com.fasterxml.jackson.databind.ObjectMapper();
     try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {

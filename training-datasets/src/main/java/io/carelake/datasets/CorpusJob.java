@@ -102,6 +102,11 @@ public final class CorpusJob extends IntervalJob {
     ctx.run().parameter("seed", seed).parameter("shards", shards)
         .parameter("minhash", NearDuplicates.BANDS + "x" + NearDuplicates.ROWS + " char-"
             + NearDuplicates.SHINGLE + "gram threshold " + NearDuplicates.THRESHOLD);
+    // the item sets first: a configured file that is missing or malformed fails before any work
+    List<Contamination.ItemSet> itemSets = new ArrayList<>();
+    itemSets.add(Contamination.shippedExamSet());
+    itemSets.addAll(Contamination.configured(ctx.config()));
+    itemSets.addAll(extraItems);
     ReleasedVisits release = ReleasedVisits.read(spark, ctx);
     Dataset<Row> visits = VisitNotes.withText(release.rows())
         .persist(StorageLevel.MEMORY_AND_DISK());
@@ -117,10 +122,6 @@ public final class CorpusJob extends IntervalJob {
           + " nothing was written. Rerun `deidentify` for the interval, then `corpus`.");
     }
     ctx.progress("%,d released visits in %s", in, interval);
-
-    List<Contamination.ItemSet> itemSets = new ArrayList<>();
-    itemSets.add(Contamination.shippedExamSet());
-    itemSets.addAll(extraItems);
 
     Dataset<Row> filtered = QualityFilters.apply(visits).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> deduplicated = NearDuplicates.apply(filtered, seed)

@@ -56,10 +56,17 @@ class TestCorpusJob {
   final Map<String, String> expectedDetail = new HashMap<>();
   final List<ReleaseFixture.Visit> visits = new ArrayList<>();
   String item1;
+  List<String> testSplit;
 
   @BeforeEach
   void writeRelease() throws Exception {
     cfg = CarelakeConfig.load(home);
+    // test-split text, configured for every run (corpus.eval-items, relative to the home)
+    testSplit = List.of(ReleaseFixture.words(ReleaseFixture.ZH, 30, 300, ""),
+        ReleaseFixture.words(ReleaseFixture.ZH, 30, 301, ""));
+    Files.writeString(home.resolve("test-split.jsonl"), "{\"id\":\"ts-1\",\"text\":\""
+        + testSplit.get(0) + "\"}\n{\"id\":\"ts-2\",\"text\":\"" + testSplit.get(1) + "\"}\n");
+    cfg = cfg.withSaved(Contamination.CONFIG_KEY, "test-split.jsonl");
     plant();
     SparkSession spark = LocalSpark.session(cfg);
     ReleaseFixture.writeTables(spark, visits);
@@ -143,6 +150,8 @@ class TestCorpusJob {
     first.get("options").fields().forEachRemaining(o -> pasted.append(' ').append(o.getKey())
         .append(' ').append(o.getValue().asText()));
     visit("ek-e00", 53, 2, 2, null, pasted.toString(), Contamination.REASON, item1);
+    // a passage of the configured test split pasted into a note (the other passage is not)
+    visit("ek-e01", 54, 1, 3, null, "复习资料：" + testSplit.get(0), Contamination.REASON, "ts-1");
     // outside the interval: never read
     visits.add(new ReleaseFixture.Visit("ek-out-before", 1, ReleaseFixture.at(START.minusDays(1),
         5), 1, null, zh.get(7)));
@@ -212,16 +221,19 @@ class TestCorpusJob {
         .get("safe.visits_date_shifted").get())
         .isEqualTo(ReleaseFixture.snapshot(spark, "carelake.safe.visits_date_shifted"));
 
-    // contamination: the pasted item only, not its template siblings
+    // contamination: the pasted item only, not its template siblings; the pasted test-split
+    // passage only, not the other one
     Map<String, Boolean> flags = new HashMap<>();
     String sha = null;
     for (Row r : spark.table("carelake.datasets.item_contamination").collectAsList()) {
       flags.put(r.getAs("item_id"), r.getAs("contaminated"));
-      sha = r.getAs("item_set_sha256");
+      if (r.getAs("item_id").equals(item1)) {
+        sha = r.getAs("item_set_sha256");
+      }
     }
-    assertThat(flags).hasSize(100);
+    assertThat(flags).hasSize(100 + 2).containsEntry("ts-2", false);
     assertThat(flags.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey))
-        .containsExactly(item1);
+        .containsExactlyInAnyOrder(item1, "ts-1");
     String shipped = String.join("\n", SyntheticExamItems.jsonl(SyntheticExamItems.SEED_DEFAULT,
         SyntheticExamItems.PER_SUBJECT_DEFAULT)) + "\n";
     assertThat(sha).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
@@ -293,6 +305,8 @@ class TestCorpusJob {
     assertThat(card.at("/run_id").asText()).isEqualTo(run.<String>getAs("run_id"));
     assertThat(card.get("license").asText()).isNotBlank();
     assertThat(card.at("/contamination/item_sets/0/flagged").asLong()).isEqualTo(1);
+    assertThat(card.at("/contamination/item_sets/1/flagged").asLong()).isEqualTo(1);
+    assertThat(card.at("/contamination/item_sets/1/source").asText()).endsWith("test-split.jsonl");
     JsonNode steps = card.get("filters");
     assertThat(steps.get(steps.size() - 1).get("after").asLong()).isEqualTo(kept.size());
     assertThat(card.toString()).doesNotContain("CANARY").doesNotContain(visits.get(1).pseudonym());
@@ -304,7 +318,7 @@ class TestCorpusJob {
     assertThat(again.get("files")).isEqualTo(manifest.get("files"));
     spark = LocalSpark.session(cfg);
     assertThat(spark.table("carelake.datasets.visit_notes_corpus").count()).isEqualTo(kept.size());
-    assertThat(spark.table("carelake.datasets.item_contamination").count()).isEqualTo(100);
+    assertThat(spark.table("carelake.datasets.item_contamination").count()).isEqualTo(100 + 2);
   }
 
   @Test
