@@ -44,7 +44,7 @@ def report(home: Path) -> dict:
 
 def test_every_table_of_the_report_opens_and_counts_the_same(catalog, report):
     listed = {t["table"]: t for t in report["tables"]}
-    # the demo test's 240 patients are too few for a risk model: its risk dataset blocks, so no
+    # the demo test's 300 patients are too few for a risk model: its risk dataset blocks, so no
     # models.* or evaluation.* table is written there (training-datasets' and the daily DAG's tests
     # cover those)
     assert {"raw.visits", "raw.vitals", "raw.dead_letters", "curated.visits", "safe.visits",

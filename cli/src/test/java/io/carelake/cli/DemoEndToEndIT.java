@@ -40,17 +40,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * the JDBC/SQLite catalog. Checks every stage against the generator's manifest (the ground truth),
  * that no resident id leaks past de-identification, and that a rerun adds nothing.
  *
- * <p>The test's size, 240 patients over 310 days, is smaller than the demo's and still gives every
- * stage work: more than a hundred residents for the privacy scan, and labelled month-start index
- * dates (30 days of prior observation before, 180 days of follow-up after: February to May) for
- * the cohort, its audit and the risk dataset's temporal split (test from April, train February and
- * March). 250 days leave only February and March, the split then tests March and February has
- * almost nobody with 30 days of history: no train rows. At 300 patients over 365 days the two demo
- * runs took ~10 of bin/test's minutes. {@code bin/carelake demo} keeps its default size (2,000
- * patients, a year).
- *
- * <p>So few patients are too few for an honest risk model (a handful of outcome events on each
- * side of the split): the risk dataset is blocked with its counts, and the demo says so,
+ * <p>300 patients are too few for an honest risk model (about five outcome events on the train
+ * side, two on the test side): the risk dataset is blocked with its counts, and the demo says so,
  * skips train and evaluate, and still succeeds. That path is what this test checks of the models;
  * training itself is checked on real jars by the Airflow end-to-end test (500 patients) and by
  * training-datasets' tests, and {@code bin/carelake demo} at its default 2,000 patients trains.
@@ -64,8 +55,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 class DemoEndToEndIT {
 
   private static final Path HOME = Path.of("target", "it-home").toAbsolutePath();
-  private static final String[] DEMO = {"demo", "--home", HOME.toString(), "--patients", "240",
-      "--days", "310", "--seed", "7"};
+  private static final String[] DEMO = {"demo", "--home", HOME.toString(), "--patients", "300",
+      "--days", "365", "--seed", "7"};
   private static final Pattern EIGHTEEN = Pattern.compile("(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])");
   private static final ObjectMapper JSON = new ObjectMapper();
   /** The first demo run on an empty home: exit code, output, and every table's row count. */
@@ -105,7 +96,7 @@ class DemoEndToEndIT {
     Path logs = HOME.resolve("logs");
     assertThat(java.nio.file.Files.getPosixFilePermissions(logs))
         .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-    // (at the test's 240 patients the risk dataset blocks, so train and evaluate do not run)
+    // (at the test's 300 patients the risk dataset blocks, so train and evaluate do not run)
     for (String job : List.of("ingest", "govern", "deidentify", "features", "corpus", "report")) {
       Path log;
       try (Stream<Path> files = Files.list(logs)) {
