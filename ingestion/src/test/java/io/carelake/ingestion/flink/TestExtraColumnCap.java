@@ -6,12 +6,9 @@ import io.carelake.core.events.EventKind;
 import io.carelake.ingestion.envelope.KafkaMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.Set;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.apache.flink.table.data.RowData;
@@ -36,16 +33,6 @@ class TestExtraColumnCap {
   private static KafkaMessage message(long offset, String payload) {
     return new KafkaMessage(VITALS, 0, offset, Instant.now().toEpochMilli(),
         payload.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static List<RowData> values(Queue<?> records) {
-    List<RowData> rows = new ArrayList<>();
-    for (Object o : records) {
-      if (o instanceof StreamRecord<?> r) {
-        rows.add((RowData) r.getValue());
-      }
-    }
-    return rows;
   }
 
   @Test
@@ -82,13 +69,14 @@ class TestExtraColumnCap {
       h.processElement(message(1, vital("v-2", ",\"room\":\"14\"")), 0);
       h.processElement(message(2, over), 0);
 
-      List<RowData> vitals = values(h.getSideOutput(ParseFunction.VITALS));
+      List<RowData> vitals = TestOperatorHarnesses.values(h.getSideOutput(ParseFunction.VITALS));
       assertThat(vitals).hasSize(3);
       assertThat(vitals.subList(0, 2)).extracting(r -> r.getString(RawRows.VITALS_EVENT_ID)
           .toString()).containsExactly("v-1", "v-2");
       // the refused message still moves its partition's offset on (a position marker)
       assertThat(vitals.get(2).isNullAt(RawRows.VITALS_EVENT_TIME)).isTrue();
-      List<RowData> dead = values(h.getSideOutput(ParseFunction.DEAD_LETTERS));
+      List<RowData> dead =
+          TestOperatorHarnesses.values(h.getSideOutput(ParseFunction.DEAD_LETTERS));
       assertThat(dead).hasSize(1);
       RowData d = dead.get(0);
       assertThat(d.getString(RawRows.DEAD_LETTERS.position("error_code")).toString())
