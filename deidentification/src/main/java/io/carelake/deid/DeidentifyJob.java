@@ -23,6 +23,7 @@ import io.carelake.spark.JobContext;
 import io.carelake.spark.JobMain;
 
 import io.carelake.spark.IntervalJob;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -95,6 +96,12 @@ public final class DeidentifyJob extends IntervalJob {
   @Override
   public void run(SparkSession spark, JobContext ctx) throws Exception {
     Interval interval = ctx.interval();
+    // a release a killed run left half published is completed first (before anything forks)
+    List<String> recovered = PublishJournal.recover(ctx.icebergCatalog(),
+        line -> ctx.progress("%s", line));
+    if (!recovered.isEmpty()) {
+      ctx.run().parameter("recovered_publish", String.join("; ", recovered));
+    }
     PseudonymKey key = PseudonymKey.load(ctx.config(), env);
     ctx.run().parameter("key_id", key.id()).parameter("key_source", key.source());
     ctx.progress("pseudonymising with key %s from %s", key.id(), key.source());

@@ -26,7 +26,9 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>Iceberg commits one table at a time: the publish is four fast-forwards, checked first (every
  * main must still be an ancestor of its branch: another run of another interval may have
- * published meanwhile, and then this run fails without publishing, to be rerun).
+ * published meanwhile, and then this run fails without publishing, to be rerun), with the intent
+ * recorded before them so that a kill between two is completed by the next run
+ * ({@link PublishJournal}).
  */
 final class SafeRelease {
 
@@ -93,18 +95,14 @@ final class SafeRelease {
           + " dropped. Rerun deidentify for " + ctx.interval() + ".");
     }
     ctx.requireLease();
-    Map<TableName, Long> published = new LinkedHashMap<>();
-    for (TableName name : forkedFrom.keySet()) {
-      Table t = load(name);
-      t.manageSnapshots().fastForwardBranch(SnapshotRef.MAIN_BRANCH, branch).commit();
-      t.refresh();
-      published.put(name, t.currentSnapshot().snapshotId());
-    }
-    for (TableName name : forkedFrom.keySet()) {
-      dropAndExpire(name);
-    }
-    return published;
+    // the intent first (one commit), then the fast-forwards: a kill between two of them is
+    // completed by the next run (PublishJournal.recover)
+    return PublishJournal.publish(ctx.icebergCatalog(), ctx.run().id(), branch, forkedFrom,
+        afterFastForward);
   }
+
+  /** Runs after each table's fast-forward; a test makes it throw to stand for a kill there. */
+  java.util.function.Consumer<TableName> afterFastForward = t -> { };
 
   /** Drops the run's branches and expires every snapshot no live ref needs (the rejected release). */
   void reject() {
@@ -119,7 +117,10 @@ final class SafeRelease {
    * maximum age of a day, after which such an expiry removes it as well.
    */
   private void dropAndExpire(TableName name) {
-    Table t = load(name);
+    dropAndExpire(load(name), branch);
+  }
+
+  static void dropAndExpire(Table t, String branch) {
     if (t.refs().containsKey(branch)) {
       t.manageSnapshots().removeBranch(branch).commit();
       t.refresh();

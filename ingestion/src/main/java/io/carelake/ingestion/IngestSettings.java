@@ -26,7 +26,8 @@ public record IngestSettings(
     Duration dedupTtl,
     Duration maxOutOfOrderness,
     Duration idleTimeout,
-    int maxOpenFiles) {
+    int maxOpenFiles,
+    int maxExtraColumns) {
 
   /** How long an event id is remembered for deduplication. */
   public static final String DEDUP_TTL = "ingest.dedup-ttl-ms";
@@ -47,6 +48,12 @@ public record IngestSettings(
    */
   public static final String MAX_OPEN_FILES = "ingest.max-open-files";
   public static final String MAX_OPEN_FILES_DEFAULT = "8";
+  /**
+   * Distinct columns producers' unknown fields may add to one raw table; a message that would add
+   * more becomes a dead letter ({@code TOO_MANY_EXTRA_COLUMNS}).
+   */
+  public static final String MAX_EXTRA_COLUMNS = "ingest.max-extra-columns";
+  public static final String MAX_EXTRA_COLUMNS_DEFAULT = "64";
   public static final String KAFKA_CLIENT_PREFIX = "kafka.client.";
 
   public static IngestSettings from(CarelakeConfig config) {
@@ -77,7 +84,8 @@ public record IngestSettings(
         millis(config, DEDUP_TTL, DEDUP_TTL_DEFAULT),
         millis(config, MAX_OUT_OF_ORDERNESS, MAX_OUT_OF_ORDERNESS_DEFAULT),
         millis(config, IDLE_TIMEOUT, IDLE_TIMEOUT_DEFAULT),
-        atLeastOne(config, MAX_OPEN_FILES, MAX_OPEN_FILES_DEFAULT));
+        atLeastOne(config, MAX_OPEN_FILES, MAX_OPEN_FILES_DEFAULT),
+        atLeastOne(config, MAX_EXTRA_COLUMNS, MAX_EXTRA_COLUMNS_DEFAULT));
   }
 
   private static Duration millis(CarelakeConfig config, String key, String fallback) {

@@ -100,7 +100,10 @@ final class Addresses implements Detector {
         continue;
       }
       boolean digitNext = Scan.isAsciiDigit(c[k + 1]);
-      if (!digitNext && !(ch == '委' || ch == '期')) {
+      // a number follows the suffix (路12号, 村3组, 小区5栋), or 村委会 then a number, or a
+      // phase number precedes 期 (小区3期): only there can a street-level address end
+      if (!digitNext && !(ch == '委' && k + 2 < scan.length && c[k + 1] == '会'
+          && Scan.isAsciiDigit(c[k + 2]) || ch == '期' && k > 0 && Scan.isAsciiDigit(c[k - 1]))) {
         continue;
       }
       int from = Math.max(0, k - 12);
@@ -108,18 +111,32 @@ final class Addresses implements Detector {
       if (ch == '路' || ch == '街' || ch == '道' || ch == '巷' || ch == '同' || ch == '弄'
           || ch == '里') {
         street = street == null ? CN_STREET.matcher(t).useTransparentBounds(true) : street;
-        add(scan, street, from, to);
+        add(scan, street, from, to, true);
       } else if (ch == '村' || ch == '区' || ch == '屯' || ch == '寨' || ch == '庄' || ch == '委') {
         village = village == null ? CN_VILLAGE.matcher(t).useTransparentBounds(true) : village;
-        add(scan, village, from, to);
+        add(scan, village, from, to, false);
       }
       if (ch == '区' || ch == '园' || ch == '寓' || ch == '村' || ch == '苑' || ch == '庭'
           || ch == '府' || ch == '厦' || ch == '馆' || ch == '都' || ch == '庄' || ch == '居'
           || ch == '期') {
         estate = estate == null ? CN_ESTATE.matcher(t).useTransparentBounds(true) : estate;
-        add(scan, estate, from, to);
+        add(scan, estate, from, to, false);
       }
     }
+  }
+
+  /** Characters {@link #HAN_NAME} excludes (and the street's name part its own). */
+  private static final String NOT_NAME_START = "省市区县镇乡住址在于到至的与村组栋室号路街";
+  private static final String NOT_STREET_START = "省市区县镇乡住址在于到至的与";
+  private static final String STREET_AFTER = "区县市镇乡住址:";
+
+  /** {@link #CN_STREET}'s look-behind and first character at {@code s}. */
+  private static boolean streetMayStart(Scan scan, int s) {
+    if (s == 0 || NOT_STREET_START.indexOf(scan.chars[s]) >= 0) {
+      return false;
+    }
+    char before = scan.chars[s - 1];
+    return STREET_AFTER.indexOf(before) >= 0 || Character.isWhitespace(before);
   }
 
   /** A digit, a space and a capital (123 Main), or Apt / Suite / Unit / Ste, in [from, to). */
@@ -143,10 +160,13 @@ final class Addresses implements Detector {
    * The leftmost match of {@code m} starting in [from, k) and ending by {@code to}: tried
    * anchored at each start (at most a dozen), not searched for across the window.
    */
-  private static void add(Scan scan, Matcher m, int from, int to) {
+  private static void add(Scan scan, Matcher m, int from, int to, boolean street) {
     int k = Math.min(to, from + 12);
     for (int s = from; s < k; s++) {
-      if (!Scan.isHan(scan.chars[s])) {
+      // what the pattern's first character (and the street's look-behind) require, checked
+      // before the regular expression is tried: most starts fail here
+      char c = scan.chars[s];
+      if (!Scan.isHan(c) || (street ? !streetMayStart(scan, s) : NOT_NAME_START.indexOf(c) >= 0)) {
         continue;
       }
       m.region(s, to);

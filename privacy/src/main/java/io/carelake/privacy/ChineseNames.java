@@ -158,22 +158,21 @@ final class ChineseNames implements Detector {
     if (sl == 0 || given < 1 || given > 2 || NOT_GIVEN_START.indexOf(t.charAt(from + sl)) >= 0) {
       return false;
     }
-    String word = t.substring(from, to);
     if (isHonorific(t, from + sl, to)) {
       return false; // 沈先生: the honorific rule tags the surname alone
     }
     if (strict) {
-      // not a name: a clinical word, a surname with an honorific (the honorific rule's), a run
-      // right after a number (2周后, 4单元: units and time words)
-      if (CLINICAL.contains(word) || isHonorific(t, from + sl, to)
-          || from > 0 && Scan.isAsciiDigit(t.charAt(from - 1))
-          || to < t.length() && Scan.isAsciiDigit(t.charAt(to)) && !isAgeAfter(t, to)) {
-        return false;
-      }
+      // not a name: a clinical word, a run right after a number (2周后, 4单元: units and time
+      // words), a character no given name has
       for (int k = from + sl; k < to; k++) {
         if (!lexicon.isNameChar(t.charAt(k))) {
           return false;
         }
+      }
+      if (CLINICAL.contains(t.substring(from, to))
+          || from > 0 && Scan.isAsciiDigit(t.charAt(from - 1))
+          || to < t.length() && Scan.isAsciiDigit(t.charAt(to)) && !isAgeAfter(t, to)) {
+        return false;
       }
     }
     scan.add(from, to, PhiScrubber.Category.CN_NAME);

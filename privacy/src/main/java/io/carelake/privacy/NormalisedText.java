@@ -21,16 +21,20 @@ final class NormalisedText {
 
   private final String original;
   private final String text;
+  private final char[] chars;
+  /** Null when every character maps one to one onto the original (the common case). */
   private final int[] starts;
   private final int[] ends;
   final boolean hasDigit;
   final boolean hasAt;
   final boolean hasUpperLatin;
 
-  private NormalisedText(String original, String text, int[] starts, int[] ends, boolean hasDigit,
-      boolean hasAt, boolean hasUpperLatin) {
+  private NormalisedText(String original, char[] chars, int length, boolean same, int[] starts,
+      int[] ends, boolean hasDigit, boolean hasAt, boolean hasUpperLatin) {
     this.original = original;
-    this.text = text;
+    this.chars = length == chars.length ? chars : java.util.Arrays.copyOf(chars, length);
+    // an unchanged text (ASCII, simplified Han) is the original string itself
+    this.text = same && length == original.length() ? original : new String(this.chars);
     this.starts = starts;
     this.ends = ends;
     this.hasDigit = hasDigit;
@@ -40,10 +44,13 @@ final class NormalisedText {
 
   static NormalisedText of(String original) {
     int n = original.length();
-    StringBuilder sb = new StringBuilder(n);
-    int[] starts = new int[n + 8];
-    int[] ends = new int[n + 8];
+    char[] out = new char[n + 8];
+    // the map back to the original is kept only once a character does not map one to one
+    // (dropped, expanded, a surrogate pair): most texts never need it
+    int[] starts = null;
+    int[] ends = null;
     int len = 0;
+    boolean same = true;
     boolean digit = false;
     boolean at = false;
     boolean upper = false;
@@ -89,25 +96,43 @@ final class NormalisedText {
         }
       }
       if (mapped == null) {
-        if (len == starts.length) {
-          starts = grow(starts);
-          ends = grow(ends);
+        if (starts == null && (len != i || cpLen != 1)) {
+          starts = identity(len, out.length);
+          ends = identityEnds(len, out.length);
         }
-        sb.append(single);
-        starts[len] = i;
-        ends[len] = i + cpLen;
+        if (len == out.length) {
+          out = grow(out);
+        }
+        out[len] = single;
+        same &= single == c && starts == null;
+        if (starts != null) {
+          if (len >= starts.length) {
+            starts = grow(starts);
+            ends = grow(ends);
+          }
+          starts[len] = i;
+          ends[len] = i + cpLen;
+        }
         len++;
         digit |= single >= '0' && single <= '9';
         at |= single == '@';
         upper |= single >= 'A' && single <= 'Z';
       } else {
+        same = false;
+        if (starts == null) {
+          starts = identity(len, out.length + mapped.length());
+          ends = identityEnds(len, out.length + mapped.length());
+        }
         for (int k = 0; k < mapped.length(); k++) {
-          if (len == starts.length) {
+          if (len >= starts.length) {
             starts = grow(starts);
             ends = grow(ends);
           }
+          if (len == out.length) {
+            out = grow(out);
+          }
           char m = mapped.charAt(k);
-          sb.append(m);
+          out[len] = m;
           starts[len] = i;
           ends[len] = i + cpLen;
           len++;
@@ -118,7 +143,7 @@ final class NormalisedText {
       }
       i += cpLen;
     }
-    return new NormalisedText(original, sb.toString(), starts, ends, digit, at, upper);
+    return new NormalisedText(original, out, len, same, starts, ends, digit, at, upper);
   }
 
   /** NFKC of one BMP character, computed once per character and cached (benign races). */
@@ -138,6 +163,27 @@ final class NormalisedText {
     return java.util.Arrays.copyOf(a, a.length * 2 + 8);
   }
 
+  private static char[] grow(char[] a) {
+    return java.util.Arrays.copyOf(a, a.length * 2 + 8);
+  }
+
+  /** The one-to-one map of the first {@code len} characters, in an array of {@code size}. */
+  private static int[] identity(int len, int size) {
+    int[] a = new int[Math.max(size, len + 8)];
+    for (int i = 0; i < len; i++) {
+      a[i] = i;
+    }
+    return a;
+  }
+
+  private static int[] identityEnds(int len, int size) {
+    int[] a = new int[Math.max(size, len + 8)];
+    for (int i = 0; i < len; i++) {
+      a[i] = i + 1;
+    }
+    return a;
+  }
+
   String original() {
     return original;
   }
@@ -146,22 +192,27 @@ final class NormalisedText {
     return text;
   }
 
+  /** The normalised characters (shared: read only). */
+  char[] chars() {
+    return chars;
+  }
+
   /** Start, in the original string, of the normalised character {@code i}. */
   int start(int i) {
-    return starts[i];
+    return starts == null ? i : starts[i];
   }
 
   /** End (exclusive), in the original string, of the normalised character {@code i}. */
   int end(int i) {
-    return ends[i];
+    return ends == null ? i + 1 : ends[i];
   }
 
   /** The original span [start, end) of the normalised span [from, to). */
   int originalStart(int from) {
-    return starts[from];
+    return start(from);
   }
 
   int originalEnd(int to) {
-    return ends[to - 1];
+    return end(to - 1);
   }
 }

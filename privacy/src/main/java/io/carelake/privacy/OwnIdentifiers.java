@@ -20,13 +20,47 @@ final class OwnIdentifiers implements Detector {
         && scan.name == null) {
       return;
     }
-    char[] chars = scan.text.toCharArray();
-    own(scan, chars, compactForm(scan.residentId), 4, PhiScrubber.Category.OWN_ID, true);
-    own(scan, chars, phoneDigits(scan.phone), 5, PhiScrubber.Category.OWN_PHONE, true);
-    own(scan, chars, compactForm(scan.address), 4, PhiScrubber.Category.OWN_ADDRESS, false);
+    List<Value> values = new ArrayList<>(6);
+    value(values, compactForm(scan.residentId), 4, PhiScrubber.Category.OWN_ID, true);
+    value(values, phoneDigits(scan.phone), 5, PhiScrubber.Category.OWN_PHONE, true);
+    value(values, compactForm(scan.address), 4, PhiScrubber.Category.OWN_ADDRESS, false);
     for (String form : nameForms(scan.name)) {
-      own(scan, chars, form, 2, PhiScrubber.Category.OWN_NAME, false);
+      value(values, form, 2, PhiScrubber.Category.OWN_NAME, false);
     }
+    if (values.isEmpty()) {
+      return;
+    }
+    // a start is tried only where a value's first character stands (String.indexOf: the
+    // JDK's vectorised search), in either case for a Latin letter
+    char[] t = scan.chars;
+    int n = scan.length;
+    for (Value v : values) {
+      char first = v.chars[0];
+      startsAt(scan, t, n, v, first);
+      if (first >= 'A' && first <= 'Z') {
+        startsAt(scan, t, n, v, (char) (first + 32));
+      }
+    }
+  }
+
+  private static void startsAt(Scan scan, char[] t, int n, Value v, char first) {
+    for (int from = scan.text.indexOf(first); from >= 0; from = scan.text.indexOf(first,
+        from + 1)) {
+      own(scan, t, n, from, v);
+    }
+  }
+
+  /** One value to look for: compact form, category, and how its ends are bounded. */
+  private record Value(char[] chars, PhiScrubber.Category category, boolean latin) {}
+
+  private static void value(List<Value> values, String value, int minLength,
+      PhiScrubber.Category cat, boolean digitBoundary) {
+    if (value == null || value.codePointCount(0, value.length()) < minLength) {
+      return;
+    }
+    boolean latin = !digitBoundary && Character.isLetter(value.charAt(0))
+        && value.charAt(0) < 0x80;
+    values.add(new Value(value.toCharArray(), cat, latin));
   }
 
   static boolean isSeparator(char ch) {
@@ -39,51 +73,39 @@ final class OwnIdentifiers implements Detector {
   }
 
   /**
-   * Finds {@code value} (compact form: no separators, upper case) in the normalised text with any
-   * separators between its characters. Linear in practice: a start is only tried where the
-   * value's first character occurs.
+   * Whether {@code value} (compact form: no separators, upper case) starts at {@code from} of the
+   * normalised text with any separators between its characters; adds its span when it does.
+   * Linear in practice: a start is only tried where the value's first character occurs.
    */
-  private static void own(Scan scan, char[] t, String value, int minLength,
-      PhiScrubber.Category cat, boolean digitBoundary) {
-    if (value == null || value.codePointCount(0, value.length()) < minLength) {
+  private static void own(Scan scan, char[] t, int n, int from, Value value) {
+    char[] v = value.chars;
+    int j = from + 1;
+    int k = 1;
+    while (k < v.length) {
+      int gap = 0;
+      while (j < n && isSeparator(t[j]) && gap < DigitRuns.MAX_SEPARATOR + 1) {
+        j++;
+        gap++;
+      }
+      if (j >= n || upperAscii(t[j]) != v[k]) {
+        break;
+      }
+      j++;
+      k++;
+    }
+    if (k < v.length) {
       return;
     }
-    boolean latin = !digitBoundary && Character.isLetter(value.charAt(0))
-        && value.charAt(0) < 0x80;
-    char[] v = value.toCharArray();
-    int n = t.length;
-    for (int from = 0; from < n; from++) {
-      if (upperAscii(t[from]) != v[0]) {
-        continue;
-      }
-      int j = from + 1;
-      int k = 1;
-      while (k < v.length) {
-        int gap = 0;
-        while (j < n && isSeparator(t[j]) && gap < DigitRuns.MAX_SEPARATOR + 1) {
-          j++;
-          gap++;
-        }
-        if (j >= n || upperAscii(t[j]) != v[k]) {
-          break;
-        }
-        j++;
-        k++;
-      }
-      if (k < v.length) {
-        continue;
-      }
-      int to = j;
-      if (Scan.isAsciiDigit(t[from]) && from > 0 && Scan.isAsciiDigit(t[from - 1])
-          || Scan.isAsciiDigit(t[to - 1]) && to < n && Scan.isAsciiDigit(t[to])) {
-        continue;
-      }
-      if (latin && (from > 0 && Scan.isAsciiLetter(t[from - 1])
-          || to < n && Scan.isAsciiLetter(t[to]))) {
-        continue;
-      }
-      scan.addOwn(from, to, cat);
+    int to = j;
+    if (Scan.isAsciiDigit(t[from]) && from > 0 && Scan.isAsciiDigit(t[from - 1])
+        || Scan.isAsciiDigit(t[to - 1]) && to < n && Scan.isAsciiDigit(t[to])) {
+      return;
     }
+    if (value.latin && (from > 0 && Scan.isAsciiLetter(t[from - 1])
+        || to < n && Scan.isAsciiLetter(t[to]))) {
+      return;
+    }
+    scan.addOwn(from, to, value.category);
   }
 
   /** A value as the matcher holds it: normalised, no separators, upper case. */

@@ -33,7 +33,7 @@ final class Scan {
     this.normalised = normalised;
     this.text = normalised.text();
     this.length = text.length();
-    this.chars = text.toCharArray();
+    this.chars = normalised.chars();
     this.name = name;
     this.residentId = residentId;
     this.phone = phone;
@@ -118,11 +118,17 @@ final class Scan {
     return true;
   }
 
-  /** The positions where one of {@code cues} (lower case) starts, in order, in one pass. */
+  /**
+   * The positions where one of {@code cues} (lower case) starts, in order. The text is read once
+   * for every cued detector together ({@link #cueStarts}); each detector then looks only at
+   * those positions.
+   */
   int[] cuePositions(boolean[] firstChars, String[] cues) {
     int[] found = null;
     int k = 0;
-    for (int i = 0; i < length; i++) {
+    int[] starts = cueStarts();
+    for (int s = 0; s < starts.length; s++) {
+      int i = starts[s];
       char c = chars[i];
       if (c >= 'A' && c <= 'Z') {
         c = (char) (c + 32);
@@ -143,12 +149,45 @@ final class Scan {
     return found == null ? new int[0] : java.util.Arrays.copyOf(found, k);
   }
 
+  /** The first character (lower case) of any cue of any detector: {@link #cueStarts}' filter. */
+  private static final boolean[] ANY_CUE_START = new boolean[0x10000];
+
   static boolean[] firstChars(String... cues) {
     boolean[] t = new boolean[0x10000];
     for (String c : cues) {
       t[c.charAt(0)] = true;
     }
+    synchronized (ANY_CUE_START) {
+      for (String c : cues) {
+        ANY_CUE_START[c.charAt(0)] = true;
+      }
+    }
     return t;
+  }
+
+  private int[] cueStarts;
+
+  /** Where a character that starts some detector's cue stands, computed once per text. */
+  private int[] cueStarts() {
+    if (cueStarts == null) {
+      int[] found = new int[16];
+      int k = 0;
+      boolean[] any = ANY_CUE_START;
+      for (int i = 0; i < length; i++) {
+        char c = chars[i];
+        if (c >= 'A' && c <= 'Z') {
+          c = (char) (c + 32);
+        }
+        if (any[c]) {
+          if (k == found.length) {
+            found = java.util.Arrays.copyOf(found, k * 2);
+          }
+          found[k++] = i;
+        }
+      }
+      cueStarts = java.util.Arrays.copyOf(found, k);
+    }
+    return cueStarts;
   }
 
   void add(int from, int to, PhiScrubber.Category cat) {

@@ -38,5 +38,18 @@ public enum ErrorCode {
    * The optional {@code record_time} is not ISO-8601 with an offset, or more than
    * {@link EnvelopeValidator#MAX_FUTURE_SKEW} after ingest time.
    */
-  BAD_RECORD_TIME
+  BAD_RECORD_TIME,
+  /**
+   * The message's unknown fields would take its raw table past {@code ingest.max-extra-columns}
+   * distinct producer-added columns (see {@code flink.ExtraColumnCap}).
+   */
+  TOO_MANY_EXTRA_COLUMNS;
+
+  /**
+   * Whether {@link EnvelopeValidator} gives this code from the message alone; the others depend
+   * on what the tables already hold and are given by the parse step.
+   */
+  public boolean fromEnvelope() {
+    return this != TOO_MANY_EXTRA_COLUMNS;
+  }
 }

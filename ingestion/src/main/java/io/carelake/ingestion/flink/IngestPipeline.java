@@ -71,7 +71,8 @@ public final class IngestPipeline {
         .uid(UID_SOURCE)
         .process(new ParseFunction(Map.of(
             settings.visitsTopic(), EventKind.VISIT,
-            settings.vitalsTopic(), EventKind.VITAL), seed), Types.VOID)
+            settings.vitalsTopic(), EventKind.VITAL), seed,
+            new ExtraColumnCap(settings.maxExtraColumns(), catalog)), Types.VOID)
         .uid(UID_PARSE)
         .name("parse envelope");
 

@@ -3,8 +3,10 @@ package io.carelake.ingestion.flink;
 import io.carelake.core.events.EventKind;
 import io.carelake.ingestion.envelope.DeadLetter;
 import io.carelake.ingestion.envelope.EnvelopeValidator;
+import io.carelake.ingestion.envelope.ErrorCode;
 import io.carelake.ingestion.envelope.KafkaMessage;
 import io.carelake.ingestion.envelope.ParsedMessage;
+import io.carelake.ingestion.envelope.Provenance;
 import io.carelake.ingestion.envelope.RawVisit;
 import io.carelake.ingestion.envelope.RawVital;
 import java.time.Instant;
@@ -44,6 +46,7 @@ public final class ParseFunction extends ProcessFunction<KafkaMessage, Void> {
 
   private final Map<String, EventKind> kindByTopic;
   private final CommittedSeed seed;
+  private final ExtraColumnCap extraColumns;
   private transient Set<String> landedDeadLetters;
   private transient LongCounter alreadyLanded;
   private transient EnvelopeValidator validator;
@@ -55,8 +58,16 @@ public final class ParseFunction extends ProcessFunction<KafkaMessage, Void> {
   }
 
   public ParseFunction(Map<String, EventKind> kindByTopic, CommittedSeed seed) {
+    this(kindByTopic, seed, new ExtraColumnCap(
+        Integer.parseInt(io.carelake.ingestion.IngestSettings.MAX_EXTRA_COLUMNS_DEFAULT), null));
+  }
+
+  /** @param extraColumns the table-wide cap on producer-added columns */
+  public ParseFunction(Map<String, EventKind> kindByTopic, CommittedSeed seed,
+      ExtraColumnCap extraColumns) {
     this.kindByTopic = Map.copyOf(kindByTopic);
     this.seed = seed;
+    this.extraColumns = extraColumns;
   }
 
   @Override
@@ -68,6 +79,7 @@ public final class ParseFunction extends ProcessFunction<KafkaMessage, Void> {
     alreadyLanded = new LongCounter();
     getRuntimeContext().addAccumulator(DEAD_LETTERS_ALREADY_LANDED, alreadyLanded);
     landedDeadLetters = seed == null ? Set.of() : seed.deadLetterPositions();
+    extraColumns.open();
   }
 
   @Override
@@ -79,7 +91,8 @@ public final class ParseFunction extends ProcessFunction<KafkaMessage, Void> {
       throw new IllegalStateException("Message from unexpected topic " + message.position()
           + " (expected one of " + kindByTopic.keySet() + ")");
     }
-    ParsedMessage parsed = validator.validate(kind, message, Instant.now());
+    ParsedMessage parsed = capExtraColumns(kind, message,
+        validator.validate(kind, message, Instant.now()));
     if (parsed instanceof RawVisit visit) {
       ctx.output(VISITS, RawRows.visit(visit));
     } else if (parsed instanceof RawVital vital) {
@@ -98,5 +111,29 @@ public final class ParseFunction extends ProcessFunction<KafkaMessage, Void> {
       deadLetters.inc();
       ctx.output(DEAD_LETTERS, RawRows.deadLetter(deadLetter));
     }
+  }
+
+  /** The event, or a dead letter when its unknown fields would pass the table's column cap. */
+  private ParsedMessage capExtraColumns(EventKind kind, KafkaMessage message,
+      ParsedMessage parsed) {
+    Map<String, String> extras = parsed instanceof RawVisit v ? v.extras()
+        : parsed instanceof RawVital v ? v.extras() : null;
+    if (extras == null || extras.isEmpty()) {
+      return parsed;
+    }
+    String refused = extraColumns.admit(kind, extras.keySet());
+    if (refused == null) {
+      return parsed;
+    }
+    return parsed instanceof RawVisit v
+        ? tooManyColumns(message, v.provenance(), v.eventId(), refused)
+        : tooManyColumns(message, ((RawVital) parsed).provenance(),
+            ((RawVital) parsed).eventId(), refused);
+  }
+
+  private static DeadLetter tooManyColumns(KafkaMessage message, Provenance provenance,
+      String eventId, String reason) {
+    return new DeadLetter(provenance, message.timestampMillis, message.payload,
+        message.payloadSize(), ErrorCode.TOO_MANY_EXTRA_COLUMNS, reason, eventId);
   }
 }

@@ -64,6 +64,7 @@ class TestEnvelopeFixtures {
       case PAST_EVENT_TIME -> "'event_time'";
       case UNSUPPORTED_FIELD -> "'patient.Home Town'";
       case BAD_RECORD_TIME -> "'record_time'";
+      case TOO_MANY_EXTRA_COLUMNS -> throw new IllegalArgumentException(code + ": parse step");
     };
   }
 
@@ -72,6 +73,9 @@ class TestEnvelopeFixtures {
     EnvelopeValidator validator = new EnvelopeValidator();
     List<String> checked = new ArrayList<>();
     for (ErrorCode code : ErrorCode.values()) {
+      if (!code.fromEnvelope()) {
+        continue; // TestExtraColumnCap
+      }
       List<Path> files = SUFFIXES.stream().map(s -> fixtures().resolve(code.name() + s))
           .filter(Files::isRegularFile).toList();
       assertThat(files).as("fixture envelope/%s.{json,bin,json.gz}", code).hasSize(1);
@@ -89,7 +93,8 @@ class TestEnvelopeFixtures {
       }
       checked.add(code.name());
     }
-    assertThat(checked).hasSize(ErrorCode.values().length);
+    assertThat(checked).hasSize((int) Arrays.stream(ErrorCode.values())
+        .filter(ErrorCode::fromEnvelope).count());
   }
 
   @Test

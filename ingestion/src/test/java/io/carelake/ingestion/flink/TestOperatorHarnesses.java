@@ -52,7 +52,7 @@ class TestOperatorHarnesses {
         message(VITALS, partition, offset, vital(eventId, eventTime)), NOW));
   }
 
-  private static List<RowData> values(Queue<?> records) {
+  static List<RowData> values(Queue<?> records) {
     List<RowData> rows = new ArrayList<>();
     for (Object o : records) {
       if (o instanceof StreamRecord<?> r) {
