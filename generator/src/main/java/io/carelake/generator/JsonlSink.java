@@ -1,6 +1,7 @@
 package io.carelake.generator;
 
 import io.carelake.core.events.EventKind;
+import io.carelake.core.files.OwnerOnlyFiles;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

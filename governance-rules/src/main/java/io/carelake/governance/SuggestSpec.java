@@ -2,6 +2,7 @@ package io.carelake.governance;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.carelake.core.files.OwnerOnlyFiles;
 import io.carelake.core.quality.Gbt36344;
 import io.carelake.core.tables.TableName;
 import io.carelake.core.time.Interval;
@@ -131,7 +132,8 @@ public final class SuggestSpec implements SparkJob {
     if (parent != null) {
       Files.createDirectories(parent);
     }
-    Files.writeString(out, yaml, StandardCharsets.UTF_8);
+    // A draft spec may quote profiled values: owner-only, never written through a link.
+    OwnerOnlyFiles.writeString(out, yaml);
     long rules = yaml.lines().filter(l -> l.startsWith("  - id: ")).count();
     ctx.run().count("profiled.rows", s.rows()).count("suggested.rules", rules)
         .parameter("out", out.toAbsolutePath());

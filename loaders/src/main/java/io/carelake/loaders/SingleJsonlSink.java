@@ -2,7 +2,7 @@ package io.carelake.loaders;
 
 import io.carelake.core.events.EventKind;
 import io.carelake.generator.MessageSink;
-import io.carelake.generator.OwnerOnlyFiles;
+import io.carelake.core.files.OwnerOnlyFiles;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,6 +1,7 @@
-package io.carelake.generator;
+package io.carelake.core.files;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -30,5 +31,17 @@ public final class OwnerOnlyFiles {
   /** Renames a complete temporary file over {@code target}, atomically. */
   public static void publish(Path temp, Path target) throws IOException {
     Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Writes {@code text} (UTF-8) to {@code target} owner-only, through a temporary file and a rename. */
+  public static void writeString(Path target, String text) throws IOException {
+    Path absolute = target.toAbsolutePath();
+    Path temp = temp(absolute.getParent(), absolute.getFileName().toString());
+    try {
+      Files.writeString(temp, text, StandardCharsets.UTF_8);
+      publish(temp, absolute);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
   }
 }
