@@ -43,6 +43,8 @@ public final class Chunk {
   final double[] skewXXX;
   /** End (exclusive) of the tie run that starts at each row; -1 inside a run. */
   final int[] tieEnd;
+  /** End (exclusive) of the tie run each row belongs to (a walk that skips rows needs it). */
+  final int[] runEnd;
 
   /**
    * @param patientHashes a 64-bit hash of each row's patient (Spark's xxhash64 of the pseudonym)
@@ -107,6 +109,7 @@ public final class Chunk {
     skewXX = new double[n];
     skewXXX = new double[n];
     tieEnd = new int[n];
+    runEnd = new int[n];
     for (int k = 0; k < n; k++) {
       int i = order[k];
       double s = scores[i];
@@ -153,6 +156,7 @@ public final class Chunk {
         end++;
       }
       tieEnd[start] = end;
+      Arrays.fill(runEnd, start, end, end);
       start = end;
     }
   }

@@ -28,6 +28,7 @@ public final class ReplicateSweep {
     int stride = ChunkTotals.stride(plan);
     double[] out = new double[replicates * stride];
     int[] weights = new int[chunk.n];
+    int[] weighted = new int[chunk.n];
     boolean anyCells = plan.cells() > 0;
     for (int r = 0; r < replicates; r++) {
       int o = r * stride;
@@ -43,11 +44,10 @@ public final class ReplicateSweep {
       out[o + 1] = all - positive;
       if (anyCells) {
         int per = chunk.perRow;
-        for (int k = 0; k < chunk.n; k++) {
+        int m = nonZero(weights, chunk.n, weighted);
+        for (int i = 0; i < m; i++) {
+          int k = weighted[i];
           int w = weights[k];
-          if (w == 0) {
-            continue;
-          }
           int slot = o + 3 - (int) chunk.label[k];
           for (int j = k * per, end = j + per; j < end; j++) {
             int c = chunk.cell[j];
@@ -85,20 +85,22 @@ public final class ReplicateSweep {
     int slots = plan.slots();
     double[] out = new double[replicates * slots];
     int[] weights = new int[Math.min(chunk.n, BLOCK_ROWS) + 1];
+    int[] weighted = new int[weights.length];
     Ranking ranking = new Ranking(plan, offsets);
     int from = 0;
     while (from < chunk.n) {
       int to = blockEnd(chunk, from);
       if (to - from > weights.length) {
         weights = new int[to - from];
+        weighted = new int[to - from];
       }
       for (int r = 0; r < replicates; r++) {
         int o = r * slots;
         chunk.weights(r, plan, from, to, weights);
         additiveSums(chunk, from, to, weights, out, o);
-        histograms(chunk, from, to, weights, plan, out, o);
-        cellSums(chunk, from, to, weights, plan, out, o);
-        ranking.run(chunk, from, to, weights, r, out, o);
+        int m = nonZero(weights, to - from, weighted);
+        histogramsAndCells(chunk, from, weighted, m, weights, plan, out, o);
+        ranking.run(chunk, from, weighted, m, weights, r, out, o);
       }
       from = to;
     }
@@ -113,6 +115,21 @@ public final class ReplicateSweep {
       end = chunk.tieEnd[end];
     }
     return end;
+  }
+
+  /**
+   * The positions in {@code w[0 .. n)} whose weight is not 0, in order, into {@code into}; returns
+   * how many. Branch-free: about 37 % of Poisson(1) weights are 0, at random, so a branch on each
+   * would be mispredicted often in every loop that skips them; the loops after this one walk the
+   * list instead.
+   */
+  static int nonZero(int[] w, int n, int[] into) {
+    int m = 0;
+    for (int k = 0; k < n; k++) {
+      into[m] = k;
+      m += w[k] != 0 ? 1 : 0;
+    }
+    return m;
   }
 
   private static void additiveSums(Chunk c, int from, int to, int[] weights, double[] out, int o) {
@@ -169,16 +186,22 @@ public final class ReplicateSweep {
     out[o + SweepPlan.T3] += t3;
   }
 
-  private static void histograms(Chunk c, int from, int to, int[] weights, SweepPlan plan,
-      double[] out, int o) {
+  /**
+   * The histograms (thresholds, calibration bins, equal-count bins) and the subgroup cells' sums
+   * (weight, positive weight, Brier sum, score sum), over the rows of non-zero weight only. Every
+   * slot still receives its rows in order, so the sums are the same, bit for bit, as a walk over
+   * all rows.
+   */
+  private static void histogramsAndCells(Chunk c, int from, int[] weighted, int m, int[] weights,
+      SweepPlan plan, double[] out, int o) {
     int bins = o + plan.binsOffset();
     int atoms = o + plan.atomsOffset();
     int quantiles = o + plan.quantilesOffset();
-    for (int k = from; k < to; k++) {
-      int w = weights[k - from];
-      if (w == 0) {
-        continue;
-      }
+    int cells = o + plan.cellsOffset();
+    int per = c.perRow;
+    for (int i = 0; i < m; i++) {
+      int k = from + weighted[i];
+      int w = weights[weighted[i]];
       double wy = w * c.label[k];
       double ws = w * c.score[k];
       int b = bins + SweepPlan.BIN_SLOTS * c.bin[k];
@@ -194,25 +217,10 @@ public final class ReplicateSweep {
         out[a] += w;
         out[a + 1] += wy;
       }
-    }
-  }
-
-  /** Per subgroup cell: weight, positive weight, Brier sum, score sum. */
-  private static void cellSums(Chunk c, int from, int to, int[] weights, SweepPlan plan,
-      double[] out, int o) {
-    int per = c.perRow;
-    if (per == 0) {
-      return;
-    }
-    int cells = o + plan.cellsOffset();
-    for (int k = from; k < to; k++) {
-      int w = weights[k - from];
-      if (w == 0) {
+      if (per == 0) {
         continue;
       }
-      double wy = w * c.label[k];
       double brier = w * c.squaredError[k];
-      double ws = w * c.score[k];
       for (int j = k * per, end = j + per; j < end; j++) {
         int cell = c.cell[j];
         if (cell >= 0) {
@@ -246,10 +254,10 @@ public final class ReplicateSweep {
     // per replicate and cell: running false positives (negatives above)
     private final double[] cellFp;
     // per run of tied scores
-    private final double[] cellPos;
-    private final double[] cellNeg;
-    private final boolean[] touched;
-    private final int[] touchedList;
+    // per run of tied scores: each cell's negative and positive weight (slots 2c and 2c + 1), and
+    // the cells the run touched as a bit set (a bit per cell: marking is branch-free)
+    private final double[] cellNegPos;
+    private final long[] touched;
     // per replicate, copied once: the cells' negative weight in all chunks; the block's AUROC pairs
     private final double[] cellTotalNeg;
     private final double[] cellPairs;
@@ -285,15 +293,18 @@ public final class ReplicateSweep {
           cellFp[r * cells + c] = offsets.cellAboveNegative(r, c);
         }
       }
-      this.cellPos = new double[cells];
-      this.cellNeg = new double[cells];
-      this.touched = new boolean[cells];
-      this.touchedList = new int[cells];
+      this.cellNegPos = new double[2 * cells];
+      this.touched = new long[(cells + 63) >>> 6];
       this.cellTotalNeg = new double[cells];
       this.cellPairs = new double[cells];
     }
 
-    void run(Chunk c, int from, int to, int[] weights, int r, double[] out, int o) {
+    /**
+     * One replicate over one block: {@code weighted[0 .. m)} are the block's rows (relative to
+     * {@code from}) whose weight is not 0, in descending score order.
+     */
+    void run(Chunk c, int from, int[] weighted, int m, int[] weights, int r, double[] out,
+        int o) {
       double positives = offsets.totalPositive(r);
       double negatives = offsets.totalNegative(r);
       double truePos = tp[r];
@@ -307,17 +318,13 @@ public final class ReplicateSweep {
         cellTotalNeg[cell] = offsets.cellTotalNegative(r, cell);
         cellPairs[cell] = 0;
       }
-      int k = from;
-      while (k < to) {
-        int end = c.tieEnd[k];
-        if (end == k + 1) {
+      int i = 0;
+      while (i < m) {
+        int row = from + weighted[i];
+        int end = c.runEnd[row];
+        if (end == row + 1 && c.tieEnd[row] == end) {
           // a lone score, the usual case: no run to gather first
-          int w = weights[k - from];
-          k = end;
-          if (w == 0) {
-            continue;
-          }
-          int row = end - 1;
+          int w = weights[weighted[i++]];
           if (c.label[row] == 1) {
             pairSum += w * (negatives - falsePos);
             truePos += w;
@@ -343,40 +350,22 @@ public final class ReplicateSweep {
           }
           continue;
         }
+        // a run of tied scores: its rows of non-zero weight, gathered first
         double groupPos = 0;
         double groupNeg = 0;
-        int nTouched = 0;
-        for (int i = k; i < end; i++) {
-          int w = weights[i - from];
-          if (w == 0) {
-            continue;
-          }
-          boolean positive = c.label[i] == 1;
-          if (positive) {
-            groupPos += w;
-          } else {
-            groupNeg += w;
-          }
-          for (int j = i * per, stop = j + per; j < stop; j++) {
+        int first = row;
+        while (i < m && (row = from + weighted[i]) < end) {
+          int w = weights[weighted[i++]];
+          int positive = (int) c.label[row];
+          groupPos += w * positive;
+          groupNeg += w * (1 - positive);
+          for (int j = row * per, stop = j + per; j < stop; j++) {
             int cell = c.cell[j];
-            if (cell < 0) {
-              continue;
-            }
-            if (positive) {
-              cellPos[cell] += w;
-            } else {
-              cellNeg[cell] += w;
-            }
-            if (!touched[cell]) {
-              touched[cell] = true;
-              touchedList[nTouched++] = cell;
+            if (cell >= 0) {
+              cellNegPos[2 * cell + positive] += w;
+              touched[cell >>> 6] |= 1L << cell;
             }
           }
-        }
-        int start = k;
-        k = end;
-        if (groupPos == 0 && groupNeg == 0) {
-          continue;
         }
         // negatives scoring strictly lower than this run, in all chunks; ties count one half
         pairSum += groupPos * (negatives - falsePos - 0.5 * groupNeg);
@@ -386,17 +375,22 @@ public final class ReplicateSweep {
           apSum += groupPos * truePos / (truePos + falsePos);
           while (nextTarget < targetOrder.length
               && truePos / positives >= targets[targetOrder[nextTarget]]) {
-            reached(out, o, nextTarget++, c.score[start], truePos, falsePos);
+            reached(out, o, nextTarget++, c.score[first], truePos, falsePos);
           }
         }
-        for (int i = 0; i < nTouched; i++) {
-          int cell = touchedList[i];
-          double below = cellTotalNeg[cell] - cellFp[cellBase + cell] - cellNeg[cell];
-          cellPairs[cell] += cellPos[cell] * (below + 0.5 * cellNeg[cell]);
-          cellFp[cellBase + cell] += cellNeg[cell];
-          cellPos[cell] = 0;
-          cellNeg[cell] = 0;
-          touched[cell] = false;
+        for (int word = 0; word < touched.length; word++) {
+          long bits = touched[word];
+          touched[word] = 0;
+          while (bits != 0) {
+            int cell = (word << 6) + Long.numberOfTrailingZeros(bits);
+            bits &= bits - 1;
+            double neg = cellNegPos[2 * cell];
+            double below = cellTotalNeg[cell] - cellFp[cellBase + cell] - neg;
+            cellPairs[cell] += cellNegPos[2 * cell + 1] * (below + 0.5 * neg);
+            cellFp[cellBase + cell] += neg;
+            cellNegPos[2 * cell] = 0;
+            cellNegPos[2 * cell + 1] = 0;
+          }
         }
       }
       int cellsOffset = o + plan.cellsOffset();

@@ -153,6 +153,46 @@ class TestReplicateSweep {
     return holder[0];
   }
 
+  /**
+   * More cells than one 64-bit word of the tie runs' bit set, two per row, with ties: every cell's
+   * AUROC and sums in a resample and a jackknife replicate equal the plain functions on its rows.
+   */
+  @Test
+  void cellsBeyondOneWordOfTheBitSetMatchPlainFunctions() {
+    Data base = data(400, 11);
+    int[][] cells = new int[base.scores.length][];
+    for (int i = 0; i < cells.length; i++) {
+      cells[i] = new int[] {(int) Math.floorMod(base.patients[i], 70L), 70 + i % 3};
+    }
+    Data d = new Data(base.scores, base.labels, base.patients, cells);
+    double[] sorted = d.scores.clone();
+    Arrays.sort(sorted);
+    SweepPlan plan = new SweepPlan(20251206L, 5, 10, THRESHOLDS, 10,
+        IntStream.rangeClosed(1, 19).mapToDouble(k -> sorted[k * sorted.length / 20]).distinct()
+            .toArray(), TARGETS, 73);
+    ReplicateSet set = run(d, plan);
+    for (int r : new int[] {0, 3, plan.firstJackknife() + 4}) {
+      double[] w = weights(d, plan, r);
+      Replicate rep = replicate(set, r);
+      for (int cell = 0; cell < 73; cell++) {
+        final int c = cell;
+        int[] rows = IntStream.range(0, d.scores.length)
+            .filter(i -> d.cells[i][0] == c || d.cells[i][1] == c).toArray();
+        LabelledScores sub = LabelledScores.weighted(
+            Arrays.stream(rows).map(i -> d.labels[i]).toArray(),
+            Arrays.stream(rows).mapToDouble(i -> d.scores[i]).toArray(),
+            Arrays.stream(rows).mapToDouble(i -> w[i]).toArray());
+        assertThat(rep.cellWeight(c)).as("cell %d weight r=%d", c, r)
+            .isEqualTo(sub.totalWeight());
+        assertThat(rep.cellPositives(c)).isEqualTo(sub.positiveWeight());
+        if (sub.positiveWeight() > 0 && sub.positiveWeight() < sub.totalWeight()) {
+          assertThat(rep.cellAuroc(c)).as("cell %d auroc r=%d", c, r)
+              .isCloseTo(Auroc.of(sub), within(EPS));
+        }
+      }
+    }
+  }
+
   @Test
   void replicateZeroIsThePlainStatisticsOnTheData() {
     Data d = data(150, 1);
