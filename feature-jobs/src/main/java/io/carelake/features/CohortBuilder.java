@@ -224,15 +224,16 @@ final class CohortBuilder {
     Dataset<Row> perMeasurement = joined.groupBy(col(Facts.PATIENT), col(IndexDates.INDEX_DATE),
             col(MEASUREMENT))
         .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
-    // one row per pair: each measurement's sums under its own names (one row per pair and
-    // measurement meets its pair: max picks it, the other measurements' rows give null)
+    // one row per pair: each measurement's sums under its own names (a pair's row of a
+    // measurement is its only one: max picks it out of the other measurements' nulls)
     List<Column> wide = new ArrayList<>();
     for (int i = 0; i < ms.size(); i++) {
       for (int w : f.windowsDays()) {
         for (String s : List.of("n", "sy", "syy", "sx", "sxx", "sxy", "min", "max", "last")) {
           String c = "_" + w + "_" + s;
-          wide.add(max(when(col(MEASUREMENT).equalTo(i), col(c)))
-              .as("_" + ms.get(i).name() + c));
+          Column v = max(when(col(MEASUREMENT).equalTo(i), col(c)));
+          // a pair with results of other measurements only has none of this one: count 0
+          wide.add((s.equals("n") ? coalesce(v, lit(0L)) : v).as("_" + ms.get(i).name() + c));
         }
       }
     }
