@@ -50,6 +50,9 @@ final class CohortBuilder {
 
   static final String STATUS = "cohort_status";
   static final int AGE_TOP_CODE = 90;
+  /** A vital's measurement (its number in the definition) and its rank in its patient's order. */
+  static final String MEASUREMENT = "_measurement";
+  static final String RANK = "_rank";
   private static final long SECONDS_PER_DAY = 86_400L;
   private static final double SLOPE_PER = 30 * SECONDS_PER_DAY;
   /** Values are summed in units of 1e-4 (see {@link #measurements}). */
@@ -176,13 +179,23 @@ final class CohortBuilder {
 
   // --- measurements -------------------------------------------------------------------------------
 
-  /** Window statistics of every measurement, per eligible pair (pairs without a result: none). */
+  /**
+   * Window statistics of every measurement, per eligible pair (pairs without a result: none).
+   *
+   * <p>Shaped for speed, with the same sums: facts of no measurement are dropped before the join;
+   * each fact carries its measurement's number and its rank in the patient's time order, so that
+   * the join of facts to their index dates is grouped by (pair, measurement) with one window's nine
+   * sums each (a hash aggregation: every buffer is a number, "last" is the value of the highest
+   * rank), and only then turned into one row per pair, a measurement's columns beside another's.
+   */
   Dataset<Row> measurements(Dataset<Row> eligible, Dataset<Row> vitals) {
     CohortDefinition.Features f = definition.features();
     int longest = f.longestWindow();
+    List<CohortDefinition.Measurement> ms = f.measurements();
     Dataset<Row> bounded = withBounds(eligible.select(Facts.PATIENT, IndexDates.INDEX_DATE,
         IndexDates.INDEX_TS));
-    Dataset<Row> joined = bounded.join(vitals.withColumnRenamed(Facts.PATIENT, "_v_patient"),
+    Dataset<Row> facts = ranked(measured(vitals, ms));
+    Dataset<Row> joined = bounded.join(facts.withColumnRenamed(Facts.PATIENT, "_v_patient"),
         bounded.col(Facts.PATIENT).equalTo(col("_v_patient"))
             .and(visibility.visibleAt(bounded.col(IndexDates.INDEX_TS)))
             .and(col("event_time").geq(bounded.col(since(longest)))));
@@ -193,34 +206,71 @@ final class CohortBuilder {
         .cast("decimal(18,0)");
     Column x = unix_seconds(col("event_time")).minus(unix_seconds(col(IndexDates.INDEX_TS)))
         .cast("decimal(12,0)");
-    Column ordering = struct(col("event_time"), col("event_key"));
     List<Column> aggs = new ArrayList<>();
-    for (CohortDefinition.Measurement m : f.measurements()) {
-      Column isM = Facts.canonical(m.loinc());
+    for (int w : f.windowsDays()) {
+      Column in = col("event_time").geq(col(since(w)));
+      String p = "_" + w + "_";
+      aggs.add(count(when(in, 1)).as(p + "n"));
+      aggs.add(sum(when(in, value)).as(p + "sy"));
+      aggs.add(sum(when(in, value.multiply(value))).as(p + "syy"));
+      aggs.add(sum(when(in, x)).as(p + "sx"));
+      aggs.add(sum(when(in, x.multiply(x))).as(p + "sxx"));
+      aggs.add(sum(when(in, x.multiply(value))).as(p + "sxy"));
+      aggs.add(min(when(in, col("value"))).as(p + "min"));
+      aggs.add(max(when(in, col("value"))).as(p + "max"));
+      // the latest by (event_time, event_key): the highest rank; max_by skips null orderings
+      aggs.add(max_by(col("value"), when(in, col(RANK))).as(p + "last"));
+    }
+    Dataset<Row> perMeasurement = joined.groupBy(col(Facts.PATIENT), col(IndexDates.INDEX_DATE),
+            col(MEASUREMENT))
+        .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
+    // one row per pair: each measurement's sums under its own names (a pair's row of a
+    // measurement is its only one: max picks it out of the other measurements' nulls)
+    List<Column> wide = new ArrayList<>();
+    for (int i = 0; i < ms.size(); i++) {
       for (int w : f.windowsDays()) {
-        Column in = isM.and(col("event_time").geq(col(since(w))));
-        String p = "_" + m.name() + "_" + w + "_";
-        aggs.add(count(when(in, 1)).as(p + "n"));
-        aggs.add(sum(when(in, value)).as(p + "sy"));
-        aggs.add(sum(when(in, value.multiply(value))).as(p + "syy"));
-        aggs.add(sum(when(in, x)).as(p + "sx"));
-        aggs.add(sum(when(in, x.multiply(x))).as(p + "sxx"));
-        aggs.add(sum(when(in, x.multiply(value))).as(p + "sxy"));
-        aggs.add(min(when(in, col("value"))).as(p + "min"));
-        aggs.add(max(when(in, col("value"))).as(p + "max"));
-        // max_by skips rows whose ordering is null: rows outside the window or of other codes
-        aggs.add(max_by(col("value"), when(in, ordering)).as(p + "last"));
+        for (String s : List.of("n", "sy", "syy", "sx", "sxx", "sxy", "min", "max", "last")) {
+          String c = "_" + w + "_" + s;
+          Column v = max(when(col(MEASUREMENT).equalTo(i), col(c)));
+          // a pair with results of other measurements only has none of this one: count 0
+          wide.add((s.equals("n") ? coalesce(v, lit(0L)) : v).as("_" + ms.get(i).name() + c));
+        }
       }
     }
-    Dataset<Row> sums = joined.groupBy(col(Facts.PATIENT), col(IndexDates.INDEX_DATE))
-        .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
+    Dataset<Row> sums = perMeasurement.groupBy(col(Facts.PATIENT), col(IndexDates.INDEX_DATE))
+        .agg(wide.get(0), wide.subList(1, wide.size()).toArray(Column[]::new));
     List<Column> out = new ArrayList<>(List.of(col(Facts.PATIENT), col(IndexDates.INDEX_DATE)));
-    for (CohortDefinition.Measurement m : f.measurements()) {
+    for (CohortDefinition.Measurement m : ms) {
       for (int w : f.windowsDays()) {
         out.addAll(statistics(m.name(), w));
       }
     }
     return sums.select(out.toArray(Column[]::new));
+  }
+
+  /**
+   * Facts of the definition's measurements with the measurement's number ({@link #MEASUREMENT});
+   * the rest (other codes, non-canonical units) can feed no statistic and are dropped. A LOINC code
+   * belongs to one measurement at most (the definition loader refuses it twice).
+   */
+  static Dataset<Row> measured(Dataset<Row> vitals, List<CohortDefinition.Measurement> ms) {
+    Column which = null;
+    for (int i = 0; i < ms.size(); i++) {
+      Column is = Facts.canonical(ms.get(i).loinc());
+      which = which == null ? when(is, lit(i)) : which.when(is, lit(i));
+    }
+    return vitals.withColumn(MEASUREMENT, which).where(col(MEASUREMENT).isNotNull());
+  }
+
+  /**
+   * Each fact's rank in its patient's (event_time, event_key) order ({@link #RANK}), the order
+   * "last" takes: a number, so that the window sums are a hash aggregation, where the struct of the
+   * order would force a sort of every joined row. Partitioned by patient, as the join is.
+   */
+  static Dataset<Row> ranked(Dataset<Row> facts) {
+    return facts.withColumn(RANK, org.apache.spark.sql.functions.row_number().over(
+        org.apache.spark.sql.expressions.Window.partitionBy(col(Facts.PATIENT))
+            .orderBy(col("event_time"), col("event_key"))));
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.carelake.features;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.xxhash64;
@@ -21,6 +22,10 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The leakage audit: recomputes a seeded sample of feature rows from the patients' history alone,
@@ -87,17 +92,16 @@ final class LeakageAudit {
       return new Result(0, 0, List.of());
     }
     Map<String, Row> byKey = new java.util.TreeMap<>();
-    for (Row r : rows.where(col(Facts.PATIENT).isin(patients.toArray())).collectAsList()) {
+    Dataset<Row> sampled = broadcast(patientFrame(rows.sparkSession(), patients));
+    for (Row r : semiJoin(rows, sampled).collectAsList()) {
       String key = r.<String>getAs(Facts.PATIENT) + "|" + r.<java.sql.Date>getAs(IndexDates.INDEX_DATE);
       if (wanted.contains(key)) {
         byKey.putIfAbsent(key, r);
       }
     }
     List<Row> sample = new ArrayList<>(byKey.values());
-    Map<String, List<Fact>> visitsOf = byPatient(visits.where(col(Facts.PATIENT)
-        .isin(patients.toArray())).collectAsList(), true);
-    Map<String, List<Fact>> vitalsOf = byPatient(vitals.where(col(Facts.PATIENT)
-        .isin(patients.toArray())).collectAsList(), false);
+    Map<String, List<Fact>> visitsOf = byPatient(semiJoin(visits, sampled).collectAsList(), true);
+    Map<String, List<Fact>> vitalsOf = byPatient(semiJoin(vitals, sampled).collectAsList(), false);
     List<String> findings = new ArrayList<>();
     long compared = 0;
     for (Row r : sample) {
@@ -115,6 +119,19 @@ final class LeakageAudit {
       }
     }
     return new Result(sample.size(), compared, findings);
+  }
+
+  /** The sampled patients as a one-column frame (a few hundred keys, from the driver). */
+  private static Dataset<Row> patientFrame(SparkSession spark, Set<String> patients) {
+    List<Row> keys = patients.stream().sorted().map(p -> RowFactory.create(p)).toList();
+    return spark.createDataFrame(keys,
+        new StructType().add(Facts.PATIENT, DataTypes.StringType, false));
+  }
+
+  /** Rows of the sampled patients only: a semi-join on their keys (broadcast, a few hundred). */
+  private static Dataset<Row> semiJoin(Dataset<Row> df, Dataset<Row> sampled) {
+    return df.join(sampled, df.col(Facts.PATIENT).equalTo(sampled.col(Facts.PATIENT)),
+        "left_semi");
   }
 
   private static Map<String, List<Fact>> byPatient(List<Row> rows, boolean visits) {
