@@ -1,6 +1,7 @@
 package io.carelake.datasets;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
 import io.carelake.core.config.CarelakeConfig;
 import io.carelake.spark.ScratchHome;
@@ -254,16 +255,30 @@ public final class CorpusBench implements Callable<Integer> {
    * document it was dropped for; a pair is correct when both are in the same planted group; the
    * true pairs are each group's members with its base (what a perfect run drops).
    */
-  static Result measure(SparkSession spark, List<Doc> generated) {
-    List<Row> rows = new ArrayList<>(generated.size());
+  static Result measure(SparkSession spark, List<Doc> generated) throws Exception {
     long bytes = 0;
     long truePairs = 0;
     for (Doc d : generated) {
-      rows.add(RowFactory.create(d.id(), d.text(), d.group(), null, null));
       bytes += d.text().getBytes(StandardCharsets.UTF_8).length;
       truePairs += d.id().equals(d.group()) ? 0 : 1;
     }
-    Dataset<Row> docs = spark.createDataFrame(rows, SCHEMA).localCheckpoint();
+    // Through a file, not createDataFrame(list): a million documents as one local relation is a
+    // single task of hundreds of MB that ran the driver out of its heap.
+    Path file = Files.createTempFile("carelake-corpus-bench-", ".jsonl");
+    Dataset<Row> docs;
+    try {
+      writeJsonl(generated, file);
+      docs = spark.read()
+          .schema(new StructType().add("id", DataTypes.StringType)
+              .add("text", DataTypes.StringType).add("group", DataTypes.StringType))
+          .json(file.toUri().toString())
+          .select(col("id").as("doc_id"), col("text").as(VisitNotes.TEXT), col("group"),
+              lit(null).cast(DataTypes.StringType).as(QualityFilters.DROP_REASON),
+              lit(null).cast(DataTypes.StringType).as(QualityFilters.DETAIL))
+          .localCheckpoint();
+    } finally {
+      Files.deleteIfExists(file);
+    }
     long t0 = System.nanoTime();
     Dataset<Row> marked = NearDuplicates.apply(docs, 20251206L).localCheckpoint();
     double seconds = (System.nanoTime() - t0) / 1e9;
