@@ -176,10 +176,16 @@ public final class CorpusBench implements Callable<Integer> {
         + ",\"runs\":[");
     try {
       // warm-up, not measured
-      measure(spark, generate(2_000, seed + 1));
+      Path warmUp = home.resolve("planted-warm-up.jsonl");
+      measure(spark, generate(2_000, seed + 1), warmUp);
+      Files.delete(warmUp);
       for (int i = 0; i < docs.size(); i++) {
         List<Doc> generated = generate(docs.get(i), seed);
-        Result m = measure(spark, generated);
+        boolean last = i == docs.size() - 1;
+        // One file per size: Spark reads it, the peer reads the same bytes, --jsonl keeps it.
+        Path file = jsonl != null && last ? jsonl
+            : home.resolve("planted-" + generated.size() + ".jsonl");
+        Result m = measure(spark, generated, file);
         double mbPerSlot = m.mbPerSecond() / slots;
         out.printf(Locale.ROOT, "%,d docs, %.1f MB: carelake %.1f s, %.2f MB/s per task slot,"
             + " precision %.4f, recall %.4f%n", generated.size(), m.bytes / 1e6, m.seconds,
@@ -188,20 +194,14 @@ public final class CorpusBench implements Callable<Integer> {
             "{\"docs\":%d,\"mb\":%.2f,\"seconds\":%.2f,\"mb_per_s_per_slot\":%.3f,"
                 + "\"precision\":%.4f,\"recall\":%.4f,\"peers\":[", generated.size(),
             m.bytes / 1e6, m.seconds, mbPerSlot, m.precision(), m.recall()));
-        boolean last = i == docs.size() - 1;
-        Path file = jsonl != null && last ? jsonl
-            : home.resolve("planted-" + generated.size() + ".jsonl");
-        if (peer != null || (jsonl != null && last)) {
-          writeJsonl(generated, file);
-        }
         if (peer != null) {
           for (int p = 0; p < peerShingles.size(); p++) {
             json.append(p == 0 ? "" : ",").append(runPeer(peer, peerShingles.get(p), file,
                 slots, m, mbPerSlot));
           }
-          if (!file.equals(jsonl)) {
-            Files.delete(file);
-          }
+        }
+        if (!file.equals(jsonl)) {
+          Files.delete(file);
         }
         json.append("]}");
       }
@@ -255,7 +255,7 @@ public final class CorpusBench implements Callable<Integer> {
    * document it was dropped for; a pair is correct when both are in the same planted group; the
    * true pairs are each group's members with its base (what a perfect run drops).
    */
-  static Result measure(SparkSession spark, List<Doc> generated) throws Exception {
+  static Result measure(SparkSession spark, List<Doc> generated, Path file) throws Exception {
     long bytes = 0;
     long truePairs = 0;
     for (Doc d : generated) {
@@ -263,22 +263,17 @@ public final class CorpusBench implements Callable<Integer> {
       truePairs += d.id().equals(d.group()) ? 0 : 1;
     }
     // Through a file, not createDataFrame(list): a million documents as one local relation is a
-    // single task of hundreds of MB that ran the driver out of its heap.
-    Path file = Files.createTempFile("carelake-corpus-bench-", ".jsonl");
-    Dataset<Row> docs;
-    try {
-      writeJsonl(generated, file);
-      docs = spark.read()
-          .schema(new StructType().add("id", DataTypes.StringType)
-              .add("text", DataTypes.StringType).add("group", DataTypes.StringType))
-          .json(file.toUri().toString())
-          .select(col("id").as("doc_id"), col("text").as(VisitNotes.TEXT), col("group"),
-              lit(null).cast(DataTypes.StringType).as(QualityFilters.DROP_REASON),
-              lit(null).cast(DataTypes.StringType).as(QualityFilters.DETAIL))
-          .localCheckpoint();
-    } finally {
-      Files.deleteIfExists(file);
-    }
+    // single task of hundreds of MB that ran the driver out of its heap. Checkpointed, so the
+    // caller may delete the file once this returns.
+    writeJsonl(generated, file);
+    Dataset<Row> docs = spark.read()
+        .schema(new StructType().add("id", DataTypes.StringType)
+            .add("text", DataTypes.StringType).add("group", DataTypes.StringType))
+        .json(file.toUri().toString())
+        .select(col("id").as("doc_id"), col("text").as(VisitNotes.TEXT), col("group"),
+            lit(null).cast(DataTypes.StringType).as(QualityFilters.DROP_REASON),
+            lit(null).cast(DataTypes.StringType).as(QualityFilters.DETAIL))
+        .localCheckpoint();
     long t0 = System.nanoTime();
     Dataset<Row> marked = NearDuplicates.apply(docs, 20251206L).localCheckpoint();
     double seconds = (System.nanoTime() - t0) / 1e9;

@@ -34,16 +34,19 @@ public final class JobManifest {
   public record Entry(String command, String module, String mainClass, Engine engine, Kind kind,
       String description) {
     public Entry {
-      for (Map.Entry<String, String> field : Map.of("command", command == null ? "" : command,
-          "module", module == null ? "" : module, "main_class", mainClass == null ? "" : mainClass,
-          "description", description == null ? "" : description).entrySet()) {
-        if (field.getValue().isBlank()) {
-          throw new IllegalArgumentException(RESOURCE + ": an entry has no " + field.getKey()
-              + " (command '" + command + "')");
-        }
-      }
+      requireText(command, "command", command);
+      requireText(module, "module", command);
+      requireText(mainClass, "main_class", command);
+      requireText(description, "description", command);
       Objects.requireNonNull(engine, () -> RESOURCE + ": entry '" + command + "' has no engine");
       Objects.requireNonNull(kind, () -> RESOURCE + ": entry '" + command + "' has no kind");
+    }
+
+    private static void requireText(String value, String field, String command) {
+      if (value == null || value.isBlank()) {
+        throw new IllegalArgumentException(RESOURCE + ": an entry has no " + field
+            + " (command '" + command + "')");
+      }
     }
   }
 
