@@ -167,7 +167,8 @@ def main(argv):
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)
-    print(json.dumps({"shingles": args.shingles, "workers": args.workers, "docs": docs, "bytes": size,
+    print(json.dumps({"shingles": args.shingles, "bands": f"{args.buckets}x{args.hashes_per_bucket}",
+                      "workers": args.workers, "docs": docs, "bytes": size,
                       "seconds": round(seconds, 3), "removed": removed, "found_pairs": found,
                       "correct_pairs": correct, "datatrove": version("datatrove")}))
     return 0

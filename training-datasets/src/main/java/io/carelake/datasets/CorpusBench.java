@@ -74,6 +74,11 @@ public final class CorpusBench implements Callable<Integer> {
           + " (default ${DEFAULT-VALUE}).")
   List<String> peerShingles;
 
+  @Option(names = "--peer-bands", paramLabel = "BxR[,BxR...]", split = ",",
+      defaultValue = "14x8", description = "The peer's banding(s), bands x rows per band:"
+          + " 14x8 is datatrove's default; 16x7 is ours (default ${DEFAULT-VALUE}).")
+  List<String> peerBands;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -158,6 +163,10 @@ public final class CorpusBench implements Callable<Integer> {
             + shingles + "' is none of " + DatatrovePeer.SHINGLES);
       }
     }
+    List<int[]> bandings = new ArrayList<>();
+    for (String b : peerBands) {
+      bandings.add(DatatrovePeer.banding(b, spec.commandLine()));
+    }
     DatatrovePeer peer = skipPeer ? null : DatatrovePeer.find();
     if (System.getProperty("spark.master") == null) {
       System.setProperty("spark.master", master);
@@ -187,17 +196,23 @@ public final class CorpusBench implements Callable<Integer> {
             : home.resolve("planted-" + generated.size() + ".jsonl");
         Result m = measure(spark, generated, file);
         double mbPerSlot = m.mbPerSecond() / slots;
-        out.printf(Locale.ROOT, "%,d docs, %.1f MB: carelake %.1f s, %.2f MB/s per task slot,"
-            + " precision %.4f, recall %.4f%n", generated.size(), m.bytes / 1e6, m.seconds,
-            mbPerSlot, m.precision(), m.recall());
+        out.printf(Locale.ROOT, "%,d docs, %.1f MB: carelake %dx%d %.1f s, %.2f MB/s per task"
+            + " slot, precision %.4f, recall %.4f (%d of %d planted pairs)%n", generated.size(),
+            m.bytes / 1e6, NearDuplicates.BANDS, NearDuplicates.ROWS, m.seconds, mbPerSlot,
+            m.precision(), m.recall(), m.correctPairs, m.truePairs);
         json.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
-            "{\"docs\":%d,\"mb\":%.2f,\"seconds\":%.2f,\"mb_per_s_per_slot\":%.3f,"
-                + "\"precision\":%.4f,\"recall\":%.4f,\"peers\":[", generated.size(),
-            m.bytes / 1e6, m.seconds, mbPerSlot, m.precision(), m.recall()));
+            "{\"docs\":%d,\"mb\":%.2f,\"bands\":\"%dx%d\",\"seconds\":%.2f,"
+                + "\"mb_per_s_per_slot\":%.3f,\"precision\":%.4f,\"recall\":%.4f,"
+                + "\"planted_pairs\":%d,\"found_planted_pairs\":%d,\"peers\":[",
+            generated.size(), m.bytes / 1e6, NearDuplicates.BANDS, NearDuplicates.ROWS,
+            m.seconds, mbPerSlot, m.precision(), m.recall(), m.truePairs, m.correctPairs));
         if (peer != null) {
-          for (int p = 0; p < peerShingles.size(); p++) {
-            json.append(p == 0 ? "" : ",").append(runPeer(peer, peerShingles.get(p), file,
-                slots, m, mbPerSlot));
+          int p = 0;
+          for (String shingles : peerShingles) {
+            for (int[] banding : bandings) {
+              json.append(p++ == 0 ? "" : ",").append(runPeer(peer, shingles, banding, file,
+                  slots, m, mbPerSlot));
+            }
           }
         }
         if (!file.equals(jsonl)) {
@@ -213,9 +228,10 @@ public final class CorpusBench implements Callable<Integer> {
   }
 
   /** Runs one peer configuration on the size's file; prints its line and ratios, returns JSON. */
-  private String runPeer(DatatrovePeer peer, String shingles, Path file, int workers, Result ours,
-      double oursPerSlot) throws Exception {
-    DatatrovePeer.Run run = peer.run(file, shingles, workers, home);
+  private String runPeer(DatatrovePeer peer, String shingles, int[] banding, Path file,
+      int workers, Result ours, double oursPerSlot) throws Exception {
+    DatatrovePeer.Run run = peer.run(file, shingles, banding, workers, home);
+    String config = shingles + " " + banding[0] + "x" + banding[1];
     if (run.bytes() != ours.bytes) {
       throw new DatatrovePeer.Failure("the peer read " + run.bytes() + " bytes of text from "
           + file + ", carelake " + ours.bytes + ": not the same documents");
@@ -225,14 +241,16 @@ public final class CorpusBench implements Callable<Integer> {
     double perCore = r.mbPerSecond() / workers;
     double ratio = oursPerSlot / perCore;
     out.printf(Locale.ROOT, "%,d docs: datatrove %s %.1f s, %.2f MB/s per core, precision %.4f,"
-        + " recall %.4f; carelake/datatrove %s: throughput %.2f x, precision %+.4f, recall"
-        + " %+.4f%n", run.docs(), shingles, r.seconds, perCore, r.precision(), r.recall(),
-        shingles, ratio, ours.precision() - r.precision(), ours.recall() - r.recall());
+        + " recall %.4f (%d of %d planted pairs); carelake/datatrove %s: throughput %.2f x,"
+        + " precision %+.4f, recall %+.4f%n", run.docs(), config, r.seconds, perCore,
+        r.precision(), r.recall(), r.correctPairs, r.truePairs, config, ratio,
+        ours.precision() - r.precision(), ours.recall() - r.recall());
     return String.format(Locale.ROOT, "{\"peer\":\"datatrove\",\"version\":\"%s\","
-        + "\"shingles\":\"%s\",\"workers\":%d,\"docs\":%d,\"seconds\":%.2f,"
-        + "\"mb_per_s_per_core\":%.3f,\"precision\":%.4f,\"recall\":%.4f,"
-        + "\"throughput_ratio\":%.3f}", run.version(), shingles, workers, run.docs(),
-        r.seconds, perCore, r.precision(), r.recall(), ratio);
+        + "\"shingles\":\"%s\",\"bands\":\"%dx%d\",\"workers\":%d,\"docs\":%d,"
+        + "\"seconds\":%.2f,\"mb_per_s_per_core\":%.3f,\"precision\":%.4f,\"recall\":%.4f,"
+        + "\"found_planted_pairs\":%d,\"throughput_ratio\":%.3f}", run.version(), shingles,
+        banding[0], banding[1], workers, run.docs(), r.seconds, perCore, r.precision(),
+        r.recall(), r.correctPairs, ratio);
   }
 
   /** Bytes, seconds and pair counts of one run. */

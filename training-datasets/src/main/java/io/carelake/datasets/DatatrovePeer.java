@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import picocli.CommandLine;
 
 /**
  * The peer of {@code bench corpus}: datatrove's MinHash deduplication, run by
@@ -37,8 +38,8 @@ final class DatatrovePeer {
   }
 
   /** One run's figures, as the script printed them. */
-  record Run(String version, long docs, long bytes, double seconds, long foundPairs,
-      long correctPairs) {}
+  record Run(String version, String bands, long docs, long bytes, double seconds,
+      long foundPairs, long correctPairs) {}
 
   /**
    * The peer of the repository this code runs from ({@code CARELAKE_REPO}, else the
@@ -65,21 +66,34 @@ final class DatatrovePeer {
     return new DatatrovePeer(python, script);
   }
 
+  /** {@code BxR} (bands x rows per band, e.g. 14x8) as {@code {bands, rows}}; else a usage error. */
+  static int[] banding(String text, CommandLine cl) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,3})x(\\d{1,3})")
+        .matcher(text.trim());
+    if (!m.matches() || Integer.parseInt(m.group(1)) < 1 || Integer.parseInt(m.group(2)) < 1) {
+      throw new CommandLine.ParameterException(cl, "--peer-bands: '" + text
+          + "' is not BANDSxROWS with both at least 1, e.g. 14x8");
+    }
+    return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
+  }
+
   String describe() {
     return "datatrove MinHash (" + script.getParent().relativize(python) + ")";
   }
 
   /** Runs the script on {@code input} with {@code workers} processes; its log goes to {@code logDir}. */
-  Run run(Path input, String shingles, int workers, Path logDir)
+  Run run(Path input, String shingles, int[] banding, int workers, Path logDir)
       throws IOException, InterruptedException {
-    String name = "datatrove-" + shingles + "-" + input.getFileName();
+    String name = "datatrove-" + shingles + "-" + banding[0] + "x" + banding[1] + "-"
+        + input.getFileName();
     Path log = logDir.resolve(name + ".log");
     // its scratch folder (the input split per worker, signatures, buckets, output) in the bench's
     // scratch home, deleted after the run
     Path work = logDir.resolve(name + ".work");
     List<String> cmd = List.of(python.toString(), script.toString(), "--input",
-        input.toAbsolutePath().toString(), "--shingles", shingles, "--workers",
-        Integer.toString(workers), "--work", work.toString());
+        input.toAbsolutePath().toString(), "--shingles", shingles, "--buckets",
+        Integer.toString(banding[0]), "--hashes-per-bucket", Integer.toString(banding[1]),
+        "--workers", Integer.toString(workers), "--work", work.toString());
     Process process = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
     process.getOutputStream().close();
     String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -93,7 +107,12 @@ final class DatatrovePeer {
           + " on " + input + "; its log, " + log + ", ends:\n" + tail(log, 15));
     }
     JsonNode last = new ObjectMapper().readTree(lines.get(lines.size() - 1));
-    return new Run(last.path("datatrove").asText(), last.path("docs").asLong(),
+    String bands = last.path("bands").asText();
+    if (!bands.equals(banding[0] + "x" + banding[1])) {
+      throw new Failure("datatrove (" + shingles + ") ran with bands " + bands + ", asked for "
+          + banding[0] + "x" + banding[1] + "; its log: " + log);
+    }
+    return new Run(last.path("datatrove").asText(), bands, last.path("docs").asLong(),
         last.path("bytes").asLong(), last.path("seconds").asDouble(),
         last.path("found_pairs").asLong(), last.path("correct_pairs").asLong());
   }

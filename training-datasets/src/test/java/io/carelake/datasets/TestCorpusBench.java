@@ -1,6 +1,7 @@
 package io.carelake.datasets;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,7 +33,7 @@ class TestCorpusBench {
     CorpusBench bench = new CorpusBench();
     bench.out = new PrintStream(buffer, true, StandardCharsets.UTF_8);
     int exit = new CommandLine(bench).execute("--home", home.toString(), "--docs", "2000",
-        "--master", "local[2]");
+        "--master", "local[2]", "--peer-bands", "14x8,16x7");
     String printed = buffer.toString(StandardCharsets.UTF_8);
     assertThat(exit).as(printed).isZero();
 
@@ -44,10 +45,18 @@ class TestCorpusBench {
     assertFraction(run, "precision");
     // the planted variants are 5-gram Jaccard ~0.9 to their base: far above the 0.7 threshold
     assertThat(run.path("recall").asDouble()).isGreaterThan(0.9);
+    assertThat(run.path("bands").asText())
+        .isEqualTo(NearDuplicates.BANDS + "x" + NearDuplicates.ROWS);
+    // the planted pairs come from the generator: every tenth base, 1-3 variants each
+    long planted = CorpusBench.generate(2000, 20251206L).stream()
+        .filter(d -> !d.id().equals(d.group())).count();
+    assertThat(run.path("planted_pairs").asLong()).isEqualTo(planted);
+    assertThat(run.path("recall").asDouble())
+        .isCloseTo(run.path("found_planted_pairs").asDouble() / planted, within(1e-4));
 
     List<String> shingles = new ArrayList<>();
     for (JsonNode peer : run.path("peers")) {
-      shingles.add(peer.path("shingles").asText());
+      shingles.add(peer.path("shingles").asText() + " " + peer.path("bands").asText());
       assertThat(peer.path("peer").asText()).isEqualTo("datatrove");
       assertThat(peer.path("version").asText()).isEqualTo("0.10.1");
       assertThat(peer.path("docs").asInt()).as("the peer read the same documents").isEqualTo(2000);
@@ -57,7 +66,8 @@ class TestCorpusBench {
       assertThat(peer.path("mb_per_s_per_core").asDouble()).isPositive();
       assertThat(peer.path("throughput_ratio").asDouble()).isPositive();
     }
-    assertThat(shingles).containsExactly("char", "jieba");
+    // every configuration at every banding; the script reports the banding it ran with
+    assertThat(shingles).containsExactly("char 14x8", "char 16x7", "jieba 14x8", "jieba 16x7");
   }
 
   @Test
@@ -70,6 +80,18 @@ class TestCorpusBench {
     int exit = cli.execute("--home", home.toString(), "--peer-shingles", "words");
     assertThat(exit).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("'words' is none of");
+  }
+
+  @Test
+  void aMalformedPeerBandingIsAUsageError() {
+    CorpusBench bench = new CorpusBench();
+    bench.out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    CommandLine cli = new CommandLine(bench);
+    cli.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
+    int exit = cli.execute("--home", home.toString(), "--peer-bands", "14by8");
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("'14by8' is not BANDSxROWS");
   }
 
   private static void assertFraction(JsonNode node, String field) {
