@@ -19,10 +19,10 @@ import java.util.SplittableRandom;
  */
 final class CareSimulator {
 
-  private final EventIds ids;
+  private final EventIdSequence ids;
   private final EventConsumer out;
 
-  CareSimulator(EventIds ids, EventConsumer out) {
+  CareSimulator(EventIdSequence ids, EventConsumer out) {
     this.ids = ids;
     this.out = out;
   }

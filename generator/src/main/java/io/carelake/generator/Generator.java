@@ -42,7 +42,7 @@ public final class Generator {
     }
     BadEventPlanter planter = new BadEventPlanter(counting, manifest, settings.seed(),
         settings.badRate());
-    CareSimulator simulator = new CareSimulator(new EventIds(settings.seed()), planter);
+    CareSimulator simulator = new CareSimulator(new EventIdSequence(settings.seed()), planter);
     for (int day = 0; day < settings.days(); day++) {
       LocalDate date = settings.start().plusDays(day);
       String iso = date.toString();

@@ -4,6 +4,7 @@ import io.carelake.core.events.Codes;
 import io.carelake.core.events.Patient;
 import io.carelake.core.events.VisitEvent;
 import io.carelake.core.events.VitalEvent;
+import io.carelake.core.ids.EventIds;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
@@ -26,6 +27,12 @@ import java.util.TreeSet;
  * encounter), then maps; every record ends in the {@link Ledger} as an event, merged or skipped.
  */
 public final class EventMapper implements Source.Records {
+
+  /**
+   * The namespace of the loaders' event ids ({@link EventIds#fromParts}): the same export loaded
+   * again gives the same ids, so that ingestion's dedup drops a re-load instead of doubling it.
+   */
+  static final String ID_NAMESPACE = "carelake-loader";
 
   /** Encounter classes (FHIR v3 ActCode, Synthea CSV) → carelake visit types. */
   static final Map<String, String> VISIT_TYPES = Map.ofEntries(
@@ -163,7 +170,7 @@ public final class EventMapper implements Source.Records {
       group.sort(Comparator.comparing(VitalEvent::value));
       for (int i = 0; i < group.size(); i++) {
         VitalEvent v = group.get(i);
-        vitals.add(i == 0 ? v : new VitalEvent(v.schemaVersion(), EventIds.of(v.eventId(),
+        vitals.add(i == 0 ? v : new VitalEvent(v.schemaVersion(), EventIds.fromParts(ID_NAMESPACE, v.eventId(),
             Integer.toString(i)), v.eventTime(), v.patient(), v.facilityId(), v.code(),
             v.value(), v.unit(), v.source(), v.deviceId(), v.recordTime()));
         ledger.event("vital");
@@ -242,7 +249,7 @@ public final class EventMapper implements Source.Records {
     }
     LoadedPatient patient = new LoadedPatient(p.id(), p.name(), p.sex(), p.birthDate(),
         p.phone(), p.address(), p.ssn(), p.passport(), p.driversLicense());
-    return new LoadedVisit(VisitEvent.SCHEMA_VERSION, EventIds.of(source, "visit", e.id()),
+    return new LoadedVisit(VisitEvent.SCHEMA_VERSION, EventIds.fromParts(ID_NAMESPACE, source, "visit", e.id()),
         SourceTimes.format(e.start()), patient, facility(e.facilityId()), visitType,
         List.copyOf(diagnoses), e.reasonText(), note.toString());
   }
@@ -286,7 +293,7 @@ public final class EventMapper implements Source.Records {
         : value.multiply(BigDecimal.valueOf(rule.factor())).setScale(2, RoundingMode.HALF_EVEN)
             .doubleValue();
     String time = SourceTimes.format(o.time());
-    String id = EventIds.of(source, "vital", o.patientId(), o.encounterId(), o.code(), time);
+    String id = EventIds.fromParts(ID_NAMESPACE, source, "vital", o.patientId(), o.encounterId(), o.code(), time);
     return new VitalEvent(VitalEvent.SCHEMA_VERSION, id, time, Patient.idOnly(o.patientId()),
         facility(e.facilityId()), o.code(), out, rule.canonicalUnit(), Codes.SOURCE_CLINIC, null,
         o.recorded() == null ? null : SourceTimes.format(o.recorded()));

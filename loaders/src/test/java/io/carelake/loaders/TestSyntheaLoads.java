@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.carelake.core.ids.EventIds;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
@@ -180,7 +181,7 @@ class TestSyntheaLoads {
     Set<String> seenIcd = new HashSet<>();
     for (Map<String, String> c : csvRows("conditions.csv")) {
       String icd = m.icd10(c.get("CODE"));
-      LoadedVisit v = visitsById.get(EventIds.of("synthea", "visit", c.get("ENCOUNTER")));
+      LoadedVisit v = visitsById.get(EventIds.fromParts(EventMapper.ID_NAMESPACE, "synthea", "visit", c.get("ENCOUNTER")));
       assertThat(v).as("visit of encounter %s", c.get("ENCOUNTER")).isNotNull();
       if (icd == null) {
         unmapped.merge(c.get("CODE"), 1L, Long::sum);
