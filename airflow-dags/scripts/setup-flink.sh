@@ -12,22 +12,16 @@ requirements="$project/requirements-flink.txt"
 stamp="$target/.requirements-flink.stamp"
 python="${PYTHON:-python3}"
 
-force=false
-case "${1:-}" in
-  "") ;;
-  --force) force=true ;;
-  *) echo "usage: $0 [--force]" >&2; exit 2 ;;
-esac
+# shellcheck source=../../bin/lib/setup-common.sh
+source "$project/../bin/lib/setup-common.sh"
+setup_args "$0" "$@"
 
 want="requirements-flink-sha256=$(sha256sum "$requirements" | cut -d' ' -f1)"
-if ! $force && [[ -x "$target/pyflink/bin/flink" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
-  echo "setup-flink: $target is up to date ($want)"
-  exit 0
-fi
+setup_current setup-flink "$target/pyflink/bin/flink" "$stamp" "$want" && exit 0
 rm -rf -- "$target"
 start=$SECONDS
 echo "setup-flink: installing the Flink distribution of requirements-flink.txt into $target (~310 MB)"
-export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1 PIP_PROGRESS_BAR=off
+setup_pip_env
 # --no-deps: only the Java distribution inside the packages is used. --require-hashes via the
 # hashes in the file: the download is checked before anything is unpacked.
 "$python" -m pip install --quiet --no-deps --require-hashes --target "$target" -r "$requirements"

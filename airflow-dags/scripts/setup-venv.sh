@@ -14,30 +14,21 @@ lock="$project/requirements.lock"
 stamp="$venv/.requirements.lock.stamp"
 python="${PYTHON:-python3}"
 
-force=false
-case "${1:-}" in
-  "") ;;
-  --force) force=true ;;
-  *) echo "usage: $0 [--force]" >&2; exit 2 ;;
-esac
+# shellcheck source=../../bin/lib/setup-common.sh
+source "$project/../bin/lib/setup-common.sh"
+setup_args "$0" "$@"
 
 if [[ ! -f "$lock" ]]; then
   echo "setup-venv: $lock not found" >&2
   exit 1
 fi
-if ! command -v "$python" >/dev/null 2>&1; then
-  echo "setup-venv: '$python' not found (set PYTHON to a Python 3.11+ interpreter)" >&2
-  exit 1
-fi
+setup_python setup-venv "$python"
 
 lock_hash="$(sha256sum "$lock" | cut -d' ' -f1)"
 python_version="$("$python" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])')"
 want="lock-sha256=$lock_hash python=$python_version"
 
-if ! $force && [[ -x "$venv/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
-  echo "setup-venv: $venv is up to date ($want)"
-  exit 0
-fi
+setup_current setup-venv "$venv/bin/python" "$stamp" "$want" && exit 0
 
 if [[ -e "$venv" ]]; then
   if $force; then
@@ -54,7 +45,7 @@ else
 fi
 
 start=$SECONDS
-export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1 PIP_PROGRESS_BAR=off
+setup_pip_env
 "$python" -m venv "$venv"
 echo "setup-venv: upgrading pip"
 "$venv/bin/python" -m pip install --quiet --upgrade pip

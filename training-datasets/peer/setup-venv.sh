@@ -12,23 +12,17 @@ lock="$peer/requirements.lock"
 stamp="$venv/.requirements.lock.stamp"
 python="${PYTHON:-python3}"
 
-force=false
-case "${1:-}" in
-  "") ;;
-  --force) force=true ;;
-  *) echo "usage: $0 [--force]" >&2; exit 2 ;;
-esac
-command -v "$python" >/dev/null 2>&1 || { echo "setup-peer: '$python' not found (set PYTHON to a Python 3.11+ interpreter)" >&2; exit 1; }
+# shellcheck source=../../bin/lib/setup-common.sh
+source "$peer/../../bin/lib/setup-common.sh"
+setup_args "$0" "$@"
+setup_python setup-peer "$python"
 
 want="lock-sha256=$(sha256sum "$lock" | cut -d' ' -f1) python=$("$python" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])')"
-if ! $force && [[ -x "$venv/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
-  echo "setup-peer: $venv is up to date ($want)"
-  exit 0
-fi
+setup_current setup-peer "$venv/bin/python" "$stamp" "$want" && exit 0
 rm -rf -- "$venv"
 start=$SECONDS
 echo "setup-peer: installing datatrove and $(grep -cv '^\s*\(#\|$\)' "$lock") pinned packages into $venv"
-export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1 PIP_PROGRESS_BAR=off
+setup_pip_env
 "$python" -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --upgrade pip
 # --no-deps: the lock is the whole set; pip check catches a lock that is not
