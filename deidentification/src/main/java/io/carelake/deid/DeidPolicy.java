@@ -1,12 +1,9 @@
 package io.carelake.deid;
 
-import io.carelake.core.config.SmallFiles;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.carelake.core.config.ConfigException;
+import io.carelake.core.config.LocatedYaml;
+import io.carelake.core.config.SmallFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -218,60 +215,49 @@ public final class DeidPolicy {
     }
   }
 
-  /** Parses YAML into {@link Node}s with lines; duplicate keys are errors. */
+  /**
+   * Reads YAML into {@link Node}s with lines, through core's {@link LocatedYaml} (the project's
+   * one line-aware reader); each duplicate key is an error in {@code errors}.
+   */
   static Node read(String yaml, String file, List<String> errors) {
-    YAMLFactory factory = new YAMLFactory();
-    try (JsonParser p = factory.createParser(yaml)) {
-      JsonToken first = p.nextToken();
-      if (first == null) {
-        throw new PolicyException(file + ":1: the policy is empty; start from the built-in "
-            + RESOURCE);
-      }
-      return readValue(p, file, errors, line(p.currentTokenLocation()));
-    } catch (JsonProcessingException e) {
-      JsonLocation loc = e.getLocation();
-      throw new PolicyException(file + ":" + (loc == null ? "?" : loc.getLineNr()) + ": not"
-          + " valid YAML (" + e.getOriginalMessage().lines().findFirst().orElse("") + "); fix the"
-          + " syntax at that line");
-    } catch (IOException e) {
-      throw new PolicyException(file + ": cannot parse the policy (" + e.getMessage() + ")");
+    LocatedYaml located;
+    try {
+      located = LocatedYaml.parse(yaml.getBytes(StandardCharsets.UTF_8));
+    } catch (LocatedYaml.SyntaxException e) {
+      throw new PolicyException(file + ":" + (e.line() == 0 ? "?" : e.line())
+          + ": not valid YAML (" + e.getMessage() + "); fix the syntax at that line");
     }
+    if (located.root() == null) {
+      throw new PolicyException(file + ":1: the policy is empty; start from the built-in "
+          + RESOURCE);
+    }
+    for (LocatedYaml.Duplicate d : located.duplicates()) {
+      errors.add(file + ":" + d.line() + ": '" + d.key() + "' is given twice (first at line "
+          + d.firstLine() + "); keep one");
+    }
+    return node(located, located.root(), new ArrayList<>(), located.valueLine(List.of()));
   }
 
-  private static int line(JsonLocation loc) {
-    return loc == null ? 0 : loc.getLineNr();
-  }
-
-  private static Node readValue(JsonParser p, String file, List<String> errors, int keyLine)
-      throws IOException {
-    JsonToken t = p.currentToken();
-    if (t == JsonToken.START_OBJECT) {
+  private static Node node(LocatedYaml y, JsonNode value, List<String> path, int line) {
+    if (value.isObject()) {
       Map<String, Node> map = new LinkedHashMap<>();
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
-        int line = line(p.currentTokenLocation());
-        p.nextToken();
-        Node v = readValue(p, file, errors, line);
-        if (map.containsKey(name)) {
-          errors.add(file + ":" + line + ": '" + name + "' is given twice (first at line "
-              + map.get(name).line() + "); keep one");
-        } else {
-          map.put(name, v);
-        }
+      for (Map.Entry<String, JsonNode> e : value.properties()) {
+        path.add(e.getKey());
+        map.put(e.getKey(), node(y, e.getValue(), path, y.line(path)));
+        path.remove(path.size() - 1);
       }
-      return new Node(map, keyLine);
+      return new Node(map, line);
     }
-    if (t == JsonToken.START_ARRAY) {
+    if (value.isArray()) {
       List<Node> list = new ArrayList<>();
-      while (p.nextToken() != JsonToken.END_ARRAY) {
-        list.add(readValue(p, file, errors, line(p.currentTokenLocation())));
+      for (int i = 0; i < value.size(); i++) {
+        path.add(Integer.toString(i));
+        list.add(node(y, value.get(i), path, y.line(path)));
+        path.remove(path.size() - 1);
       }
-      return new Node(list, keyLine);
+      return new Node(list, line);
     }
-    if (t == JsonToken.VALUE_NULL) {
-      return new Node(null, keyLine);
-    }
-    return new Node(p.getText(), keyLine);
+    return new Node(value.isNull() ? null : value.asText(), line);
   }
 
   static final Set<String> TOP_KEYS = Set.of("policy", "version", "k_anonymity", "date_shift",

@@ -122,8 +122,8 @@ class TestCohortDefinition {
             + " 'icd10-diabetes'");
     Path dup = variant("  min_visits: 1", "  min_visits: 1\n  min_visits: 2");
     assertThatThrownBy(() -> DefinitionLoader.load(dup))
-        .hasMessageContaining(dup + ":" + (lineOf(dup, "min_visits: 2")) + ": not valid YAML")
-        .hasMessageContaining("Duplicate field 'min_visits'");
+        .hasMessageContaining(dup + ":" + lineOf(dup, "min_visits: 2") + ": 'min_visits' is given"
+            + " twice (first at line " + lineOf(dup, "min_visits: 1") + "); keep one");
     Path sampling = variant("sampling: monthly", "sampling: weekly");
     assertThatThrownBy(() -> DefinitionLoader.load(sampling))
         .hasMessageContaining(":" + lineOf(sampling, "sampling: weekly")

@@ -1,18 +1,10 @@
 package io.carelake.reports;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.ValidationMessage;
+import io.carelake.core.config.LocatedYaml;
 import io.carelake.core.time.Interval;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -123,21 +115,22 @@ final class Waivers {
 
   /** Parses and validates a waiver file's bytes; {@code source} names it in messages. */
   static Waivers parse(String source, byte[] bytes) {
-    Map<String, Integer> lines = new HashMap<>();
     List<Problem> problems = new ArrayList<>();
-    JsonNode root;
-    try (JsonParser p = new YAMLFactory().createParser(bytes)) {
-      if (p.nextToken() == null) {
-        throw new WaiverFileException(source + ":1: the waiver file is empty; write"
-            + " 'waivers:' and a list of waivers (or leave the file out)");
-      }
-      root = read(p, "", lines, problems);
-    } catch (JsonProcessingException e) {
-      int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-      throw new WaiverFileException(source + ":" + line + ": not valid YAML: "
-          + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read the waiver file " + source, e);
+    LocatedYaml lines;
+    try {
+      lines = LocatedYaml.parse(bytes);
+    } catch (LocatedYaml.SyntaxException e) {
+      throw new WaiverFileException(source + ":" + e.line() + ": not valid YAML: "
+          + e.getMessage());
+    }
+    JsonNode root = lines.root();
+    if (root == null) {
+      throw new WaiverFileException(source + ":1: the waiver file is empty; write"
+          + " 'waivers:' and a list of waivers (or leave the file out)");
+    }
+    for (LocatedYaml.Duplicate d : lines.duplicates()) {
+      problems.add(new Problem(d.line(), "'" + d.key() + "' is given twice here (first at line "
+          + d.firstLine() + "); keep one"));
     }
     if (problems.isEmpty()) {
       for (ValidationMessage m : SCHEMA.validate(root)) {
@@ -226,63 +219,18 @@ final class Waivers {
 
   private static final JsonSchema SCHEMA = ReportSchema.compile(SCHEMA_RESOURCE);
 
-  /**
-   * Reads the YAML value at the parser's current token into a tree, noting the line of every
-   * key and list item under its JSON pointer (so that schema errors can name a line).
-   */
-  private static JsonNode read(JsonParser p, String pointer, Map<String, Integer> lines,
-      List<Problem> problems) throws IOException {
-    JsonNodeFactory nodes = JsonNodeFactory.instance;
-    lines.putIfAbsent(pointer, p.currentTokenLocation().getLineNr());
-    JsonToken t = p.currentToken();
-    if (t == JsonToken.START_OBJECT) {
-      ObjectNode o = nodes.objectNode();
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
-        int line = p.currentTokenLocation().getLineNr();
-        String child = pointer + "/" + name.replace("~", "~0").replace("/", "~1");
-        if (o.has(name)) {
-          problems.add(new Problem(line, "'" + name + "' is given twice here (first at line "
-              + lines.get(child) + "); keep one"));
-        }
-        lines.put(child, line);
-        p.nextToken();
-        o.set(name, read(p, child, lines, problems));
-      }
-      return o;
-    }
-    if (t == JsonToken.START_ARRAY) {
-      ArrayNode a = nodes.arrayNode();
-      int i = 0;
-      while (p.nextToken() != JsonToken.END_ARRAY) {
-        a.add(read(p, pointer + "/" + i++, lines, problems));
-      }
-      return a;
-    }
-    return switch (t) {
-      case VALUE_NUMBER_INT -> nodes.numberNode(p.getLongValue());
-      case VALUE_NUMBER_FLOAT -> nodes.numberNode(p.getDoubleValue());
-      case VALUE_TRUE, VALUE_FALSE -> nodes.booleanNode(p.getBooleanValue());
-      case VALUE_NULL -> nodes.nullNode();
-      default -> nodes.textNode(p.getText());
-    };
-  }
-
   /** A problem at a line of the file: {@code what} starts with the waiver it is about. */
   private record Problem(int line, String what) {}
 
   /** A schema violation as {@code line: waiver #n (rule 'x'): what to write}. */
-  private static Problem locate(Map<String, Integer> lines, JsonNode root, ValidationMessage m) {
+  private static Problem locate(LocatedYaml lines, JsonNode root, ValidationMessage m) {
     String pointer = m.getPath() == null || "/".equals(m.getPath()) || "$".equals(m.getPath())
         ? "" : m.getPath();
     String arg = m.getArguments() == null || m.getArguments().length == 0 ? null
         : m.getArguments()[0];
     String type = String.valueOf(m.getType());
     String at = "additionalProperties".equals(type) && arg != null ? pointer + "/" + arg : pointer;
-    Integer line = lines.get(at);
-    for (String p = at; line == null && !p.isEmpty(); p = p.substring(0, p.lastIndexOf('/'))) {
-      line = lines.get(p);
-    }
+    int line = lines.lineAt(at);
     String field = pointer.substring(pointer.lastIndexOf('/') + 1);
     String what = switch (type) {
       case "required" -> "missing field '" + arg + "' (" + HINTS.getOrDefault(arg, "required")
@@ -294,7 +242,7 @@ final class Waivers {
           "is not valid") + ", got " + root.at(pointer);
       default -> (field.isEmpty() ? "the file" : field) + " is not valid: " + m.getMessage();
     };
-    return new Problem(line == null ? 1 : line, who(root, pointer) + what);
+    return new Problem(Math.max(1, line), who(root, pointer) + what);
   }
 
   private static final Map<String, String> HINTS = Map.of(
@@ -326,7 +274,7 @@ final class Waivers {
   }
 
   /** One schema-valid entry, with its dates checked as dates. */
-  private static Waiver waiver(Map<String, Integer> lines, JsonNode w, int index,
+  private static Waiver waiver(LocatedYaml lines, JsonNode w, int index,
       List<Problem> problems) {
     String base = "/waivers/" + index;
     String who = who(w, index);
@@ -336,15 +284,15 @@ final class Waivers {
         who, problems);
     LocalDate expires = date(lines, w.path("expires"), base + "/expires", who, problems);
     if (from != null && until != null && until.isBefore(from)) {
-      problems.add(new Problem(lines.get(base + "/scope/until"), who + "scope.until " + until
+      problems.add(new Problem(lines.lineAt(base + "/scope/until"), who + "scope.until " + until
           + " is before scope.from " + from + "; swap them"));
     }
-    return new Waiver(index + 1, lines.getOrDefault(base, 1), w.get("rule").asText(),
+    return new Waiver(index + 1, Math.max(1, lines.lineAt(base)), w.get("rule").asText(),
         w.path("scope").path("table").asText(), from, until, w.get("approver").asText(),
         w.get("reason").asText(), expires == null ? LocalDate.MIN : expires);
   }
 
-  private static LocalDate date(Map<String, Integer> lines, JsonNode value,
+  private static LocalDate date(LocatedYaml lines, JsonNode value,
       String pointer, String who, List<Problem> problems) {
     if (value.isMissingNode()) {
       return null;
@@ -352,7 +300,7 @@ final class Waivers {
     try {
       return LocalDate.parse(value.asText());
     } catch (DateTimeParseException e) {
-      problems.add(new Problem(lines.get(pointer), who
+      problems.add(new Problem(lines.lineAt(pointer), who
           + pointer.substring(pointer.lastIndexOf('/') + 1) + " " + value.asText()
           + " is not a calendar date; write YYYY-MM-DD"));
       return null;

@@ -122,13 +122,23 @@ public record LocatedYaml(JsonNode root, Node graph, List<Duplicate> duplicates)
 
   /** {@link #line(List)} of a JSON pointer ({@code /rules/3/column}), as schema validators give. */
   public int lineAt(String pointer) {
+    return line(path(pointer));
+  }
+
+  /** {@link #valueLine(List)} of a JSON pointer. */
+  public int valueLineAt(String pointer) {
+    return valueLine(path(pointer));
+  }
+
+  /** A JSON pointer's parts, unescaped ({@code ~1} is {@code /}, {@code ~0} is {@code ~}). */
+  public static List<String> path(String pointer) {
     List<String> path = new ArrayList<>();
     if (pointer != null && !pointer.isEmpty()) {
       for (String p : pointer.substring(pointer.startsWith("/") ? 1 : 0).split("/", -1)) {
         path.add(p.replace("~1", "/").replace("~0", "~"));
       }
     }
-    return line(path);
+    return path;
   }
 
   /** The line of the value at {@code path} itself (not its key): where a block starts. */

@@ -1,19 +1,14 @@
 package io.carelake.features.cohort;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import io.carelake.core.config.LocatedYaml;
 import io.carelake.features.cohort.CohortDefinition.Criterion;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,13 +27,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Reads a cohort definition (YAML), validates it against {@value #SCHEMA} (JSON Schema 2020-12)
@@ -46,10 +34,9 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * feature window, repeated windows or names, unknown code sets), and builds the typed
  * {@link CohortDefinition}. Every error is a {@link DefinitionException} with {@code file:line}.
  *
- * <p>Two parses of the same text, both by well-kept libraries: Jackson's YAML tree (what the schema
- * validates and the records are built from) and SnakeYAML's node graph, which keeps the line of
- * every key and value (Jackson's trees drop them). governance-rules and deidentification each
- * carry a hand-written line-aware reader; this one writes none.
+ * <p>The YAML is read by core's {@link LocatedYaml}, the project's one line-aware reader: Jackson's
+ * tree (what the schema validates and the records are built from) with the line of every key and
+ * item.
  */
 public final class DefinitionLoader {
 
@@ -57,8 +44,6 @@ public final class DefinitionLoader {
   public static final String SCHEMA = "carelake/cohorts/cohort.schema.json";
   static final String CODES_DIR = "carelake/cohorts/codes/";
 
-  private static final ObjectMapper YAML = YAMLMapper.builder(new YAMLFactory())
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
   private static final JsonSchema SCHEMA_VALIDATOR = schema();
   private static final Pattern PATH_TOKEN = Pattern.compile("\\.([A-Za-z0-9_]+)|\\[(\\d+)]");
 
@@ -90,21 +75,22 @@ public final class DefinitionLoader {
   /** Parses and validates; {@code codesDir} (or null) holds code sets besides the built-in ones. */
   static CohortDefinition parse(String source, byte[] bytes, Path codesDir)
       throws DefinitionException {
-    String text = new String(bytes, StandardCharsets.UTF_8);
-    JsonNode root;
+    LocatedYaml lines;
     try {
-      root = YAML.readTree(bytes);
-    } catch (JsonProcessingException e) {
-      int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-      throw new DefinitionException(source, line, "not valid YAML: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new DefinitionException(source, 0, "cannot read: " + e.getMessage());
+      lines = LocatedYaml.parse(bytes);
+    } catch (LocatedYaml.SyntaxException e) {
+      throw new DefinitionException(source, e.line(), "not valid YAML: " + e.getMessage());
     }
+    JsonNode root = lines.root();
     if (root == null || !root.isObject()) {
       throw new DefinitionException(source, 1, "a cohort definition is a map with cohort:,"
           + " target:, index_dates:, time_at_risk:, washout:, features: and outcomes:");
     }
-    Lines lines = new Lines(new Yaml(new LoaderOptions()).compose(new StringReader(text)));
+    if (!lines.duplicates().isEmpty()) {
+      LocatedYaml.Duplicate d = lines.duplicates().get(0);
+      throw new DefinitionException(source, d.line(), "'" + d.key() + "' is given twice (first"
+          + " at line " + d.firstLine() + "); keep one");
+    }
     validateSchema(source, root, lines);
     Map<String, byte[]> codeSetBytes = new TreeMap<>();
     CohortDefinition d = build(source, root, lines, codesDir, codeSetBytes);
@@ -125,7 +111,7 @@ public final class DefinitionLoader {
     }
   }
 
-  private static void validateSchema(String source, JsonNode root, Lines lines)
+  private static void validateSchema(String source, JsonNode root, LocatedYaml lines)
       throws DefinitionException {
     List<DefinitionException> problems = new ArrayList<>();
     for (ValidationMessage m : SCHEMA_VALIDATOR.validate(root)) {
@@ -149,7 +135,7 @@ public final class DefinitionLoader {
     throw new DefinitionException(source, first.line(), more.toString());
   }
 
-  private static DefinitionException problem(String source, JsonNode root, Lines lines,
+  private static DefinitionException problem(String source, JsonNode root, LocatedYaml lines,
       ValidationMessage m) {
     List<String> path = path(m.getPath());
     String where = where(path);
@@ -160,34 +146,34 @@ public final class DefinitionLoader {
     JsonNode value = root.at(pointer(path));
     switch (type) {
       case "required" -> {
-        return new DefinitionException(source, lines.of(path), "missing field '" + arg + "'"
+        return new DefinitionException(source, lines.line(path), "missing field '" + arg + "'"
             + (where.isEmpty() ? "" : " in " + where));
       }
       case "additionalProperties" -> {
         List<String> at = new ArrayList<>(path);
         at.add(arg);
-        return new DefinitionException(source, lines.of(at), "unknown field '" + arg + "'"
+        return new DefinitionException(source, lines.line(at), "unknown field '" + arg + "'"
             + (where.isEmpty() ? "" : " in " + where) + "; check the spelling against"
             + " feature-jobs/README.md, \"Cohort definitions\"");
       }
       case "enum", "const" -> {
         String shown = value.isMissingNode() ? "?" : value.asText();
         if ("system".equals(key)) {
-          return new DefinitionException(source, lines.of(path), "unknown code system '" + shown
+          return new DefinitionException(source, lines.line(path), "unknown code system '" + shown
               + "' in " + where + "; " + systemHint(path));
         }
         if ("sampling".equals(key)) {
-          return new DefinitionException(source, lines.of(path), "unknown index-date sampling '"
+          return new DefinitionException(source, lines.line(path), "unknown index-date sampling '"
               + shown + "'; use monthly, every-visit or one-random-per-patient");
         }
-        return new DefinitionException(source, lines.of(path), "bad value '" + shown + "' for "
+        return new DefinitionException(source, lines.line(path), "bad value '" + shown + "' for "
             + where);
       }
       default -> {
         String message = m.getMessage();
         int colon = message.indexOf(": ");
         String said = colon >= 0 && message.startsWith("$") ? message.substring(colon + 2) : message;
-        return new DefinitionException(source, lines.of(path), (where.isEmpty() ? "" : where + ": ")
+        return new DefinitionException(source, lines.line(path), (where.isEmpty() ? "" : where + ": ")
             + said + (value.isMissingNode() || value.isContainerNode() ? "" : " (got "
             + value + ")"));
       }
@@ -235,53 +221,9 @@ public final class DefinitionLoader {
     return sb.toString();
   }
 
-  /** Lines of the YAML text by path, from SnakeYAML's node graph (1-based). */
-  static final class Lines {
-    private final Node root;
-
-    Lines(Node root) {
-      this.root = root;
-    }
-
-    /** The line of the deepest node the path reaches (the key's line for a map entry). */
-    int of(List<String> path) {
-      Node node = root;
-      int line = node == null ? 0 : node.getStartMark().getLine() + 1;
-      for (String p : path) {
-        if (node instanceof MappingNode map) {
-          Node next = null;
-          for (NodeTuple t : map.getValue()) {
-            if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(p)) {
-              line = k.getStartMark().getLine() + 1;
-              next = t.getValueNode();
-              break;
-            }
-          }
-          node = next;
-        } else if (node instanceof SequenceNode seq && p.chars().allMatch(Character::isDigit)) {
-          int i = Integer.parseInt(p);
-          node = i < seq.getValue().size() ? seq.getValue().get(i) : null;
-          if (node != null) {
-            line = node.getStartMark().getLine() + 1;
-          }
-        } else {
-          break;
-        }
-        if (node == null) {
-          break;
-        }
-      }
-      return line;
-    }
-
-    int of(String... path) {
-      return of(List.of(path));
-    }
-  }
-
   // --- building the records -----------------------------------------------------------------------
 
-  private static CohortDefinition build(String source, JsonNode root, Lines lines, Path codesDir,
+  private static CohortDefinition build(String source, JsonNode root, LocatedYaml lines, Path codesDir,
       Map<String, byte[]> codeSetBytes) throws DefinitionException {
     JsonNode c = root.get("cohort");
     JsonNode t = root.get("target");
@@ -338,14 +280,14 @@ public final class DefinitionLoader {
         List.copyOf(outcomes), source, null);
   }
 
-  private static Criterion criterion(String source, Lines lines, String kind, JsonNode node,
+  private static Criterion criterion(String source, LocatedYaml lines, String kind, JsonNode node,
       List<String> path, Path codesDir, Map<String, byte[]> codeSetBytes)
       throws DefinitionException {
     return switch (kind) {
       case "diagnosis" -> new CohortDefinition.Diagnosis(node.has("code_set")
           ? codeSet(source, lines, node.get("code_set").asText(), append(path, "code_set"),
               codesDir, codeSetBytes)
-          : new CodeSet("inline", source + ":" + lines.of(path), texts(node.get("codes"))));
+          : new CodeSet("inline", source + ":" + lines.line(path), texts(node.get("codes"))));
       case "prescription" -> new CohortDefinition.Prescription(texts(node.get("atc")));
       default -> {
         List<CohortDefinition.Threshold> thresholds = new ArrayList<>();
@@ -361,7 +303,7 @@ public final class DefinitionLoader {
     };
   }
 
-  private static CodeSet codeSet(String source, Lines lines, String name, List<String> path,
+  private static CodeSet codeSet(String source, LocatedYaml lines, String name, List<String> path,
       Path codesDir, Map<String, byte[]> codeSetBytes) throws DefinitionException {
     byte[] bytes = null;
     String from = null;
@@ -370,7 +312,7 @@ public final class DefinitionLoader {
         bytes = Files.readAllBytes(codesDir.resolve(name + ".txt"));
         from = codesDir.resolve(name + ".txt").toString();
       } catch (IOException e) {
-        throw new DefinitionException(source, lines.of(path), "cannot read code set file "
+        throw new DefinitionException(source, lines.line(path), "cannot read code set file "
             + codesDir.resolve(name + ".txt") + ": " + e.getMessage());
       }
     } else {
@@ -385,7 +327,7 @@ public final class DefinitionLoader {
       }
     }
     if (bytes == null) {
-      throw new DefinitionException(source, lines.of(path), "unknown code set '" + name + "': no "
+      throw new DefinitionException(source, lines.line(path), "unknown code set '" + name + "': no "
           + (codesDir == null ? "" : codesDir.resolve(name + ".txt") + " and no ")
           + "built-in " + CODES_DIR + name + ".txt (built-in: icd10-hypertension,"
           + " icd10-type2-diabetes)");
@@ -427,22 +369,22 @@ public final class DefinitionLoader {
 
   // --- what the schema cannot say ---------------------------------------------------------------
 
-  private static void check(String source, CohortDefinition d, JsonNode root, Lines lines)
+  private static void check(String source, CohortDefinition d, JsonNode root, LocatedYaml lines)
       throws DefinitionException {
     CohortDefinition.TimeAtRisk tar = d.timeAtRisk();
     if (tar.startDays() < 0) {
-      throw new DefinitionException(source, lines.of("time_at_risk", "start_days"), "the time at"
+      throw new DefinitionException(source, lines.line("time_at_risk", "start_days"), "the time at"
           + " risk starts " + -tar.startDays() + " days before the index date: it overlaps the"
           + " feature window (features see only what came before the index); start_days must be"
           + " 0 or more");
     }
     if (tar.endDays() <= tar.startDays()) {
-      throw new DefinitionException(source, lines.of("time_at_risk", "end_days"), "the time at risk"
+      throw new DefinitionException(source, lines.line("time_at_risk", "end_days"), "the time at risk"
           + " ends (end_days " + tar.endDays() + ") before it starts (start_days "
           + tar.startDays() + "); end_days must be greater than start_days");
     }
     if (tar.minDays() > tar.lengthDays()) {
-      throw new DefinitionException(source, lines.of("time_at_risk", "min_days"), "min_days "
+      throw new DefinitionException(source, lines.line("time_at_risk", "min_days"), "min_days "
           + tar.minDays() + " is longer than the time at risk (" + tar.lengthDays() + " days)");
     }
     Map<Integer, Integer> windows = new HashMap<>();
@@ -450,7 +392,7 @@ public final class DefinitionLoader {
     for (int i = 0; i < ws.size(); i++) {
       Integer first = windows.putIfAbsent(ws.get(i), i);
       if (first != null) {
-        throw new DefinitionException(source, lines.of("features", "windows_days",
+        throw new DefinitionException(source, lines.line("features", "windows_days",
             String.valueOf(i)), "window " + ws.get(i) + " days is listed twice (features"
             + " would overlap exactly); list each window once");
       }
@@ -465,7 +407,7 @@ public final class DefinitionLoader {
       for (String code : ms.get(i).loinc()) {
         String owner = loincOwner.putIfAbsent(code, ms.get(i).name());
         if (owner != null) {
-          throw new DefinitionException(source, lines.of("features", "measurements",
+          throw new DefinitionException(source, lines.line("features", "measurements",
               String.valueOf(i), "loinc"), "LOINC " + code + " is read by both '" + owner
               + "' and '" + ms.get(i).name() + "'; a code belongs to one measurement");
         }
@@ -480,7 +422,7 @@ public final class DefinitionLoader {
     List<String> vt = d.features().visitTypes();
     for (int i = 0; i < vt.size(); i++) {
       if (!visitTypes.add(vt.get(i))) {
-        throw new DefinitionException(source, lines.of("features", "visit_types",
+        throw new DefinitionException(source, lines.line("features", "visit_types",
             String.valueOf(i)), "visit type '" + vt.get(i) + "' is listed twice");
       }
     }
@@ -488,7 +430,7 @@ public final class DefinitionLoader {
     for (int o = 0; o < d.outcomes().size(); o++) {
       CohortDefinition.Outcome out = d.outcomes().get(o);
       if (!outcomeIds.add(out.id())) {
-        throw new DefinitionException(source, lines.of("outcomes", String.valueOf(o), "id"),
+        throw new DefinitionException(source, lines.line("outcomes", String.valueOf(o), "id"),
             "outcome id '" + out.id() + "' is used twice; ids name the rows of each outcome");
       }
       for (int k = 0; k < out.anyOf().size(); k++) {
@@ -496,12 +438,12 @@ public final class DefinitionLoader {
           for (int j = 0; j < m.anyOf().size(); j++) {
             CohortDefinition.Threshold th = m.anyOf().get(j);
             if (th.min() == null && th.max() == null) {
-              throw new DefinitionException(source, lines.of("outcomes", String.valueOf(o),
+              throw new DefinitionException(source, lines.line("outcomes", String.valueOf(o),
                   "any_of", String.valueOf(k), "measurement", "any_of", String.valueOf(j)),
                   "a measurement threshold needs min or max (e.g. min: 140)");
             }
             if (th.min() != null && th.max() != null && th.min() > th.max()) {
-              throw new DefinitionException(source, lines.of("outcomes", String.valueOf(o),
+              throw new DefinitionException(source, lines.line("outcomes", String.valueOf(o),
                   "any_of", String.valueOf(k), "measurement", "any_of", String.valueOf(j)),
                   "min " + th.min() + " is above max " + th.max() + ": no value can meet it");
             }
@@ -511,11 +453,11 @@ public final class DefinitionLoader {
     }
   }
 
-  private static void unique(String source, Lines lines, Map<String, String> names, String name,
+  private static void unique(String source, LocatedYaml lines, Map<String, String> names, String name,
       String where, List<String> path) throws DefinitionException {
     String first = names.putIfAbsent(name, where);
     if (first != null) {
-      throw new DefinitionException(source, lines.of(path), "feature name '" + name + "' is used"
+      throw new DefinitionException(source, lines.line(path), "feature name '" + name + "' is used"
           + " by " + first + " too; names become columns and must be unique");
     }
   }

@@ -1,9 +1,7 @@
 package io.carelake.governance.spec;
 
+import io.carelake.core.config.LocatedYaml;
 import io.carelake.core.config.SmallFiles;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.carelake.core.quality.Gbt36344;
 import io.carelake.core.tables.TableName;
 import java.io.IOException;
@@ -50,7 +48,6 @@ public final class SpecLoader {
       "severity", "threshold", "max_failures", "dimension", "indicator", "kahn", "clause",
       "rationale");
 
-  private final YAMLFactory yaml = new YAMLFactory();
   private final Set<String> knownTypes;
 
   /** @param knownTypes the rule types the caller can compile (the rule registry's names) */
@@ -72,13 +69,10 @@ public final class SpecLoader {
   /** Parses a spec held in memory; {@code source} is how error messages name it. */
   public Spec parse(String source, byte[] bytes) throws SpecException {
     LocatedNode root;
-    try (JsonParser p = yaml.createParser(bytes)) {
-      root = LocatedNode.read(p, source);
-    } catch (JsonProcessingException e) {
-      int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-      throw new SpecException(source, line, null, "not valid YAML: " + e.getOriginalMessage(), e);
-    } catch (IOException e) {
-      throw new SpecException(source, 0, null, "cannot read the spec: " + e.getMessage(), e);
+    try {
+      root = LocatedNode.of(LocatedYaml.parse(bytes), source);
+    } catch (LocatedYaml.SyntaxException e) {
+      throw new SpecException(source, e.line(), null, "not valid YAML: " + e.getMessage(), e);
     }
     if (!root.isObject()) {
       throw new SpecException(source, root.line(), null,

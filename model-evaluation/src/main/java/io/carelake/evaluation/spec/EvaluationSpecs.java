@@ -177,10 +177,7 @@ public final class EvaluationSpecs {
     String problem = switch (type) {
       case "required" -> where + ": missing key '" + arg + "'";
       case "additionalProperties" -> {
-        Integer keyLine = tree.lines().get(pointer + "/" + arg + "#key");
-        if (keyLine != null) {
-          line = keyLine;
-        }
+        line = tree.keyLineOf(pointer + "/" + arg.replace("~", "~0").replace("/", "~1"));
         yield where + ": unknown key '" + arg + "'";
       }
       case "enum" -> where + ": '" + tree.root().at(pointer).asText() + "' is not one of "
