@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 /**
@@ -70,28 +72,19 @@ class TestCorpusBench {
     assertThat(shingles).containsExactly("char 14x8", "char 16x7", "jieba 14x8", "jieba 16x7");
   }
 
-  @Test
-  void anUnknownPeerConfigurationIsAUsageError() {
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+      "--peer-shingles | words | 'words' is none of",
+      "--peer-bands    | 14by8 | '14by8' is not BANDSxROWS"})
+  void aBadPeerOptionIsAUsageError(String option, String value, String message) {
     CorpusBench bench = new CorpusBench();
     bench.out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     CommandLine cli = new CommandLine(bench);
     cli.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
-    int exit = cli.execute("--home", home.toString(), "--peer-shingles", "words");
+    int exit = cli.execute("--home", home.toString(), option, value);
     assertThat(exit).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("'words' is none of");
-  }
-
-  @Test
-  void aMalformedPeerBandingIsAUsageError() {
-    CorpusBench bench = new CorpusBench();
-    bench.out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    CommandLine cli = new CommandLine(bench);
-    cli.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
-    int exit = cli.execute("--home", home.toString(), "--peer-bands", "14by8");
-    assertThat(exit).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("'14by8' is not BANDSxROWS");
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains(message);
   }
 
   private static void assertFraction(JsonNode node, String field) {
