@@ -37,20 +37,46 @@ final class SubgroupCells {
     return new SubgroupCells(List.of());
   }
 
-  /** One Spark job: every (dimension, value) with its patients, in dimension then value order. */
-  static SubgroupCells of(Dataset<Row> rows, List<String> dimensions) {
-    if (dimensions.isEmpty()) {
-      return none();
-    }
+  /**
+   * What an evaluation needs to know about its rows before the sweep: rows, events, patients and
+   * the score range of all rows, and the subgroup cells.
+   */
+  record Profile(long n, long events, long patients, double minScore, double maxScore,
+      SubgroupCells cells) {}
+
+  /**
+   * One Spark job for the counts of all rows and of every (dimension, value), with their patients:
+   * each row is exploded into one pair per dimension plus an "all rows" pair (dimension null), and
+   * one aggregation counts rows, events and distinct patients and takes the score range per pair.
+   * The counts are integers, so they are the same as separate aggregations would give; the cells
+   * come in dimension then value order.
+   */
+  static Profile profile(Dataset<Row> rows, List<String> dimensions) {
     List<Column> pairs = new ArrayList<>();
+    pairs.add(functions.struct(lit(null).cast("string").as("dimension"),
+        lit(null).cast("string").as("value")));
     for (String d : dimensions) {
       pairs.add(functions.struct(lit(d).as("dimension"), col(d).as("value")));
     }
-    List<Row> values = rows.select(col("patient_hash"),
+    List<Row> values = rows.select(col("patient_hash"), col("label"), col("score"),
             functions.explode(functions.array(pairs.toArray(Column[]::new))).as("cell"))
-        .filter(col("cell.value").isNotNull())
+        .filter(col("cell.dimension").isNull().or(col("cell.value").isNotNull()))
         .groupBy(col("cell.dimension").as("dimension"), col("cell.value").as("value"))
-        .agg(countDistinct("patient_hash")).collectAsList();
+        .agg(countDistinct("patient_hash"), functions.count(lit(1)),
+            functions.sum("label").cast("long"), functions.min("score"), functions.max("score"))
+        .collectAsList();
+    Row all = values.stream().filter(v -> v.isNullAt(0)).findFirst().orElse(null);
+    List<Row> cellValues = values.stream().filter(v -> !v.isNullAt(0)).toList();
+    SubgroupCells cells = dimensions.isEmpty() ? none() : of(cellValues, dimensions);
+    if (all == null) {
+      return new Profile(0, 0, 0, Double.NaN, Double.NaN, cells);
+    }
+    return new Profile(all.getLong(3), all.isNullAt(4) ? 0 : all.getLong(4), all.getLong(2),
+        all.getDouble(5), all.getDouble(6), cells);
+  }
+
+  /** The cells of rows {@code dimension, value, patients, ...}, in dimension then value order. */
+  private static SubgroupCells of(List<Row> values, List<String> dimensions) {
     List<Cell> cells = new ArrayList<>();
     for (String d : dimensions) {
       values.stream().filter(v -> v.getString(0).equals(d))
