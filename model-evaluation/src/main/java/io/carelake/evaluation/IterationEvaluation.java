@@ -1,13 +1,5 @@
 package io.carelake.evaluation;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.countDistinct;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.sum;
-
 import io.carelake.evaluation.bootstrap.Calibrators;
 import io.carelake.evaluation.bootstrap.Replicate;
 import io.carelake.evaluation.bootstrap.ReplicateSet;
@@ -72,14 +64,14 @@ final class IterationEvaluation {
   private Outcome run(SparkSession spark, Dataset<Row> outcomeRows, List<String> subgroupColumns) {
     Dataset<Row> data = outcomeRows.persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      Row s = data.agg(count(lit(1)), sum("label").cast("long"),
-          countDistinct("patient_hash"), min("score"), max("score")).head();
-      long n = s.getLong(0);
-      long events = s.isNullAt(1) ? 0 : s.getLong(1);
-      long patients = s.getLong(2);
-      boolean probabilities = n > 0 && s.getDouble(3) >= 0 && s.getDouble(4) <= 1;
-      SubgroupCells cells = SubgroupCells.of(data, subgroupColumns);
-      LogisticCalibration.Fit[] fits = probabilities ? SparkCalibration.fit(data)
+      SubgroupCells.Profile profile = SubgroupCells.profile(data, subgroupColumns);
+      long n = profile.n();
+      long events = profile.events();
+      long patients = profile.patients();
+      boolean probabilities = n > 0 && profile.minScore() >= 0 && profile.maxScore() <= 1;
+      SubgroupCells cells = profile.cells();
+      LogisticCalibration.Fit[] fits = probabilities ? SparkCalibration.fit(data, events,
+          n - events, profile.minScore(), profile.maxScore())
           : new LogisticCalibration.Fit[] {undefinedFit(), undefinedFit()};
       Calibrators calibrators = Calibrators.of(fits[0], fits[1]);
       SweepPlan plan = plan(spec, quantileEdges(data, spec), cells.size());

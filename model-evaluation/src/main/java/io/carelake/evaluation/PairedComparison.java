@@ -113,9 +113,12 @@ final class PairedComparison {
       EvaluationUnit unit) {
     Dataset<Row> rows = paired.select(col("patient_hash"), col("label"), col(score).as("score"));
     Row range = rows.agg(org.apache.spark.sql.functions.min("score"),
-        org.apache.spark.sql.functions.max("score")).head();
+        org.apache.spark.sql.functions.max("score"),
+        org.apache.spark.sql.functions.sum("label").cast("long")).head();
     boolean probabilities = n > 0 && range.getDouble(0) >= 0 && range.getDouble(1) <= 1;
-    LogisticCalibration.Fit[] fits = probabilities ? SparkCalibration.fit(rows)
+    long events = range.isNullAt(2) ? 0 : range.getLong(2);
+    LogisticCalibration.Fit[] fits = probabilities ? SparkCalibration.fit(rows, events,
+        n - events, range.getDouble(0), range.getDouble(1))
         : new LogisticCalibration.Fit[] {IterationEvaluation.undefinedFit(),
             IterationEvaluation.undefinedFit()};
     SweepPlan plan = IterationEvaluation.plan(unit.spec(),

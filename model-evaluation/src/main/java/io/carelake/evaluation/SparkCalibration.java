@@ -6,8 +6,6 @@ import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sum;
 
 import io.carelake.evaluation.stats.LogisticCalibration;
@@ -27,24 +25,35 @@ final class SparkCalibration {
 
   private SparkCalibration() {}
 
-  /** {intercept fit, slope fit}: each Newton step of both models is one aggregation. */
-  static LogisticCalibration.Fit[] fit(Dataset<Row> rows) {
+  /**
+   * {intercept fit, slope fit}: each Newton step of both models is one aggregation. The support
+   * (events, non-events, whether the covariate varies) comes from counts the caller already has:
+   * the logit of the clipped score is monotone (Java's and Spark's {@code log} are semi-monotonic),
+   * so it varies exactly when it differs at the lowest and the highest score, computed here as
+   * Spark computes it; no aggregation is spent on it.
+   */
+  static LogisticCalibration.Fit[] fit(Dataset<Row> rows, long events, long nonEvents,
+      double minScore, double maxScore) {
     double eps = LogisticCalibration.EPSILON;
     Column clipped = least(lit(1 - eps), greatest(lit(eps), col("score")));
     Dataset<Row> xy = rows.select(log(clipped.divide(lit(1).minus(clipped))).as("x"),
         col("label").cast("double").as("y")).persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      Row s = xy.agg(sum("y"), sum(lit(1).minus(col("y"))), min("x"), max("x")).head();
-      double positives = s.isNullAt(0) ? 0 : s.getDouble(0);
-      double negatives = s.isNullAt(1) ? 0 : s.getDouble(1);
-      boolean varies = !s.isNullAt(2) && s.getDouble(2) < s.getDouble(3);
+      boolean varies = logitOfClipped(minScore) < logitOfClipped(maxScore);
       return LogisticCalibration.fit(
-          new LogisticCalibration.Support(positives, negatives, varies),
+          new LogisticCalibration.Support(events, nonEvents, varies),
           (intercept, slope) -> newtonSums(xy, intercept == null ? null
               : new double[] {intercept[0], 1}, slope));
     } finally {
       xy.unpersist();
     }
+  }
+
+  /** The covariate x of one score, with the operations (and {@code StrictMath.log}) of Spark's. */
+  static double logitOfClipped(double score) {
+    double eps = LogisticCalibration.EPSILON;
+    double c = Math.min(1 - eps, Math.max(eps, score));
+    return StrictMath.log(c / (1 - c));
   }
 
   /** The sums of up to two models in one aggregation; a null point is skipped. */
