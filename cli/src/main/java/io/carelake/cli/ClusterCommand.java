@@ -76,7 +76,7 @@ public final class ClusterCommand implements Callable<Integer> {
           + " ingest of a freshly generated data set (a new TaskManager follows; the job restores"
           + " its last checkpoint), then every published event must be in raw.* exactly once and"
           + " the dead letters as planted. spark-worker: govern runs undisturbed, then again with"
-          + " worker 1 and its executor killed once both executors are busy; it must succeed with"
+          + " worker 1 and its executor killed once both executors run tasks; it must succeed with"
           + " curated.* and quarantine.* identical to the undisturbed run's.",
           "Starts the profile first (and stops it at the end if it started it). The last line is"
               + " the verdict as JSON. Exit 0 when every fault passed, 1 when one did not."})
@@ -102,9 +102,9 @@ public final class ClusterCommand implements Callable<Integer> {
             + " ${DEFAULT-VALUE}: as soon as records flow, before the first commit).")
     int afterCheckpoints;
 
-    @Option(names = "--spark-kill-delay-s", defaultValue = "20", paramLabel = "S",
-        description = "Seconds govern runs on both executors before worker 1 is killed (default"
-            + " ${DEFAULT-VALUE}).")
+    @Option(names = "--spark-kill-delay-s", defaultValue = "5", paramLabel = "S",
+        description = "Seconds after govern's driver started tasks on both executors before"
+            + " worker 1 is killed (default ${DEFAULT-VALUE}).")
     int sparkKillDelay;
 
     @Option(names = "--keep-cluster", description = "Leave the profile running at the end.")

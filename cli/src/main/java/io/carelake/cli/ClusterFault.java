@@ -7,19 +7,28 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.carelake.core.config.CarelakeConfig;
 import io.carelake.generator.GenerateCommand;
 import io.carelake.generator.GeneratorSettings;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 
 /**
@@ -34,7 +43,7 @@ import picocli.CommandLine;
  *       exactly once, dead letters as planted, the ingest run reconciled.
  *   <li>{@code spark-worker}: {@code govern} runs once undisturbed (its tables' digests saved), then
  *       again with worker 1 and its executor killed once both executors are busy; Spark reschedules
- *       the lost tasks on worker 2. The run must succeed (govern fails when its counts do not
+ *       the lost tasks on worker 2 (once the driver's log shows tasks started on both executors). The run must succeed (govern fails when its counts do not
  *       reconcile) and {@code audit tables} must find curated.* and quarantine.* identical to
  *       the undisturbed run's.
  * </ul>
@@ -154,9 +163,10 @@ final class ClusterFault {
     Instant began = Instant.now();
     CompletableFuture<Integer> govern = background(
         () -> launcher.run(Job.GOVERN, config, intervalArgs(config)));
-    if (!awaitBothExecutorsBusy(profile, govern)) {
+    if (!awaitBothExecutorsBusy(profile, govern)
+        || !awaitTasksOnEveryExecutor(config.home().resolve("logs"), began, govern)) {
       return f.put("pass", false).put("exit", join(govern))
-          .put("reason", "govern ended before both executors were busy");
+          .put("reason", "govern ended before both executors ran tasks");
     }
     ClusterProfile.sleep(sparkKillDelay.toMillis());
     if (govern.isDone()) {
@@ -168,7 +178,9 @@ final class ClusterFault {
     out.printf(Locale.ROOT, "fault: killed spark-worker-1 (pid %d) and its executor %.0f s into"
         + " govern%n", pid, seconds(began));
     rc = join(govern);
-    f.put("exit", rc).put("duration_s", seconds(began));
+    f.put("exit", rc).put("duration_s", seconds(began))
+        .put("tasks_lost_and_rerun", driverLogLines(config.home().resolve("logs"), began,
+            LOST_TASK).size());
     int audit = rc == 0 ? launcher.run(Tool.AUDIT, config, auditTables(config, "--expect", saved))
         : 1;
     f.put("same_as_undisturbed", audit == 0);
@@ -213,6 +225,60 @@ final class ClusterFault {
   private static int restarts(ClusterProfile profile, String jid) {
     JsonNode e = ClusterProfile.getJson(profile.flinkRestUrl() + "/jobs/" + jid + "/exceptions");
     return e == null ? -1 : e.path("exceptionHistory").path("entries").size();
+  }
+
+  /** The driver's log line for a task it started, naming the executor it runs on. */
+  private static final Pattern STARTING_TASK = Pattern.compile(
+      "TaskSetManager: Starting task .* executor (\\d+), partition");
+  /** The driver's log line for a task whose executor was lost (the task is run again). */
+  private static final Pattern LOST_TASK = Pattern.compile("TaskSetManager: Lost task .*"
+      + "ExecutorLostFailure");
+
+  /**
+   * Waits until the driver has started tasks on {@value SparkStandalone#WORKERS} executors, read
+   * from the run's full log (the profile runs without a Spark UI), so that the kill hits running
+   * tasks, not an executor still idle while the driver plans.
+   */
+  private static boolean awaitTasksOnEveryExecutor(Path logs, Instant since,
+      CompletableFuture<Integer> job) {
+    while (!job.isDone()) {
+      Set<String> executors = new HashSet<>();
+      for (String line : driverLogLines(logs, since, STARTING_TASK)) {
+        Matcher m = STARTING_TASK.matcher(line);
+        if (m.find()) {
+          executors.add(m.group(1));
+        }
+      }
+      if (executors.size() >= SparkStandalone.WORKERS) {
+        return true;
+      }
+      ClusterProfile.sleep(POLL.toMillis());
+    }
+    return false;
+  }
+
+  /** The lines matching {@code pattern} of the newest govern log written since {@code since}. */
+  private static List<String> driverLogLines(Path logs, Instant since, Pattern pattern) {
+    try (Stream<Path> files = Files.isDirectory(logs) ? Files.list(logs) : Stream.empty()) {
+      Optional<Path> newest = files.filter(f -> f.getFileName().toString().startsWith("govern-"))
+          .filter(f -> modified(f).isAfter(since)).max(Comparator.comparing(ClusterFault::modified));
+      if (newest.isEmpty()) {
+        return List.of();
+      }
+      try (Stream<String> lines = Files.lines(newest.get(), StandardCharsets.UTF_8)) {
+        return lines.filter(l -> pattern.matcher(l).find()).toList();
+      }
+    } catch (IOException | UncheckedIOException e) {
+      return List.of();
+    }
+  }
+
+  private static Instant modified(Path f) {
+    try {
+      return Files.getLastModifiedTime(f).toInstant();
+    } catch (IOException e) {
+      return Instant.EPOCH;
+    }
   }
 
   /** Waits until every live worker runs an executor of an active application. */
