@@ -85,6 +85,18 @@ final class ClusterProfile {
     return config;
   }
 
+  /**
+   * Starts again the Spark and Flink processes that are not running (a killed worker or
+   * TaskManager) and waits until the master counts its workers and a TaskManager has registered.
+   */
+  void relaunch() {
+    Distributions dists = new Distributions(launcher.repo());
+    spark.launch(dists.sparkHome());
+    flink.launch(dists.flinkHome(), dists.hadoopClasspath());
+    spark.awaitReady();
+    flink.awaitReady();
+  }
+
   /** Stops everything this home's profile started; true when nothing of it is left running. */
   boolean stop() {
     List<String> stopped = new ArrayList<>();

@@ -46,14 +46,19 @@ final class Daemon {
 
   /** The running process, if the pid file names a live process whose command line is ours. */
   Optional<ProcessHandle> process() {
+    return pid().flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive)
+        .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(true));
+  }
+
+  /** The pid in the pid file, if there is one. */
+  private Optional<Long> pid() {
     try {
       if (!Files.isRegularFile(pidFile)) {
         return Optional.empty();
       }
       String first = Files.readAllLines(pidFile, StandardCharsets.UTF_8).stream().findFirst()
           .orElse("").trim();
-      return ProcessHandle.of(Long.parseLong(first)).filter(ProcessHandle::isAlive)
-          .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(true));
+      return Optional.of(Long.parseLong(first));
     } catch (IOException | NumberFormatException e) {
       return Optional.empty();
     }
@@ -61,6 +66,15 @@ final class Daemon {
 
   boolean running() {
     return process().isPresent();
+  }
+
+  /**
+   * Whether the pid file names a live process, without the marker check: for a process just
+   * started, whose launcher script runs for a moment before it execs the JVM whose command line
+   * carries the marker ({@link #running()} would call it gone).
+   */
+  boolean startedAndAlive() {
+    return pid().flatMap(ProcessHandle::of).map(ProcessHandle::isAlive).orElse(false);
   }
 
   /** Starts {@code command} in the background with {@code environment} added to ours. */

@@ -90,7 +90,7 @@ final class FlinkSession {
     int taskManagers = -1;
     while (Instant.now().isBefore(deadline)) {
       for (Daemon d : daemons()) {
-        if (!d.running()) {
+        if (!d.startedAndAlive()) {
           throw new IllegalStateException(d.name() + " exited during start-up; see " + d.logFile());
         }
       }

@@ -93,7 +93,7 @@ final class SparkStandalone {
     int alive = -1;
     while (Instant.now().isBefore(deadline)) {
       for (Daemon d : daemons()) {
-        if (!d.running()) {
+        if (!d.startedAndAlive()) {
           throw new IllegalStateException(d.name() + " exited during start-up; see " + d.logFile());
         }
       }

@@ -15,6 +15,7 @@ enum Tool implements Launchable {
   BENCH_INGEST("bench ingest"),
   BENCH_GOVERN("bench govern"),
   DIGEST("digest"),
+  AUDIT("audit"),
   BENCH_DEIDENTIFY("bench deidentify"),
   BENCH_CORPUS("bench corpus"),
   EVALUATE_LM("evaluate-lm"),
