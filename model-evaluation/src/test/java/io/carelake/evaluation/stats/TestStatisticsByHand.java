@@ -188,4 +188,44 @@ class TestStatisticsByHand {
     assertThat(c.differencePValue(1, 0)).isCloseTo(0.06788915486182903, within(1e-12));
     assertThat(c.standardError(1)).isCloseTo(0.05, within(1e-15));
   }
+  @Test
+  void logisticCalibrationWithOneScoreValueIsTheLogitOfThePrevalence() {
+    // every score 0.5 (logit 0): a = logit(1/4) = ln(1/3), SE = 1/√(n·p(1−p)) = 1/√0.75; the
+    // slope is not identifiable (the covariate does not vary) and no Newton step is tried
+    int[] y = {0, 0, 0, 1};
+    double[] s = {0.5, 0.5, 0.5, 0.5};
+    LogisticCalibration.Fit a = LogisticCalibration.intercept(y, s);
+    assertThat(a.converged()).isTrue();
+    assertThat(a.intercept()).isCloseTo(Math.log(1.0 / 3), within(1e-12));
+    assertThat(a.seIntercept()).isCloseTo(1 / Math.sqrt(0.75), within(1e-12));
+    assertThat(a.slope()).isEqualTo(1.0);
+    LogisticCalibration.Fit b = LogisticCalibration.slope(y, s);
+    assertThat(b.converged()).isFalse();
+    assertThat(b.iterations()).isZero();
+    assertThat(b.slope()).isNaN();
+    // one outcome only: neither model is tried
+    assertThat(LogisticCalibration.intercept(new int[] {0, 0}, new double[] {0.2, 0.4})
+        .iterations()).isZero();
+    assertThat(LogisticCalibration.intercept(new int[] {1, 1}, new double[] {0.2, 0.4})
+        .iterations()).isZero();
+    // a row of weight 0 does not make the covariate vary
+    LogisticCalibration.Fit zero = LogisticCalibration.slope(LabelledScores.weighted(
+        new int[] {0, 1, 1}, new double[] {0.5, 0.5, 0.9}, new double[] {1, 1, 0}));
+    assertThat(zero.converged()).isFalse();
+    assertThat(zero.iterations()).isZero();
+    assertThatThrownBy(() -> LogisticCalibration.intercept(new int[] {0, 1},
+        new double[] {0.5, 1.5})).hasMessageContaining("score at row 1 is 1.5");
+  }
+
+  @Test
+  void logitClipsAndExpitStaysFiniteFarOut() {
+    assertThat(LogisticCalibration.logit(0.5)).isZero();
+    assertThat(LogisticCalibration.logit(0.0)).isCloseTo(Math.log(1e-15), within(1e-9));
+    assertThat(LogisticCalibration.logit(1.0)).isCloseTo(-Math.log(1e-15), within(1e-3));
+    assertThat(LogisticCalibration.expit(0)).isEqualTo(0.5);
+    assertThat(LogisticCalibration.expit(800)).isEqualTo(1.0);
+    assertThat(LogisticCalibration.expit(-800)).isEqualTo(0.0);
+    assertThat(LogisticCalibration.expit(Math.log(3))).isCloseTo(0.75, within(1e-15));
+    assertThat(LogisticCalibration.expit(-Math.log(3))).isCloseTo(0.25, within(1e-15));
+  }
 }
