@@ -303,6 +303,21 @@ class TestReplicateSweep {
     }
   }
 
+  /** Every row is in exactly one jackknife group: the one its patient's hash gives. */
+  @Test
+  void jackknifeGroupSizesCountEveryRowOnce() {
+    Data d = data(80, 13);
+    SweepPlan plan = plan(d, 2, 5);
+    long[] expected = new long[5];
+    for (long patient : d.patients) {
+      expected[PoissonWeights.jackknifeGroup(plan.seed(), patient, 5)]++;
+    }
+    Chunk chunk = Chunk.of(d.scores, d.labels, d.patients, d.cells, plan, calibrators(d));
+    long[] groups = ReplicateSweep.totals(0, chunk, plan).groupRows();
+    assertThat(groups).containsExactly(expected);
+    assertThat(Arrays.stream(groups).sum()).isEqualTo(d.scores.length);
+  }
+
   @Test
   void aCellOutsideThePlanIsRefused() {
     Data d = data(30, 8);
