@@ -437,6 +437,55 @@ class TestReplicateSweep {
     assertThat(actual.smoothed()).hasSize(bins);
   }
 
+  /** An empty equal-count bin (no score between two edges) weighs nothing in the smoothing. */
+  @Test
+  void anEmptyQuantileBinLeavesTheSmoothedCalibrationAlone() {
+    Data d = data(300, 5);
+    // scores have three decimals: nothing lies in (0.3001, 0.3002]
+    double[] edges = {0.1, 0.2, 0.3001, 0.3002, 0.4, 0.6};
+    SweepPlan plan = new SweepPlan(20251206L, 2, 0, THRESHOLDS, 10, edges, TARGETS, 2);
+    ReplicateSet set = run(d, plan);
+    List<double[]> bins = new ArrayList<>();
+    for (int b = 0; b <= edges.length; b++) {
+      double lo = b == 0 ? Double.NEGATIVE_INFINITY : edges[b - 1];
+      double hi = b == edges.length ? Double.POSITIVE_INFINITY : edges[b];
+      double w = 0;
+      double x = 0;
+      double y = 0;
+      for (int i = 0; i < d.scores.length; i++) {
+        if (d.scores[i] > lo && d.scores[i] <= hi) {
+          w++;
+          x += d.scores[i];
+          y += d.labels[i];
+        }
+      }
+      if (w > 0) {
+        bins.add(new double[] {x / w, y / w, w});
+      }
+    }
+    assertThat(bins).hasSize(edges.length);
+    CalibrationIndex.Result expected = CalibrationIndex.of(
+        bins.stream().mapToDouble(b -> b[0]).toArray(), bins.stream().mapToDouble(b -> b[1]).toArray(),
+        bins.stream().mapToDouble(b -> b[2]).toArray(), 0.75);
+    CalibrationIndex.Result actual = set.point().smoothedCalibration(0.75);
+    assertThat(actual.ici()).isCloseTo(expected.ici(), within(EPS));
+    assertThat(actual.e50()).isCloseTo(expected.e50(), within(EPS));
+  }
+
+  /** Without a full-data calibration fit (one outcome only) no resample has one either. */
+  @Test
+  void noCalibrationFitNoReplicateCalibration() {
+    Data d = data(40, 14);
+    int[] none = new int[d.labels.length];
+    Data oneClass = new Data(d.scores, none, d.patients, d.cells);
+    SweepPlan plan = plan(oneClass, 2, 0);
+    ReplicateSet set = run(oneClass, plan);
+    assertThat(set.point().calibrationIntercept()).isNaN();
+    assertThat(set.point().calibrationSlope()).isNaN();
+    assertThat(replicate(set, 1).calibrationSlope()).isNaN();
+    assertThat(set.point().auroc()).isNaN();
+  }
+
   @Test
   void poissonWeightsHaveMeanAndVarianceOneAndAreReproducible() {
     double sum = 0;
