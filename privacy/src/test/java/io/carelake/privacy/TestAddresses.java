@@ -46,7 +46,13 @@ class TestAddresses {
     // the window's end is exclusive: "5 E" needs all three characters inside it
     assertThat(Addresses.hasAddressCue("x 5 E", 0, 4)).isFalse();
     assertThat(Addresses.hasAddressCue("x 5 E", 0, 5)).isTrue();
-    assertThat(Addresses.hasAddressCue("0 A9 Z", 0, 6)).isTrue();
+    // each end of the digit and capital ranges
+    assertThat(Addresses.hasAddressCue("0 A", 0, 3)).isTrue();
+    assertThat(Addresses.hasAddressCue("9 Z", 0, 3)).isTrue();
+    assertThat(Addresses.hasAddressCue("/ A", 0, 3)).isFalse();
+    assertThat(Addresses.hasAddressCue(": A", 0, 3)).isFalse();
+    assertThat(Addresses.hasAddressCue("5 @", 0, 3)).isFalse();
+    assertThat(Addresses.hasAddressCue("5 [", 0, 3)).isFalse();
   }
 
   @Test
@@ -61,6 +67,27 @@ class TestAddresses {
     assertThat(scrub("朝阳区建国路附近")).isEqualTo("朝阳区建国路附近");
     // not after a district, address cue or space: not taken for a street
     assertThat(scrub("走了建国路88号")).isEqualTo("走了建国路88号");
+  }
+
+  /**
+   * Each suffix character that lets a street, village or estate end there, with the address last
+   * in the text so that only that character (a digit after it) can start the search.
+   */
+  @Test
+  void everySuffixCharacterStartsItsSearch() {
+    for (String street : new String[] {"学院路37号", "长安街5号", "世纪大道100号", "长乐巷12号",
+        "南锣胡同8号", "石库弄3号", "平安里6号"}) {
+      assertThat(scrub("住区 " + street)).as(street).isEqualTo("住区 [ADDRESS]");
+    }
+    for (String village : new String[] {"王家村3组", "幸福社区5组", "李家屯2队", "苗家寨4组",
+        "赵家庄1组", "新华村委会2组"}) {
+      assertThat(scrub("住" + village)).as(village).isEqualTo("住[ADDRESS]");
+    }
+    for (String estate : new String[] {"阳光小区5栋", "碧水花园3号", "锦绣公寓12座", "幸福家园8号",
+        "曙光新村2栋", "怡景新苑6幢", "桂苑5栋", "华庭9号楼", "名门府2号", "金融大厦3座",
+        "江南公馆7栋", "世纪名都4号", "云台山庄1栋", "翠湖雅居5号", "阳光小区3期8号楼"}) {
+      assertThat(scrub("住" + estate)).as(estate).isEqualTo("住[ADDRESS]");
+    }
   }
 
   @Test
