@@ -47,6 +47,13 @@ class TestNumberRules {
     assertThat(scrub("card 4111 1111 1111 1111 on file")).isEqualTo("card [CARD] on file");
     assertThat(scrub("amex 3782 822463 10005")).isEqualTo("amex [CARD]");
     assertThat(scrub("card 4111111111111112 on file")).isEqualTo("card 4111111111111112 on file");
+    // 13 and 19 digits are the length range's ends; 12 Luhn-valid digits are not a card
+    assertThat(scrub("card 4222222222222 on file")).isEqualTo("card [CARD] on file");
+    assertThat(scrub("card 6212345678901234569 on file")).isEqualTo("card [CARD] on file");
+    assertThat(scrub("ref 411111111117 on file")).isEqualTo("ref 411111111117 on file");
+    // fours with a shorter last group, and a grouping that is not a card's
+    assertThat(scrub("card 4111 1111 1111 14 on file")).isEqualTo("card [CARD] on file");
+    assertThat(scrub("ref 4111 11 1111111111 on file")).isEqualTo("ref 4111 11 1111111111 on file");
   }
 
   @Test
