@@ -18,6 +18,7 @@ class TestAgesAndSmallDetectors {
   void agesFromNinetyToOneHundredFiftyBecomeNinetyPlus() {
     assertThat(scrub("男，92岁，头晕")).isEqualTo("男，90+岁，头晕");
     assertThat(scrub("男，90岁，头晕")).isEqualTo("男，90+岁，头晕");
+    assertThat(scrub("92岁，头晕")).isEqualTo("90+岁，头晕");
     assertThat(scrub("男，89岁，头晕")).isEqualTo("男，89岁，头晕");
     assertThat(scrub("女，93 周岁")).isEqualTo("女，90+ 周岁");
     assertThat(scrub("年龄：150，复诊")).isEqualTo("年龄：90+，复诊");

@@ -82,6 +82,11 @@ class TestOwnIdentifiers {
     assertThat(scrub("x A      7Q3Z9 y", null, "A7Q3Z9", null, null))
         .isEqualTo("x A      7Q3Z9 y");
     assertThat(scrub("住建国路 88 号，", null, null, null, "建国路88号")).isEqualTo("住[ADDRESS]，");
+    // values starting with A or Z are searched in lower case too; a value at the text's start
+    assertThat(scrub("ann zed came", "Ann Zed", null, null, null)).isEqualTo("[NAME] came");
+    assertThat(scrub("zed ann came", "Zed Ann", null, null, null)).isEqualTo("[NAME] came");
+    assertThat(scrub("7Q3Z9A here", null, "7Q3Z9A", null, null)).isEqualTo("[ID] here");
+    assertThat(OwnIdentifiers.phoneDigits("139 0013 8999")).isEqualTo("13900138999");
   }
 
   @Test
