@@ -48,6 +48,7 @@ class TestGeneralise {
     assertThat(Generalise.ageBand(BIRTH, LocalDate.of(2020, 2, 29), 5, 90)).isEqualTo(85); // 89
     assertThat(Generalise.ageBand(BIRTH, LocalDate.of(2020, 3, 1), 5, 90)).isEqualTo(90); // 90
     assertThat(Generalise.ageBand(BIRTH, LocalDate.of(2023, 3, 1), 7, 90)).isEqualTo(90); // 93
+    assertThat(Generalise.ageBand(BIRTH, LocalDate.of(2020, 3, 1), 7, 90)).isEqualTo(90); // 90
     assertThat(Generalise.ageBand(BIRTH, BIRTH.minusDays(1), 5, 90)).isNull();
   }
 
