@@ -218,6 +218,19 @@ class TestStatisticsByHand {
   }
 
   @Test
+  void delongVarianceWithTwoOfEachClassAndUndefinedWithOne() {
+    // positives 0.9, 0.4; negatives 0.6, 0.2: V10 = (1, ½), V01 = (½, 1), AUROC ¾;
+    // S10 = S01 = 2·(¼)² / 1 = ⅛, Var = ⅛/2 + ⅛/2 = ⅛
+    AurocCovariance two = FastDelong.of(new int[] {1, 1, 0, 0}, new double[] {0.9, 0.4, 0.6, 0.2});
+    assertThat(two.auroc()[0]).isEqualTo(0.75);
+    assertThat(two.variance(0)).isCloseTo(0.125, within(1e-15));
+    assertThat(FastDelong.of(new int[] {1, 0, 0}, new double[] {0.9, 0.4, 0.6}).variance(0))
+        .isNaN();
+    assertThat(FastDelong.of(new int[] {1, 1, 0}, new double[] {0.9, 0.4, 0.6}).variance(0))
+        .isNaN();
+  }
+
+  @Test
   void logitClipsAndExpitStaysFiniteFarOut() {
     assertThat(LogisticCalibration.logit(0.5)).isZero();
     assertThat(LogisticCalibration.logit(0.0)).isCloseTo(Math.log(1e-15), within(1e-9));
