@@ -231,6 +231,45 @@ class TestStatisticsByHand {
   }
 
   @Test
+  void bootstrapIntervalPiecesByHand() {
+    ConfidenceLevel half = new ConfidenceLevel(0.5);
+    // two replicates: quantiles ¼ and ¾ of the way from 0.1 to 0.3
+    double[] two = BootstrapInterval.percentile(new double[] {0.3, 0.1}, half);
+    assertThat(two[0]).isCloseTo(0.15, within(1e-15));
+    assertThat(two[1]).isCloseTo(0.25, within(1e-15));
+    assertThat(BootstrapInterval.percentile(new double[] {0.3}, half))
+        .containsExactly(Double.NaN, Double.NaN);
+    assertThat(BootstrapInterval.bca(new double[] {0.1, 0.5, 0.9}, Double.NaN,
+        new double[0], half)).containsExactly(Double.NaN, Double.NaN);
+    assertThat(BootstrapInterval.bca(new double[] {0.1}, 0.1, new double[0], half))
+        .containsExactly(Double.NaN, Double.NaN);
+    // z0 = Φ⁻¹(share below, ties ½): 1.5 of 3 → 0; 1.5 of 2 → Φ⁻¹(¾); none → −∞; all → +∞
+    assertThat(BootstrapInterval.biasCorrection(new double[] {0.1, 0.5, 0.9}, 0.5)).isZero();
+    assertThat(BootstrapInterval.biasCorrection(new double[] {0.1, 0.2}, 0.2))
+        .isCloseTo(0.6744897501960817, within(1e-12));
+    assertThat(BootstrapInterval.biasCorrection(new double[] {0.6, 0.7}, 0.5))
+        .isEqualTo(Double.NEGATIVE_INFINITY);
+    assertThat(BootstrapInterval.biasCorrection(new double[] {0.1, 0.2}, 0.9))
+        .isEqualTo(Double.POSITIVE_INFINITY);
+    // with z0 = 0 and a = 0, BCa is the percentile interval
+    double[] reps = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7};
+    assertThat(BootstrapInterval.bca(reps, 0.4, new double[] {1, 1, 1}, half))
+        .containsExactly(BootstrapInterval.percentile(reps, half));
+    // a = Σd³ / (6 (Σd²)^1.5) for {0, 0, 3}: d = (1, 1, −2), Σd² = 6, Σd³ = −6
+    assertThat(BootstrapInterval.acceleration(new double[] {0, 0, 3}))
+        .isCloseTo(-6 / (6 * Math.pow(6, 1.5)), within(1e-15));
+    assertThat(BootstrapInterval.acceleration(new double[] {0, 3})).isZero();
+    double[] sorted = {1, 2, 4};
+    assertThat(BootstrapInterval.quantile(sorted, 0)).isEqualTo(1);
+    assertThat(BootstrapInterval.quantile(sorted, 1)).isEqualTo(4);
+    assertThat(BootstrapInterval.quantile(sorted, 0.75)).isEqualTo(3);
+    assertThatThrownBy(() -> BootstrapInterval.quantile(sorted, -0.1))
+        .hasMessage("quantile must lie in [0, 1], got -0.1");
+    assertThatThrownBy(() -> BootstrapInterval.quantile(sorted, 1.1))
+        .hasMessageContaining("1.1");
+  }
+
+  @Test
   void logitClipsAndExpitStaysFiniteFarOut() {
     assertThat(LogisticCalibration.logit(0.5)).isZero();
     assertThat(LogisticCalibration.logit(0.0)).isCloseTo(Math.log(1e-15), within(1e-9));
