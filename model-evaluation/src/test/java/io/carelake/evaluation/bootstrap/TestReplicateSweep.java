@@ -347,7 +347,8 @@ class TestReplicateSweep {
       double info = 0;
       double t = 0;
       for (int i = 0; i < w.length; i++) {
-        double p = 1 / (1 + Math.exp(-(intercept.intercept() + LogisticCalibration.logit(d.scores[i]))));
+        double x = LogisticCalibration.logit(d.scores[i]);
+        double p = 1 / (1 + Math.exp(-(intercept.intercept() + x)));
         u += w[i] * (d.labels[i] - p);
         info += w[i] * p * (1 - p);
         t += w[i] * p * (1 - p) * (1 - 2 * p);
@@ -376,7 +377,8 @@ class TestReplicateSweep {
         double lin = da + db * x;
         double[] xj = {1, x};
         for (int j = 0; j < 2; j++) {
-          f[j] += w[i] * ((d.labels[i] - p) * xj[j] - v * xj[j] * lin - 0.5 * k * xj[j] * lin * lin);
+          f[j] += w[i] * ((d.labels[i] - p) * xj[j] - v * xj[j] * lin
+              - 0.5 * k * xj[j] * lin * lin);
           jac[j][0] += w[i] * (-v * xj[j] - k * xj[j] * lin);
           jac[j][1] += w[i] * (-v * xj[j] * x - k * xj[j] * lin * x);
         }
