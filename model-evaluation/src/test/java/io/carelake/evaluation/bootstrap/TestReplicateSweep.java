@@ -1,6 +1,7 @@
 package io.carelake.evaluation.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.carelake.evaluation.stats.AveragePrecision;
@@ -128,9 +129,39 @@ class TestReplicateSweep {
       assertThat(sums[1] / sums[0]).isCloseTo(b.observed(), within(EPS));
       assertThat(sums[2] / sums[0]).isCloseTo(b.meanPredicted(), within(EPS));
     }
+    // the additive sums read as ratios, counted here with plain loops over the weighted rows
+    double w = 0;
+    double events = 0;
+    double scoreSum = 0;
+    for (int i = 0; i < d.scores.length; i++) {
+      w += weighted.weights()[i];
+      events += weighted.weights()[i] * d.labels[i];
+      scoreSum += weighted.weights()[i] * d.scores[i];
+    }
+    assertThat(rep.meanPredicted()).isCloseTo(scoreSum / w, within(EPS));
+    assertThat(rep.observedExpected()).isCloseTo(events / scoreSum, within(EPS));
+    for (double t : THRESHOLDS) {
+      double tp = 0;
+      double fp = 0;
+      for (int i = 0; i < d.scores.length; i++) {
+        if (d.scores[i] >= t) {
+          tp += weighted.weights()[i] * d.labels[i];
+          fp += weighted.weights()[i] * (1 - d.labels[i]);
+        }
+      }
+      assertThat(rep.netBenefit(t)).as("net benefit at %s, r=%d", t, r)
+          .isCloseTo(tp / w - fp / w * t / (1 - t), within(EPS));
+      assertThat(rep.netBenefitTreatAll(t))
+          .isCloseTo(events / w - (1 - events / w) * t / (1 - t), within(EPS));
+    }
     for (int cell = 0; cell < 2; cell++) {
       final int c = cell;
       int[] rows = IntStream.range(0, d.scores.length).filter(i -> d.cells[i][0] == c).toArray();
+      double cellEvents = Arrays.stream(rows).mapToDouble(i -> weighted.weights()[i] * d.labels[i])
+          .sum();
+      double cellScores = Arrays.stream(rows).mapToDouble(i -> weighted.weights()[i] * d.scores[i])
+          .sum();
+      assertThat(rep.cellObservedExpected(c)).isCloseTo(cellEvents / cellScores, within(EPS));
       LabelledScores sub = LabelledScores.weighted(
           Arrays.stream(rows).map(i -> d.labels[i]).toArray(),
           Arrays.stream(rows).mapToDouble(i -> d.scores[i]).toArray(),
@@ -254,6 +285,111 @@ class TestReplicateSweep {
             plan).groupRows());
   }
 
+  /**
+   * More rows than one block of the sweep ({@code BLOCK_ROWS}), with long runs of tied scores
+   * (scores on a grid of 0.01) that a block boundary must not split: the point estimate, resamples
+   * and a jackknife replicate still equal the plain functions.
+   */
+  @Test
+  void severalBlocksGiveTheSameStatisticsAsThePlainFunctions() {
+    Data base = data(1400, 6);
+    assertThat(base.scores.length).isGreaterThan(2 * ReplicateSweep.BLOCK_ROWS);
+    double[] coarse = Arrays.stream(base.scores).map(s -> Math.round(s * 100) / 100.0).toArray();
+    Data d = new Data(coarse, base.labels, base.patients, base.cells);
+    SweepPlan plan = plan(d, 3, 4);
+    ReplicateSet set = run(d, plan);
+    for (int r : new int[] {0, 1, 3, plan.firstJackknife() + 2}) {
+      assertReplicateMatchesWeightedFunctions(d, plan, set, r);
+    }
+  }
+
+  /** Every row is in exactly one jackknife group: the one its patient's hash gives. */
+  @Test
+  void jackknifeGroupSizesCountEveryRowOnce() {
+    Data d = data(80, 13);
+    SweepPlan plan = plan(d, 2, 5);
+    long[] expected = new long[5];
+    for (long patient : d.patients) {
+      expected[PoissonWeights.jackknifeGroup(plan.seed(), patient, 5)]++;
+    }
+    Chunk chunk = Chunk.of(d.scores, d.labels, d.patients, d.cells, plan, calibrators(d));
+    long[] groups = ReplicateSweep.totals(0, chunk, plan).groupRows();
+    assertThat(groups).containsExactly(expected);
+    assertThat(Arrays.stream(groups).sum()).isEqualTo(d.scores.length);
+  }
+
+  @Test
+  void aCellOutsideThePlanIsRefused() {
+    Data d = data(30, 8);
+    ReplicateSet set = run(d, plan(d, 2, 0));
+    assertThatThrownBy(() -> set.point().cellWeight(2))
+        .hasMessage("no cell 2 in a plan of 2");
+    assertThatThrownBy(() -> set.point().cellAuroc(-1))
+        .hasMessage("no cell -1 in a plan of 2");
+  }
+
+  /**
+   * The resample's calibration-in-the-large is the root of its expanded score equation
+   * U − I·δ − ½·T·δ² = 0 nearest the one-step δ = U / I; here U, I and T are summed from their
+   * definitions at the full-data fit and the root taken with the quadratic formula, and the
+   * slope's two equations are solved by Newton's method: a different route to the same roots.
+   */
+  @Test
+  void resampleCalibrationIsTheRootOfTheExpandedScoreEquation() {
+    Data d = data(250, 12);
+    SweepPlan plan = plan(d, 6, 0);
+    ReplicateSet set = run(d, plan);
+    LogisticCalibration.Fit intercept = LogisticCalibration.intercept(d.labels, d.scores);
+    LogisticCalibration.Fit slope = LogisticCalibration.slope(d.labels, d.scores);
+    for (int r = 1; r <= plan.resamples(); r++) {
+      double[] w = weights(d, plan, r);
+      double u = 0;
+      double info = 0;
+      double t = 0;
+      for (int i = 0; i < w.length; i++) {
+        double x = LogisticCalibration.logit(d.scores[i]);
+        double p = 1 / (1 + Math.exp(-(intercept.intercept() + x)));
+        u += w[i] * (d.labels[i] - p);
+        info += w[i] * p * (1 - p);
+        t += w[i] * p * (1 - p) * (1 - 2 * p);
+      }
+      // ½T·δ² + I·δ − U = 0, the root near U / I, in the form without cancellation
+      double delta = 2 * u / (info + Math.sqrt(info * info + 2 * t * u));
+      assertThat(replicate(set, r).calibrationIntercept()).as("intercept r=%d", r)
+          .isCloseTo(intercept.intercept() + delta, within(1e-12));
+      assertThat(replicate(set, r).calibrationSlope()).as("slope r=%d", r)
+          .isCloseTo(slope.slope() + newtonSlopeStep(d, w, slope), within(1e-10));
+    }
+  }
+
+  /** δb of the root of U − I·δ − ½·Q(δ) = 0 for logit P = a + b·x, by Newton's method. */
+  static double newtonSlopeStep(Data d, double[] w, LogisticCalibration.Fit fit) {
+    double da = 0;
+    double db = 0;
+    for (int it = 0; it < 30; it++) {
+      double[] f = new double[2];
+      double[][] jac = new double[2][2];
+      for (int i = 0; i < w.length; i++) {
+        double x = LogisticCalibration.logit(d.scores[i]);
+        double p = 1 / (1 + Math.exp(-(fit.intercept() + fit.slope() * x)));
+        double v = p * (1 - p);
+        double k = v * (1 - 2 * p);
+        double lin = da + db * x;
+        double[] xj = {1, x};
+        for (int j = 0; j < 2; j++) {
+          f[j] += w[i] * ((d.labels[i] - p) * xj[j] - v * xj[j] * lin
+              - 0.5 * k * xj[j] * lin * lin);
+          jac[j][0] += w[i] * (-v * xj[j] - k * xj[j] * lin);
+          jac[j][1] += w[i] * (-v * xj[j] * x - k * xj[j] * lin * x);
+        }
+      }
+      double det = jac[0][0] * jac[1][1] - jac[0][1] * jac[1][0];
+      da -= (jac[1][1] * f[0] - jac[0][1] * f[1]) / det;
+      db -= (jac[0][0] * f[1] - jac[1][0] * f[0]) / det;
+    }
+    return db;
+  }
+
   @Test
   void resampleCalibrationFitsAreCloseToTheRefits() {
     Data d = data(400, 4);
@@ -301,6 +437,55 @@ class TestReplicateSweep {
     assertThat(actual.ici()).isCloseTo(expected.ici(), within(EPS));
     assertThat(actual.e90()).isCloseTo(expected.e90(), within(EPS));
     assertThat(actual.smoothed()).hasSize(bins);
+  }
+
+  /** An empty equal-count bin (no score between two edges) weighs nothing in the smoothing. */
+  @Test
+  void anEmptyQuantileBinLeavesTheSmoothedCalibrationAlone() {
+    Data d = data(300, 5);
+    // scores have three decimals: nothing lies in (0.3001, 0.3002]
+    double[] edges = {0.1, 0.2, 0.3001, 0.3002, 0.4, 0.6};
+    SweepPlan plan = new SweepPlan(20251206L, 2, 0, THRESHOLDS, 10, edges, TARGETS, 2);
+    ReplicateSet set = run(d, plan);
+    List<double[]> bins = new ArrayList<>();
+    for (int b = 0; b <= edges.length; b++) {
+      double lo = b == 0 ? Double.NEGATIVE_INFINITY : edges[b - 1];
+      double hi = b == edges.length ? Double.POSITIVE_INFINITY : edges[b];
+      double w = 0;
+      double x = 0;
+      double y = 0;
+      for (int i = 0; i < d.scores.length; i++) {
+        if (d.scores[i] > lo && d.scores[i] <= hi) {
+          w++;
+          x += d.scores[i];
+          y += d.labels[i];
+        }
+      }
+      if (w > 0) {
+        bins.add(new double[] {x / w, y / w, w});
+      }
+    }
+    assertThat(bins).hasSize(edges.length);
+    CalibrationIndex.Result expected = CalibrationIndex.of(
+        bins.stream().mapToDouble(b -> b[0]).toArray(), bins.stream().mapToDouble(b -> b[1]).toArray(),
+        bins.stream().mapToDouble(b -> b[2]).toArray(), 0.75);
+    CalibrationIndex.Result actual = set.point().smoothedCalibration(0.75);
+    assertThat(actual.ici()).isCloseTo(expected.ici(), within(EPS));
+    assertThat(actual.e50()).isCloseTo(expected.e50(), within(EPS));
+  }
+
+  /** Without a full-data calibration fit (one outcome only) no resample has one either. */
+  @Test
+  void noCalibrationFitNoReplicateCalibration() {
+    Data d = data(40, 14);
+    int[] none = new int[d.labels.length];
+    Data oneClass = new Data(d.scores, none, d.patients, d.cells);
+    SweepPlan plan = plan(oneClass, 2, 0);
+    ReplicateSet set = run(oneClass, plan);
+    assertThat(set.point().calibrationIntercept()).isNaN();
+    assertThat(set.point().calibrationSlope()).isNaN();
+    assertThat(replicate(set, 1).calibrationSlope()).isNaN();
+    assertThat(set.point().auroc()).isNaN();
   }
 
   @Test
