@@ -81,6 +81,10 @@ public final class Launcher {
     List<String> cmd = new ArrayList<>();
     cmd.add(javaExecutable());
     cmd.add("-Xmx" + config.get(CarelakeConfig.LAUNCHER_JOB_HEAP));
+    String options = config.get(CarelakeConfig.LAUNCHER_JOB_JVM_OPTIONS, "").strip();
+    if (!options.isEmpty()) {
+      cmd.addAll(List.of(options.split("\\s+")));
+    }
     cmd.addAll(jvmOpens());
     cmd.add("-Dlog4j2.configurationFile=" + resource("carelake/log4j2-jobs.properties", config));
     cmd.add("-Dcarelake.log.file=" + logFile(job, config));

@@ -71,6 +71,7 @@ class DemoEndToEndIT {
   private static synchronized FirstRun firstRun() throws IOException {
     if (first == null) {
       ItSupport.deleteRecursively(HOME);
+      ItSupport.testSettings(HOME);
       StringBuilder out = new StringBuilder();
       int exit = demo(out);
       Map<String, Long> counts = exit != 0 ? Map.of()

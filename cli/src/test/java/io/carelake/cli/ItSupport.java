@@ -79,6 +79,26 @@ final class ItSupport {
     return code;
   }
 
+  /**
+   * The settings these tests run the pipeline with where they differ from the shipped defaults
+   * ({@code carelake demo} keeps the defaults). What is checked stays the same; only the time to get
+   * there changes.
+   * <ul>
+   *   <li>Ingest checkpoints every second (default ten): a bounded ingest stops once a checkpoint
+   *       has committed every message, so at the default each run waited up to ten seconds after
+   *       reading its last message. The same commits are exercised, only more of them.
+   *   <li>The jobs' JVMs compile with C1 only ({@code -XX:TieredStopAtLevel=1}): they are short
+   *       runs over small data, where the C2 compiler's work on two cores costs more than it saves
+   *       (govern over the Synthea export: 85-91 s of CPU with C2, 47-51 s without).
+   * </ul>
+   */
+  static void testSettings(Path home) {
+    io.carelake.core.config.CarelakeConfig.load(home).withSaved(Map.of(
+        io.carelake.core.config.CarelakeConfig.INGEST_CHECKPOINT_INTERVAL, "1000",
+        io.carelake.core.config.CarelakeConfig.LAUNCHER_JOB_JVM_OPTIONS, "-XX:TieredStopAtLevel=1"),
+        Set.of());
+  }
+
   static Map<String, Long> tableCounts(Catalog catalog) throws IOException {
     Map<String, Long> counts = new LinkedHashMap<>();
     for (TableName t : Tables.ALL) {

@@ -91,6 +91,7 @@ class SyntheaEndToEndIT {
     try {
       ItSupport.deleteRecursively(HOME);
       Files.createDirectories(HOME);
+      ItSupport.testSettings(HOME);
       generateExport();
       if (ItSupport.carelake(OUTPUT, "kafka", "start", "--home", HOME.toString()) != 0) {
         throw new IllegalStateException("carelake kafka start failed:\n" + OUTPUT);

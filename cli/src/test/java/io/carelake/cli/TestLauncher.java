@@ -63,4 +63,16 @@ class TestLauncher {
     assertThat(Path.of(property(cmd, "carelake.log.file")).getFileName().toString())
         .startsWith("ingest-status-");
   }
+
+  @Test
+  void theJobJvmOptionsOfTheConfigComeBeforeTheMainClassAndNoneByDefault() throws Exception {
+    List<String> plain = command(Job.GOVERN, List.of());
+    assertThat(plain).doesNotContain("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+    CarelakeConfig.load(dir.resolve("home"), Map.of()).withSaved(
+        CarelakeConfig.LAUNCHER_JOB_JVM_OPTIONS, " -XX:TieredStopAtLevel=1  -XX:+UseSerialGC ");
+    List<String> tuned = command(Job.GOVERN, List.of());
+    assertThat(tuned).containsSubsequence("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        Job.GOVERN.mainClass());
+    assertThat(tuned).doesNotContain("");
+  }
 }

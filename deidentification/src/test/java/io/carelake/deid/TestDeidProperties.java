@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.carelake.privacy.KeyedHashes;
 import io.carelake.privacy.PhiCorpus;
 import io.carelake.privacy.PseudonymKey;
+import io.carelake.spark.LocalSpark;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.LocalDate;
@@ -40,15 +41,13 @@ class TestDeidProperties {
 
   @BeforeAll
   static void start() {
-    DeidSpark.stop();
-    spark = SparkSession.builder().master("local[2]").appName("carelake-deid-properties")
-        .config("spark.sql.shuffle.partitions", "2").config("spark.ui.enabled", "false")
-        .config("spark.sql.session.timeZone", "UTC").getOrCreate();
+    LocalSpark.stop();
+    spark = LocalSpark.live();
   }
 
   @AfterAll
   static void stop() {
-    DeidSpark.stop();
+    LocalSpark.stop();
   }
 
   static byte[] key(long seed) {

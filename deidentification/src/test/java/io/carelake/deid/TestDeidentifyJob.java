@@ -9,6 +9,7 @@ import io.carelake.core.config.CarelakeConfig;
 import io.carelake.deid.CuratedFixture.Patient;
 import io.carelake.deid.CuratedFixture.Visit;
 import io.carelake.spark.JobMain;
+import io.carelake.spark.LocalSpark;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -55,12 +56,12 @@ class TestDeidentifyJob {
 
   @BeforeEach
   void writeCurated() throws Exception {
-    DeidSpark.stop(); // a session left by another test class would hold another home's catalog
+    LocalSpark.stop(); // a session left by another test class would hold another home's catalog
     cfg = CarelakeConfig.load(home, Map.of());
     keyFile = Path.of(cfg.get(CarelakeConfig.DEID_KEY_FILE));
     // three patients cannot be 5-anonymous: the tests below that are not about k ask for k = 1
     configure(KAnonymity.K_KEY, "1");
-    CuratedFixture.write(cfg, DeidSpark.session(cfg));
+    CuratedFixture.write(cfg, LocalSpark.session(cfg));
   }
 
   /** Sets a configuration key in the home's file (the job reads it when it starts). */
@@ -71,7 +72,7 @@ class TestDeidentifyJob {
 
   @AfterEach
   void stopSpark() {
-    DeidSpark.stop();
+    LocalSpark.stop();
   }
 
   void writeKeyFile(String b64) throws Exception {
@@ -85,7 +86,7 @@ class TestDeidentifyJob {
   record Outcome(int exit, String stderr) {}
 
   Outcome run(LocalDate start, LocalDate end, DeidentifyJob job) {
-    DeidSpark.session(cfg);
+    LocalSpark.session(cfg);
     PrintStream original = System.err;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
@@ -147,7 +148,7 @@ class TestDeidentifyJob {
     Outcome out = run(START, END);
     assertThat(out.exit()).isEqualTo(JobMain.EXIT_OK);
 
-    SparkSession spark = DeidSpark.session(cfg);
+    SparkSession spark = LocalSpark.session(cfg);
     Dataset<Row> visits = spark.table("carelake.safe.visits");
     Dataset<Row> vitals = spark.table("carelake.safe.vitals");
 
@@ -212,7 +213,7 @@ class TestDeidentifyJob {
     assertNoPhi(spark);
 
     // the ledger: in = out + set aside, the set-aside reason, inputs and outputs
-    Row run = DeidSpark.latestRun(spark, "deidentify");
+    Row run = LocalSpark.latestRun(spark, "deidentify");
     assertThat(run.<String>getAs("status")).isEqualTo("SUCCEEDED");
     assertThat(run.<Long>getAs("rows_in")).isEqualTo(8);
     assertThat(run.<Long>getAs("rows_out")).isEqualTo(7);
@@ -307,12 +308,12 @@ class TestDeidentifyJob {
   void rerunsAreIdempotentStableAndReplaceOnlyTheirInterval() throws Exception {
     writeKeyFile(KEY_B64);
     assertThat(run(START, END).exit()).isEqualTo(JobMain.EXIT_OK);
-    SparkSession spark = DeidSpark.session(cfg);
+    SparkSession spark = LocalSpark.session(cfg);
     List<String> firstVisits = sortedJson(spark, "carelake.safe.visits");
     List<String> firstVitals = sortedJson(spark, "carelake.safe.vitals");
 
     assertThat(run(START, END).exit()).isEqualTo(JobMain.EXIT_OK);
-    spark = DeidSpark.session(cfg);
+    spark = LocalSpark.session(cfg);
     assertThat(sortedJson(spark, "carelake.safe.visits")).isEqualTo(firstVisits);
     assertThat(sortedJson(spark, "carelake.safe.vitals")).isEqualTo(firstVitals);
 
@@ -320,7 +321,7 @@ class TestDeidentifyJob {
     assertThat(run(END, END.plusDays(1)).exit()).isEqualTo(JobMain.EXIT_OK);
     assertThat(run(START.minusDays(1), START).exit()).isEqualTo(JobMain.EXIT_OK);
     assertThat(run(START, END).exit()).isEqualTo(JobMain.EXIT_OK);
-    spark = DeidSpark.session(cfg);
+    spark = LocalSpark.session(cfg);
     Dataset<Row> visits = spark.table("carelake.safe.visits");
     assertThat(visits.count()).isEqualTo(6);
     assertThat(visits.select("event_key").distinct().count()).isEqualTo(6);
@@ -340,7 +341,7 @@ class TestDeidentifyJob {
   void anotherKeyGivesOtherPseudonymsAndTheEnvironmentWins() throws Exception {
     writeKeyFile(KEY_B64);
     assertThat(run(START, END).exit()).isEqualTo(JobMain.EXIT_OK);
-    SparkSession spark = DeidSpark.session(cfg);
+    SparkSession spark = LocalSpark.session(cfg);
     List<String> first = spark.table("carelake.safe.visits").select("patient_pseudonym")
         .distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
 
@@ -359,12 +360,12 @@ class TestDeidentifyJob {
     Outcome out = run(START, END, job);
     assertThat(out.exit()).as(out.stderr()).isEqualTo(JobMain.EXIT_OK);
     assertThat(out.stderr()).doesNotContain(OTHER_KEY_B64);
-    spark = DeidSpark.session(cfg);
+    spark = LocalSpark.session(cfg);
     List<String> second = spark.table("carelake.safe.visits").select("patient_pseudonym")
         .distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
     assertThat(second).hasSize(3).doesNotContainAnyElementsOf(first)
         .contains("k2:" + hmacHex(OTHER_KEY_B64, CuratedFixture.WANG.residentId()));
-    assertThat(DeidSpark.latestRun(spark, "deidentify")
+    assertThat(LocalSpark.latestRun(spark, "deidentify")
         .<scala.collection.Map<String, String>>getAs("parameters").get("key_source").get())
         .isEqualTo("env:" + CarelakeConfig.DEID_KEY_ENV_DEFAULT);
   }
@@ -379,7 +380,7 @@ class TestDeidentifyJob {
     assertThat(out.exit()).as(out.stderr()).isEqualTo(JobMain.EXIT_BLOCKED);
     assertThat(out.stderr()).contains("k-anonymity of the agreement release model")
         .contains("needs k=5");
-    SparkSession spark = DeidSpark.session(cfg);
+    SparkSession spark = LocalSpark.session(cfg);
     assertThat(spark.catalog().tableExists("carelake.safe.visits")).isFalse();
     Row pv = spark.sql("SELECT * FROM carelake.governance.privacy_results WHERE table ="
         + " 'safe.visits'").first();
@@ -397,7 +398,7 @@ class TestDeidentifyJob {
   void aRunStoppedBeforeThePublishLeavesEveryReleasedTableAsItWas() throws Exception {
     writeKeyFile(KEY_B64);
     assertThat(run(START, END).exit()).isEqualTo(JobMain.EXIT_OK);
-    SparkSession spark = DeidSpark.session(cfg);
+    SparkSession spark = LocalSpark.session(cfg);
     Map<String, Long> before = new HashMap<>();
     Map<String, List<String>> rows = new HashMap<>();
     List<String> tables = List.of("safe.visits", "safe.vitals", "safe.visits_date_shifted",
@@ -412,10 +413,10 @@ class TestDeidentifyJob {
     job.beforePublish = () -> {
       throw new IllegalStateException("stopped before the publish");
     };
-    CuratedFixture.write(cfg, DeidSpark.session(cfg), List.of(new Visit("v9", CuratedFixture.LI,
+    CuratedFixture.write(cfg, LocalSpark.session(cfg), List.of(new Visit("v9", CuratedFixture.LI,
         java.time.Instant.parse("2025-03-02T09:00:00Z"), "复诊", "血压平稳。")), false);
     assertThat(run(START, END, job).exit()).isEqualTo(JobMain.EXIT_FAILED);
-    spark = DeidSpark.session(cfg);
+    spark = LocalSpark.session(cfg);
     for (String t : tables) {
       // main is where it was: same snapshot, same rows (v9 written on the branch only)
       org.apache.spark.sql.Row main = spark.sql("SELECT snapshot_id FROM carelake." + t
@@ -423,7 +424,7 @@ class TestDeidentifyJob {
       assertThat(main.getLong(0)).as(t).isEqualTo(before.get(t));
       assertThat(sortedJson(spark, "carelake." + t)).as(t).isEqualTo(rows.get(t));
     }
-    Row failed = DeidSpark.latestRun(spark, "deidentify");
+    Row failed = LocalSpark.latestRun(spark, "deidentify");
     assertThat(failed.<String>getAs("status")).isEqualTo("FAILED");
     scala.collection.Map<String, Long> outputs = failed.getAs("output_snapshots");
     assertThat(outputs.contains("safe.visits")).as("an unpublished snapshot recorded").isFalse();
@@ -436,8 +437,8 @@ class TestDeidentifyJob {
     assertThat(out.exit()).isEqualTo(JobMain.EXIT_FAILED);
     assertThat(out.stderr()).contains("No pseudonymisation key").contains(keyFile.toString())
         .contains("head -c 32 /dev/urandom | base64");
-    SparkSession spark = DeidSpark.session(cfg);
-    Row run = DeidSpark.latestRun(spark, "deidentify");
+    SparkSession spark = LocalSpark.session(cfg);
+    Row run = LocalSpark.latestRun(spark, "deidentify");
     assertThat(run.<String>getAs("status")).isEqualTo("FAILED");
     assertThat(run.<String>getAs("message")).contains("deid.key-file")
         .contains(CarelakeConfig.DEID_KEY_ENV_DEFAULT);
@@ -447,7 +448,7 @@ class TestDeidentifyJob {
   @Test
   void missingCuratedTableFailsWithExitOneAndNamesIt() throws Exception {
     writeKeyFile(KEY_B64);
-    DeidSpark.stop(); // its catalog cache still holds the table
+    LocalSpark.stop(); // its catalog cache still holds the table
     io.carelake.core.catalog.CatalogFactory.open(cfg).dropTable(
         io.carelake.core.catalog.CatalogFactory.identifier(
             io.carelake.core.tables.Tables.CURATED_VITALS), true);
@@ -460,7 +461,7 @@ class TestDeidentifyJob {
   void aScrubberGapBlocksTheRunBeforeSafeChanges() throws Exception {
     writeKeyFile(KEY_B64);
     assertThat(run(START, END).exit()).isEqualTo(JobMain.EXIT_OK);
-    SparkSession spark = DeidSpark.session(cfg);
+    SparkSession spark = LocalSpark.session(cfg);
     List<String> before = sortedJson(spark, "carelake.safe.visits");
     long snapshotBefore = spark.sql("SELECT snapshot_id FROM carelake.safe.visits.snapshots "
         + "ORDER BY committed_at DESC LIMIT 1").first().getLong(0);
@@ -473,11 +474,11 @@ class TestDeidentifyJob {
     assertThat(out.exit()).isEqualTo(JobMain.EXIT_BLOCKED);
     assertThat(out.stderr()).contains("blocked").contains("Nothing was written");
 
-    spark = DeidSpark.session(cfg);
+    spark = LocalSpark.session(cfg);
     assertThat(sortedJson(spark, "carelake.safe.visits")).isEqualTo(before);
     assertThat(spark.sql("SELECT snapshot_id FROM carelake.safe.visits.snapshots "
         + "ORDER BY committed_at DESC LIMIT 1").first().getLong(0)).isEqualTo(snapshotBefore);
-    Row run = DeidSpark.latestRun(spark, "deidentify");
+    Row run = LocalSpark.latestRun(spark, "deidentify");
     assertThat(run.<String>getAs("status")).isEqualTo("BLOCKED");
     // v1-v4 all mention their own identifiers (v6 is set aside, never published)
     assertThat(run.<scala.collection.Map<String, Long>>getAs("counts")
@@ -493,13 +494,13 @@ class TestDeidentifyJob {
   void anotherPatientsSourceIdInANoteBlocksTheRun() throws Exception {
     writeKeyFile(KEY_B64);
     // Wang's note names Li's source patient id: neither her own id nor an 18-digit pattern
-    CuratedFixture.write(cfg, DeidSpark.session(cfg), List.of(new Visit("v7", CuratedFixture.WANG,
+    CuratedFixture.write(cfg, LocalSpark.session(cfg), List.of(new Visit("v7", CuratedFixture.WANG,
         java.time.Instant.parse("2025-03-02T16:00:00Z"), "复诊", "与病友P0004277同来复诊。")));
     Outcome out = run(START, END);
     assertThat(out.exit()).isEqualTo(JobMain.EXIT_BLOCKED);
-    SparkSession spark = DeidSpark.session(cfg);
+    SparkSession spark = LocalSpark.session(cfg);
     assertThat(spark.catalog().tableExists("carelake.safe.visits")).isFalse();
-    scala.collection.Map<String, Long> counts = DeidSpark.latestRun(spark, "deidentify")
+    scala.collection.Map<String, Long> counts = LocalSpark.latestRun(spark, "deidentify")
         .getAs("counts");
     assertThat(counts.get("privacy.resident_id_mentions").get()).isEqualTo(1L);
     assertThat(counts.get("privacy.leaks_staged").get()).isEqualTo(0L);
@@ -508,7 +509,7 @@ class TestDeidentifyJob {
   @Test
   void anyDirectIdentifierColumnTheRowCarriesIsCheckedInItsText() throws Exception {
     writeKeyFile(KEY_B64);
-    SparkSession spark = DeidSpark.session(cfg);
+    SparkSession spark = LocalSpark.session(cfg);
     // a column a US loader adds (optional in the policy), and a note that repeats its value in a
     // form the scrubber has no rule for: the release gate must catch it from the column
     spark.sql("ALTER TABLE carelake.curated.visits ADD COLUMN patient_passport string");
@@ -517,9 +518,9 @@ class TestDeidentifyJob {
     Outcome out = run(START, END);
     assertThat(out.exit()).as(out.stderr()).isEqualTo(JobMain.EXIT_BLOCKED);
     assertThat(out.stderr()).doesNotContain("X48291735X");
-    spark = DeidSpark.session(cfg);
+    spark = LocalSpark.session(cfg);
     assertThat(spark.catalog().tableExists("carelake.safe.visits")).isFalse();
-    scala.collection.Map<String, Long> counts = DeidSpark.latestRun(spark, "deidentify")
+    scala.collection.Map<String, Long> counts = LocalSpark.latestRun(spark, "deidentify")
         .getAs("counts");
     assertThat(counts.get("privacy.leaks_staged").get()).isEqualTo(1L);
   }
@@ -532,9 +533,9 @@ class TestDeidentifyJob {
     assertThat(out.exit()).isEqualTo(JobMain.EXIT_BLOCKED);
     assertThat(out.stderr()).contains("k-anonymity").contains("deid.k")
         .contains("4 of 4 visits would be suppressed");
-    SparkSession spark = DeidSpark.session(cfg);
+    SparkSession spark = LocalSpark.session(cfg);
     assertThat(spark.catalog().tableExists("carelake.safe.visits")).isFalse();
-    Row run = DeidSpark.latestRun(spark, "deidentify");
+    Row run = LocalSpark.latestRun(spark, "deidentify");
     assertThat(run.<String>getAs("status")).isEqualTo("BLOCKED");
     assertThat(run.<Long>getAs("rows_out")).isZero();
     List<Row> privacy = spark.sql("SELECT * FROM carelake.governance.privacy_results WHERE run_id = '"
@@ -557,7 +558,7 @@ class TestDeidentifyJob {
     configure(KAnonymity.K_KEY, "2");
     configure(KAnonymity.MAX_SUPPRESSION_KEY, "1.0");
     assertThat(run(START, END).exit()).isEqualTo(JobMain.EXIT_OK);
-    SparkSession spark = DeidSpark.session(cfg);
+    SparkSession spark = LocalSpark.session(cfg);
     Dataset<Row> visits = spark.table("carelake.safe.visits");
     // safe rows = curated rows (with a resident id): suppression nulls the QIs, drops nothing
     assertThat(visits.count()).isEqualTo(4);
@@ -566,7 +567,7 @@ class TestDeidentifyJob {
         .count()).isEqualTo(4);
     assertThat(spark.table("carelake.safe.vitals").where("facility_id IS NULL").count())
         .isEqualTo(3);
-    Row run = DeidSpark.latestRun(spark, "deidentify");
+    Row run = LocalSpark.latestRun(spark, "deidentify");
     assertThat(run.<Long>getAs("rows_out")).isEqualTo(7);
     assertThat(run.<scala.collection.Map<String, Long>>getAs("counts")
         .get("privacy.k.records_suppressed").get()).isEqualTo(4L);
@@ -577,7 +578,7 @@ class TestDeidentifyJob {
     writeKeyFile(KEY_B64);
     Visit v8 = new Visit("v8", CuratedFixture.WANG, java.time.Instant.parse("2025-03-02T18:00:00Z"),
         "复诊", "2025-02-27复查血压，2025年3月1日随访，下次2025/3/30。");
-    CuratedFixture.write(cfg, DeidSpark.session(cfg), List.of(v8), false);
+    CuratedFixture.write(cfg, LocalSpark.session(cfg), List.of(v8), false);
     assertThat(run(START, END).exit()).isEqualTo(JobMain.EXIT_OK);
 
     Map<String, java.time.Instant> eventTimes = new HashMap<>();
@@ -593,7 +594,7 @@ class TestDeidentifyJob {
       patients.put(hmacHex(KEY_B64, "event:" + s.eventId()), s.p());
     }
 
-    SparkSession spark = DeidSpark.session(cfg);
+    SparkSession spark = LocalSpark.session(cfg);
     // safe.* keep the real event and record times (the downstream contract)
     for (Row r : spark.table("carelake.safe.visits").collectAsList()) {
       assertThat(r.<java.sql.Timestamp>getAs("event_time").toInstant())
@@ -659,7 +660,7 @@ class TestDeidentifyJob {
 
     // a rerun gives the same offsets and replaces the same rows: nothing duplicated
     assertThat(run(START, END).exit()).isEqualTo(JobMain.EXIT_OK);
-    spark = DeidSpark.session(cfg);
+    spark = LocalSpark.session(cfg);
     assertThat(sortedJson(spark, "carelake.safe.visits_date_shifted")).isEqualTo(firstShifted);
     assertThat(spark.table("carelake.safe.vitals_date_shifted").count()).isEqualTo(3);
     assertThat(spark.sql("SELECT date_shift_days FROM carelake.governance.privacy_results"
@@ -703,7 +704,7 @@ class TestDeidentifyJob {
     Outcome out = run(START, END, job);
     assertThat(out.exit()).isEqualTo(JobMain.EXIT_OK);
     assertThat(out.stderr()).contains("policy " + job.policyFile);
-    SparkSession spark = DeidSpark.session(cfg);
+    SparkSession spark = LocalSpark.session(cfg);
     Dataset<Row> visits = spark.table("carelake.safe.visits");
     // the contract's columns, whatever the policy: downstream jobs read them by name
     assertThat(visits.columns()).containsExactlyElementsOf(SafeRows.VISIT_COLUMNS);
@@ -722,7 +723,7 @@ class TestDeidentifyJob {
     assertThat(byEvent.get("v3").<Integer>getAs("age_at_visit")).isEqualTo(35);
     assertThat(byEvent.get("v4").<Integer>getAs("age_at_visit")).isEqualTo(65);
     assertThat(spark.table("carelake.safe.vitals").where("facility_id = 'F001'").count()).isZero();
-    assertThat(DeidSpark.latestRun(spark, "deidentify")
+    assertThat(LocalSpark.latestRun(spark, "deidentify")
         .<scala.collection.Map<String, String>>getAs("parameters").get("policy").get())
         .isEqualTo(job.policyFile.toString());
     assertNoPhi(spark);
@@ -740,8 +741,8 @@ class TestDeidentifyJob {
     int columnsLine = TestDeidPolicy.lineOf(job.policyFile, "columns:");
     assertThat(out.stderr()).contains(job.policyFile + ":" + columnsLine + ": curated.visits has"
         + " a column 'phone' that the policy does not classify");
-    SparkSession spark = DeidSpark.session(cfg);
-    Row run = DeidSpark.latestRun(spark, "deidentify");
+    SparkSession spark = LocalSpark.session(cfg);
+    Row run = LocalSpark.latestRun(spark, "deidentify");
     assertThat(run.<String>getAs("status")).isEqualTo("FAILED");
     // nothing was read: no input snapshot recorded, no safe table created
     scala.collection.Map<String, Long> inputs = run.getAs("input_snapshots");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.carelake.core.config.CarelakeConfig;
 import io.carelake.core.config.ConfigException;
+import io.carelake.spark.LocalSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,15 +45,13 @@ class TestKAnonymity {
 
   @BeforeAll
   static void start() {
-    DeidSpark.stop();
-    spark = SparkSession.builder().master("local[2]").appName("carelake-kanon-test")
-        .config("spark.sql.shuffle.partitions", "2").config("spark.ui.enabled", "false")
-        .config("spark.sql.session.timeZone", "UTC").getOrCreate();
+    LocalSpark.stop();
+    spark = LocalSpark.live();
   }
 
   @AfterAll
   static void stop() {
-    DeidSpark.stop();
+    LocalSpark.stop();
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.carelake.core.config.CarelakeConfig;
 import io.carelake.spark.JobMain;
+import io.carelake.spark.LocalSpark;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -36,12 +37,12 @@ class TestGovernBench {
 
   @AfterAll
   static void stopSpark() {
-    TestSpark.stop();
+    LocalSpark.stop();
   }
 
   @Test
   void theBenchGovernsTheSyntheticRowsAndPrintsWhatItMeasured() {
-    TestSpark.stop();
+    LocalSpark.stop();
     GovernBench bench = new GovernBench();
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     bench.out = new PrintStream(buf, true, StandardCharsets.UTF_8);
@@ -85,14 +86,14 @@ class TestGovernBench {
         .isCloseTo(700_000.0 / floorMs, within(700_000.0 / floorMs * (0.5 / floorMs) + 1));
 
     // the ledger keeps the same figures
-    TestSpark.stop();
-    Row run = TestSpark.latestRun(TestSpark.open(CarelakeConfig.load(home, Map.of())),
+    LocalSpark.stop();
+    Row run = LocalSpark.latestRun(LocalSpark.open(CarelakeConfig.load(home, Map.of())),
         "bench-govern");
     assertThat(TestSpark.longMap(run, "counts")).containsEntry("bench.rows", 700L)
         .containsEntry("bench.floor_ms", floorMs).containsEntry("bench.govern_ms", governMs);
 
     // a home that already has raw tables is refused: the bench would overwrite them
-    TestSpark.stop();
+    LocalSpark.stop();
     assertThat(JobMain.run(new GovernBench(), new String[] {"--home", home.toString(),
         "--rows", "10"})).isEqualTo(JobMain.EXIT_FAILED);
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carelake.core.config.CarelakeConfig;
 import io.carelake.spark.JobMain;
+import io.carelake.spark.LocalSpark;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,7 +50,7 @@ class TestGovernBlocked {
   @BeforeAll
   static void createRaw() throws Exception {
     cfg = CarelakeConfig.load(home, Map.of());
-    RawFixture.standard().create(cfg, TestSpark.open(cfg));
+    RawFixture.standard().create(cfg, LocalSpark.open(cfg));
     // the same rules, but impossible values now block the run instead of being quarantined
     String strict = builtIn("vitals.yaml").replace("version: \"3\"", "version: \"3-strict\"");
     int at = strict.indexOf("id: vitals-value-plausible");
@@ -62,8 +63,8 @@ class TestGovernBlocked {
 
   static Step step(String... more) {
     int exit = govern(more);
-    SparkSession spark = TestSpark.open(cfg);
-    return new Step(exit, TestSpark.latestRun(spark, "govern"), TestSpark.publishedRefs(spark));
+    SparkSession spark = LocalSpark.open(cfg);
+    return new Step(exit, LocalSpark.latestRun(spark, "govern"), TestSpark.publishedRefs(spark));
   }
 
   /** The first run ever on the home, with the strict spec. */
@@ -103,7 +104,7 @@ class TestGovernBlocked {
 
   @AfterAll
   static void stopSpark() {
-    TestSpark.stop();
+    LocalSpark.stop();
   }
 
   static String builtIn(String name) throws Exception {
@@ -118,7 +119,7 @@ class TestGovernBlocked {
   }
 
   static int governIn(Path home, Path specs, String... more) {
-    TestSpark.open(CarelakeConfig.load(home, Map.of()));
+    LocalSpark.open(CarelakeConfig.load(home, Map.of()));
     List<String> args = new ArrayList<>(List.of("--home", home.toString(), "--spec-dir",
         specs.toString(), "--interval-start", RawFixture.START, "--interval-end", RawFixture.END));
     args.addAll(List.of(more));
@@ -141,8 +142,8 @@ class TestGovernBlocked {
     int line = broken.lines().toList().indexOf("    type: range_by_cod") + 1;
 
     assertThat(governIn(ownHome, ownSpecs)).isEqualTo(JobMain.EXIT_FAILED);
-    SparkSession spark = TestSpark.open(CarelakeConfig.load(ownHome, Map.of()));
-    Row run = TestSpark.latestRun(spark, "govern");
+    SparkSession spark = LocalSpark.open(CarelakeConfig.load(ownHome, Map.of()));
+    Row run = LocalSpark.latestRun(spark, "govern");
     assertThat(run.<String>getAs("status")).isEqualTo("FAILED");
     assertThat(run.<String>getAs("message"))
         .contains("vitals.yaml:" + line + ": rule 'vitals-value-plausible': unknown rule type"
@@ -155,7 +156,7 @@ class TestGovernBlocked {
   void aBlockingRuleAboveItsThresholdBlocksTheFirstRunAndPublishesNothing() throws Exception {
     Step blocked = firstBlocked();
     assertThat(blocked.exit()).isEqualTo(JobMain.EXIT_BLOCKED);
-    SparkSession spark = TestSpark.open(cfg);
+    SparkSession spark = LocalSpark.open(cfg);
     Row run = blocked.run();
     assertThat(run.<String>getAs("status")).isEqualTo("BLOCKED");
     assertThat(run.<String>getAs("message")).contains("vitals-value-plausible FAIL")

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.carelake.core.config.CarelakeConfig;
 import io.carelake.core.tables.TableSchemas;
 import io.carelake.spark.JobMain;
+import io.carelake.spark.LocalSpark;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -73,8 +74,8 @@ class TestGovernJob {
   /** Runs govern over [start, end) and records the step. */
   static Step step(String start, String end) {
     int exit = governInterval(start, end);
-    SparkSession spark = TestSpark.open(cfg);
-    return new Step(exit, TestSpark.latestRun(spark, "govern"), TestSpark.publishedRefs(spark));
+    SparkSession spark = LocalSpark.open(cfg);
+    return new Step(exit, LocalSpark.latestRun(spark, "govern"), TestSpark.publishedRefs(spark));
   }
 
   /** The first run over the fixture's interval. */
@@ -98,7 +99,7 @@ class TestGovernJob {
   static synchronized Step blocked() {
     rerun();
     if (blocked == null) {
-      TestSpark.open(cfg).sql("INSERT INTO " + C + ".raw.vitals SELECT * FROM " + C
+      LocalSpark.open(cfg).sql("INSERT INTO " + C + ".raw.vitals SELECT * FROM " + C
           + ".raw.vitals WHERE event_id = 's01'");
       blocked = step(RawFixture.START, RawFixture.END);
     }
@@ -121,7 +122,7 @@ class TestGovernJob {
       smallDay = step("2025-03-03", "2025-03-04");
     }
     if (jump == null) {
-      injectJump(TestSpark.open(cfg));
+      injectJump(LocalSpark.open(cfg));
       jump = step("2025-03-03", "2025-03-04");
     }
     return jump;
@@ -149,16 +150,16 @@ class TestGovernJob {
   static void createRaw() {
     cfg = CarelakeConfig.load(home, Map.of());
     fixture = RawFixture.standard();
-    fixture.create(cfg, TestSpark.open(cfg));
+    fixture.create(cfg, LocalSpark.open(cfg));
   }
 
   @AfterAll
   static void stopSpark() {
-    TestSpark.stop();
+    LocalSpark.stop();
   }
 
   static int governInterval(String start, String end) {
-    TestSpark.open(cfg);
+    LocalSpark.open(cfg);
     return JobMain.run(new GovernJob(), new String[] {"--verbose", "--home", home.toString(),
         "--interval-start", start, "--interval-end", end});
   }
@@ -200,7 +201,7 @@ class TestGovernJob {
   void splitsRawIntoCuratedAndQuarantineAndRecordsDeequResults() {
     Step first = first();
     assertThat(first.exit()).isEqualTo(JobMain.EXIT_OK);
-    SparkSession spark = TestSpark.open(cfg);
+    SparkSession spark = LocalSpark.open(cfg);
     Row run = first.run();
     assertThat(run.<String>getAs("status")).isEqualTo("SUCCEEDED");
     String firstRunId = first.runId();
@@ -356,7 +357,7 @@ class TestGovernJob {
     Step first = first();
     Step rerun = rerun();
     assertThat(rerun.exit()).isEqualTo(JobMain.EXIT_OK);
-    SparkSession spark = TestSpark.open(cfg);
+    SparkSession spark = LocalSpark.open(cfg);
     Row run = rerun.run();
     String firstRunId = first.runId();
     String secondRunId = rerun.runId();
@@ -406,7 +407,7 @@ class TestGovernJob {
     Step before = rerun();
     Step blocked = blocked();
     assertThat(blocked.exit()).isEqualTo(JobMain.EXIT_BLOCKED);
-    SparkSession spark = TestSpark.open(cfg);
+    SparkSession spark = LocalSpark.open(cfg);
     Row run = blocked.run();
     assertThat(run.<String>getAs("status")).isEqualTo("BLOCKED");
     String branch = AuditBranch.nameFor(run.getAs("run_id"));
@@ -446,7 +447,7 @@ class TestGovernJob {
   void anEmptyIntervalSucceedsWithNotApplicableChecksAndTouchesNoOtherDay() {
     Step empty = emptyInterval();
     assertThat(empty.exit()).isEqualTo(JobMain.EXIT_OK);
-    SparkSession spark = TestSpark.open(cfg);
+    SparkSession spark = LocalSpark.open(cfg);
     Row run = empty.run();
     assertThat(run.<String>getAs("status")).isEqualTo("SUCCEEDED");
     assertThat(run.<Long>getAs("rows_in")).isZero();
@@ -478,7 +479,7 @@ class TestGovernJob {
     // a small day first: 1 visit and 1 vital on 2025-03-03
     assertThat(smallDay.exit()).isEqualTo(JobMain.EXIT_OK);
     assertThat(jump.exit()).isEqualTo(JobMain.EXIT_OK);
-    SparkSession spark = TestSpark.open(cfg);
+    SparkSession spark = LocalSpark.open(cfg);
     Row run = jump.run();
     assertThat(run.<String>getAs("status")).isEqualTo("SUCCEEDED");
     Map<String, Row> checks = checkResults(spark, run.getAs("run_id"));

@@ -16,6 +16,7 @@ import io.carelake.governance.rules.Icd10Categories;
 import io.carelake.governance.rules.RuleCompilers;
 import io.carelake.governance.rules.RuleContext;
 import io.carelake.governance.spec.SpecLoader;
+import io.carelake.spark.LocalSpark;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,7 @@ class TestRuleTypesGolden {
 
   @BeforeAll
   static void start() {
-    spark = TestSpark.local();
+    spark = LocalSpark.live();
     GovernFunctions.register(spark);
     spark.sql("SELECT * FROM VALUES ('p1'), ('p1'), ('p2') AS t(resident_id)")
         .createOrReplaceTempView("golden_visits");

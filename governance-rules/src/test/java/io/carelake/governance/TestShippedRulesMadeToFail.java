@@ -16,6 +16,7 @@ import io.carelake.governance.rules.CompiledSpec;
 import io.carelake.governance.rules.DistributionHistoryRule;
 import io.carelake.governance.rules.GovernFunctions;
 import io.carelake.governance.rules.RuleContext;
+import io.carelake.spark.LocalSpark;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -226,7 +227,7 @@ class TestShippedRulesMadeToFail {
 
   @BeforeAll
   static void runTheShippedSpecs() throws Exception {
-    spark = TestSpark.local();
+    spark = LocalSpark.live();
     GovernFunctions.register(spark);
     Dataset<Row> visits = slice(TableSchemas.RAW_VISITS, VISIT_ROWS, visitDefaults());
     Dataset<Row> vitals = slice(TableSchemas.RAW_VITALS, VITAL_ROWS, vitalDefaults());

@@ -9,6 +9,7 @@ import io.carelake.governance.spec.Severity;
 import io.carelake.governance.spec.Spec;
 import io.carelake.governance.spec.SpecLoader;
 import io.carelake.spark.JobMain;
+import io.carelake.spark.LocalSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -30,18 +31,18 @@ class TestSuggestSpec {
   @BeforeAll
   static void createRaw() {
     cfg = CarelakeConfig.load(home, Map.of());
-    RawFixture.standard().create(cfg, TestSpark.open(cfg));
+    RawFixture.standard().create(cfg, LocalSpark.open(cfg));
   }
 
   @AfterAll
   static void stopSpark() {
-    TestSpark.stop();
+    LocalSpark.stop();
   }
 
   @Test
   void aDraftSpecForRawVitalsLoadsAndIsAllWarn() throws Exception {
     Path out = outDir.resolve("drafts/vitals.yaml");
-    TestSpark.stop();
+    LocalSpark.stop();
     int exit = JobMain.run(new SuggestSpec(), new String[] {"--home", home.toString(), "--table",
         "raw.vitals", "--out", out.toString(), "--interval-start", RawFixture.START,
         "--interval-end", RawFixture.END});
@@ -79,7 +80,7 @@ class TestSuggestSpec {
 
   @Test
   void aMissingTableFailsWithWhatToDo() {
-    TestSpark.stop();
+    LocalSpark.stop();
     int exit = JobMain.run(new SuggestSpec(), new String[] {"--home", home.toString(), "--table",
         "raw.nope", "--out", outDir.resolve("x.yaml").toString()});
     assertThat(exit).isEqualTo(JobMain.EXIT_FAILED);

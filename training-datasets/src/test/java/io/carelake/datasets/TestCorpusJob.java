@@ -8,6 +8,7 @@ import io.carelake.core.config.CarelakeConfig;
 import io.carelake.core.time.Interval;
 import io.carelake.generator.SyntheticExamItems;
 import io.carelake.spark.JobMain;
+import io.carelake.spark.LocalSpark;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -3,6 +3,7 @@ package io.carelake.datasets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carelake.core.config.CarelakeConfig;
+import io.carelake.spark.LocalSpark;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.carelake.core.config.CarelakeConfig;
 import io.carelake.spark.JobMain;
+import io.carelake.spark.LocalSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Date;

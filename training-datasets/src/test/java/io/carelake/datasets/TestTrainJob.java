@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.carelake.core.Version;
 import io.carelake.core.config.CarelakeConfig;
 import io.carelake.spark.JobMain;
+import io.carelake.spark.LocalSpark;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;

@@ -84,6 +84,12 @@ public final class CarelakeConfig {
   public static final String LAUNCHER_JOB_HEAP = "launcher.job-heap";
   public static final String LAUNCHER_JOB_HEAP_DEFAULT = "3g";
   /**
+   * More JVM options for the jobs the launcher runs in local JVMs, space-separated (no default:
+   * none). The end-to-end tests set {@code -XX:TieredStopAtLevel=1}: their jobs are short JVMs
+   * over small data, where the C2 compiler's work costs more CPU than it saves.
+   */
+  public static final String LAUNCHER_JOB_JVM_OPTIONS = "launcher.job-jvm-options";
+  /**
    * Where the launcher's {@code spark-submit} and {@code flink run} come from when it submits jobs
    * to clusters instead of running them in local JVMs (the cluster profile writes them; no
    * default: unset, jobs run embedded), and the configuration directory each is given
