@@ -35,8 +35,9 @@ public final class TextDates {
     String shift(Matcher m, int days);
   }
 
-  static final String MONTHS = "(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?"
-      + "|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)";
+  /** English month names in any case ("March", "MARCH", "march"): a date is a date however typed. */
+  static final String MONTHS = "((?i:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?"
+      + "|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?))";
 
   /** The ISO-like, full Chinese and US numeric forms (groups 1-4, 5-7, 8-10). */
   static final Pattern DATE = Pattern.compile(

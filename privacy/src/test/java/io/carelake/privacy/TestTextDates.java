@@ -51,6 +51,11 @@ class TestTextDates {
   @Test
   void englishMonthNamesAsTyped() {
     assertThat(TextDates.shift("March 5, 2024", 30)).isEqualTo("April 4, 2024");
+    // a month name in capitals or lower case is still a date, and keeps its case
+    assertThat(TextDates.shift("MARCH 5, 2024", 30)).isEqualTo("APRIL 4, 2024");
+    assertThat(TextDates.shift("seen march 5, 2024", 30)).isEqualTo("seen april 4, 2024");
+    assertThat(TextDates.shift("5 DEC 2024", 30)).isEqualTo("4 JAN 2025");
+    assertThat(TextDates.shift("05-mar-2024", 1)).isEqualTo("06-mar-2024");
     assertThat(TextDates.shift("Mar 5 2024", 30)).isEqualTo("Apr 4 2024");
     assertThat(TextDates.shift("Mar. 5, 2024", 30)).isEqualTo("Apr. 4, 2024");
     assertThat(TextDates.shift("Sept 30, 2024", 1)).isEqualTo("Oct 1, 2024");
