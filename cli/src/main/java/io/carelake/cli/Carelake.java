@@ -41,7 +41,7 @@ public final class Carelake implements Callable<Integer> {
     cli.addSubcommand("bench", JobCommand.commandLine("bench", null,
         "Benchmarks that print figures: bench ingest --events N, bench govern --rows N,"
             + " bench deidentify --rows N, bench evaluate --rows N, bench features --rows N,"
-            + " bench corpus --docs N."));
+            + " bench corpus --docs N, bench train --rows N, bench growth --rows N,N,..."));
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       boolean verbose = Arrays.asList(parseResult.originalArgs().toArray()).contains("--verbose");
       if (verbose || !(e instanceof ConfigException || e instanceof IllegalStateException

@@ -20,7 +20,9 @@ enum Tool implements Launchable {
   BENCH_CORPUS("bench corpus"),
   EVALUATE_LM("evaluate-lm"),
   BENCH_EVALUATE("bench evaluate"),
-  BENCH_FEATURES("bench features");
+  BENCH_FEATURES("bench features"),
+  BENCH_TRAIN("bench train"),
+  BENCH_GROWTH("bench growth");
 
   private final JobManifest.Entry entry;
 

@@ -173,20 +173,6 @@ public final class KAnonymity {
   }
 
   /**
-   * Adds the patient count of each row's class: the distinct patients among {@code rows} and
-   * the already released visits {@code published} (null: none) with the same released values.
-   */
-  private static Dataset<Row> withClassSize(Dataset<Row> rows, Dataset<Row> published) {
-    Dataset<Row> members = rows.select(col(KEY_COLUMN), col("patient_pseudonym"));
-    if (published != null) {
-      members = members.unionByName(published.select(col(KEY_COLUMN), col("patient_pseudonym")));
-    }
-    Dataset<Row> classes = members.groupBy(col(KEY_COLUMN))
-        .agg(countDistinct(col("patient_pseudonym")).as(CLASS_SIZE_COLUMN));
-    return rows.join(classes, KEY_COLUMN);
-  }
-
-  /**
    * Publishable staged visits → the same rows with quasi-identifiers generalised or suppressed
    * where their class is under k, plus {@value #LEVEL_COLUMN}, {@value #CLASS_SIZE_COLUMN} and
    * {@value #FACILITY_COLUMN} (the facility as staged, for {@link #generaliseVitals}).
@@ -205,13 +191,85 @@ public final class KAnonymity {
    * nothing). The same function keys the visits being released and those already published.
    */
   static Column releasedKey(List<String> qis) {
-    Column noValue = lit(null).cast("string");
-    boolean birth = qis.contains("birth_date");
-    return classKey(qis.contains("sex") ? col("sex") : noValue,
-        birth ? col("birth_year") : noValue,
-        birth ? when(col("birth_year").isNull(), col("age_at_visit")) : noValue,
-        qis.contains("facility_id") ? col("facility_id") : noValue);
+    return Released.STAGED.key(qis);
   }
+
+  /**
+   * The released quasi-identifier values of one level, as expressions of the staged row (each
+   * level's are those of the level before, generalised once more), and the class key over them.
+   */
+  private record Released(Column sex, Column birthYear, Column age, Column facility,
+      Column band) {
+
+    static final Released STAGED = new Released(col("sex"), col("birth_year"),
+        col("age_at_visit"), col("facility_id"), col(SafeRows.BIRTH_YEAR_BAND));
+
+    /** Levels 0 to {@value KAnonymity#SUPPRESSED} of the policy's quasi-identifiers. */
+    static List<Released> levels(List<String> qis) {
+      boolean birth = qis.contains("birth_date");
+      boolean facility = qis.contains("facility_id");
+      Released l0 = STAGED;
+      // level 1: birth decade (age withheld with the year: it would give it back with the
+      // visit date), facility -> region
+      Released l1 = new Released(l0.sex,
+          birth ? floor(l0.birthYear.divide(10)).multiply(10).cast("int") : l0.birthYear,
+          birth ? when(l0.birthYear.isNull(), l0.age).cast("int") : l0.age,
+          facility ? region(l0.facility) : l0.facility, l0.band).banded(birth, 10);
+      // level 2, coarse: 20-year birth band, no location (small populations, sparse regions)
+      Released l2 = new Released(l1.sex,
+          birth ? floor(l1.birthYear.divide(20)).multiply(20).cast("int") : l1.birthYear,
+          l1.age, facility ? lit(null).cast("string") : l1.facility, l1.band).banded(birth, 20);
+      // level 3, coarsest: 40-year birth band (1920, 1960, 2000) and sex
+      Released l3 = new Released(l2.sex, birth ? floor(l2.birthYear.minus(1920).divide(40))
+          .multiply(40).plus(1920).cast("int") : l2.birthYear, l2.age, l2.facility, l2.band)
+          .banded(birth, 40);
+      // suppressed: the row kept without the quasi-identifiers
+      Column noInt = lit(null).cast("int");
+      Released l4 = new Released(qis.contains("sex") ? lit(null).cast("string") : l3.sex,
+          birth ? noInt : l3.birthYear, birth ? noInt : l3.age,
+          facility ? lit(null).cast("string") : l3.facility, birth ? noInt : l3.band);
+      return List.of(l0, l1, l2, l3, l4);
+    }
+
+    /** The birth band column of a level that bands the birth year by {@code years}. */
+    private Released banded(boolean birth, int years) {
+      return birth ? new Released(sex, birthYear, age, facility,
+          when(birthYear.isNotNull(), lit(years)).cast("int")) : this;
+    }
+
+    Column key(List<String> qis) {
+      Column noValue = lit(null).cast("string");
+      boolean birth = qis.contains("birth_date");
+      // the field names are part of the key (published visits are keyed by it): those of the
+      // staged columns, and Spark's col3 for the unnamed age expression, at every level
+      return classKey((qis.contains("sex") ? sex : noValue).as("sex"),
+          (birth ? birthYear : noValue).as("birth_year"),
+          (birth ? when(birthYear.isNull(), age) : noValue).as("col3"),
+          (qis.contains("facility_id") ? facility : noValue).as("facility_id"));
+    }
+
+    Column column(String name) {
+      return switch (name) {
+        case "sex" -> sex;
+        case "birth_year" -> birthYear;
+        case "age_at_visit" -> age;
+        case "facility_id" -> facility;
+        case SafeRows.BIRTH_YEAR_BAND -> band;
+        default -> null;
+      };
+    }
+  }
+
+  /** The class key of a staged row at each level, on the (quasi-identifiers, patient) pairs. */
+  private static String levelKey(int level) {
+    return "_k_class" + level;
+  }
+
+  /**
+   * At most this many level-0 classes are broadcast to the visits for the one join that applies
+   * the chosen levels (a few MB of keys); more are joined by a shuffle.
+   */
+  static final long BROADCAST_CLASSES = 200_000;
 
   /**
    * As {@link #generalise(Dataset, int)} over the policy's quasi-identifiers, with classes
@@ -220,81 +278,122 @@ public final class KAnonymity {
    * hides among the patients released before it, so a daily release is not judged on its day
    * alone. Levels: 0 as staged; 1 birth decade, region; 2 twenty-year band, no location; 3
    * forty-year band; 4 suppressed (the row kept without quasi-identifiers).
+   *
+   * <p>The rule, level by level: a visit whose class at a level holds at least k patients — the
+   * patients of the visits still at that level (those under k at every level before), plus the
+   * published ones with the same released values — is released at it; the rest go one level up.
+   * Every level's class of a visit is a function of its level-0 class, so the whole choice is
+   * made on one aggregate of the visits, their distinct (quasi-identifiers, patient) pairs (a
+   * patient's many visits with the same values count once; far fewer rows than visits, and no
+   * free text), and the chosen level of each level-0 class reaches the visits in one join.
    */
   static Dataset<Row> generalise(Dataset<Row> visits, int k, List<String> qis,
       Dataset<Row> published) {
-    boolean sex = qis.contains("sex");
-    boolean birth = qis.contains("birth_date");
-    boolean facility = qis.contains("facility_id");
-    Column key = releasedKey(qis);
+    List<Released> levels = Released.levels(qis);
     Dataset<Row> known = published == null ? null
-        : published.withColumn(KEY_COLUMN, key).select(KEY_COLUMN, "patient_pseudonym")
-            .distinct().localCheckpoint();
-    // a staged birth year is exact; the levels below widen it (band 10, 20, 40) or withhold it
+        : published.withColumn(KEY_COLUMN, releasedKey(qis))
+            .select(KEY_COLUMN, "patient_pseudonym").distinct().localCheckpoint();
+    // a staged birth year is exact; the levels widen it (band 10, 20, 40) or withhold it
     Dataset<Row> banded = List.of(visits.columns()).contains(SafeRows.BIRTH_YEAR_BAND) ? visits
         : visits.withColumn(SafeRows.BIRTH_YEAR_BAND,
             when(col("birth_year").isNotNull(), lit(1)).cast("int"));
-    // each level is checkpointed: the next one joins its classes back onto it, and without a
-    // cut the plans of the four levels nest into one Spark takes minutes to analyse
-    Dataset<Row> v0 = withClassSize(banded.withColumn(FACILITY_COLUMN, col("facility_id"))
-        .withColumn(KEY_COLUMN, key), known).localCheckpoint();
-    Dataset<Row> kept = v0.where(col(CLASS_SIZE_COLUMN).geq(k)).withColumn(LEVEL_COLUMN, lit(0));
-    Dataset<Row> small = v0.where(col(CLASS_SIZE_COLUMN).lt(k)).drop(CLASS_SIZE_COLUMN);
-    if (birth) {
-      small = small
-          .withColumn("age_at_visit", when(col("birth_year").isNull(), col("age_at_visit"))
-              .cast("int"))
-          .withColumn("birth_year", floor(col("birth_year").divide(10)).multiply(10).cast("int"))
-          .withColumn(SafeRows.BIRTH_YEAR_BAND,
-              when(col("birth_year").isNotNull(), lit(10)).cast("int"));
+    Dataset<Row> decisions = chooseLevels(classPairs(banded, qis, levels), known, k);
+    if (decisions.count() <= BROADCAST_CLASSES) {
+      decisions = org.apache.spark.sql.functions.broadcast(decisions);
     }
-    if (facility) {
-      small = small.withColumn("facility_id", region(col("facility_id")));
+    return apply(banded, decisions, qis, levels);
+  }
+
+  /**
+   * The one aggregation over the visits: their distinct (released quasi-identifiers, patient)
+   * pairs, with the class key of each level.
+   */
+  private static Dataset<Row> classPairs(Dataset<Row> banded, List<String> qis,
+      List<Released> levels) {
+    List<Column> values = new java.util.ArrayList<>();
+    if (qis.contains("sex")) {
+      values.add(col("sex"));
     }
-    Dataset<Row> v1 = withClassSize(small.withColumn(KEY_COLUMN, key), known).localCheckpoint();
-    Dataset<Row> generalised = v1.where(col(CLASS_SIZE_COLUMN).geq(k))
-        .withColumn(LEVEL_COLUMN, lit(1));
-    // level 2, coarse: 20-year birth band, no location (small populations, sparse regions)
-    Dataset<Row> smaller = v1.where(col(CLASS_SIZE_COLUMN).lt(k)).drop(CLASS_SIZE_COLUMN);
-    if (birth) {
-      smaller = smaller.withColumn("birth_year",
-          floor(col("birth_year").divide(20)).multiply(20).cast("int"))
-          .withColumn(SafeRows.BIRTH_YEAR_BAND,
-              when(col("birth_year").isNotNull(), lit(20)).cast("int"));
+    if (qis.contains("birth_date")) {
+      values.add(col("birth_year"));
+      values.add(col("age_at_visit"));
     }
-    if (facility) {
-      smaller = smaller.withColumn("facility_id", lit(null).cast("string"));
+    if (qis.contains("facility_id")) {
+      values.add(col("facility_id"));
     }
-    Dataset<Row> v2 = withClassSize(smaller.withColumn(KEY_COLUMN, key), known)
-        .localCheckpoint();
-    Dataset<Row> coarse = v2.where(col(CLASS_SIZE_COLUMN).geq(k))
-        .withColumn(LEVEL_COLUMN, lit(2));
-    // level 3, coarsest: 40-year birth band (1920, 1960, 2000) and sex
-    Dataset<Row> rest = v2.where(col(CLASS_SIZE_COLUMN).lt(k)).drop(CLASS_SIZE_COLUMN);
-    if (birth) {
-      rest = rest.withColumn("birth_year",
-          floor(col("birth_year").minus(1920).divide(40)).multiply(40).plus(1920).cast("int"))
-          .withColumn(SafeRows.BIRTH_YEAR_BAND,
-              when(col("birth_year").isNotNull(), lit(40)).cast("int"));
+    values.add(col("patient_pseudonym"));
+    List<Column> keys = new java.util.ArrayList<>();
+    for (int level = 0; level < SUPPRESSED; level++) {
+      keys.add(levels.get(level).key(qis).as(levelKey(level)));
     }
-    Dataset<Row> v3 = withClassSize(rest.withColumn(KEY_COLUMN, key), known).localCheckpoint();
-    Dataset<Row> coarsest = v3.where(col(CLASS_SIZE_COLUMN).geq(k))
-        .withColumn(LEVEL_COLUMN, lit(3));
-    Dataset<Row> suppressed = v3.where(col(CLASS_SIZE_COLUMN).lt(k));
-    if (sex) {
-      suppressed = suppressed.withColumn("sex", lit(null).cast("string"));
+    keys.add(col("patient_pseudonym"));
+    return banded.select(values.toArray(Column[]::new)).distinct()
+        .select(keys.toArray(Column[]::new));
+  }
+
+  /**
+   * The level-0 class → its released level, class key and class size, by the rule of
+   * {@link #generalise(Dataset, int, List, Dataset)} applied to the pairs: a few group-bys of
+   * the pairs (one per level), none of the visits.
+   */
+  private static Dataset<Row> chooseLevels(Dataset<Row> pairs, Dataset<Row> known, int k) {
+    Column level0 = col(levelKey(0));
+    Dataset<Row> undecided = pairs.localCheckpoint();
+    Dataset<Row> decisions = null;
+    for (int level = 0; level < SUPPRESSED; level++) {
+      Dataset<Row> members = undecided.select(col(levelKey(level)).as(KEY_COLUMN),
+          col("patient_pseudonym"));
+      if (known != null) {
+        members = members.unionByName(known);
+      }
+      Dataset<Row> sizes = members.groupBy(col(KEY_COLUMN))
+          .agg(countDistinct(col("patient_pseudonym")).as(CLASS_SIZE_COLUMN));
+      // cut at each level: without it the plans of the four levels nest into one Spark takes
+      // long to analyse
+      Dataset<Row> sized = undecided.join(sizes,
+          undecided.col(levelKey(level)).equalTo(sizes.col(KEY_COLUMN))).localCheckpoint();
+      Dataset<Row> released = sized.where(col(CLASS_SIZE_COLUMN).geq(k))
+          .select(level0, lit(level).as(LEVEL_COLUMN), col(KEY_COLUMN), col(CLASS_SIZE_COLUMN));
+      decisions = decisions == null ? released : decisions.unionByName(released);
+      undecided = sized.where(col(CLASS_SIZE_COLUMN).lt(k));
+      if (level == SUPPRESSED - 1) {
+        // still under k at the coarsest level: suppressed, with that level's class and size
+        decisions = decisions.unionByName(undecided.select(level0,
+            lit(SUPPRESSED).as(LEVEL_COLUMN), col(KEY_COLUMN), col(CLASS_SIZE_COLUMN)));
+      } else {
+        undecided = undecided.drop(KEY_COLUMN, CLASS_SIZE_COLUMN);
+      }
     }
-    if (birth) {
-      suppressed = suppressed.withColumn("birth_year", lit(null).cast("int"))
-          .withColumn("age_at_visit", lit(null).cast("int"))
-          .withColumn(SafeRows.BIRTH_YEAR_BAND, lit(null).cast("int"));
+    return decisions.distinct().localCheckpoint();
+  }
+
+  /**
+   * The one join: every visit gets its level-0 class's level, class key and size, and the
+   * released values of that level. Columns: {@value #KEY_COLUMN}, the visit's, then
+   * {@value #FACILITY_COLUMN}, {@value #CLASS_SIZE_COLUMN}, {@value #LEVEL_COLUMN}.
+   */
+  private static Dataset<Row> apply(Dataset<Row> banded, Dataset<Row> decisions,
+      List<String> qis, List<Released> levels) {
+    Dataset<Row> joined = banded.withColumn(levelKey(0), levels.get(0).key(qis))
+        .join(decisions, levelKey(0));
+    Column level = col(LEVEL_COLUMN);
+    List<Column> out = new java.util.ArrayList<>();
+    out.add(col(KEY_COLUMN));
+    for (String name : banded.columns()) {
+      if (levels.get(0).column(name) == null) {
+        out.add(col(name));
+        continue;
+      }
+      Column value = levels.get(0).column(name);
+      for (int l = 1; l <= SUPPRESSED; l++) {
+        value = when(level.equalTo(l), levels.get(l).column(name)).otherwise(value);
+      }
+      out.add(value.as(name));
     }
-    if (facility) {
-      suppressed = suppressed.withColumn("facility_id", lit(null).cast("string"));
-    }
-    suppressed = suppressed.withColumn(LEVEL_COLUMN, lit(SUPPRESSED));
-    return kept.unionByName(generalised).unionByName(coarse).unionByName(coarsest)
-        .unionByName(suppressed);
+    out.add(col("facility_id").as(FACILITY_COLUMN));
+    out.add(col(CLASS_SIZE_COLUMN));
+    out.add(level);
+    return joined.select(out.toArray(Column[]::new));
   }
 
   /**

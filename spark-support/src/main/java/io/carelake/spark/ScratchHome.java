@@ -64,8 +64,18 @@ public final class ScratchHome {
     return null;
   }
 
+  /**
+   * Set to {@code true} (bench growth's {@code --keep}), scratch homes are kept and their path
+   * printed instead of deleted.
+   */
+  public static final String KEEP_PROPERTY = "carelake.scratch.keep";
+
   /** Deletes the scratch home and everything in it; a failure is reported, not thrown. */
   public static void delete(Path scratch) {
+    if (Boolean.getBoolean(KEEP_PROPERTY)) {
+      System.out.println("scratch home kept: " + scratch);
+      return;
+    }
     try (Stream<Path> paths = Files.walk(scratch)) {
       for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
