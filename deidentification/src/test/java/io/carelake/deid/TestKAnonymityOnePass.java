@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import io.carelake.spark.LocalSpark;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.spark.sql.Dataset;
@@ -28,15 +29,14 @@ class TestKAnonymityOnePass {
 
   @BeforeAll
   static void start() {
-    DeidSpark.stop();
-    spark = SparkSession.builder().master("local[2]").appName("carelake-kanon-one-pass-test")
-        .config("spark.sql.shuffle.partitions", "2").config("spark.ui.enabled", "false")
-        .config("spark.sql.session.timeZone", "UTC").getOrCreate();
+    LocalSpark.stop();
+    spark = LocalSpark.live();
+    spark.conf().set("spark.sql.shuffle.partitions", "2");
   }
 
   @AfterAll
   static void stop() {
-    DeidSpark.stop();
+    LocalSpark.stop();
   }
 
   /**
