@@ -1,12 +1,16 @@
 package io.carelake.features;
 
+import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.date_sub;
+import static org.apache.spark.sql.functions.exists;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
@@ -16,8 +20,8 @@ import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.unix_seconds;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.year;
@@ -28,8 +32,10 @@ import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
@@ -50,9 +56,11 @@ final class CohortBuilder {
 
   static final String STATUS = "cohort_status";
   static final int AGE_TOP_CODE = 90;
-  /** A vital's measurement (its number in the definition) and its rank in its patient's order. */
+  /** A vital's measurement (its number in the definition). */
   static final String MEASUREMENT = "_measurement";
-  static final String RANK = "_rank";
+  /** The nine sums of one measurement and window, in the order {@link PatientWindows} writes. */
+  static final List<String> SUMS = List.of("n", "sy", "syy", "sx", "sxx", "sxy", "min", "max",
+      "last");
   private static final long SECONDS_PER_DAY = 86_400L;
   private static final double SLOPE_PER = 30 * SECONDS_PER_DAY;
   /** Values are summed in units of 1e-4 (see {@link #measurements}). */
@@ -180,72 +188,81 @@ final class CohortBuilder {
   // --- measurements -------------------------------------------------------------------------------
 
   /**
-   * Window statistics of every measurement, per eligible pair (pairs without a result: none).
+   * Window statistics of every measurement, per pair of {@code pairs} (pairs without a result in
+   * reach: none; the caller's left join makes them count 0, missing 1).
    *
-   * <p>Shaped for speed, with the same sums: facts of no measurement are dropped before the join;
-   * each fact carries its measurement's number and its rank in the patient's time order, so that
-   * the join of facts to their index dates is grouped by (pair, measurement) with one window's nine
-   * sums each (a hash aggregation: every buffer is a number, "last" is the value of the highest
-   * rank), and only then turned into one row per pair, a measurement's columns beside another's.
+   * <p>One pass per patient instead of a join of facts to index dates: each patient's index dates
+   * are gathered into one sorted array and attached to each of its facts (one row per fact, not
+   * one per fact and index date); Spark evaluates, per fact and index date, the visibility rule
+   * and the windows the fact falls in, as a bit mask ({@link PatientWindows#IN}: the rule is a
+   * Spark expression, whatever rule the job was given); facts that feed nothing are dropped. The
+   * facts are then grouped by patient (the join's partitioning already is: no further shuffle) and
+   * {@link PatientWindows} adds each patient's facts into the exact sums of every (index date,
+   * measurement, window) in Java longs. The sums are finished by the same {@link #statistics} as
+   * before, so the values are those of the join bit for bit.
    */
-  Dataset<Row> measurements(Dataset<Row> eligible, Dataset<Row> vitals) {
+  Dataset<Row> measurements(Dataset<Row> pairs, Dataset<Row> vitals) {
     CohortDefinition.Features f = definition.features();
-    int longest = f.longestWindow();
     List<CohortDefinition.Measurement> ms = f.measurements();
-    Dataset<Row> bounded = withBounds(eligible.select(Facts.PATIENT, IndexDates.INDEX_DATE,
-        IndexDates.INDEX_TS));
-    Dataset<Row> facts = ranked(measured(vitals, ms));
-    Dataset<Row> joined = bounded.join(facts.withColumnRenamed(Facts.PATIENT, "_v_patient"),
-        bounded.col(Facts.PATIENT).equalTo(col("_v_patient"))
-            .and(visibility.visibleAt(bounded.col(IndexDates.INDEX_TS)))
-            .and(col("event_time").geq(bounded.col(since(longest)))));
-    // values in units of 1e-4 and times in seconds, as whole decimals: every sum below is exact,
-    // so the statistics do not depend on the order Spark adds rows in (nor does the audit's
-    // comparison meet rounding); a value with more than four decimals is rounded to four
-    Column value = org.apache.spark.sql.functions.round(col("value").multiply(VALUE_SCALE))
-        .cast("decimal(18,0)");
-    Column x = unix_seconds(col("event_time")).minus(unix_seconds(col(IndexDates.INDEX_TS)))
-        .cast("decimal(12,0)");
-    List<Column> aggs = new ArrayList<>();
-    for (int w : f.windowsDays()) {
-      Column in = col("event_time").geq(col(since(w)));
-      String p = "_" + w + "_";
-      aggs.add(count(when(in, 1)).as(p + "n"));
-      aggs.add(sum(when(in, value)).as(p + "sy"));
-      aggs.add(sum(when(in, value.multiply(value))).as(p + "syy"));
-      aggs.add(sum(when(in, x)).as(p + "sx"));
-      aggs.add(sum(when(in, x.multiply(x))).as(p + "sxx"));
-      aggs.add(sum(when(in, x.multiply(value))).as(p + "sxy"));
-      aggs.add(min(when(in, col("value"))).as(p + "min"));
-      aggs.add(max(when(in, col("value"))).as(p + "max"));
-      // the latest by (event_time, event_key): the highest rank; max_by skips null orderings
-      aggs.add(max_by(col("value"), when(in, col(RANK))).as(p + "last"));
-    }
-    Dataset<Row> perMeasurement = joined.groupBy(col(Facts.PATIENT), col(IndexDates.INDEX_DATE),
-            col(MEASUREMENT))
-        .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
-    // one row per pair: each measurement's sums under its own names (a pair's row of a
-    // measurement is its only one: max picks it out of the other measurements' nulls)
-    List<Column> wide = new ArrayList<>();
-    for (int i = 0; i < ms.size(); i++) {
-      for (int w : f.windowsDays()) {
-        for (String s : List.of("n", "sy", "syy", "sx", "sxx", "sxy", "min", "max", "last")) {
-          String c = "_" + w + "_" + s;
-          Column v = max(when(col(MEASUREMENT).equalTo(i), col(c)));
-          // a pair with results of other measurements only has none of this one: count 0
-          wide.add((s.equals("n") ? coalesce(v, lit(0L)) : v).as("_" + ms.get(i).name() + c));
-        }
+    List<Integer> windows = f.windowsDays();
+    Dataset<Row> dates = pairs.groupBy(col(Facts.PATIENT).as("_d_patient"))
+        .agg(array_sort(collect_set(col(IndexDates.INDEX_DATE))).as(PatientWindows.DATES))
+        .withColumn(PatientWindows.INDEX_SECONDS, transform(col(PatientWindows.DATES),
+            d -> unix_seconds(d.cast("timestamp"))));
+    // per index date: 0 when the rule hides the fact, else bit w set when it is in window w
+    Column in = transform(col(PatientWindows.DATES), d -> {
+      Column bits = lit(0);
+      for (int w = 0; w < windows.size(); w++) {
+        bits = bits.plus(when(col("event_time").geq(date_sub(d, windows.get(w))
+            .cast("timestamp")), lit(1 << w)).otherwise(lit(0)));
       }
-    }
-    Dataset<Row> sums = perMeasurement.groupBy(col(Facts.PATIENT), col(IndexDates.INDEX_DATE))
-        .agg(wide.get(0), wide.subList(1, wide.size()).toArray(Column[]::new));
+      return when(visibility.visibleAt(d.cast("timestamp")), bits).otherwise(lit(0));
+    });
+    // values in units of 1e-4 and times in seconds, as whole numbers: every sum is exact, so the
+    // statistics do not depend on the order facts are added in (nor does the audit's comparison
+    // meet rounding); a value with more than four decimals is rounded to four
+    Column units = org.apache.spark.sql.functions.round(col("value").multiply(VALUE_SCALE))
+        .cast("decimal(18,0)").cast("long");
+    Dataset<Row> facts = measured(vitals, ms)
+        .join(dates, col(Facts.PATIENT).equalTo(col("_d_patient")))
+        .select(col(Facts.PATIENT), col(PatientWindows.DATES), col(PatientWindows.INDEX_SECONDS),
+            col(MEASUREMENT), expr("unix_micros(event_time)").as(PatientWindows.MICROS),
+            col("event_key"), col("value"), units.as(PatientWindows.UNITS),
+            unix_seconds(col("event_time")).as(PatientWindows.SECONDS), in.as(PatientWindows.IN))
+        .where(exists(col(PatientWindows.IN), b -> b.gt(0)));
+    PatientWindows perPatient = new PatientWindows(
+        ms.stream().map(CohortDefinition.Measurement::name).toList(), windows);
+    Dataset<Row> sums = facts.groupBy(col(Facts.PATIENT))
+        .as(Encoders.STRING(), Encoders.row(facts.schema()))
+        .flatMapGroups(perPatient, Encoders.row(perPatient.schema()));
     List<Column> out = new ArrayList<>(List.of(col(Facts.PATIENT), col(IndexDates.INDEX_DATE)));
     for (CohortDefinition.Measurement m : ms) {
-      for (int w : f.windowsDays()) {
+      for (int w : windows) {
         out.addAll(statistics(m.name(), w));
       }
     }
-    return sums.select(out.toArray(Column[]::new));
+    return sums.select(typed(sums, ms, windows)).select(out.toArray(Column[]::new));
+  }
+
+  /**
+   * The sums in the types Spark's own sums of the whole decimals have (value decimal(18,0), time
+   * decimal(12,0)), so that {@link #statistics} meets the same types, and an overflow the same
+   * null, as a Spark aggregation would give.
+   */
+  private static Column[] typed(Dataset<Row> sums, List<CohortDefinition.Measurement> ms,
+      List<Integer> windows) {
+    Map<String, String> types = Map.of("sy", "decimal(28,0)", "syy", "decimal(38,0)",
+        "sx", "decimal(22,0)", "sxx", "decimal(35,0)", "sxy", "decimal(38,0)");
+    List<Column> out = new ArrayList<>(List.of(col(Facts.PATIENT), col(IndexDates.INDEX_DATE)));
+    for (CohortDefinition.Measurement m : ms) {
+      for (int w : windows) {
+        for (String s : SUMS) {
+          String c = PatientWindows.column(m.name(), w, s);
+          out.add(types.containsKey(s) ? col(c).cast(types.get(s)).as(c) : col(c));
+        }
+      }
+    }
+    return out.toArray(Column[]::new);
   }
 
   /**
@@ -263,22 +280,11 @@ final class CohortBuilder {
   }
 
   /**
-   * Each fact's rank in its patient's (event_time, event_key) order ({@link #RANK}), the order
-   * "last" takes: a number, so that the window sums are a hash aggregation, where the struct of the
-   * order would force a sort of every joined row. Partitioned by patient, as the join is.
-   */
-  static Dataset<Row> ranked(Dataset<Row> facts) {
-    return facts.withColumn(RANK, org.apache.spark.sql.functions.row_number().over(
-        org.apache.spark.sql.expressions.Window.partitionBy(col(Facts.PATIENT))
-            .orderBy(col("event_time"), col("event_key"))));
-  }
-
-  /**
    * The eight statistics of one measurement and window from its exact sums (values scaled by
    * {@link #VALUE_SCALE}): the differences {@code n syy - sy^2} and {@code n sxy - sx sy} are taken
    * in decimals, exactly (0 for a constant series), and only then divided in doubles.
    */
-  private static List<Column> statistics(String m, int w) {
+  static List<Column> statistics(String m, int w) {
     String p = "_" + m + "_" + w + "_";
     Column count = col(p + "n");
     Column n = count.cast("decimal(20,0)");
@@ -387,10 +393,12 @@ final class CohortBuilder {
     Dataset<Row> statuses = excluded.unionByName(
         judged.select(Facts.PATIENT, IndexDates.INDEX_DATE, Phenotypes.OUTCOME, STATUS));
 
-    Dataset<Row> measured = measurements(eligible, vitals).persist(StorageLevel.MEMORY_AND_DISK());
+    // features only where a row is written: a pair kept for at least one outcome (a prevalent
+    // pair's statistics would be computed and dropped)
+    Dataset<Row> kept = judged.where(col(STATUS).equalTo(CohortStatus.KEPT.reason()));
+    Dataset<Row> measured = measurements(kept, vitals).persist(StorageLevel.MEMORY_AND_DISK());
     String[] key = {Facts.PATIENT, IndexDates.INDEX_DATE};
-    Dataset<Row> rows = judged.where(col(STATUS).equalTo(CohortStatus.KEPT.reason()))
-        .join(eligible, key).join(measured, key, "left");
+    Dataset<Row> rows = kept.join(eligible, key).join(measured, key, "left");
     List<Column> out = new ArrayList<>();
     for (String c : List.of(Facts.PATIENT, IndexDates.INDEX_DATE, Phenotypes.OUTCOME, "label",
         "time_to_event_days", "censored", "time_at_risk_days", "observation_end_date", "sex",
