@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 class TestGovernBench {
 
   static final Pattern LAST = Pattern.compile("bench-govern rows=(\\d+) curated=(\\d+)"
-      + " quarantined=(\\d+) floor_ms=(\\d+) govern_ms=(\\d+) ratio=([0-9.]+|NaN|Infinity)");
+      + " quarantined=(\\d+) floor_ms=(\\d+) govern_ms=(\\d+) ratio=([0-9.]+|NaN|Infinity)"
+      + " floor_write_ms=(\\d+) ratio_write=([0-9.]+|NaN|Infinity)");
   static final Pattern FLOOR = Pattern.compile(
       "floor  \\(full scan \\+ group-by event_id -> noop\\): +([0-9.]+) s +([0-9,]+) rows/s");
   static final Pattern GOVERN = Pattern.compile(
@@ -73,6 +74,14 @@ class TestGovernBench {
     assertThat(ratio).isCloseTo((double) governMs / floorMs, within(slack));
     assertThat(printed).contains(String.format(java.util.Locale.ROOT, "ratio govern / floor: %.2f",
         ratio));
+    // the floor with a write (issue 18), and govern's ratio to it
+    long floorWriteMs = Long.parseLong(last.group(7));
+    double ratioWrite = Double.parseDouble(last.group(8));
+    assertThat(floorWriteMs).as("a measured floor with a write").isGreaterThan(0);
+    double slackWrite = ratioWrite * (0.5 / floorWriteMs + 0.5 / governMs) + 0.0005;
+    assertThat(ratioWrite).isCloseTo((double) governMs / floorWriteMs, within(slackWrite));
+    assertThat(printed).contains(String.format(java.util.Locale.ROOT,
+        "ratio govern / floor with write: %.2f", ratioWrite));
     // the human lines say the same times, and rows/s is rows over them
     Matcher floor = FLOOR.matcher(printed);
     Matcher govern = GOVERN.matcher(printed);
@@ -87,10 +96,14 @@ class TestGovernBench {
 
     // the ledger keeps the same figures
     LocalSpark.stop();
-    Row run = LocalSpark.latestRun(LocalSpark.open(CarelakeConfig.load(home, Map.of())),
-        "bench-govern");
+    CarelakeConfig cfg = CarelakeConfig.load(home, Map.of());
+    org.apache.spark.sql.SparkSession spark = LocalSpark.open(cfg);
+    Row run = LocalSpark.latestRun(spark, "bench-govern");
     assertThat(TestSpark.longMap(run, "counts")).containsEntry("bench.rows", 700L)
-        .containsEntry("bench.floor_ms", floorMs).containsEntry("bench.govern_ms", governMs);
+        .containsEntry("bench.floor_ms", floorMs).containsEntry("bench.govern_ms", governMs)
+        .containsEntry("bench.floor_write_ms", floorWriteMs);
+    // the floor with a write wrote every row of the slice, once
+    assertThat(spark.table(cfg.catalogName() + ".bench.floor_vitals").count()).isEqualTo(700);
 
     // a home that already has raw tables is refused: the bench would overwrite them
     LocalSpark.stop();

@@ -223,8 +223,8 @@ public final class DefinitionLoader {
 
   // --- building the records -----------------------------------------------------------------------
 
-  private static CohortDefinition build(String source, JsonNode root, LocatedYaml lines, Path codesDir,
-      Map<String, byte[]> codeSetBytes) throws DefinitionException {
+  private static CohortDefinition build(String source, JsonNode root, LocatedYaml lines,
+      Path codesDir, Map<String, byte[]> codeSetBytes) throws DefinitionException {
     JsonNode c = root.get("cohort");
     JsonNode t = root.get("target");
     JsonNode i = root.get("index_dates");
@@ -453,8 +453,8 @@ public final class DefinitionLoader {
     }
   }
 
-  private static void unique(String source, LocatedYaml lines, Map<String, String> names, String name,
-      String where, List<String> path) throws DefinitionException {
+  private static void unique(String source, LocatedYaml lines, Map<String, String> names,
+      String name, String where, List<String> path) throws DefinitionException {
     String first = names.putIfAbsent(name, where);
     if (first != null) {
       throw new DefinitionException(source, lines.line(path), "feature name '" + name + "' is used"
