@@ -77,16 +77,29 @@ public final class EmbeddedKafka {
     try {
       Files.createDirectories(dir);
       int port = choosePort(config.kafkaBootstrapServers());
-      int controllerPort = Ports.free();
       String bootstrap = "127.0.0.1:" + port;
-      Path props = writeServerProperties(port, controllerPort);
-      Path data = dir.resolve("data");
-      if (!Files.exists(data.resolve("meta.properties"))) {
-        format(props);
+      for (int attempt = 1; ; attempt++) {
+        bootstrap = "127.0.0.1:" + port;
+        Path props = writeServerProperties(port, Ports.free());
+        Path data = dir.resolve("data");
+        if (!Files.exists(data.resolve("meta.properties"))) {
+          format(props);
+        }
+        launch(props);
+        try {
+          awaitReady(bootstrap, READY_TIMEOUT);
+          break;
+        } catch (PortTaken e) {
+          // another home's broker took the port between the check and the bind (two homes
+          // starting at once): this broker cannot listen there; start it on a free port
+          daemon().stop(Duration.ofSeconds(10));
+          if (attempt == 3) {
+            throw e;
+          }
+          port = Ports.free();
+        }
       }
-      launch(props);
       config = config.withSaved(CarelakeConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrap);
-      awaitReady(bootstrap, READY_TIMEOUT);
       ensureTopics(config);
       out.println("kafka: broker ready at " + bootstrap + " (KRaft, pid "
           + process().map(ProcessHandle::pid).orElse(-1L) + ", log " + logFile() + ")");
@@ -225,22 +238,59 @@ public final class EmbeddedKafka {
     Exception last = null;
     while (Instant.now().isBefore(deadline)) {
       if (process().isEmpty()) {
+        int port = Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1));
+        if (Ports.listening(port)) {
+          throw new PortTaken("the broker exited during start-up and another process listens on "
+              + bootstrap);
+        }
         throw new IllegalStateException("The Kafka broker exited during start-up; see "
             + logFile() + " and " + dir.resolve("broker.out"));
       }
+      String answered = null;
       try (Admin admin = admin(bootstrap)) {
-        int nodes = admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size();
-        if (nodes > 0) {
-          return;
+        var cluster = admin.describeCluster();
+        if (!cluster.nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+          answered = cluster.clusterId().get(5, TimeUnit.SECONDS);
         }
       } catch (Exception e) {
         last = e;
+      }
+      if (answered != null) {
+        String ours = clusterId();
+        if (ours == null || ours.equals(answered)) {
+          return;
+        }
+        // never take another broker for ours: its topics would receive this home's events
+        throw new PortTaken(bootstrap + " answers as Kafka cluster " + answered + ", not this"
+            + " home's broker (cluster " + ours + "): another broker holds the port");
       }
       sleep(500);
     }
     throw new IllegalStateException("The Kafka broker at " + bootstrap + " did not become ready in "
         + timeout.toSeconds() + " s (" + (last == null ? "no answer" : last.getMessage())
         + "); see " + logFile());
+  }
+
+  /** Another broker answers on the port this home's broker was to use. */
+  static final class PortTaken extends IllegalStateException {
+    PortTaken(String message) {
+      super(message);
+    }
+  }
+
+  /** The cluster id this home's storage was formatted with (null before the first format). */
+  private String clusterId() {
+    Path meta = dir.resolve("data").resolve("meta.properties");
+    if (!Files.exists(meta)) {
+      return null;
+    }
+    Properties p = new Properties();
+    try (var in = Files.newInputStream(meta)) {
+      p.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + meta, e);
+    }
+    return p.getProperty("cluster.id");
   }
 
   /** Creates the visits and vitals topics when missing. */
