@@ -91,25 +91,12 @@ public record LocatedYaml(JsonNode root, Node graph, List<Duplicate> duplicates)
     Node node = graph;
     int line = node == null ? 0 : line(node);
     for (String p : path) {
-      Node next = null;
-      if (node instanceof MappingNode map) {
-        for (NodeTuple t : map.getValue()) {
-          if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(p)) {
-            line = line(k);
-            next = t.getValueNode();
-            break;
-          }
-        }
-      } else if (node instanceof SequenceNode seq && isIndex(p)) {
-        int i = Integer.parseInt(p);
-        if (i < seq.getValue().size()) {
-          next = seq.getValue().get(i);
-          line = line(next);
-        }
-      }
+      NodeTuple entry = entry(node, p);
+      Node next = entry != null ? entry.getValueNode() : item(node, p);
       if (next == null) {
         break;
       }
+      line = entry != null ? line(entry.getKeyNode()) : line(next);
       node = next;
     }
     return line;
@@ -145,24 +132,35 @@ public record LocatedYaml(JsonNode root, Node graph, List<Duplicate> duplicates)
   public int valueLine(List<String> path) {
     Node node = graph;
     for (String p : path) {
-      Node next = null;
-      if (node instanceof MappingNode map) {
-        for (NodeTuple t : map.getValue()) {
-          if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(p)) {
-            next = t.getValueNode();
-            break;
-          }
-        }
-      } else if (node instanceof SequenceNode seq && isIndex(p)
-          && Integer.parseInt(p) < seq.getValue().size()) {
-        next = seq.getValue().get(Integer.parseInt(p));
-      }
+      NodeTuple entry = entry(node, p);
+      Node next = entry != null ? entry.getValueNode() : item(node, p);
       if (next == null) {
         return line(path);
       }
       node = next;
     }
     return node == null ? 0 : line(node);
+  }
+
+  /** The entry of mapping {@code node} whose plain key is {@code key}, or null. */
+  private static NodeTuple entry(Node node, String key) {
+    if (node instanceof MappingNode map) {
+      for (NodeTuple t : map.getValue()) {
+        if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
+          return t;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Item {@code index} of sequence {@code node}, or null. */
+  private static Node item(Node node, String index) {
+    if (node instanceof SequenceNode seq && isIndex(index)) {
+      int i = Integer.parseInt(index);
+      return i < seq.getValue().size() ? seq.getValue().get(i) : null;
+    }
+    return null;
   }
 
   private static void findDuplicates(Node node, List<String> path, List<Duplicate> out) {
