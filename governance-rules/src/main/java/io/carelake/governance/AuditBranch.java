@@ -2,17 +2,24 @@ package io.carelake.governance;
 
 import io.carelake.core.catalog.CatalogFactory;
 import io.carelake.core.tables.TableName;
+import io.carelake.core.tables.TableSchemas;
+import io.carelake.core.time.Interval;
+import io.carelake.spark.IcebergWrites;
 import io.carelake.spark.JobContext;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.Table;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 
 /**
  * Write-audit-publish for one run: every table govern publishes is first written to an Iceberg
  * branch {@code audit_<run id>} forked from main's current snapshot; the run audits what it reads
- * back from the branch, and only then fast-forwards main to it ({@code system.fast_forward}) and
- * drops the branch. A run that does not publish leaves main untouched and keeps the branch for
+ * back from the branch, and only then fast-forwards main to it and drops the branch, in one commit
+ * per table. A run that does not publish leaves main untouched and keeps the branch for
  * inspection (its name is in the run's message and ledger parameters); later runs drop such
  * branches once their head is older than the retention ({@link #pruneOlderThan}), and each
  * branch also carries that retention as Iceberg's {@code max-ref-age-ms}, so snapshot
@@ -97,18 +104,50 @@ final class AuditBranch {
     return ref == null ? null : ref.snapshotId();
   }
 
-  /** Fast-forwards main to the branch, then drops the branch. */
+  /**
+   * Fast-forwards main to the branch and drops the branch, in one commit; Spark's catalog is told
+   * to reload the table, so that this session reads the published main.
+   */
   void publish(TableName table) {
-    spark.sql("CALL " + ctx.catalogName() + ".system.fast_forward('" + table + "', 'main', '"
-        + name + "')").collect();
-    drop(table);
+    Table t = load(table);
+    t.manageSnapshots().fastForwardBranch(SnapshotRef.MAIN_BRANCH, name).removeBranch(name)
+        .commit();
+    spark.catalog().refreshTable(ctx.table(table));
   }
 
-  void drop(TableName table) {
-    Table t = load(table);
-    if (t.refs().containsKey(name)) {
-      t.manageSnapshots().removeBranch(name).commit();
+  /**
+   * Reads the interval back from this branch of curated and quarantine: their rows must add up to
+   * the raw slice Deequ counted, the split's counts must match, and every row must carry this
+   * run's id. Returns what is wrong (empty: the branch may be published).
+   */
+  List<String> verify(GovernSlice s, Interval interval) {
+    String runId = ctx.run().id();
+    long[] curated = readBack(sparkName(s.target().curated()), interval, runId);
+    long[] quarantine = readBack(sparkName(s.target().quarantine()), interval, runId);
+    List<String> problems = new ArrayList<>();
+    if (curated[0] + quarantine[0] != s.rows || curated[0] != s.curatedRows
+        || quarantine[0] != s.quarantinedRows) {
+      problems.add(String.format(Locale.ROOT, "%s does not reconcile on branch %s:"
+          + " raw %d rows, read back curated %d (split %d) + quarantine %d (split %d)",
+          s.target().raw(), name, s.rows, curated[0], s.curatedRows, quarantine[0],
+          s.quarantinedRows));
     }
+    if (curated[1] + quarantine[1] > 0) {
+      problems.add(String.format(Locale.ROOT, "%s: %d rows of the interval on branch %s"
+          + " were not written by this run (the interval was not replaced)", s.target().raw(),
+          curated[1] + quarantine[1], name));
+    }
+    ctx.run().count("audit." + s.target().curated() + ".rows", curated[0])
+        .count("audit." + s.target().quarantine() + ".rows", quarantine[0]);
+    return problems;
+  }
+
+  /** {rows in the interval, of which not written by {@code runId}} of a table or branch. */
+  private long[] readBack(String table, Interval interval, String runId) {
+    Row r = spark.table(table).filter(IcebergWrites.inInterval(TableSchemas.EVENT_TIME, interval))
+        .agg(functions.count(functions.lit(1)), functions.sum(functions.when(
+            functions.col(GovernedTables.RUN_ID).notEqual(runId), 1L).otherwise(0L))).first();
+    return new long[] {r.getLong(0), r.isNullAt(1) ? 0 : r.getLong(1)};
   }
 
   private Table load(TableName table) {

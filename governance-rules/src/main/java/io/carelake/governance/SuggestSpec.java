@@ -106,7 +106,7 @@ public final class SuggestSpec implements SparkJob {
     }
     Long snapshot = ctx.currentSnapshot(name);
     ctx.run().input(name.toString(), snapshot);
-    Dataset<Row> data = GovernJob.readAt(spark, ctx.table(name), snapshot);
+    Dataset<Row> data = GovernSlice.readAt(spark, ctx.table(name), snapshot);
     Interval interval = ctx.interval();
     if (interval != null) {
       if (!Arrays.asList(data.columns()).contains("event_time")) {

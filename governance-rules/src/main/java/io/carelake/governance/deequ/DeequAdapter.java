@@ -2,7 +2,14 @@ package io.carelake.governance.deequ;
 
 import com.amazon.deequ.VerificationResult;
 import com.amazon.deequ.VerificationSuite;
+import com.amazon.deequ.analyzers.Analysis;
+import com.amazon.deequ.analyzers.Analyzer;
 import com.amazon.deequ.analyzers.AnalyzerOptions;
+import com.amazon.deequ.analyzers.InMemoryStateProvider;
+import com.amazon.deequ.analyzers.Preconditions;
+import com.amazon.deequ.analyzers.ScanShareableAnalyzer;
+import com.amazon.deequ.analyzers.State;
+import com.amazon.deequ.analyzers.StateLoader;
 import com.amazon.deequ.checks.Check;
 import com.amazon.deequ.checks.CheckLevel;
 import com.amazon.deequ.checks.CheckResult;
@@ -14,8 +21,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
 import scala.Option;
 import scala.collection.JavaConverters;
 import scala.util.Try;
@@ -44,19 +53,113 @@ public final class DeequAdapter {
 
   /** Runs all checks over {@code data} in one Deequ verification. */
   public static Verification verify(Dataset<Row> data, List<DatasetCheck> checks) {
-    Check size = new Check(CheckLevel.Warning(), SIZE_CHECK, noConstraints())
-        .hasSize(new AnyValue(), Option.<String>empty());
-    Map<String, Check> byId = new LinkedHashMap<>();
-    for (DatasetCheck c : checks) {
-      if (byId.containsKey(c.id()) || SIZE_CHECK.equals(c.id())) {
-        throw new IllegalArgumentException("Duplicate Deequ check id '" + c.id() + "'");
-      }
-      byId.put(c.id(), toDeequ(c));
+    Checks c = new Checks(checks);
+    return c.verification(new VerificationSuite().onData(data).addChecks(c.seq()).run());
+  }
+
+  /**
+   * The same verification as {@link #verify}, planned for a pass over the rows that the caller
+   * runs anyway (govern observes it during its curated write): {@link Planned#aggregations} are
+   * Deequ's own aggregation expressions of every metric the checks need — what {@link #verify}'s
+   * scan computes — and {@link Planned#complete} hands their values to Deequ as the analyzers'
+   * states ({@code VerificationSuite.runOnAggregatedStates}), which computes the metrics and
+   * evaluates the checks exactly as a run on the data would. Empty when a check needs a metric
+   * that is not computed in one scan (Deequ's grouping analyzers, e.g. {@code hasUniqueness}).
+   */
+  public static java.util.Optional<Planned> plan(StructType schema, List<DatasetCheck> checks) {
+    Checks c = new Checks(checks);
+    java.util.Set<Analyzer<?, ?>> required = new java.util.LinkedHashSet<>();
+    for (Check check : c.all) {
+      required.addAll(JavaConverters.setAsJavaSet(check.requiredAnalyzers()));
     }
-    List<Check> all = new ArrayList<>(byId.values());
-    all.add(size);
-    VerificationResult result = new VerificationSuite().onData(data)
-        .addChecks(JavaConverters.asScalaBuffer(all).toSeq()).run();
+    List<ScanShareableAnalyzer<?, ?>> scanning = new ArrayList<>();
+    List<Column> aggregations = new ArrayList<>();
+    for (Analyzer<?, ?> a : required) {
+      if (Preconditions.findFirstFailing(schema, a.preconditions()).isDefined()) {
+        continue; // Deequ reports the failed precondition as the metric, without a state
+      }
+      if (!(a instanceof ScanShareableAnalyzer<?, ?> s)) {
+        return java.util.Optional.empty();
+      }
+      scanning.add(s);
+      aggregations.addAll(JavaConverters.seqAsJavaList(s.aggregationFunctions()));
+    }
+    return java.util.Optional.of(new Planned(c, schema, scanning, aggregations));
+  }
+
+  /** A verification whose single scan is run by the caller; see {@link #plan}. */
+  public static final class Planned {
+    private final Checks checks;
+    private final StructType schema;
+    private final List<ScanShareableAnalyzer<?, ?>> analyzers;
+    private final List<Column> aggregations;
+
+    private Planned(Checks checks, StructType schema, List<ScanShareableAnalyzer<?, ?>> analyzers,
+        List<Column> aggregations) {
+      this.checks = checks;
+      this.schema = schema;
+      this.analyzers = analyzers;
+      this.aggregations = List.copyOf(aggregations);
+    }
+
+    /** Deequ's aggregation expressions, in order; evaluate them over every row of the data. */
+    public List<Column> aggregations() {
+      return aggregations;
+    }
+
+    /** The verification of the checks from {@link #aggregations}' values over the data. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public Verification complete(Row aggregated) {
+      if (aggregated.size() != aggregations.size()) {
+        throw new IllegalArgumentException("expected the values of " + aggregations.size()
+            + " Deequ aggregations, got " + aggregated.size());
+      }
+      InMemoryStateProvider states = new InMemoryStateProvider();
+      int offset = 0;
+      for (ScanShareableAnalyzer a : analyzers) {
+        Option<State> state = a.fromAggregationResult(aggregated, offset);
+        if (state.isDefined()) {
+          states.persist(a, state.get());
+        }
+        offset += a.aggregationFunctions().size();
+      }
+      VerificationSuite suite = new VerificationSuite();
+      return checks.verification(suite.runOnAggregatedStates(schema, checks.seq(),
+          JavaConverters.asScalaBuffer(List.<StateLoader>of(states)).toSeq(),
+          new Analysis(JavaConverters.asScalaBuffer(new ArrayList<Analyzer<?, Metric<?>>>())
+              .toSeq()), Option.empty(), Option.empty(), Option.empty()));
+    }
+  }
+
+  /** The Deequ checks of one verification, by carelake check id, plus the row count. */
+  private static final class Checks {
+    private final Check size = new Check(CheckLevel.Warning(), SIZE_CHECK, noConstraints())
+        .hasSize(new AnyValue(), Option.<String>empty());
+    private final Map<String, Check> byId = new LinkedHashMap<>();
+    private final List<Check> all;
+
+    Checks(List<DatasetCheck> checks) {
+      for (DatasetCheck c : checks) {
+        if (byId.containsKey(c.id()) || SIZE_CHECK.equals(c.id())) {
+          throw new IllegalArgumentException("Duplicate Deequ check id '" + c.id() + "'");
+        }
+        byId.put(c.id(), toDeequ(c));
+      }
+      all = new ArrayList<>(byId.values());
+      all.add(size);
+    }
+
+    scala.collection.Seq<Check> seq() {
+      return JavaConverters.asScalaBuffer(all).toSeq();
+    }
+
+    Verification verification(VerificationResult result) {
+      return DeequAdapter.verification(result, byId, size);
+    }
+  }
+
+  private static Verification verification(VerificationResult result, Map<String, Check> byId,
+      Check size) {
     Map<Check, CheckResult> results = JavaConverters.mapAsJavaMap(result.checkResults());
 
     MetricOutcome sizeOutcome = outcome(SIZE_CHECK, results.get(size));

@@ -43,20 +43,25 @@ public final class MetricsTable {
 
   private MetricsTable() {}
 
-  /** Appends one table's metrics for the current run; returns the new snapshot id. */
-  public static Long append(SparkSession spark, JobContext ctx, String table,
-      List<DeequMetric> metrics, String specHash, Instant computedAt) {
+  /**
+   * Appends the current run's metrics of every governed table ({@code table -> metrics}) in one
+   * commit; returns the new snapshot id.
+   */
+  public static Long append(SparkSession spark, JobContext ctx,
+      java.util.Map<String, List<DeequMetric>> byTable, String specHash, Instant computedAt) {
     CatalogFactory.createIfMissing(ctx.icebergCatalog(), Tables.GOVERNANCE_METRICS, SCHEMA,
         PartitionSpec.unpartitioned());
-    if (metrics.isEmpty()) {
-      return ctx.currentSnapshot(Tables.GOVERNANCE_METRICS);
-    }
     Interval interval = ctx.interval();
     List<Row> rows = new ArrayList<>();
-    for (DeequMetric m : metrics) {
-      rows.add(RowFactory.create(ctx.run().id(), Date.valueOf(interval.start()),
-          Date.valueOf(interval.end()), table, m.entity(), m.instance(), m.name(), m.value(),
-          specHash, Timestamp.from(computedAt)));
+    byTable.forEach((table, metrics) -> {
+      for (DeequMetric m : metrics) {
+        rows.add(RowFactory.create(ctx.run().id(), Date.valueOf(interval.start()),
+            Date.valueOf(interval.end()), table, m.entity(), m.instance(), m.name(), m.value(),
+            specHash, Timestamp.from(computedAt)));
+      }
+    });
+    if (rows.isEmpty()) {
+      return ctx.currentSnapshot(Tables.GOVERNANCE_METRICS);
     }
     String name = ctx.table(Tables.GOVERNANCE_METRICS);
     try {
