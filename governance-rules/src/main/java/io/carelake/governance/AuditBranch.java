@@ -34,6 +34,8 @@ final class AuditBranch {
   private final JobContext ctx;
   private final String name;
   private final java.time.Duration retention;
+  /** The snapshot each table's branch was forked at. */
+  private final java.util.Map<TableName, Long> forkedAt = new java.util.HashMap<>();
 
   AuditBranch(SparkSession spark, JobContext ctx, java.time.Duration retention) {
     this.spark = spark;
@@ -65,8 +67,33 @@ final class AuditBranch {
       throw new IllegalStateException(table + " already has a branch '" + name + "' (a run id is"
           + " reused?); drop it with ALTER TABLE " + ctx.table(table) + " DROP BRANCH " + name);
     }
-    t.manageSnapshots().createBranch(name, t.currentSnapshot().snapshotId())
+    long base = t.currentSnapshot().snapshotId();
+    t.manageSnapshots().createBranch(name, base)
         .setMaxRefAgeMs(name, Math.max(1, retention.toMillis())).commit();
+    forkedAt.put(table, base);
+  }
+
+  /**
+   * The rows the commits on this branch added since {@link #fork}: the sum of Iceberg's
+   * {@code added-records} over the branch's snapshots back to the fork. Only the files of a
+   * task attempt the write committed count, so this is what the run wrote, whatever tasks Spark
+   * reran.
+   */
+  long rowsAdded(TableName table) {
+    Table t = load(table);
+    Long base = forkedAt.get(table);
+    SnapshotRef ref = t.refs().get(name);
+    if (base == null || ref == null) {
+      throw new IllegalStateException(table + " has no branch '" + name + "' forked by this run");
+    }
+    long added = 0;
+    org.apache.iceberg.Snapshot s = t.snapshot(ref.snapshotId());
+    while (s != null && s.snapshotId() != base) {
+      added += Long.parseLong(s.summary().getOrDefault(
+          org.apache.iceberg.SnapshotSummary.ADDED_RECORDS_PROP, "0"));
+      s = s.parentId() == null ? null : t.snapshot(s.parentId());
+    }
+    return added;
   }
 
   /**
