@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import io.carelake.evaluation.bootstrap.Calibrators;
 import io.carelake.evaluation.bootstrap.Chunk;
 import io.carelake.evaluation.bootstrap.ChunkTotals;
+import io.carelake.evaluation.bootstrap.PatientSums;
 import io.carelake.evaluation.bootstrap.ReplicateSet;
 import io.carelake.evaluation.bootstrap.ReplicateSweep;
 import io.carelake.evaluation.bootstrap.SweepPlan;
@@ -31,9 +32,12 @@ import org.apache.spark.storage.StorageLevel;
  * {@link Chunk}. Pass 1 returns every partition's class weights per replicate (a few KB per
  * partition, to the driver), from which the driver works out what lies above each partition; pass
  * 2 sweeps every partition with those offsets and the partitions' sums are added up on the
- * executors ({@code treeReduce}). So 2,000 resamples cost two reads of the (cached) rows and no
- * shuffle beyond the one range partitioning, no window, and nothing the size of the data on the
- * driver: only per-partition and per-replicate sums.
+ * executors ({@code treeReduce}). The sums that do not depend on the order of scores come from a
+ * third job: the rows hash-partitioned by patient, each partition's patients summed once ({@link
+ * PatientSums}) and swept once per replicate, again added up on the executors. So 2,000 resamples
+ * cost two reads of the (cached) rows plus one read of about a row per patient's worth of sums, two
+ * shuffles (the range partitioning and the one by patient), no window, and nothing the size of the
+ * data on the driver: only per-partition and per-replicate sums.
  *
  * <p>The rows it takes have columns {@code score} (double), {@code label} (int 0/1),
  * {@code patient_hash} (long) and {@code cells} (array&lt;int&gt;).
@@ -50,15 +54,17 @@ final class SparkReplicates {
 
   private final SparkSession spark;
   private final Dataset<Row> sorted;
+  private final Dataset<Row> byPatient;
   private final SweepPlan plan;
   private final Calibrators calibrators;
   private List<ChunkTotals> totals;
   private Map<Integer, ChunkTotals.Offsets> offsets;
 
-  private SparkReplicates(SparkSession spark, Dataset<Row> sorted, SweepPlan plan,
-      Calibrators calibrators) {
+  private SparkReplicates(SparkSession spark, Dataset<Row> sorted, Dataset<Row> byPatient,
+      SweepPlan plan, Calibrators calibrators) {
     this.spark = spark;
     this.sorted = sorted;
+    this.byPatient = byPatient;
     this.plan = plan;
     this.calibrators = calibrators;
   }
@@ -72,7 +78,11 @@ final class SparkReplicates {
         .repartitionByRange(partitions, col("score").desc())
         .sortWithinPartitions(col("score").desc())
         .persist(StorageLevel.MEMORY_AND_DISK());
-    return new SparkReplicates(spark, sorted, plan, calibrators);
+    // every row of a patient in one partition, in PatientSums' order (read once: not cached)
+    Dataset<Row> byPatient = rows.select("score", "label", "patient_hash", "cells")
+        .repartition(partitions, col("patient_hash"))
+        .sortWithinPartitions(col("patient_hash"), col("score").desc(), col("label"));
+    return new SparkReplicates(spark, sorted, byPatient, plan, calibrators);
   }
 
   /** Both passes; the replicates of every statistic. */
@@ -93,6 +103,12 @@ final class SparkReplicates {
         return List.of(ReplicateSweep.sweep(chunk, p, shared.value().get(index))).iterator();
       }, true);
       double[] all = sums.treeReduce(SweepSums::addInto, 2);
+      SweepSums.addInto(all, byPatient.javaRDD().mapPartitions(rows -> {
+        Columns c = Columns.of(rows);
+        PatientSums patients = PatientSums.of(c.scores(), c.labels(), c.patients(), c.cells(), p,
+            cal);
+        return List.of(patients.sweep(p)).iterator();
+      }, true).treeReduce(SweepSums::addInto, 2));
       return new ReplicateSet(plan, all, ChunkTotals.groupRows(totals, plan), calibrators);
     } finally {
       shared.destroy();
@@ -130,10 +146,7 @@ final class SparkReplicates {
 
   /** A partition's rows as a chunk (already in descending score order). */
   static Chunk chunk(Iterator<Row> rows, SweepPlan plan, Calibrators calibrators) {
-    Columns c = new Columns();
-    while (rows.hasNext()) {
-      c.add(rows.next());
-    }
+    Columns c = Columns.of(rows);
     return Chunk.of(c.scores(), c.labels(), c.patients(), c.cells(), plan, calibrators);
   }
 
@@ -144,6 +157,14 @@ final class SparkReplicates {
     private long[] patient = new long[1024];
     private int[][] cells = new int[1024][];
     private int n;
+
+    static Columns of(Iterator<Row> rows) {
+      Columns c = new Columns();
+      while (rows.hasNext()) {
+        c.add(rows.next());
+      }
+      return c;
+    }
 
     void add(Row r) {
       if (n == score.length) {
