@@ -1,5 +1,6 @@
 package io.carelake.evaluation.bootstrap;
 
+import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.IntStream;
@@ -11,7 +12,9 @@ import java.util.stream.IntStream;
  * runs of tied scores. The sums that do not depend on the order of scores are not a chunk's
  * business: {@link PatientSums} adds them up per patient.
  */
-public final class Chunk {
+public final class Chunk implements Serializable {
+
+  private static final long serialVersionUID = 1L;
 
   final int n;
   final double[] score;

@@ -205,14 +205,7 @@ public final class PatientSums {
       for (int r = 0; r < replicates; r++) {
         int o = r * slots;
         Chunk.weights(base, group, r, plan, from, to, weights);
-        for (int t = 0; t < SLOTS.length; t++) {
-          double[] x = term[t];
-          double sum = 0;
-          for (int p = from; p < to; p++) {
-            sum += weights[p - from] * x[p];
-          }
-          out[o + SLOTS[t]] += sum;
-        }
+        additive(from, to, weights, out, o);
         if (plan.cells() > 0) {
           cells(from, weights, ReplicateSweep.nonZero(weights, to - from, weighted), weighted,
               out, o + plan.cellsOffset());
@@ -220,6 +213,69 @@ public final class PatientSums {
       }
     }
     return out;
+  }
+
+  /**
+   * The 16 additive sums of one replicate over patients [from, to): one loop with a local sum per
+   * slot, so the 16 additions of a patient are independent of each other (a loop per slot would
+   * wait on each addition's latency).
+   */
+  private void additive(int from, int to, int[] weights, double[] out, int o) {
+    double[] x0 = term[0];
+    double[] x1 = term[1];
+    double[] x2 = term[2];
+    double[] x3 = term[3];
+    double[] x4 = term[4];
+    double[] x5 = term[5];
+    double[] x6 = term[6];
+    double[] x7 = term[7];
+    double[] x8 = term[8];
+    double[] x9 = term[9];
+    double[] x10 = term[10];
+    double[] x11 = term[11];
+    double[] x12 = term[12];
+    double[] x13 = term[13];
+    double[] x14 = term[14];
+    double[] x15 = term[15];
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    double s4 = 0;
+    double s5 = 0;
+    double s6 = 0;
+    double s7 = 0;
+    double s8 = 0;
+    double s9 = 0;
+    double s10 = 0;
+    double s11 = 0;
+    double s12 = 0;
+    double s13 = 0;
+    double s14 = 0;
+    double s15 = 0;
+    for (int p = from; p < to; p++) {
+      double w = weights[p - from];
+      s0 += w * x0[p];
+      s1 += w * x1[p];
+      s2 += w * x2[p];
+      s3 += w * x3[p];
+      s4 += w * x4[p];
+      s5 += w * x5[p];
+      s6 += w * x6[p];
+      s7 += w * x7[p];
+      s8 += w * x8[p];
+      s9 += w * x9[p];
+      s10 += w * x10[p];
+      s11 += w * x11[p];
+      s12 += w * x12[p];
+      s13 += w * x13[p];
+      s14 += w * x14[p];
+      s15 += w * x15[p];
+    }
+    double[] sums = {s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15};
+    for (int t = 0; t < sums.length; t++) {
+      out[o + SLOTS[t]] += sums[t];
+    }
   }
 
   private void cells(int from, int[] weights, int m, int[] weighted, double[] out, int cells) {
