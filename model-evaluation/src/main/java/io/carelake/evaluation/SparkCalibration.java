@@ -3,6 +3,7 @@ package io.carelake.evaluation;
 import static org.apache.spark.sql.functions.col;
 
 import io.carelake.evaluation.stats.LogisticCalibration;
+import java.io.Serializable;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
@@ -15,12 +16,12 @@ import org.apache.spark.storage.StorageLevel;
  * each step's sums computed by one Spark job over the rows (so the rows never reach the driver).
  * Takes {@code score} (a probability) and {@code label}.
  *
- * <p>Each partition's covariate x = logit(clip(score)) and outcome y are cached once as two
- * arrays; a step is a plain loop per partition that returns its five sums per model, and the
- * driver adds the partitions' sums in partition order. So a step is one job of one stage — no
- * shuffle, no query plan or generated code per step — and the sums are added in the same order on
- * every run. The arithmetic is Spark SQL's ({@code StrictMath}'s log and exp, p = 1 / (1 + e^−η)),
- * as in the aggregation this replaced; only the order of the additions differs from it.
+ * <p>Each partition's covariate x = logit(clip(score)) (with Spark's {@code StrictMath.log}, as
+ * the aggregation this replaced computed it) and labels are cached once as two arrays; a step is
+ * {@link LogisticCalibration#newtonSums} per partition (the plain-Java fit's loop), and the driver
+ * adds the partitions' sums in partition order. So a step is one job of one stage — no shuffle, no
+ * query plan or generated code per step — and the sums are added in the same order on every
+ * run.
  */
 final class SparkCalibration {
 
@@ -34,7 +35,7 @@ final class SparkCalibration {
    */
   static LogisticCalibration.Fit[] fit(Dataset<Row> rows, long events, long nonEvents,
       double minScore, double maxScore) {
-    JavaRDD<double[][]> xy = rows.select(col("score"), col("label")).javaRDD()
+    JavaRDD<Part> xy = rows.select(col("score"), col("label")).javaRDD()
         .mapPartitions(SparkCalibration::covariates, true)
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
@@ -55,10 +56,13 @@ final class SparkCalibration {
     return StrictMath.log(c / (1 - c));
   }
 
-  /** A partition's rows as {x, y}: one pair of arrays. */
-  private static Iterator<double[][]> covariates(Iterator<Row> rows) {
+  /** A partition's covariates and labels. */
+  private record Part(double[] x, int[] y) implements Serializable {}
+
+  /** A partition's rows as one {@link Part}. */
+  private static Iterator<Part> covariates(Iterator<Row> rows) {
     double[] x = new double[1024];
-    double[] y = new double[1024];
+    int[] y = new int[1024];
     int n = 0;
     while (rows.hasNext()) {
       Row r = rows.next();
@@ -70,15 +74,18 @@ final class SparkCalibration {
       y[n] = r.getInt(1);
       n++;
     }
-    double[][] xy = {java.util.Arrays.copyOf(x, n), java.util.Arrays.copyOf(y, n)};
-    return List.<double[][]>of(xy).iterator();
+    return List.of(new Part(java.util.Arrays.copyOf(x, n), java.util.Arrays.copyOf(y, n)))
+        .iterator();
   }
 
   /** The sums of up to two models in one job; a null point is skipped. */
-  private static double[][] newtonSums(JavaRDD<double[][]> xy, double[] first, double[] second) {
+  private static double[][] newtonSums(JavaRDD<Part> xy, double[] first, double[] second) {
     List<double[][]> parts = xy.map(part -> new double[][] {
-        first == null ? null : sums(part, first[0], first[1]),
-        second == null ? null : sums(part, second[0], second[1])}).collect();
+        first == null ? null
+            : LogisticCalibration.newtonSums(part.x(), part.y(), null, first[0], first[1]),
+        second == null ? null
+            : LogisticCalibration.newtonSums(part.x(), part.y(), null, second[0], second[1])})
+        .collect();
     double[][] out = {first == null ? null : new double[5], second == null ? null : new double[5]};
     for (double[][] part : parts) {
       for (int m = 0; m < 2; m++) {
@@ -88,23 +95,5 @@ final class SparkCalibration {
       }
     }
     return out;
-  }
-
-  /** Σ(y − p), Σ(y − p)x, Σp(1−p), Σp(1−p)x, Σp(1−p)x² at p = expit(a + b·x), in row order. */
-  static double[] sums(double[][] xy, double a, double b) {
-    double[] x = xy[0];
-    double[] y = xy[1];
-    double[] s = new double[5];
-    for (int i = 0; i < x.length; i++) {
-      double p = 1 / (1 + StrictMath.exp((a + b * x[i]) * -1));
-      double r = y[i] - p;
-      double v = p * (1 - p);
-      s[0] += r;
-      s[1] += r * x[i];
-      s[2] += v;
-      s[3] += v * x[i];
-      s[4] += v * x[i] * x[i];
-    }
-    return s;
   }
 }

@@ -34,7 +34,7 @@ import org.apache.spark.storage.StorageLevel;
  * partition, to the driver), from which the driver works out what lies above each partition; pass
  * 2 sweeps every partition with those offsets and the partitions' sums are added up on the
  * executors ({@code treeReduce}). The sums that do not depend on the order of scores come from a
- * third job: the rows hash-partitioned by patient, each partition's patients summed once ({@link
+ * third computation: the rows hash-partitioned by patient, each partition's patients summed once ({@link
  * PatientSums}) and swept once per replicate, again added up on the executors. So 2,000 resamples
  * cost two reads of the cached chunks plus one read of about a row per patient's worth of sums, two
  * shuffles (the range partitioning and the one by patient), no window, and nothing the size of the

@@ -41,13 +41,19 @@ public final class Chunk implements Serializable {
    */
   public static Chunk of(double[] scores, int[] labels, long[] patientHashes, int[][] cells,
       SweepPlan plan, Calibrators calibrators) {
+    requireOneEntryPerRow(scores, labels, patientHashes, cells);
+    return new Chunk(descending(scores), scores, labels, patientHashes, cells, plan, calibrators);
+  }
+
+  /** Refuses columns of different lengths (a sweep's and the patient sums' input). */
+  static void requireOneEntryPerRow(double[] scores, int[] labels, long[] patientHashes,
+      int[][] cells) {
     int n = scores.length;
     if (labels.length != n || patientHashes.length != n || cells.length != n) {
       throw new IllegalArgumentException("scores, labels, patients and cells need one entry per"
           + " row: " + n + ", " + labels.length + ", " + patientHashes.length + ", "
           + cells.length);
     }
-    return new Chunk(descending(scores), scores, labels, patientHashes, cells, plan, calibrators);
   }
 
   /** Row order by score, highest first; rows already in that order (Spark sorts them) stay put. */

@@ -77,12 +77,8 @@ public final class PatientSums {
    */
   public static PatientSums of(double[] scores, int[] labels, long[] patientHashes, int[][] cells,
       SweepPlan plan, Calibrators calibrators) {
+    Chunk.requireOneEntryPerRow(scores, labels, patientHashes, cells);
     int rows = scores.length;
-    if (labels.length != rows || patientHashes.length != rows || cells.length != rows) {
-      throw new IllegalArgumentException("scores, labels, patients and cells need one entry per"
-          + " row: " + rows + ", " + labels.length + ", " + patientHashes.length + ", "
-          + cells.length);
-    }
     int[] order = canonical(scores, labels, patientHashes);
     int patients = 0;
     int entries = 0;

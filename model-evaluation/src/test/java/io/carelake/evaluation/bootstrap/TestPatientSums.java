@@ -24,6 +24,14 @@ import org.junit.jupiter.api.Test;
 class TestPatientSums {
 
   static final double RELATIVE = 1e-12;
+  static final TestReplicateSweep.Data D = data();
+  static final SweepPlan PLAN = plan(D);
+  static final Calibrators CAL = TestReplicateSweep.calibrators(D);
+
+  /** All rows as one chunk, in descending score order. */
+  static Chunk whole() {
+    return Chunk.of(D.scores(), D.labels(), D.patients(), D.cells(), PLAN, CAL);
+  }
 
   /** More patients than one block; a second cell per row that changes within a patient. */
   static TestReplicateSweep.Data data() {
@@ -96,47 +104,41 @@ class TestPatientSums {
 
   @Test
   void patientSumsAgreeWithTheRowLevelSumsInEveryReplicate() {
-    TestReplicateSweep.Data d = data();
-    SweepPlan plan = plan(d);
-    Calibrators cal = TestReplicateSweep.calibrators(d);
-    Chunk chunk = Chunk.of(d.scores(), d.labels(), d.patients(), d.cells(), plan, cal);
-    PatientSums patients = PatientSums.of(chunk, plan);
+    Chunk chunk = whole();
+    PatientSums patients = PatientSums.of(chunk, PLAN);
     assertThat(patients.size()).isEqualTo(1500).isGreaterThan(PatientSums.BLOCK_PATIENTS);
-    double[] sums = patients.sweep(plan);
-    double[][] reference = rowLevel(chunk, plan, cal);
+    double[] sums = patients.sweep(PLAN);
+    double[][] reference = rowLevel(chunk, PLAN, CAL);
     int integers = 0;
     for (int i = 0; i < sums.length; i++) {
       double expected = reference[0][i];
-      assertThat(Math.abs(sums[i] - expected)).as("slot %d of replicate %d", i % plan.slots(),
-          i / plan.slots()).isLessThanOrEqualTo(RELATIVE * reference[1][i]);
-      int slot = i % plan.slots();
-      boolean counts = slot == SweepPlan.W || slot == SweepPlan.P || slot >= plan.cellsOffset()
-          && (slot - plan.cellsOffset()) % SweepPlan.CELL_SLOTS <= SweepPlan.CELL_P;
+      assertThat(Math.abs(sums[i] - expected)).as("slot %d of replicate %d", i % PLAN.slots(),
+          i / PLAN.slots()).isLessThanOrEqualTo(RELATIVE * reference[1][i]);
+      int slot = i % PLAN.slots();
+      boolean counts = slot == SweepPlan.W || slot == SweepPlan.P || slot >= PLAN.cellsOffset()
+          && (slot - PLAN.cellsOffset()) % SweepPlan.CELL_SLOTS <= SweepPlan.CELL_P;
       if (counts) {
         assertThat(sums[i]).isEqualTo(expected);
         integers += expected > 0 ? 1 : 0;
       }
     }
-    assertThat(integers).isGreaterThan(plan.replicates() * 10);
+    assertThat(integers).isGreaterThan(PLAN.replicates() * 10);
   }
 
   /** The statistics and intervals built on the sums agree with those built on row-level sums. */
   @Test
   void publishedStatisticsAgreeWithTheRowLevelPath() {
-    TestReplicateSweep.Data d = data();
-    SweepPlan plan = plan(d);
-    Calibrators cal = TestReplicateSweep.calibrators(d);
-    Chunk chunk = Chunk.of(d.scores(), d.labels(), d.patients(), d.cells(), plan, cal);
-    long[] groups = ReplicateSweep.totals(0, chunk, plan).groupRows();
-    ReplicateSet now = new ReplicateSet(plan, ReplicateSweep.run(chunk, plan), groups, cal);
-    double[] ranking = ReplicateSweep.sweep(chunk, plan, ChunkTotals.offsets(
-        List.of(ReplicateSweep.totals(0, chunk, plan)), plan).get(0));
-    ReplicateSet before = new ReplicateSet(plan,
-        SweepSums.addInto(ranking, rowLevel(chunk, plan, cal)[0]), groups, cal);
+    Chunk chunk = whole();
+    long[] groups = ReplicateSweep.totals(0, chunk, PLAN).groupRows();
+    ReplicateSet now = new ReplicateSet(PLAN, ReplicateSweep.run(chunk, PLAN), groups, CAL);
+    double[] ranking = ReplicateSweep.sweep(chunk, PLAN, ChunkTotals.offsets(
+        List.of(ReplicateSweep.totals(0, chunk, PLAN)), PLAN).get(0));
+    ReplicateSet before = new ReplicateSet(PLAN,
+        SweepSums.addInto(ranking, rowLevel(chunk, PLAN, CAL)[0]), groups, CAL);
     List<ToDoubleFunction<Replicate>> statistics = new ArrayList<>(List.of(Replicate::brier,
         Replicate::scaledBrier, Replicate::meanPredicted, Replicate::observedExpected,
         Replicate::calibrationIntercept, Replicate::calibrationSlope, Replicate::auroc));
-    for (int c = 0; c < plan.cells(); c++) {
+    for (int c = 0; c < PLAN.cells(); c++) {
       int cell = c;
       statistics.add(x -> x.cellBrier(cell));
       statistics.add(x -> x.cellObservedExpected(cell));
@@ -164,11 +166,9 @@ class TestPatientSums {
   /** Rows in any order give the same sums bit for bit; patients split by hash agree to rounding. */
   @Test
   void anyRowOrderAndAnySplitByPatientGiveTheSameSums() {
-    TestReplicateSweep.Data d = data();
-    SweepPlan plan = plan(d);
-    Calibrators cal = TestReplicateSweep.calibrators(d);
-    int[] all = IntStream.range(0, d.scores().length).toArray();
-    double[] whole = patientsOf(d, all, plan, cal).sweep(plan);
+    Chunk chunk = whole();
+    int[] all = IntStream.range(0, D.scores().length).toArray();
+    double[] whole = patientsOf(D, all, PLAN, CAL).sweep(PLAN);
     int[] shuffled = all.clone();
     SplittableRandom r = new SplittableRandom(3);
     for (int i = shuffled.length - 1; i > 0; i--) {
@@ -177,16 +177,15 @@ class TestPatientSums {
       shuffled[i] = shuffled[j];
       shuffled[j] = t;
     }
-    assertThat(patientsOf(d, shuffled, plan, cal).sweep(plan)).containsExactly(whole);
+    assertThat(patientsOf(D, shuffled, PLAN, CAL).sweep(PLAN)).containsExactly(whole);
     double[] merged = new double[whole.length];
     for (int part = 0; part < 3; part++) {
       int p = part;
       int[] rows = Arrays.stream(shuffled)
-          .filter(i -> Math.floorMod(Long.hashCode(d.patients()[i]), 3) == p).toArray();
-      SweepSums.addInto(merged, patientsOf(d, rows, plan, cal).sweep(plan));
+          .filter(i -> Math.floorMod(Long.hashCode(D.patients()[i]), 3) == p).toArray();
+      SweepSums.addInto(merged, patientsOf(D, rows, PLAN, CAL).sweep(PLAN));
     }
-    double[] scale = rowLevel(Chunk.of(d.scores(), d.labels(), d.patients(), d.cells(), plan,
-        cal), plan, cal)[1];
+    double[] scale = rowLevel(chunk, PLAN, CAL)[1];
     for (int i = 0; i < whole.length; i++) {
       assertThat(Math.abs(merged[i] - whole[i])).as("slot %d", i)
           .isLessThanOrEqualTo(RELATIVE * scale[i]);
@@ -196,7 +195,7 @@ class TestPatientSums {
   @Test
   void rowsWithoutOneEntryEachAreRefused() {
     assertThatThrownBy(() -> PatientSums.of(new double[] {0.5}, new int[] {1, 0}, new long[] {1},
-        new int[][] {{}}, plan(data()), new Calibrators(0, 0, 1)))
+        new int[][] {{}}, PLAN, new Calibrators(0, 0, 1)))
         .hasMessageContaining("need one entry per row: 1, 2, 1, 1");
   }
 }
