@@ -1,43 +1,43 @@
 package io.carelake.evaluation;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.exp;
-import static org.apache.spark.sql.functions.greatest;
-import static org.apache.spark.sql.functions.least;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.log;
-import static org.apache.spark.sql.functions.sum;
 
 import io.carelake.evaluation.stats.LogisticCalibration;
-import java.util.ArrayList;
+import java.io.Serializable;
+import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.sql.Column;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 
 /**
  * The calibration fits of {@link LogisticCalibration} on a Spark frame: the same Newton iterations,
- * each step's sums computed by one aggregation over the rows (so the rows never reach the driver).
+ * each step's sums computed by one Spark job over the rows (so the rows never reach the driver).
  * Takes {@code score} (a probability) and {@code label}.
+ *
+ * <p>Each partition's covariate x = logit(clip(score)) (with Spark's {@code StrictMath.log}, as
+ * the aggregation this replaced computed it) and labels are cached once as two arrays; a step is
+ * {@link LogisticCalibration#newtonSums} per partition (the plain-Java fit's loop), and the driver
+ * adds the partitions' sums in partition order. So a step is one job of one stage — no shuffle, no
+ * query plan or generated code per step — and the sums are added in the same order on every
+ * run.
  */
 final class SparkCalibration {
 
   private SparkCalibration() {}
 
   /**
-   * {intercept fit, slope fit}: each Newton step of both models is one aggregation. The support
-   * (events, non-events, whether the covariate varies) comes from counts the caller already has:
-   * the logit of the clipped score is monotone (Java's and Spark's {@code log} are semi-monotonic),
-   * so it varies exactly when it differs at the lowest and the highest score, computed here as
-   * Spark computes it; no aggregation is spent on it.
+   * {intercept fit, slope fit}: each Newton step of both models is one job. The support (events,
+   * non-events, whether the covariate varies) comes from counts the caller already has: the logit
+   * of the clipped score is monotone (Java's and Spark's {@code log} are semi-monotonic), so it
+   * varies exactly when it differs at the lowest and the highest score; no job is spent on it.
    */
   static LogisticCalibration.Fit[] fit(Dataset<Row> rows, long events, long nonEvents,
       double minScore, double maxScore) {
-    double eps = LogisticCalibration.EPSILON;
-    Column clipped = least(lit(1 - eps), greatest(lit(eps), col("score")));
-    Dataset<Row> xy = rows.select(log(clipped.divide(lit(1).minus(clipped))).as("x"),
-        col("label").cast("double").as("y")).persist(StorageLevel.MEMORY_AND_DISK());
+    JavaRDD<Part> xy = rows.select(col("score"), col("label")).javaRDD()
+        .mapPartitions(SparkCalibration::covariates, true)
+        .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       boolean varies = logitOfClipped(minScore) < logitOfClipped(maxScore);
       return LogisticCalibration.fit(
@@ -56,36 +56,44 @@ final class SparkCalibration {
     return StrictMath.log(c / (1 - c));
   }
 
-  /** The sums of up to two models in one aggregation; a null point is skipped. */
-  private static double[][] newtonSums(Dataset<Row> xy, double[] first, double[] second) {
-    List<Column> aggregates = new ArrayList<>();
-    for (double[] at : new double[][] {first, second}) {
-      if (at != null) {
-        aggregates.addAll(sums(at[0], at[1]));
+  /** A partition's covariates and labels. */
+  private record Part(double[] x, int[] y) implements Serializable {}
+
+  /** A partition's rows as one {@link Part}. */
+  private static Iterator<Part> covariates(Iterator<Row> rows) {
+    double[] x = new double[1024];
+    int[] y = new int[1024];
+    int n = 0;
+    while (rows.hasNext()) {
+      Row r = rows.next();
+      if (n == x.length) {
+        x = java.util.Arrays.copyOf(x, 2 * n);
+        y = java.util.Arrays.copyOf(y, 2 * n);
       }
+      x[n] = logitOfClipped(r.getDouble(0));
+      y[n] = r.getInt(1);
+      n++;
     }
-    Row s = xy.agg(aggregates.get(0), aggregates.subList(1, aggregates.size())
-        .toArray(Column[]::new)).head();
-    double[][] out = new double[2][];
-    int i = 0;
-    for (int m = 0; m < 2; m++) {
-      if ((m == 0 ? first : second) != null) {
-        out[m] = new double[5];
-        for (int k = 0; k < 5; k++, i++) {
-          out[m][k] = s.isNullAt(i) ? 0 : s.getDouble(i);
+    return List.of(new Part(java.util.Arrays.copyOf(x, n), java.util.Arrays.copyOf(y, n)))
+        .iterator();
+  }
+
+  /** The sums of up to two models in one job; a null point is skipped. */
+  private static double[][] newtonSums(JavaRDD<Part> xy, double[] first, double[] second) {
+    List<double[][]> parts = xy.map(part -> new double[][] {
+        first == null ? null
+            : LogisticCalibration.newtonSums(part.x(), part.y(), null, first[0], first[1]),
+        second == null ? null
+            : LogisticCalibration.newtonSums(part.x(), part.y(), null, second[0], second[1])})
+        .collect();
+    double[][] out = {first == null ? null : new double[5], second == null ? null : new double[5]};
+    for (double[][] part : parts) {
+      for (int m = 0; m < 2; m++) {
+        for (int k = 0; out[m] != null && k < 5; k++) {
+          out[m][k] += part[m][k];
         }
       }
     }
     return out;
-  }
-
-  /** Σ(y − p), Σ(y − p)x, Σp(1−p), Σp(1−p)x, Σp(1−p)x² at p = expit(a + b·x). */
-  private static List<Column> sums(double a, double b) {
-    Column eta = lit(a).plus(lit(b).multiply(col("x")));
-    Column p = lit(1).divide(lit(1).plus(exp(eta.multiply(-1))));
-    Column r = col("y").minus(p);
-    Column v = p.multiply(lit(1).minus(p));
-    return List.of(sum(r), sum(r.multiply(col("x"))), sum(v), sum(v.multiply(col("x"))),
-        sum(v.multiply(col("x")).multiply(col("x"))));
   }
 }

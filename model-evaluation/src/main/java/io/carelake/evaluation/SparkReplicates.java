@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import io.carelake.evaluation.bootstrap.Calibrators;
 import io.carelake.evaluation.bootstrap.Chunk;
 import io.carelake.evaluation.bootstrap.ChunkTotals;
+import io.carelake.evaluation.bootstrap.PatientSums;
 import io.carelake.evaluation.bootstrap.ReplicateSet;
 import io.carelake.evaluation.bootstrap.ReplicateSweep;
 import io.carelake.evaluation.bootstrap.SweepPlan;
@@ -27,13 +28,17 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * The replicate sweep on Spark: rows are range-partitioned by score (a run of tied scores never
- * spans two partitions) and sorted within each partition, highest first; each partition is a
- * {@link Chunk}. Pass 1 returns every partition's class weights per replicate (a few KB per
+ * spans two partitions) and sorted within each partition, highest first; each partition becomes
+ * one {@link Chunk}, cached (built once: its per-row arrays serve both passes and the placements).
+ * Pass 1 returns every partition's class weights per replicate (a few KB per
  * partition, to the driver), from which the driver works out what lies above each partition; pass
  * 2 sweeps every partition with those offsets and the partitions' sums are added up on the
- * executors ({@code treeReduce}). So 2,000 resamples cost two reads of the (cached) rows and no
- * shuffle beyond the one range partitioning, no window, and nothing the size of the data on the
- * driver: only per-partition and per-replicate sums.
+ * executors ({@code treeReduce}). The sums that do not depend on the order of scores come from a
+ * third computation: the rows hash-partitioned by patient, each partition's patients summed once ({@link
+ * PatientSums}) and swept once per replicate, again added up on the executors. So 2,000 resamples
+ * cost two reads of the cached chunks plus one read of about a row per patient's worth of sums, two
+ * shuffles (the range partitioning and the one by patient), no window, and nothing the size of the
+ * data on the driver: only per-partition and per-replicate sums.
  *
  * <p>The rows it takes have columns {@code score} (double), {@code label} (int 0/1),
  * {@code patient_hash} (long) and {@code cells} (array&lt;int&gt;).
@@ -49,50 +54,62 @@ final class SparkReplicates {
       .add("placement", DataTypes.DoubleType, false);
 
   private final SparkSession spark;
-  private final Dataset<Row> sorted;
+  private final JavaRDD<Chunk> chunks;
+  private final Dataset<Row> byPatient;
   private final SweepPlan plan;
   private final Calibrators calibrators;
   private List<ChunkTotals> totals;
   private Map<Integer, ChunkTotals.Offsets> offsets;
 
-  private SparkReplicates(SparkSession spark, Dataset<Row> sorted, SweepPlan plan,
-      Calibrators calibrators) {
+  private SparkReplicates(SparkSession spark, JavaRDD<Chunk> chunks, Dataset<Row> byPatient,
+      SweepPlan plan, Calibrators calibrators) {
     this.spark = spark;
-    this.sorted = sorted;
+    this.chunks = chunks;
+    this.byPatient = byPatient;
     this.plan = plan;
     this.calibrators = calibrators;
   }
 
-  /** Sorts and caches the rows; call {@link #close()} when done. */
+  /**
+   * Sorts the rows and caches them as chunks (one per partition, built once for both passes and
+   * the placements); call {@link #close()} when done.
+   */
   static SparkReplicates of(SparkSession spark, Dataset<Row> rows, long rowCount, SweepPlan plan,
       Calibrators calibrators) {
     int partitions = (int) Math.max(spark.sparkContext().defaultParallelism(),
         Math.min(256, (rowCount + ROWS_PER_PARTITION - 1) / ROWS_PER_PARTITION));
-    Dataset<Row> sorted = rows.select("score", "label", "patient_hash", "cells")
+    JavaRDD<Chunk> chunks = rows.select("score", "label", "patient_hash", "cells")
         .repartitionByRange(partitions, col("score").desc())
         .sortWithinPartitions(col("score").desc())
+        .javaRDD().mapPartitions(it -> List.of(chunk(it, plan, calibrators)).iterator(), true)
         .persist(StorageLevel.MEMORY_AND_DISK());
-    return new SparkReplicates(spark, sorted, plan, calibrators);
+    // every row of a patient in one partition, in PatientSums' order (read once: not cached)
+    Dataset<Row> byPatient = rows.select("score", "label", "patient_hash", "cells")
+        .repartition(partitions, col("patient_hash"))
+        .sortWithinPartitions(col("patient_hash"), col("score").desc(), col("label"));
+    return new SparkReplicates(spark, chunks, byPatient, plan, calibrators);
   }
 
   /** Both passes; the replicates of every statistic. */
   ReplicateSet replicates() {
     SweepPlan p = plan;
     Calibrators cal = calibrators;
-    totals = sorted.javaRDD().mapPartitionsWithIndex((index, rows) -> {
-      Chunk chunk = chunk(rows, p, cal);
-      return List.of(ReplicateSweep.totals(index, chunk, p)).iterator();
-    }, true).collect();
+    totals = chunks.mapPartitionsWithIndex((index, chunk) ->
+        List.of(ReplicateSweep.totals(index, chunk.next(), p)).iterator(), true).collect();
     offsets = ChunkTotals.offsets(totals, plan).stream()
         .collect(Collectors.toMap(ChunkTotals.Offsets::partition, o -> o));
     Broadcast<Map<Integer, ChunkTotals.Offsets>> shared =
         JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(offsets);
     try {
-      JavaRDD<double[]> sums = sorted.javaRDD().mapPartitionsWithIndex((index, rows) -> {
-        Chunk chunk = chunk(rows, p, cal);
-        return List.of(ReplicateSweep.sweep(chunk, p, shared.value().get(index))).iterator();
-      }, true);
+      JavaRDD<double[]> sums = chunks.mapPartitionsWithIndex((index, chunk) -> List.of(
+          ReplicateSweep.sweep(chunk.next(), p, shared.value().get(index))).iterator(), true);
       double[] all = sums.treeReduce(SweepSums::addInto, 2);
+      SweepSums.addInto(all, byPatient.javaRDD().mapPartitions(rows -> {
+        Columns c = Columns.of(rows);
+        PatientSums patients = PatientSums.of(c.scores(), c.labels(), c.patients(), c.cells(), p,
+            cal);
+        return List.of(patients.sweep(p)).iterator();
+      }, true).treeReduce(SweepSums::addInto, 2));
       return new ReplicateSet(plan, all, ChunkTotals.groupRows(totals, plan), calibrators);
     } finally {
       shared.destroy();
@@ -107,13 +124,11 @@ final class SparkReplicates {
     if (offsets == null) {
       throw new IllegalStateException("placements need the offsets of replicates() first");
     }
-    SweepPlan p = plan;
-    Calibrators cal = calibrators;
     // placements need replicate 0 only: ship those few numbers, not every replicate's offsets
     Map<Integer, ChunkTotals.Offsets> known = offsets.values().stream().collect(
         Collectors.toMap(ChunkTotals.Offsets::partition, ChunkTotals.Offsets::firstReplicate));
-    JavaRDD<Row> rows = sorted.javaRDD().mapPartitionsWithIndex((index, it) -> {
-      Chunk chunk = chunk(it, p, cal);
+    JavaRDD<Row> rows = chunks.mapPartitionsWithIndex((index, it) -> {
+      Chunk chunk = it.next();
       double[] placement = chunk.placements(known.get(index));
       List<Row> out = new ArrayList<>(chunk.size());
       for (int k = 0; k < chunk.size(); k++) {
@@ -125,15 +140,12 @@ final class SparkReplicates {
   }
 
   void close() {
-    sorted.unpersist();
+    chunks.unpersist();
   }
 
   /** A partition's rows as a chunk (already in descending score order). */
   static Chunk chunk(Iterator<Row> rows, SweepPlan plan, Calibrators calibrators) {
-    Columns c = new Columns();
-    while (rows.hasNext()) {
-      c.add(rows.next());
-    }
+    Columns c = Columns.of(rows);
     return Chunk.of(c.scores(), c.labels(), c.patients(), c.cells(), plan, calibrators);
   }
 
@@ -144,6 +156,14 @@ final class SparkReplicates {
     private long[] patient = new long[1024];
     private int[][] cells = new int[1024][];
     private int n;
+
+    static Columns of(Iterator<Row> rows) {
+      Columns c = new Columns();
+      while (rows.hasNext()) {
+        c.add(rows.next());
+      }
+      return c;
+    }
 
     void add(Row r) {
       if (n == score.length) {

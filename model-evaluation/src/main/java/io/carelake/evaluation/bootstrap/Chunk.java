@@ -1,6 +1,6 @@
 package io.carelake.evaluation.bootstrap;
 
-import io.carelake.evaluation.stats.LogisticCalibration;
+import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.IntStream;
@@ -8,10 +8,13 @@ import java.util.stream.IntStream;
 /**
  * The rows one sweep walks: one Spark partition of a score-range partitioning (or all rows, in the
  * plain-Java path), sorted by score from the highest down, with everything a resample needs per
- * row computed once: bins, the calibration terms at the full-data fits, the patient's weight
- * stream and jackknife group, and the boundaries of runs of tied scores.
+ * row computed once: bins, the patient's weight stream and jackknife group, and the boundaries of
+ * runs of tied scores. The sums that do not depend on the order of scores are not a chunk's
+ * business: {@link PatientSums} adds them up per patient.
  */
-public final class Chunk {
+public final class Chunk implements Serializable {
+
+  private static final long serialVersionUID = 1L;
 
   final int n;
   final double[] score;
@@ -25,22 +28,8 @@ public final class Chunk {
   final int[] bin;
   final int[] atom;
   final int[] quantileBin;
-  final double[] squaredError;
-  // calibration-in-the-large: residual and variance at p = expit(a + x)
-  final double[] residualIntercept;
-  final double[] varianceIntercept;
-  // calibration slope: residual r, r·x, variance v, v·x, v·x² at p = expit(a + b·x)
-  final double[] residual;
-  final double[] residualX;
-  final double[] variance;
-  final double[] varianceX;
-  final double[] varianceXX;
-  // third-derivative terms c = v(1−2p): intercept model c, slope model c, c·x, c·x², c·x³
-  final double[] skewIntercept;
-  final double[] skew;
-  final double[] skewX;
-  final double[] skewXX;
-  final double[] skewXXX;
+  /** The full-data fits the additive sums are expanded around ({@link PatientSums}). */
+  final Calibrators calibrators;
   /** End (exclusive) of the tie run that starts at each row; -1 inside a run. */
   final int[] tieEnd;
   /** End (exclusive) of the tie run each row belongs to (a walk that skips rows needs it). */
@@ -52,13 +41,19 @@ public final class Chunk {
    */
   public static Chunk of(double[] scores, int[] labels, long[] patientHashes, int[][] cells,
       SweepPlan plan, Calibrators calibrators) {
+    requireOneEntryPerRow(scores, labels, patientHashes, cells);
+    return new Chunk(descending(scores), scores, labels, patientHashes, cells, plan, calibrators);
+  }
+
+  /** Refuses columns of different lengths (a sweep's and the patient sums' input). */
+  static void requireOneEntryPerRow(double[] scores, int[] labels, long[] patientHashes,
+      int[][] cells) {
     int n = scores.length;
     if (labels.length != n || patientHashes.length != n || cells.length != n) {
       throw new IllegalArgumentException("scores, labels, patients and cells need one entry per"
           + " row: " + n + ", " + labels.length + ", " + patientHashes.length + ", "
           + cells.length);
     }
-    return new Chunk(descending(scores), scores, labels, patientHashes, cells, plan, calibrators);
   }
 
   /** Row order by score, highest first; rows already in that order (Spark sorts them) stay put. */
@@ -95,19 +90,7 @@ public final class Chunk {
     bin = new int[n];
     atom = new int[n];
     quantileBin = new int[n];
-    squaredError = new double[n];
-    residualIntercept = new double[n];
-    varianceIntercept = new double[n];
-    residual = new double[n];
-    residualX = new double[n];
-    variance = new double[n];
-    varianceX = new double[n];
-    varianceXX = new double[n];
-    skewIntercept = new double[n];
-    skew = new double[n];
-    skewX = new double[n];
-    skewXX = new double[n];
-    skewXXX = new double[n];
+    calibrators = cal;
     tieEnd = new int[n];
     runEnd = new int[n];
     for (int k = 0; k < n; k++) {
@@ -127,26 +110,6 @@ public final class Chunk {
       bin[k] = SweepPlan.binOf(s, edges);
       atom[k] = bin[k] < edges.length && edges[bin[k]] == s ? bin[k] : -1;
       quantileBin[k] = SweepPlan.binOf(s, quantileEdges);
-      squaredError[k] = (s - labels[i]) * (s - labels[i]);
-      double x = LogisticCalibration.logit(s);
-      if (cal.interceptDefined()) {
-        double p = LogisticCalibration.expit(cal.interceptOffset() + x);
-        residualIntercept[k] = labels[i] - p;
-        varianceIntercept[k] = p * (1 - p);
-        skewIntercept[k] = varianceIntercept[k] * (1 - 2 * p);
-      }
-      if (cal.slopeDefined()) {
-        double p = LogisticCalibration.expit(cal.slopeIntercept() + cal.slope() * x);
-        residual[k] = labels[i] - p;
-        residualX[k] = residual[k] * x;
-        variance[k] = p * (1 - p);
-        varianceX[k] = variance[k] * x;
-        varianceXX[k] = variance[k] * x * x;
-        skew[k] = variance[k] * (1 - 2 * p);
-        skewX[k] = skew[k] * x;
-        skewXX[k] = skewX[k] * x;
-        skewXXX[k] = skewXX[k] * x;
-      }
     }
     Arrays.fill(tieEnd, -1);
     int start = 0;
@@ -221,6 +184,12 @@ public final class Chunk {
    * of its own, without a branch on the replicate kind per row, before the sweep reads them.
    */
   void weights(int r, SweepPlan plan, int from, int to, int[] w) {
+    weights(base, group, r, plan, from, to, w);
+  }
+
+  /** The same for any units with Poisson stream bases and jackknife groups (rows or patients). */
+  static void weights(long[] base, int[] group, int r, SweepPlan plan, int from, int to,
+      int[] w) {
     if (r == 0) {
       java.util.Arrays.fill(w, 0, to - from, 1);
     } else if (r <= plan.resamples()) {

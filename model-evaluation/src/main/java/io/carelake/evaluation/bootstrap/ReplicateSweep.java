@@ -3,8 +3,10 @@ package io.carelake.evaluation.bootstrap;
 import java.util.List;
 
 /**
- * The two passes over a chunk that give every replicate's sums (see {@link SweepPlan} for what they
- * are). Plain Java over arrays: Spark runs it once per score-range partition, the tests and the
+ * The two passes over a chunk that give every replicate's sums that depend on the order of scores
+ * (see {@link SweepPlan} for what they are): the ranking and the histograms. The additive sums and
+ * the subgroup cells' weight, events, Brier and score sums come from {@link PatientSums}, per
+ * patient instead of per row; the arrays of both are added. Plain Java over arrays: Spark runs it once per score-range partition, the tests and the
  * coverage simulation run it on all rows at once.
  *
  * <p>Replicates are the outer loop and rows the inner one: one replicate's sums (a few KB) stay in
@@ -67,18 +69,19 @@ public final class ReplicateSweep {
     return new ChunkTotals(partition, chunk.maxScore(), chunk.n, out, groupRows);
   }
 
-  /** Rows per block: a block's per-row arrays (about 170 bytes a row) stay in the L2 cache. */
+  /** Rows per block: a block's per-row arrays (about 70 bytes a row) stay in the L2 cache. */
   static final int BLOCK_ROWS = 2048;
 
   /**
-   * Pass 2: every replicate's sums, given where the chunk sits among all chunks.
+   * Pass 2: every replicate's ranking and histogram sums, given where the chunk sits among all
+   * chunks (the additive and cell sums are 0 here: {@link PatientSums}).
    *
    * <p>Blocked for the memory hierarchy: for each block of rows (ending where a run of tied scores
    * ends), every replicate is swept over the block before the next block is read, so the block's
    * per-row arrays are read from the cache for all replicates instead of from memory once per
-   * replicate. Per replicate and block there are three tight loops: the additive sums in local
-   * variables, the histograms, and the ranking (runs of tied scores; a lone score, the usual case,
-   * is a run of one), whose running counts carry over from block to block in {@link Ranking}.
+   * replicate. Per replicate and block there are two tight loops: the histograms, and the ranking
+   * (runs of tied scores; a lone score, the usual case, is a run of one), whose running counts
+   * carry over from block to block in {@link Ranking}.
    */
   public static double[] sweep(Chunk chunk, SweepPlan plan, ChunkTotals.Offsets offsets) {
     int replicates = plan.replicates();
@@ -97,9 +100,8 @@ public final class ReplicateSweep {
       for (int r = 0; r < replicates; r++) {
         int o = r * slots;
         chunk.weights(r, plan, from, to, weights);
-        additiveSums(chunk, from, to, weights, out, o);
         int m = nonZero(weights, to - from, weighted);
-        histogramsAndCells(chunk, from, weighted, m, weights, plan, out, o);
+        histograms(chunk, from, weighted, m, weights, plan, out, o);
         ranking.run(chunk, from, weighted, m, weights, r, out, o);
       }
       from = to;
@@ -132,73 +134,16 @@ public final class ReplicateSweep {
     return m;
   }
 
-  private static void additiveSums(Chunk c, int from, int to, int[] weights, double[] out, int o) {
-    double sw = 0;
-    double sp = 0;
-    double brier = 0;
-    double score = 0;
-    double uInt = 0;
-    double iInt = 0;
-    double tInt = 0;
-    double u0 = 0;
-    double u1 = 0;
-    double i00 = 0;
-    double i01 = 0;
-    double i11 = 0;
-    double t0 = 0;
-    double t1 = 0;
-    double t2 = 0;
-    double t3 = 0;
-    for (int k = from; k < to; k++) {
-      double w = weights[k - from];
-      sw += w;
-      sp += w * c.label[k];
-      brier += w * c.squaredError[k];
-      score += w * c.score[k];
-      uInt += w * c.residualIntercept[k];
-      iInt += w * c.varianceIntercept[k];
-      tInt += w * c.skewIntercept[k];
-      u0 += w * c.residual[k];
-      u1 += w * c.residualX[k];
-      i00 += w * c.variance[k];
-      i01 += w * c.varianceX[k];
-      i11 += w * c.varianceXX[k];
-      t0 += w * c.skew[k];
-      t1 += w * c.skewX[k];
-      t2 += w * c.skewXX[k];
-      t3 += w * c.skewXXX[k];
-    }
-    out[o + SweepPlan.W] += sw;
-    out[o + SweepPlan.P] += sp;
-    out[o + SweepPlan.BRIER] += brier;
-    out[o + SweepPlan.SUM_SCORE] += score;
-    out[o + SweepPlan.U_INTERCEPT] += uInt;
-    out[o + SweepPlan.I_INTERCEPT] += iInt;
-    out[o + SweepPlan.T_INTERCEPT] += tInt;
-    out[o + SweepPlan.U0] += u0;
-    out[o + SweepPlan.U1] += u1;
-    out[o + SweepPlan.I00] += i00;
-    out[o + SweepPlan.I01] += i01;
-    out[o + SweepPlan.I11] += i11;
-    out[o + SweepPlan.T0] += t0;
-    out[o + SweepPlan.T1] += t1;
-    out[o + SweepPlan.T2] += t2;
-    out[o + SweepPlan.T3] += t3;
-  }
-
   /**
-   * The histograms (thresholds, calibration bins, equal-count bins) and the subgroup cells' sums
-   * (weight, positive weight, Brier sum, score sum), over the rows of non-zero weight only. Every
-   * slot still receives its rows in order, so the sums are the same, bit for bit, as a walk over
-   * all rows.
+   * The histograms (thresholds, calibration bins, equal-count bins), over the rows of non-zero
+   * weight only. Every slot still receives its rows in order, so the sums are the same, bit for
+   * bit, as a walk over all rows.
    */
-  private static void histogramsAndCells(Chunk c, int from, int[] weighted, int m, int[] weights,
+  private static void histograms(Chunk c, int from, int[] weighted, int m, int[] weights,
       SweepPlan plan, double[] out, int o) {
     int bins = o + plan.binsOffset();
     int atoms = o + plan.atomsOffset();
     int quantiles = o + plan.quantilesOffset();
-    int cells = o + plan.cellsOffset();
-    int per = c.perRow;
     for (int i = 0; i < m; i++) {
       int k = from + weighted[i];
       int w = weights[weighted[i]];
@@ -216,20 +161,6 @@ public final class ReplicateSweep {
         int a = atoms + SweepPlan.ATOM_SLOTS * c.atom[k];
         out[a] += w;
         out[a + 1] += wy;
-      }
-      if (per == 0) {
-        continue;
-      }
-      double brier = w * c.squaredError[k];
-      for (int j = k * per, end = j + per; j < end; j++) {
-        int cell = c.cell[j];
-        if (cell >= 0) {
-          int co = cells + SweepPlan.CELL_SLOTS * cell;
-          out[co + SweepPlan.CELL_W] += w;
-          out[co + SweepPlan.CELL_P] += wy;
-          out[co + SweepPlan.CELL_BRIER] += brier;
-          out[co + SweepPlan.CELL_SUM_SCORE] += ws;
-        }
       }
     }
   }
@@ -424,10 +355,14 @@ public final class ReplicateSweep {
     }
   }
 
-  /** Both passes on all rows at once (one chunk): the plain-Java path. */
+  /**
+   * Every replicate's sums of all rows at once (one chunk): both passes plus {@link PatientSums}'
+   * sweep over the same rows' patients. The plain-Java path.
+   */
   public static double[] run(Chunk all, SweepPlan plan) {
     ChunkTotals totals = totals(0, all, plan);
     List<ChunkTotals.Offsets> offsets = ChunkTotals.offsets(List.of(totals), plan);
-    return sweep(all, plan, offsets.get(0));
+    return SweepSums.addInto(sweep(all, plan, offsets.get(0)),
+        PatientSums.of(all, plan).sweep(plan));
   }
 }

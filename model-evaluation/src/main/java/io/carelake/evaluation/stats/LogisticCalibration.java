@@ -54,8 +54,9 @@ public final class LogisticCalibration {
    * calibration-in-the-large model (b fixed at 1) and {@code slope} is {a, b}, either null when
    * that model needs no step; the answer holds, per model asked, {u0, u1, i00, i01, i11} =
    * Σ w(y − p)·(1, x), Σ w·p(1−p)·(1, x, x²) at p = expit(a + b·x) (null for a model not asked).
-   * The arrays here compute them in a loop; the Spark job computes both models' sums with one
-   * aggregation per step, so both paths run the same Newton iterations ({@link #fit}).
+   * The arrays here compute them in a loop ({@link #newtonSums}); the Spark path runs the same loop
+   * on each partition, one job per step, so both paths run the same Newton iterations
+   * ({@link #fit}).
    */
   @FunctionalInterface
   public interface Sums {
@@ -150,11 +151,20 @@ public final class LogisticCalibration {
   }
 
   private static double[] arraySums(LabelledScores data, double[] x, double a, double b) {
+    return newtonSums(x, data.labels(), data.weights(), a, b);
+  }
+
+  /**
+   * One model's Newton sums over rows in order: {u0, u1, i00, i01, i11} = Σ w(y − p)·(1, x),
+   * Σ w·p(1−p)·(1, x, x²) at p = expit(a + b·x); {@code weights} null means every weight 1.
+   */
+  public static double[] newtonSums(double[] x, int[] labels, double[] weights, double a,
+      double b) {
     double[] s = new double[5];
     for (int i = 0; i < x.length; i++) {
       double p = expit(a + b * x[i]);
-      double w = data.weights()[i];
-      double r = w * (data.labels()[i] - p);
+      double w = weights == null ? 1 : weights[i];
+      double r = w * (labels[i] - p);
       double v = w * p * (1 - p);
       s[0] += r;
       s[1] += r * x[i];
