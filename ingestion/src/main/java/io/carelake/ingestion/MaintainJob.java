@@ -2,9 +2,9 @@ package io.carelake.ingestion;
 
 import io.carelake.core.catalog.CatalogFactory;
 import io.carelake.core.config.CarelakeConfig;
-import io.carelake.core.config.ConfigException;
-import io.carelake.core.ledger.Run;
+import io.carelake.core.jobs.JobRuntime;
 import io.carelake.core.ledger.ActiveRun;
+import io.carelake.core.ledger.Run;
 import io.carelake.core.ledger.RunLedger;
 import io.carelake.core.ledger.RunRecord;
 import io.carelake.core.tables.TableName;
@@ -45,7 +45,9 @@ import picocli.CommandLine.Option;
  *
  * <p>All three are Iceberg optimistic commits: a concurrent ingest commit makes them retry
  * ({@code commit.retry.*}); the raw tables are append-only, so a compaction never conflicts
- * with an ingest append. The run is recorded in governance.runs (job {@code maintain}).
+ * with an ingest append. The run is recorded in governance.runs (job {@code maintain}); the
+ * lifecycle is {@link JobRuntime}'s (the RUNNING row and lease first: two maintenance runs never
+ * rewrite the same files at once).
  *
  * <p>Exit codes: 0 done, 1 failed, 2 usage/configuration.
  */
@@ -53,7 +55,7 @@ import picocli.CommandLine.Option;
     versionProvider = IngestJob.Versions.class,
     description = "Compacts small files, rewrites manifests and expires old snapshots of the raw"
         + " tables; safe while ingestion runs.")
-public final class MaintainJob {
+public final class MaintainJob implements JobRuntime.Lifecycle<Void> {
 
   public static final String JOB = "maintain";
   /** Summary key the Iceberg Flink committer writes with the last committed checkpoint. */
@@ -75,6 +77,9 @@ public final class MaintainJob {
   boolean verbose;
 
   private final PrintStream out;
+  private IngestSettings settings;
+  private Catalog catalog;
+  private Run run;
 
   MaintainJob(PrintStream out) {
     this.out = out;
@@ -86,71 +91,67 @@ public final class MaintainJob {
 
   static int run(PrintStream out, String... args) {
     MaintainJob job = new MaintainJob(out);
-    CommandLine cli = new CommandLine(job);
-    try {
-      if (CommandLine.printHelpIfRequested(cli.parseArgs(args))) {
-        return IngestJob.EXIT_OK;
-      }
-      if (job.retentionDays < 0 || job.retainLast < 1) {
-        throw new CommandLine.ParameterException(cli,
-            "--retention-days must be >= 0 and --retain-last >= 1");
-      }
-    } catch (CommandLine.ParameterException e) {
-      out.println("carelake " + JOB + ": " + e.getMessage());
-      e.getCommandLine().usage(out);
-      return IngestJob.EXIT_USAGE;
+    return JobRuntime.run(job, job, args, out).code();
+  }
+
+  @Override
+  public String name() {
+    return JOB;
+  }
+
+  @Override
+  public boolean verbose() {
+    return verbose;
+  }
+
+  @Override
+  public void checkOptions(CommandLine cli) {
+    if (retentionDays < 0 || retainLast < 1) {
+      throw new CommandLine.ParameterException(cli,
+          "--retention-days must be >= 0 and --retain-last >= 1");
     }
-    EngineLogging.configure(job.verbose);
-    Catalog catalog;
-    IngestSettings settings;
-    java.time.Duration lease;
-    try {
-      CarelakeConfig cfg = job.configOptions.resolve();
-      settings = IngestSettings.from(cfg);
-      catalog = CatalogFactory.open(cfg);
-      lease = RunLedger.lease(cfg);
-    } catch (ConfigException | IllegalArgumentException e) {
-      out.println("carelake " + JOB + ": " + e.getMessage());
-      return IngestJob.EXIT_USAGE;
-    }
-    Run run = Run.start(JOB, null)
-        .parameter("retention-days", job.retentionDays)
-        .parameter("retain-last", job.retainLast);
-    RunRecord record;
-    ActiveRun active = null;
-    try {
-      // RUNNING row and lease first: two maintenance runs never rewrite the same files at once
-      active = new RunLedger(catalog, lease).begin(run);
-      long rows = 0;
-      for (TableName name : TABLES) {
-        if (!catalog.tableExists(CatalogFactory.identifier(name))) {
-          job.progress("%s: does not exist yet, skipped", name);
-          continue;
-        }
-        Table table = catalog.loadTable(CatalogFactory.identifier(name));
-        rows += job.maintain(name, table, settings, run);
-        run.output(name.toString(), table.currentSnapshot() == null ? null
-            : table.currentSnapshot().snapshotId());
+  }
+
+  @Override
+  public JobRuntime.Plan validate() {
+    EngineLogging.configure(verbose);
+    CarelakeConfig cfg = configOptions.resolve();
+    settings = IngestSettings.from(cfg);
+    catalog = CatalogFactory.open(cfg);
+    Duration lease = RunLedger.lease(cfg);
+    run = Run.start(JOB, null)
+        .parameter("retention-days", retentionDays)
+        .parameter("retain-last", retainLast);
+    return new JobRuntime.Plan(run, () -> new RunLedger(catalog, lease));
+  }
+
+  /** Each table's compaction builds its own local Flink environment. */
+  @Override
+  public Void startEngine() {
+    return null;
+  }
+
+  @Override
+  public void run(Void engine, ActiveRun active) throws Exception {
+    long rows = 0;
+    for (TableName name : TABLES) {
+      if (!catalog.tableExists(CatalogFactory.identifier(name))) {
+        progress("%s: does not exist yet, skipped", name);
+        continue;
       }
-      // maintenance changes no rows: in = out
-      record = run.rows(rows, rows, 0).requireReconciled().succeeded();
-    } catch (Exception | LinkageError e) {
-      record = run.failed(IngestJob.describe(e));
-      if (job.verbose) {
-        e.printStackTrace(out);
-      }
+      Table table = catalog.loadTable(CatalogFactory.identifier(name));
+      rows += maintain(name, table, settings, run);
+      run.output(name.toString(), table.currentSnapshot() == null ? null
+          : table.currentSnapshot().snapshotId());
     }
-    if (active != null) {
-      try {
-        record = active.end(record);
-      } catch (RuntimeException e) {
-        out.println("carelake " + JOB + ": could not record the run in the ledger: "
-            + IngestJob.describe(e));
-      }
-    }
-    out.println("[" + JOB + "] " + record.status() + " (run " + record.runId() + ")"
-        + (record.message() == null ? "" : ": " + record.message()));
-    return record.status().exitCode();
+    // maintenance changes no rows: in = out
+    run.rows(rows, rows, 0).requireReconciled();
+  }
+
+  @Override
+  public String summary(RunRecord record) {
+    return "[" + JOB + "] " + record.status() + " (run " + record.runId() + ")"
+        + (record.message() == null ? "" : ": " + record.message());
   }
 
   /** Maintains one table; returns its row count (unchanged by maintenance). */
