@@ -37,7 +37,12 @@ public final class JobMain {
 
   /** As {@link #run(SparkJob, String[])}, telling also whether a Spark session was asked for. */
   public static JobRuntime.Outcome execute(SparkJob job, String[] args) {
-    return JobRuntime.run(job, new SparkLifecycle(job, System.err), args, System.err);
+    return execute(job, args, System.err);
+  }
+
+  /** As {@link #execute(SparkJob, String[])}, printing progress, errors and the summary to err. */
+  public static JobRuntime.Outcome execute(SparkJob job, String[] args, PrintStream err) {
+    return JobRuntime.run(job, new SparkLifecycle(job, err), args, err);
   }
 
   /** A Spark job's side of the lifecycle. */
