@@ -59,7 +59,6 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -84,7 +83,7 @@ import picocli.CommandLine.Option;
             + " counted and dropped.",
         "Streams until cancelled, or with --bounded reads what is in Kafka now, stops and records"
             + " the run in governance.runs."})
-public final class IngestJob implements JobRuntime.Lifecycle<Void> {
+public final class IngestJob extends FlinkJob {
 
   public static final String JOB = "ingest";
   public static final int EXIT_OK = JobExit.OK.code();
@@ -99,17 +98,11 @@ public final class IngestJob implements JobRuntime.Lifecycle<Void> {
   static final java.util.concurrent.atomic.AtomicReference<JobClient> STREAMING =
       new java.util.concurrent.atomic.AtomicReference<>();
 
-  @Mixin ConfigOptions configOptions = new ConfigOptions();
-
   @Option(names = "--bounded",
       description = "Read from the committed offsets to the offsets current at start, then stop and"
           + " record the run in governance.runs (default: stream until cancelled).")
   boolean bounded;
 
-  @Option(names = "--verbose", description = "Print stack traces and engine logs (INFO).")
-  boolean verbose;
-
-  private final PrintStream out;
   private IngestSettings settings;
   private Catalog catalog;
   private CatalogLoader catalogLoader;
@@ -117,7 +110,7 @@ public final class IngestJob implements JobRuntime.Lifecycle<Void> {
   private Run run;
 
   IngestJob(PrintStream out) {
-    this.out = out;
+    super(JOB, out);
   }
 
   public static void main(String[] args) {
@@ -131,24 +124,11 @@ public final class IngestJob implements JobRuntime.Lifecycle<Void> {
 
   /** As {@link #run(String...)}, printing progress, the summary and errors to {@code out}. */
   static int run(PrintStream out, String... args) {
-    IngestJob job = new IngestJob(out);
-    return JobRuntime.run(job, job, args, out).code();
+    return new IngestJob(out).execute(args);
   }
 
   @Override
-  public String name() {
-    return JOB;
-  }
-
-  @Override
-  public boolean verbose() {
-    return verbose;
-  }
-
-  @Override
-  public JobRuntime.Plan validate() {
-    EngineLogging.configure(verbose);
-    CarelakeConfig config = configOptions.resolve();
+  JobRuntime.Plan plan(CarelakeConfig config) {
     settings = IngestSettings.from(config);
     // opened here so that a wrong catalog.* key is a configuration error (exit 2), not a failed run
     catalog = CatalogFactory.open(config);
@@ -161,12 +141,6 @@ public final class IngestJob implements JobRuntime.Lifecycle<Void> {
     // RUNNING row and lease first: a second bounded ingest is refused, a killed one is found
     run = Run.start(JOB, null);
     return new JobRuntime.Plan(run, () -> new RunLedger(catalog, lease));
-  }
-
-  /** The Flink environment is built by the run itself, once its start point is known. */
-  @Override
-  public Void startEngine() {
-    return null;
   }
 
   @Override
@@ -604,11 +578,6 @@ public final class IngestJob implements JobRuntime.Lifecycle<Void> {
   private static long longAccumulator(JobExecutionResult result, String name) {
     Object value = result.getAllAccumulatorResults().get(name);
     return value instanceof Number n ? n.longValue() : 0L;
-  }
-
-  private void progress(String format, Object... args) {
-    out.println("[" + JOB + "] " + String.format(Locale.ROOT, format, args));
-    out.flush();
   }
 
   /** carelake's own messages as written, libraries' masked (they may quote a payload). */

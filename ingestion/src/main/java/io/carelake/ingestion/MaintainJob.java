@@ -13,7 +13,6 @@ import io.carelake.ingestion.ledger.Completeness;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -25,7 +24,6 @@ import org.apache.iceberg.flink.actions.Actions;
 import org.apache.iceberg.util.SnapshotUtil;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -55,15 +53,13 @@ import picocli.CommandLine.Option;
     versionProvider = IngestJob.Versions.class,
     description = "Compacts small files, rewrites manifests and expires old snapshots of the raw"
         + " tables; safe while ingestion runs.")
-public final class MaintainJob implements JobRuntime.Lifecycle<Void> {
+public final class MaintainJob extends FlinkJob {
 
   public static final String JOB = "maintain";
   /** Summary key the Iceberg Flink committer writes with the last committed checkpoint. */
   public static final String MAX_COMMITTED_CHECKPOINT_ID = "flink.max-committed-checkpoint-id";
   static final List<TableName> TABLES =
       List.of(Tables.RAW_VISITS, Tables.RAW_VITALS, Tables.RAW_DEAD_LETTERS);
-
-  @Mixin ConfigOptions configOptions = new ConfigOptions();
 
   @Option(names = "--retention-days", paramLabel = "DAYS", defaultValue = "7",
       description = "Expire snapshots older than this (default: ${DEFAULT-VALUE}).")
@@ -73,16 +69,12 @@ public final class MaintainJob implements JobRuntime.Lifecycle<Void> {
       description = "Always keep at least the last N snapshots (default: ${DEFAULT-VALUE}).")
   int retainLast;
 
-  @Option(names = "--verbose", description = "Print stack traces and engine logs.")
-  boolean verbose;
-
-  private final PrintStream out;
   private IngestSettings settings;
   private Catalog catalog;
   private Run run;
 
   MaintainJob(PrintStream out) {
-    this.out = out;
+    super(JOB, out);
   }
 
   public static void main(String[] args) {
@@ -90,18 +82,7 @@ public final class MaintainJob implements JobRuntime.Lifecycle<Void> {
   }
 
   static int run(PrintStream out, String... args) {
-    MaintainJob job = new MaintainJob(out);
-    return JobRuntime.run(job, job, args, out).code();
-  }
-
-  @Override
-  public String name() {
-    return JOB;
-  }
-
-  @Override
-  public boolean verbose() {
-    return verbose;
+    return new MaintainJob(out).execute(args);
   }
 
   @Override
@@ -113,9 +94,7 @@ public final class MaintainJob implements JobRuntime.Lifecycle<Void> {
   }
 
   @Override
-  public JobRuntime.Plan validate() {
-    EngineLogging.configure(verbose);
-    CarelakeConfig cfg = configOptions.resolve();
+  JobRuntime.Plan plan(CarelakeConfig cfg) {
     settings = IngestSettings.from(cfg);
     catalog = CatalogFactory.open(cfg);
     Duration lease = RunLedger.lease(cfg);
@@ -123,12 +102,6 @@ public final class MaintainJob implements JobRuntime.Lifecycle<Void> {
         .parameter("retention-days", retentionDays)
         .parameter("retain-last", retainLast);
     return new JobRuntime.Plan(run, () -> new RunLedger(catalog, lease));
-  }
-
-  /** Each table's compaction builds its own local Flink environment. */
-  @Override
-  public Void startEngine() {
-    return null;
   }
 
   @Override
@@ -233,10 +206,5 @@ public final class MaintainJob implements JobRuntime.Lifecycle<Void> {
           s.allManifests(table.io()).size(), snapshots,
           Long.parseLong(summary.getOrDefault(SnapshotSummary.TOTAL_RECORDS_PROP, "0")));
     }
-  }
-
-  private void progress(String format, Object... args) {
-    out.println("[" + JOB + "] " + String.format(Locale.ROOT, format, args));
-    out.flush();
   }
 }
