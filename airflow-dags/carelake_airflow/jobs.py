@@ -1,6 +1,7 @@
 """carelake's jobs as the DAGs run them: which jar and main class (from the one job manifest the
-launcher reads too, ``core/src/main/resources/carelake/jobs.json``), the exit codes, the JVM flags and
-Spark conf every spark-submit gets, and the command lines of the Spark, ingest and maintain tasks.
+launcher reads too, ``core/src/main/resources/carelake/jobs.json``), the exit codes (from the same
+manifest), the JVM flags and Spark conf every spark-submit gets, and the command lines of the Spark,
+ingest and maintain tasks.
 
 Importing this module reads the job manifest (a small JSON file in the checkout) and nothing else;
 it imports no Airflow.
@@ -27,17 +28,42 @@ from carelake_airflow.config import (
 from carelake_airflow.schedule import INTERVAL_END_TEMPLATE, INTERVAL_START_TEMPLATE
 
 
-class JobExit(enum.IntEnum):
-    """Exit codes every carelake job uses."""
-
-    OK = 0
-    FAILED = 1
-    USAGE = 2
-    BLOCKED_BY_GOVERNANCE = 3
-
-
-#: The job manifest, relative to the checkout: every job's module, main class and engine.
+#: The job manifest, relative to the checkout: every job's module, main class and engine, and the
+#: exit codes every job and tool uses (core's ``JobExit``).
 MANIFEST = Path("core") / "src" / "main" / "resources" / "carelake" / "jobs.json"
+
+
+def _read_manifest_file(root: Path | None = None) -> tuple[Path, dict]:
+    path = (root or repo_root()) / MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise SettingsError(f"Cannot read the job manifest {path}: {e}") from e
+    if not isinstance(manifest, dict):
+        raise SettingsError(f"Cannot read the job manifest {path}: not a JSON object")
+    return path, manifest
+
+
+def read_exit_codes(root: Path | None = None) -> dict[str, int]:
+    """The manifest's ``exit_codes``: ``ok``, ``failed``, ``usage`` and ``blocked`` to their codes."""
+    path, manifest = _read_manifest_file(root)
+    codes = manifest.get("exit_codes")
+    names = ("ok", "failed", "usage", "blocked")
+    if not isinstance(codes, dict) or any(not isinstance(codes.get(n), int) for n in names):
+        raise SettingsError(f"{path}: 'exit_codes' must give a whole number for each of {', '.join(names)}")
+    return {n: codes[n] for n in names}
+
+
+_EXIT_CODES = read_exit_codes()
+
+
+class JobExit(enum.IntEnum):
+    """Exit codes every carelake job uses, from the job manifest (the JVM side's ``JobExit``)."""
+
+    OK = _EXIT_CODES["ok"]
+    FAILED = _EXIT_CODES["failed"]
+    USAGE = _EXIT_CODES["usage"]
+    BLOCKED_BY_GOVERNANCE = _EXIT_CODES["blocked"]
 
 
 _POM_NS = "http://maven.apache.org/POM/4.0.0"
@@ -87,11 +113,11 @@ class Job:
 
 def read_manifest(root: Path | None = None) -> dict[str, Job]:
     """Every entry of kind ``job`` in the manifest, by name, in pipeline order."""
-    path = (root or repo_root()) / MANIFEST
+    path, manifest = _read_manifest_file(root)
     try:
-        entries = json.loads(path.read_text(encoding="utf-8"))["entries"]
-    except (OSError, ValueError, KeyError, TypeError) as e:
-        raise SettingsError(f"Cannot read the job manifest {path}: {e}") from e
+        entries = manifest["entries"]
+    except KeyError as e:
+        raise SettingsError(f"Cannot read the job manifest {path}: no {e}") from e
     jobs: dict[str, Job] = {}
     for entry in entries:
         if entry.get("kind") != "job":

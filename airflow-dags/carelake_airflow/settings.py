@@ -65,6 +65,7 @@ from carelake_airflow.jobs import (  # noqa: F401
     job,
     maintain_command,
     project_version,
+    read_exit_codes,
     read_manifest,
     spark_submit_kwargs,
 )

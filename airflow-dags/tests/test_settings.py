@@ -306,6 +306,26 @@ def test_a_broken_manifest_is_named(tmp_path):
         settings.read_manifest(tmp_path)
 
 
+def test_exit_codes_come_from_the_manifest_and_match_the_jvm_side():
+    """JobExit's values are the manifest's exit_codes, which are core's JobExit (TestJobManifest checks
+    the manifest against it; this checks the Java source too, so neither side can drift alone)."""
+    manifest = json.loads((REPO / settings.MANIFEST).read_text(encoding="utf-8"))["exit_codes"]
+    assert {e.name: e.value for e in settings.JobExit} == {
+        "OK": manifest["ok"], "FAILED": manifest["failed"], "USAGE": manifest["usage"],
+        "BLOCKED_BY_GOVERNANCE": manifest["blocked"]}
+    java = (REPO / "core/src/main/java/io/carelake/core/jobs/JobExit.java").read_text(encoding="utf-8")
+    assert {name.lower(): int(code) for name, code in re.findall(r"^  ([A-Z]+)\((\d+)\)", java, re.M)} \
+        == manifest
+
+
+def test_missing_exit_codes_are_named(tmp_path):
+    (tmp_path / settings.MANIFEST).parent.mkdir(parents=True)
+    (tmp_path / settings.MANIFEST).write_text('{"exit_codes": {"ok": 0, "failed": 1}, "entries": []}')
+    with pytest.raises(settings.SettingsError, match="'exit_codes' must give a whole number for each of"
+                                                     " ok, failed, usage, blocked"):
+        settings.read_exit_codes(tmp_path)
+
+
 def test_jar_path():
     version = settings.project_version()
     assert re.fullmatch(r"\d+\.\d+\.\d+(-SNAPSHOT)?", version)

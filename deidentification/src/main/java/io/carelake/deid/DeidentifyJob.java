@@ -84,8 +84,28 @@ public final class DeidentifyJob extends IntervalJob {
   /** The free-text scrubber; tests replace it with a faulty one to exercise the privacy block. */
   SafeRows.Scrubber scrubber = SafeRows.PHI_SCRUBBER;
 
+  /** The policy and the date shift, loaded and checked before Spark starts ({@link #validate}). */
+  private DeidPolicy deidPolicy;
+  private int shiftDays;
+
   public static void main(String[] args) {
     System.exit(JobMain.run(new DeidentifyJob(), args));
+  }
+
+  /** The policy file and its date shift against the config: a bad one exits 2 before Spark. */
+  @Override
+  public void validate(io.carelake.core.config.CarelakeConfig config) {
+    deidPolicy = policyFile == null ? DeidPolicy.builtIn() : DeidPolicy.load(policyFile);
+    shiftDays = DateShift.maxDays(config, deidPolicy.dateShiftDays());
+    boolean datesAreQuasiIdentifiers = deidPolicy.quasiIdentifiers().contains("event_time");
+    if (datesAreQuasiIdentifiers && shiftDays < DateShift.MIN_DAYS_FOR_WINDOW) {
+      throw new ConfigException("The de-identification policy " + deidPolicy.source() + " lists"
+          + " event_time as a quasi-identifier, which the release generalises to the window of"
+          + " its date shift; with date shifting at " + shiftDays + " days (config "
+          + DateShift.CONFIG_KEY + ") the release would carry exact dates. Set "
+          + DateShift.CONFIG_KEY + " to at least " + DateShift.MIN_DAYS_FOR_WINDOW + " (or use"
+          + " date_shift.max_days in the policy)");
+    }
   }
 
   @Override
@@ -106,8 +126,8 @@ public final class DeidentifyJob extends IntervalJob {
     ctx.run().parameter("key_id", key.id()).parameter("key_source", key.source());
     ctx.progress("pseudonymising with key %s from %s", key.id(), key.source());
 
-    // the policy, checked against the curated tables' schemas before any row is read
-    DeidPolicy deidPolicy = policyFile == null ? DeidPolicy.builtIn() : DeidPolicy.load(policyFile);
+    // the policy (loaded by validate), checked against the curated tables' schemas before any row
+    // is read
     requireTable(ctx, Tables.CURATED_VISITS);
     requireTable(ctx, Tables.CURATED_VITALS);
     deidPolicy.validate(Map.of(
@@ -115,16 +135,7 @@ public final class DeidentifyJob extends IntervalJob {
         DeidPolicy.VITALS, columnsOf(ctx, Tables.CURATED_VITALS)), key.id());
     ReleaseModel model = ReleaseModel.from(ctx.config());
     KAnonymity.Policy policy = KAnonymity.Policy.forRelease(ctx.config(), deidPolicy, model);
-    int shiftDays = DateShift.maxDays(ctx.config(), deidPolicy.dateShiftDays());
     boolean datesAreQuasiIdentifiers = deidPolicy.quasiIdentifiers().contains("event_time");
-    if (datesAreQuasiIdentifiers && shiftDays < DateShift.MIN_DAYS_FOR_WINDOW) {
-      throw new ConfigException("The de-identification policy " + deidPolicy.source() + " lists"
-          + " event_time as a quasi-identifier, which the release generalises to the window of"
-          + " its date shift; with date shifting at " + shiftDays + " days (config "
-          + DateShift.CONFIG_KEY + ") the release would carry exact dates. Set "
-          + DateShift.CONFIG_KEY + " to at least " + DateShift.MIN_DAYS_FOR_WINDOW + " (or use"
-          + " date_shift.max_days in the policy)");
-    }
     // the policy's hash is the run's spec hash: lineage cites the exact policy a release used
     ctx.run().specHash(deidPolicy.sha256());
     ctx.run().parameter("policy", deidPolicy.source()).parameter("release_model", model.label())

@@ -153,6 +153,7 @@ public final class GovernBench implements SparkJob {
     GovernJob govern = new GovernJob();
     new CommandLine(govern).parseArgs("--interval-start", INTERVAL.start().toString(),
         "--interval-end", INTERVAL.end().toString());
+    govern.validate(ctx.config());
     long t1 = System.nanoTime();
     govern.run(spark, ctx);
     double governSeconds = (System.nanoTime() - t1) / 1e9;

@@ -108,10 +108,16 @@ public final class GovernJob extends IntervalJob {
     return "govern";
   }
 
+  /** The specs, parsed and compiled by {@link #validate} before Spark starts. */
+  private GovernanceSpecs specs;
+
+  @Override
+  public void validate(io.carelake.core.config.CarelakeConfig config) throws Exception {
+    specs = specDir == null ? GovernanceSpecs.builtIn() : GovernanceSpecs.fromDir(specDir);
+  }
+
   @Override
   public void run(SparkSession spark, JobContext ctx) throws Exception {
-    GovernanceSpecs specs = specDir == null ? GovernanceSpecs.builtIn()
-        : GovernanceSpecs.fromDir(specDir);
     ctx.run().specHash(specs.hash())
         .parameter("spec_dir", specDir == null ? "built-in" : specDir.toAbsolutePath());
     specs.byTable().forEach((table, spec) -> ctx.run().parameter("spec." + table,

@@ -133,23 +133,20 @@ class TestGovernBlocked {
   }
 
   @Test
-  void aSpecErrorFailsTheRunWithFileAndLine(@TempDir Path ownHome, @TempDir Path ownSpecs)
-      throws Exception {
-    // specs are read before any table: a home without data shows the spec error all the same
+  void aSpecErrorExitsTwoWithFileAndLineBeforeSparkStarts(@TempDir Path ownHome,
+      @TempDir Path ownSpecs) throws Exception {
+    // specs are read in the validate phase: no session, no ledger row, nothing written
     String broken = builtIn("vitals.yaml").replace("type: range_by_code", "type: range_by_cod");
     Files.writeString(ownSpecs.resolve("vitals.yaml"), broken);
     Files.writeString(ownSpecs.resolve("visits.yaml"), builtIn("visits.yaml"));
     int line = broken.lines().toList().indexOf("    type: range_by_cod") + 1;
 
-    assertThat(governIn(ownHome, ownSpecs)).isEqualTo(JobMain.EXIT_FAILED);
-    SparkSession spark = LocalSpark.open(CarelakeConfig.load(ownHome, Map.of()));
-    Row run = LocalSpark.latestRun(spark, "govern");
-    assertThat(run.<String>getAs("status")).isEqualTo("FAILED");
-    assertThat(run.<String>getAs("message"))
+    assertThat(io.carelake.spark.BadInput.run(new GovernJob(), ownHome, "--spec-dir",
+        ownSpecs.toString(), "--interval-start", RawFixture.START, "--interval-end",
+        RawFixture.END))
         .contains("vitals.yaml:" + line + ": rule 'vitals-value-plausible': unknown rule type"
             + " 'range_by_cod'")
         .contains("range_by_code");
-    assertThat(spark.catalog().tableExists("carelake.curated.vitals")).isFalse();
   }
 
   @Test

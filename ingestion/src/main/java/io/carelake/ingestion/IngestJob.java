@@ -3,13 +3,12 @@ package io.carelake.ingestion;
 import io.carelake.core.Version;
 import io.carelake.core.catalog.CatalogFactory;
 import io.carelake.core.config.CarelakeConfig;
-import io.carelake.core.config.ConfigException;
+import io.carelake.core.jobs.JobExit;
+import io.carelake.core.jobs.JobRuntime;
 import io.carelake.core.ledger.ActiveRun;
 import io.carelake.core.ledger.Run;
 import io.carelake.core.ledger.RunLedger;
-import io.carelake.core.ledger.RunMessages;
 import io.carelake.core.ledger.RunRecord;
-import io.carelake.core.ledger.RunStatus;
 import io.carelake.core.tables.TableName;
 import io.carelake.core.tables.TableSchemas;
 import io.carelake.core.tables.Tables;
@@ -60,7 +59,6 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -74,7 +72,9 @@ import picocli.CommandLine.Option;
  * from the newest retained checkpoint or savepoint, else from offsets derived from the raw tables
  * ({@link StatelessStart}); see README.md, "Restarts".
  *
- * <p>Exit codes: 0 succeeded, 1 failed, 2 usage or configuration error.
+ * <p>Its lifecycle is {@link JobRuntime}'s (parse, validate, ledger start, run, ledger end); a
+ * streaming run is not recorded in the ledger. Exit codes ({@link JobExit}): 0 succeeded, 1
+ * failed, 2 usage or configuration error (before any Flink job is built).
  */
 @Command(name = "ingest", mixinStandardHelpOptions = true, versionProvider = IngestJob.Versions.class,
     description = {
@@ -83,12 +83,12 @@ import picocli.CommandLine.Option;
             + " counted and dropped.",
         "Streams until cancelled, or with --bounded reads what is in Kafka now, stops and records"
             + " the run in governance.runs."})
-public final class IngestJob {
+public final class IngestJob extends FlinkJob {
 
   public static final String JOB = "ingest";
-  public static final int EXIT_OK = 0;
-  public static final int EXIT_FAILED = 1;
-  public static final int EXIT_USAGE = 2;
+  public static final int EXIT_OK = JobExit.OK.code();
+  public static final int EXIT_FAILED = JobExit.FAILED.code();
+  public static final int EXIT_USAGE = JobExit.USAGE.code();
   /** How often a bounded run prints its progress. */
   static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
   /** Restarts before a run gives up: a bounded run must end, not retry forever. */
@@ -98,22 +98,19 @@ public final class IngestJob {
   static final java.util.concurrent.atomic.AtomicReference<JobClient> STREAMING =
       new java.util.concurrent.atomic.AtomicReference<>();
 
-  @Mixin ConfigOptions configOptions = new ConfigOptions();
-
   @Option(names = "--bounded",
       description = "Read from the committed offsets to the offsets current at start, then stop and"
           + " record the run in governance.runs (default: stream until cancelled).")
   boolean bounded;
 
-  @Option(names = "--verbose", description = "Print stack traces and engine logs (INFO).")
-  boolean verbose;
-
-  private final PrintStream out;
-  /** How long the bounded run's ledger lease lasts unrenewed (ledger.lease-seconds). */
-  private Duration lease = RunLedger.LEASE_DEFAULT;
+  private IngestSettings settings;
+  private Catalog catalog;
+  private CatalogLoader catalogLoader;
+  /** The bounded run being recorded. */
+  private Run run;
 
   IngestJob(PrintStream out) {
-    this.out = out;
+    super(JOB, out);
   }
 
   public static void main(String[] args) {
@@ -127,38 +124,32 @@ public final class IngestJob {
 
   /** As {@link #run(String...)}, printing progress, the summary and errors to {@code out}. */
   static int run(PrintStream out, String... args) {
-    IngestJob job = new IngestJob(out);
-    CommandLine cli = new CommandLine(job);
-    try {
-      CommandLine.ParseResult parsed = cli.parseArgs(args);
-      if (CommandLine.printHelpIfRequested(parsed)) {
-        return EXIT_OK;
-      }
-    } catch (CommandLine.ParameterException e) {
-      job.out.println("carelake " + JOB + ": " + e.getMessage());
-      e.getCommandLine().usage(job.out);
-      return EXIT_USAGE;
+    return new IngestJob(out).execute(args);
+  }
+
+  @Override
+  JobRuntime.Plan plan(CarelakeConfig config) {
+    settings = IngestSettings.from(config);
+    // opened here so that a wrong catalog.* key is a configuration error (exit 2), not a failed run
+    catalog = CatalogFactory.open(config);
+    catalogLoader = FlinkCatalogs.loader(config);
+    // how long the bounded run's ledger lease lasts unrenewed (ledger.lease-seconds)
+    Duration lease = RunLedger.lease(config);
+    if (!bounded) {
+      return JobRuntime.Plan.unrecorded();
     }
-    EngineLogging.configure(job.verbose);
-    IngestSettings settings;
-    Catalog catalog;
-    CatalogLoader catalogLoader;
-    try {
-      CarelakeConfig config = job.configOptions.resolve();
-      settings = IngestSettings.from(config);
-      // opened here so that a wrong catalog.* key is a configuration error (exit 2), not a failed run
-      catalog = CatalogFactory.open(config);
-      catalogLoader = FlinkCatalogs.loader(config);
-      job.lease = RunLedger.lease(config);
-    } catch (ConfigException | IllegalArgumentException e) {
-      job.out.println("carelake " + JOB + ": " + e.getMessage());
-      if (job.verbose) {
-        e.printStackTrace(job.out);
-      }
-      return EXIT_USAGE;
+    // RUNNING row and lease first: a second bounded ingest is refused, a killed one is found
+    run = Run.start(JOB, null);
+    return new JobRuntime.Plan(run, () -> new RunLedger(catalog, lease));
+  }
+
+  @Override
+  public void run(Void engine, ActiveRun active) throws Exception {
+    if (active == null) {
+      runStreaming();
+    } else {
+      runBounded();
     }
-    return job.bounded ? job.runBounded(settings, catalog, catalogLoader)
-        : job.runStreaming(settings, catalog, catalogLoader);
   }
 
   /**
@@ -249,150 +240,115 @@ public final class IngestJob {
         .build();
   }
 
-  private int runStreaming(IngestSettings settings, Catalog catalog, CatalogLoader catalogLoader) {
+  private void runStreaming() throws Exception {
+    Map<TableName, Table> tables = createTables(catalog);
+    StartPlan plan;
+    try (KafkaOffsets offsets = new KafkaOffsets(settings.adminProperties())) {
+      plan = plan(settings, tables, offsets, catalogLoader);
+    }
+    StreamExecutionEnvironment env = environment(settings, plan.restore());
+    IngestPipeline.build(env, source(settings, plan), settings, catalogLoader, plan.seed(),
+        plan.jobStart());
+    progress("streaming %s into %s until cancelled (consumer group %s)", settings.topics(),
+        List.of(Tables.RAW_VISITS, Tables.RAW_VITALS, Tables.RAW_DEAD_LETTERS),
+        settings.consumerGroup());
+    JobClient client = env.executeAsync(jobName(settings));
+    STREAMING.set(client);
     try {
-      Map<TableName, Table> tables = createTables(catalog);
-      StartPlan plan;
-      try (KafkaOffsets offsets = new KafkaOffsets(settings.adminProperties())) {
-        plan = plan(settings, tables, offsets, catalogLoader);
+      client.getJobExecutionResult().get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (client.getJobStatus().get(30, TimeUnit.SECONDS)
+          == org.apache.flink.api.common.JobStatus.CANCELED) {
+        progress("cancelled");
+        return;
       }
-      StreamExecutionEnvironment env = environment(settings, plan.restore());
-      IngestPipeline.build(env, source(settings, plan), settings, catalogLoader, plan.seed(),
-          plan.jobStart());
-      progress("streaming %s into %s until cancelled (consumer group %s)", settings.topics(),
-          List.of(Tables.RAW_VISITS, Tables.RAW_VITALS, Tables.RAW_DEAD_LETTERS),
-          settings.consumerGroup());
-      JobClient client = env.executeAsync(jobName(settings));
-      STREAMING.set(client);
-      try {
-        client.getJobExecutionResult().get();
-      } catch (java.util.concurrent.ExecutionException e) {
-        if (client.getJobStatus().get(30, TimeUnit.SECONDS)
-            == org.apache.flink.api.common.JobStatus.CANCELED) {
-          progress("cancelled");
-          return EXIT_OK;
-        }
-        throw e;
-      } finally {
-        STREAMING.compareAndSet(client, null);
-      }
-      return EXIT_OK;
-    } catch (Exception | LinkageError e) {
-      out.println("carelake " + JOB + ": " + describe(e));
-      if (verbose) {
-        e.printStackTrace(out);
-      }
-      return EXIT_FAILED;
+      throw e;
+    } finally {
+      STREAMING.compareAndSet(client, null);
     }
   }
 
-  private int runBounded(IngestSettings settings, Catalog catalog, CatalogLoader catalogLoader) {
-    Run run = Run.start(JOB, null);
-    ActiveRun active = null;
-    RunRecord record;
-    try {
-      // RUNNING row and lease first: a second bounded ingest is refused, a killed one is found
-      active = new RunLedger(catalog, lease).begin(run);
-      Map<TableName, Table> tables = createTables(catalog);
-      Map<TableName, Long> startSnapshots = new LinkedHashMap<>();
-      tables.forEach((name, table) -> startSnapshots.put(name, SnapshotCounts.currentSnapshotId(table)));
-      progress("starting run %s", run.id());
-      try (KafkaOffsets offsets = new KafkaOffsets(settings.adminProperties())) {
-        StartPlan plan = plan(settings, tables, offsets, catalogLoader);
-        Map<TopicPartition, Long> earliest = offsets.earliestOffsets(settings.topics());
-        Map<TopicPartition, Long> end = offsets.endOffsets(settings.topics());
-        Map<TopicPartition, Long> start =
-            plan.startEstimate(offsets.committed(settings.consumerGroup()), earliest);
-        start.keySet().retainAll(end.keySet());
-        end.keySet().forEach(tp -> start.putIfAbsent(tp, earliest.getOrDefault(tp, 0L)));
-        start.replaceAll((tp, o) -> Math.min(o, end.get(tp)));
-        OffsetRange range = new OffsetRange(start, end);
-        run.parameter("bounded", true)
-            .parameter("kafka.bootstrap-servers", settings.bootstrapServers())
-            .parameter("kafka.consumer-group", settings.consumerGroup())
-            .parameter("input.kafka.start-offsets", OffsetRange.describe(range.start()))
-            .parameter("input.kafka.end-offsets", OffsetRange.describe(range.end()))
-            .parameter("restored-from", plan.restore() == null ? "none" : plan.restore().path());
-        progress("%,d new messages in %s (consumer group %s)", range.messages(), settings.topics(),
-            settings.consumerGroup());
-        long consumed = 0;
-        long duplicates = 0;
-        long deadLettersAlreadyLanded = 0;
-        String jobId = null;
-        // a crash checkpoint may hold Iceberg files not committed yet: run to commit them
-        boolean recover = plan.restore() != null && !plan.restore().savepoint();
-        if (!range.isEmpty() || recover) {
-          JobExecutionResult result = execute(settings, catalogLoader, plan, range, run);
-          jobId = result.getJobID().toString();
-          run.parameter("flink.job-id", jobId);
-          consumed = longAccumulator(result, ParseFunction.CONSUMED);
-          duplicates = longAccumulator(result, DedupFunction.DUPLICATES);
-          deadLettersAlreadyLanded =
-              longAccumulator(result, ParseFunction.DEAD_LETTERS_ALREADY_LANDED);
-          long retries = longAccumulator(result, RawTableCommitter.COMMIT_RETRIES);
-          run.count("commit_retries", retries);
-          if (retries > 0) {
-            progress("%d Iceberg commit(s) retried after a concurrent commit (expected with"
-                + " maintain running; nothing lost)", retries);
-          }
-          run.parameter("output.kafka.committed-offsets",
-              OffsetRange.describe(offsets.committed(settings.consumerGroup())));
-          recordLateEvents(tables, result, run);
+  private void runBounded() throws Exception {
+    Map<TableName, Table> tables = createTables(catalog);
+    Map<TableName, Long> startSnapshots = new LinkedHashMap<>();
+    tables.forEach((name, table) -> startSnapshots.put(name, SnapshotCounts.currentSnapshotId(table)));
+    progress("starting run %s", run.id());
+    try (KafkaOffsets offsets = new KafkaOffsets(settings.adminProperties())) {
+      StartPlan plan = plan(settings, tables, offsets, catalogLoader);
+      Map<TopicPartition, Long> earliest = offsets.earliestOffsets(settings.topics());
+      Map<TopicPartition, Long> end = offsets.endOffsets(settings.topics());
+      Map<TopicPartition, Long> start =
+          plan.startEstimate(offsets.committed(settings.consumerGroup()), earliest);
+      start.keySet().retainAll(end.keySet());
+      end.keySet().forEach(tp -> start.putIfAbsent(tp, earliest.getOrDefault(tp, 0L)));
+      start.replaceAll((tp, o) -> Math.min(o, end.get(tp)));
+      OffsetRange range = new OffsetRange(start, end);
+      run.parameter("bounded", true)
+          .parameter("kafka.bootstrap-servers", settings.bootstrapServers())
+          .parameter("kafka.consumer-group", settings.consumerGroup())
+          .parameter("input.kafka.start-offsets", OffsetRange.describe(range.start()))
+          .parameter("input.kafka.end-offsets", OffsetRange.describe(range.end()))
+          .parameter("restored-from", plan.restore() == null ? "none" : plan.restore().path());
+      progress("%,d new messages in %s (consumer group %s)", range.messages(), settings.topics(),
+          settings.consumerGroup());
+      long consumed = 0;
+      long duplicates = 0;
+      long deadLettersAlreadyLanded = 0;
+      String jobId = null;
+      // a crash checkpoint may hold Iceberg files not committed yet: run to commit them
+      boolean recover = plan.restore() != null && !plan.restore().savepoint();
+      if (!range.isEmpty() || recover) {
+        JobExecutionResult result = execute(settings, catalogLoader, plan, range, run);
+        jobId = result.getJobID().toString();
+        run.parameter("flink.job-id", jobId);
+        consumed = longAccumulator(result, ParseFunction.CONSUMED);
+        duplicates = longAccumulator(result, DedupFunction.DUPLICATES);
+        deadLettersAlreadyLanded =
+            longAccumulator(result, ParseFunction.DEAD_LETTERS_ALREADY_LANDED);
+        long retries = longAccumulator(result, RawTableCommitter.COMMIT_RETRIES);
+        run.count("commit_retries", retries);
+        if (retries > 0) {
+          progress("%d Iceberg commit(s) retried after a concurrent commit (expected with"
+              + " maintain running; nothing lost)", retries);
         }
-        Map<TableName, Long> added = new LinkedHashMap<>();
-        long recovered = 0;
-        final String thisJob = jobId;
-        for (Map.Entry<TableName, Table> e : tables.entrySet()) {
-          Table table = e.getValue();
-          var snapshots = jobId == null ? List.<org.apache.iceberg.Snapshot>of()
-              : SnapshotCounts.committedByAnyJob(table, startSnapshots.get(e.getKey()));
-          long all = SnapshotCounts.addedRecords(snapshots);
-          long mine = SnapshotCounts.addedRecords(snapshots.stream()
-              .filter(s -> thisJob.equals(s.summary().get(SnapshotCounts.FLINK_JOB_ID)))
-              .toList());
-          recovered += all - mine;
-          added.put(e.getKey(), all);
-          run.output(e.getKey().toString(), SnapshotCounts.currentSnapshotId(table));
-          if (jobId != null) {
-            progress("%s: %,d rows added in %d commit(s)%s, now at snapshot %s", e.getKey(), all,
-                snapshots.size(), all == mine ? "" : " (" + (all - mine)
-                    + " from the restored checkpoint)", SnapshotCounts.currentSnapshotId(table));
-          }
+        run.parameter("output.kafka.committed-offsets",
+            OffsetRange.describe(offsets.committed(settings.consumerGroup())));
+        recordLateEvents(tables, result, run);
+      }
+      Map<TableName, Long> added = new LinkedHashMap<>();
+      long recovered = 0;
+      final String thisJob = jobId;
+      for (Map.Entry<TableName, Table> e : tables.entrySet()) {
+        Table table = e.getValue();
+        var snapshots = jobId == null ? List.<org.apache.iceberg.Snapshot>of()
+            : SnapshotCounts.committedByAnyJob(table, startSnapshots.get(e.getKey()));
+        long all = SnapshotCounts.addedRecords(snapshots);
+        long mine = SnapshotCounts.addedRecords(snapshots.stream()
+            .filter(s -> thisJob.equals(s.summary().get(SnapshotCounts.FLINK_JOB_ID)))
+            .toList());
+        recovered += all - mine;
+        added.put(e.getKey(), all);
+        run.output(e.getKey().toString(), SnapshotCounts.currentSnapshotId(table));
+        if (jobId != null) {
+          progress("%s: %,d rows added in %d commit(s)%s, now at snapshot %s", e.getKey(), all,
+              snapshots.size(), all == mine ? "" : " (" + (all - mine)
+                  + " from the restored checkpoint)", SnapshotCounts.currentSnapshotId(table));
         }
-        long visits = added.get(Tables.RAW_VISITS);
-        long vitals = added.get(Tables.RAW_VITALS);
-        long deadLetters = added.get(Tables.RAW_DEAD_LETTERS);
-        long setAsideDuplicates = duplicates + deadLettersAlreadyLanded;
-        run.count("consumed", consumed)
-            .count("recovered_from_checkpoint", recovered)
-            .count("visits", visits)
-            .count("vitals", vitals)
-            .count("dead_letters", deadLetters)
-            .count("duplicates", setAsideDuplicates)
-            .count("dead_letters_already_landed", deadLettersAlreadyLanded)
-            .rows(consumed + recovered, visits + vitals, deadLetters + setAsideDuplicates)
-            .requireReconciled();
       }
-      record = run.succeeded();
-    } catch (Exception | LinkageError e) {
-      record = run.failed(describe(e));
-      if (verbose) {
-        e.printStackTrace(out);
-      }
+      long visits = added.get(Tables.RAW_VISITS);
+      long vitals = added.get(Tables.RAW_VITALS);
+      long deadLetters = added.get(Tables.RAW_DEAD_LETTERS);
+      long setAsideDuplicates = duplicates + deadLettersAlreadyLanded;
+      run.count("consumed", consumed)
+          .count("recovered_from_checkpoint", recovered)
+          .count("visits", visits)
+          .count("vitals", vitals)
+          .count("dead_letters", deadLetters)
+          .count("duplicates", setAsideDuplicates)
+          .count("dead_letters_already_landed", deadLettersAlreadyLanded)
+          .rows(consumed + recovered, visits + vitals, deadLetters + setAsideDuplicates)
+          .requireReconciled();
     }
-    if (active != null) {
-      try {
-        record = active.end(record);
-      } catch (RuntimeException e) {
-        out.println("carelake " + JOB + ": could not record the run in the ledger: "
-            + describe(e));
-        if (record.status() == RunStatus.SUCCEEDED) {
-          record = run.failed("ledger write failed: " + describe(e));
-        }
-      }
-    }
-    out.println(summary(record));
-    return record.status().exitCode();
   }
 
 
@@ -624,17 +580,14 @@ public final class IngestJob {
     return value instanceof Number n ? n.longValue() : 0L;
   }
 
-  private void progress(String format, Object... args) {
-    out.println("[" + JOB + "] " + String.format(Locale.ROOT, format, args));
-    out.flush();
-  }
-
   /** carelake's own messages as written, libraries' masked (they may quote a payload). */
   static String describe(Throwable e) {
-    return RunMessages.describe(e);
+    return JobRuntime.describe(e);
   }
 
-  static String summary(RunRecord r) {
+  /** Ingest's last line: messages in, rows out by table, set aside by kind. */
+  @Override
+  public String summary(RunRecord r) {
     Duration took = Duration.between(r.startedAt(), r.endedAt());
     Map<String, Long> c = r.counts();
     String line = String.format(Locale.ROOT,
@@ -643,10 +596,7 @@ public final class IngestJob {
         r.job(), r.status(), took.toMillis() / 1000.0, r.rowsIn(), r.rowsOut(),
         c.getOrDefault("visits", 0L), c.getOrDefault("vitals", 0L), r.rowsSetAside(),
         c.getOrDefault("dead_letters", 0L), c.getOrDefault("duplicates", 0L), r.runId());
-    if (r.message() != null) {
-      line += "\n[" + r.job() + "] " + r.message();
-    }
-    return line;
+    return JobRuntime.withMessage(line, r);
   }
 
   /** {@code --version}: the carelake version. */

@@ -2,9 +2,9 @@ package io.carelake.ingestion;
 
 import io.carelake.core.catalog.CatalogFactory;
 import io.carelake.core.config.CarelakeConfig;
-import io.carelake.core.config.ConfigException;
-import io.carelake.core.ledger.Run;
+import io.carelake.core.jobs.JobRuntime;
 import io.carelake.core.ledger.ActiveRun;
+import io.carelake.core.ledger.Run;
 import io.carelake.core.ledger.RunLedger;
 import io.carelake.core.ledger.RunRecord;
 import io.carelake.core.tables.TableName;
@@ -13,7 +13,6 @@ import io.carelake.ingestion.ledger.Completeness;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -25,7 +24,6 @@ import org.apache.iceberg.flink.actions.Actions;
 import org.apache.iceberg.util.SnapshotUtil;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -45,7 +43,9 @@ import picocli.CommandLine.Option;
  *
  * <p>All three are Iceberg optimistic commits: a concurrent ingest commit makes them retry
  * ({@code commit.retry.*}); the raw tables are append-only, so a compaction never conflicts
- * with an ingest append. The run is recorded in governance.runs (job {@code maintain}).
+ * with an ingest append. The run is recorded in governance.runs (job {@code maintain}); the
+ * lifecycle is {@link JobRuntime}'s (the RUNNING row and lease first: two maintenance runs never
+ * rewrite the same files at once).
  *
  * <p>Exit codes: 0 done, 1 failed, 2 usage/configuration.
  */
@@ -53,15 +53,13 @@ import picocli.CommandLine.Option;
     versionProvider = IngestJob.Versions.class,
     description = "Compacts small files, rewrites manifests and expires old snapshots of the raw"
         + " tables; safe while ingestion runs.")
-public final class MaintainJob {
+public final class MaintainJob extends FlinkJob {
 
   public static final String JOB = "maintain";
   /** Summary key the Iceberg Flink committer writes with the last committed checkpoint. */
   public static final String MAX_COMMITTED_CHECKPOINT_ID = "flink.max-committed-checkpoint-id";
   static final List<TableName> TABLES =
       List.of(Tables.RAW_VISITS, Tables.RAW_VITALS, Tables.RAW_DEAD_LETTERS);
-
-  @Mixin ConfigOptions configOptions = new ConfigOptions();
 
   @Option(names = "--retention-days", paramLabel = "DAYS", defaultValue = "7",
       description = "Expire snapshots older than this (default: ${DEFAULT-VALUE}).")
@@ -71,13 +69,12 @@ public final class MaintainJob {
       description = "Always keep at least the last N snapshots (default: ${DEFAULT-VALUE}).")
   int retainLast;
 
-  @Option(names = "--verbose", description = "Print stack traces and engine logs.")
-  boolean verbose;
-
-  private final PrintStream out;
+  private IngestSettings settings;
+  private Catalog catalog;
+  private Run run;
 
   MaintainJob(PrintStream out) {
-    this.out = out;
+    super(JOB, out);
   }
 
   public static void main(String[] args) {
@@ -85,72 +82,49 @@ public final class MaintainJob {
   }
 
   static int run(PrintStream out, String... args) {
-    MaintainJob job = new MaintainJob(out);
-    CommandLine cli = new CommandLine(job);
-    try {
-      if (CommandLine.printHelpIfRequested(cli.parseArgs(args))) {
-        return IngestJob.EXIT_OK;
-      }
-      if (job.retentionDays < 0 || job.retainLast < 1) {
-        throw new CommandLine.ParameterException(cli,
-            "--retention-days must be >= 0 and --retain-last >= 1");
-      }
-    } catch (CommandLine.ParameterException e) {
-      out.println("carelake " + JOB + ": " + e.getMessage());
-      e.getCommandLine().usage(out);
-      return IngestJob.EXIT_USAGE;
+    return new MaintainJob(out).execute(args);
+  }
+
+  @Override
+  public void checkOptions(CommandLine cli) {
+    if (retentionDays < 0 || retainLast < 1) {
+      throw new CommandLine.ParameterException(cli,
+          "--retention-days must be >= 0 and --retain-last >= 1");
     }
-    EngineLogging.configure(job.verbose);
-    Catalog catalog;
-    IngestSettings settings;
-    java.time.Duration lease;
-    try {
-      CarelakeConfig cfg = job.configOptions.resolve();
-      settings = IngestSettings.from(cfg);
-      catalog = CatalogFactory.open(cfg);
-      lease = RunLedger.lease(cfg);
-    } catch (ConfigException | IllegalArgumentException e) {
-      out.println("carelake " + JOB + ": " + e.getMessage());
-      return IngestJob.EXIT_USAGE;
-    }
-    Run run = Run.start(JOB, null)
-        .parameter("retention-days", job.retentionDays)
-        .parameter("retain-last", job.retainLast);
-    RunRecord record;
-    ActiveRun active = null;
-    try {
-      // RUNNING row and lease first: two maintenance runs never rewrite the same files at once
-      active = new RunLedger(catalog, lease).begin(run);
-      long rows = 0;
-      for (TableName name : TABLES) {
-        if (!catalog.tableExists(CatalogFactory.identifier(name))) {
-          job.progress("%s: does not exist yet, skipped", name);
-          continue;
-        }
-        Table table = catalog.loadTable(CatalogFactory.identifier(name));
-        rows += job.maintain(name, table, settings, run);
-        run.output(name.toString(), table.currentSnapshot() == null ? null
-            : table.currentSnapshot().snapshotId());
+  }
+
+  @Override
+  JobRuntime.Plan plan(CarelakeConfig cfg) {
+    settings = IngestSettings.from(cfg);
+    catalog = CatalogFactory.open(cfg);
+    Duration lease = RunLedger.lease(cfg);
+    run = Run.start(JOB, null)
+        .parameter("retention-days", retentionDays)
+        .parameter("retain-last", retainLast);
+    return new JobRuntime.Plan(run, () -> new RunLedger(catalog, lease));
+  }
+
+  @Override
+  public void run(Void engine, ActiveRun active) throws Exception {
+    long rows = 0;
+    for (TableName name : TABLES) {
+      if (!catalog.tableExists(CatalogFactory.identifier(name))) {
+        progress("%s: does not exist yet, skipped", name);
+        continue;
       }
-      // maintenance changes no rows: in = out
-      record = run.rows(rows, rows, 0).requireReconciled().succeeded();
-    } catch (Exception | LinkageError e) {
-      record = run.failed(IngestJob.describe(e));
-      if (job.verbose) {
-        e.printStackTrace(out);
-      }
+      Table table = catalog.loadTable(CatalogFactory.identifier(name));
+      rows += maintain(name, table, settings, run);
+      run.output(name.toString(), table.currentSnapshot() == null ? null
+          : table.currentSnapshot().snapshotId());
     }
-    if (active != null) {
-      try {
-        record = active.end(record);
-      } catch (RuntimeException e) {
-        out.println("carelake " + JOB + ": could not record the run in the ledger: "
-            + IngestJob.describe(e));
-      }
-    }
-    out.println("[" + JOB + "] " + record.status() + " (run " + record.runId() + ")"
-        + (record.message() == null ? "" : ": " + record.message()));
-    return record.status().exitCode();
+    // maintenance changes no rows: in = out
+    run.rows(rows, rows, 0).requireReconciled();
+  }
+
+  @Override
+  public String summary(RunRecord record) {
+    return "[" + JOB + "] " + record.status() + " (run " + record.runId() + ")"
+        + (record.message() == null ? "" : ": " + record.message());
   }
 
   /** Maintains one table; returns its row count (unchanged by maintenance). */
@@ -232,10 +206,5 @@ public final class MaintainJob {
           s.allManifests(table.io()).size(), snapshots,
           Long.parseLong(summary.getOrDefault(SnapshotSummary.TOTAL_RECORDS_PROP, "0")));
     }
-  }
-
-  private void progress(String format, Object... args) {
-    out.println("[" + JOB + "] " + String.format(Locale.ROOT, format, args));
-    out.flush();
   }
 }

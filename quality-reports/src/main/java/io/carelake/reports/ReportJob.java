@@ -78,8 +78,23 @@ public final class ReportJob extends IntervalJob {
       + " names another binary). Default: config " + PDF_KEY + ".")
   boolean pdf;
 
+  /** The waiver file, read and checked by {@link #validate} before Spark starts. */
+  private Waivers waivers = Waivers.none();
+  private String waiversSource;
+
   public static void main(String[] args) {
     System.exit(JobMain.run(new ReportJob(), args));
+  }
+
+  /** The waiver file: a missing or wrong one exits 2 before Spark starts, naming each line. */
+  @Override
+  public void validate(io.carelake.core.config.CarelakeConfig config) throws java.io.IOException {
+    String file = waiversFile != null ? waiversFile
+        : config.get(WAIVERS_FILE_KEY, WAIVERS_FILE_DEFAULT).strip();
+    if (!file.isEmpty()) {
+      waivers = readWaivers(file);
+      waiversSource = file;
+    }
   }
 
   @Override
@@ -92,8 +107,10 @@ public final class ReportJob extends IntervalJob {
     Interval interval = ctx.interval();
     int runs = trendRuns(ctx);
     boolean printPdf = pdf || Boolean.parseBoolean(ctx.config().get(PDF_KEY, PDF_DEFAULT).strip());
-    // the waiver file and the browser are checked before any table is read
-    Waivers waivers = waivers(spark, ctx);
+    // the waiver file (read by validate) and the browser are checked before any table is read
+    if (waiversSource != null) {
+      ctx.progress("waivers: %d in %s", waivers.waivers().size(), waiversSource);
+    }
     Chromium chromium = printPdf ? Chromium.locate(ctx.config().get(Chromium.CHROMIUM_KEY,
         Chromium.CHROMIUM_DEFAULT)) : null;
     Instant generatedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -288,16 +305,14 @@ public final class ReportJob extends IntervalJob {
     return n;
   }
 
-  /** The waiver file named by --waivers or the config, read through Hadoop's FileSystem. */
-  private Waivers waivers(SparkSession spark, JobContext ctx) throws java.io.IOException {
-    String file = waiversFile != null ? waiversFile
-        : ctx.config().get(WAIVERS_FILE_KEY, WAIVERS_FILE_DEFAULT).strip();
-    if (file.isEmpty()) {
-      return Waivers.none();
-    }
+  /**
+   * The waiver file named by --waivers or the config, read through Hadoop's FileSystem (a local
+   * path or any file system the Hadoop configuration on the classpath reaches, such as HDFS).
+   */
+  private Waivers readWaivers(String file) throws java.io.IOException {
     org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(file);
     try (org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.newInstance(
-        path.toUri(), spark.sparkContext().hadoopConfiguration())) {
+        path.toUri(), new org.apache.hadoop.conf.Configuration())) {
       if (!fs.exists(path)) {
         throw new ConfigException("The waiver file " + file + " (" + (waiversFile != null
             ? "--waivers" : WAIVERS_FILE_KEY) + ") does not exist; give an existing YAML file or"
@@ -307,9 +322,7 @@ public final class ReportJob extends IntervalJob {
       try (java.io.InputStream in = fs.open(path)) {
         bytes = in.readAllBytes();
       }
-      Waivers w = Waivers.parse(file, bytes);
-      ctx.progress("waivers: %d in %s", w.waivers().size(), file);
-      return w;
+      return Waivers.parse(file, bytes);
     }
   }
 

@@ -561,7 +561,7 @@ class TestReportJob extends FixtureSession {
   }
 
   @Test
-  void aWaiverFileWithMistakesFailsBeforeAnyTableIsReadNamingEachLine() throws Exception {
+  void aWaiverFileWithMistakesExitsTwoBeforeSparkStartsNamingEachLine() throws Exception {
     Path waivers = home.resolve("bad-waivers.yaml");
     Files.writeString(waivers, """
         waivers:
@@ -576,17 +576,13 @@ class TestReportJob extends FixtureSession {
             reason: historical replay, the events are months old
         """, StandardCharsets.UTF_8);
     java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-    java.io.PrintStream stderr = System.err;
-    int exit;
-    try {
-      System.setErr(new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
-      exit = JobMain.run(new ReportJob(), new String[] {"--home", home.toString(),
-          "--interval-start", "2025-03-01", "--interval-end", "2025-03-02", "--waivers",
-          waivers.toString()});
-    } finally {
-      System.setErr(stderr);
-    }
-    assertThat(exit).isEqualTo(JobMain.EXIT_FAILED);
+    io.carelake.core.jobs.JobRuntime.Outcome outcome = JobMain.execute(new ReportJob(),
+        new String[] {"--home", home.toString(), "--interval-start", "2025-03-01",
+            "--interval-end", "2025-03-02", "--waivers", waivers.toString()},
+        new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+    // bad input, found before a Spark session is asked for
+    assertThat(outcome).isEqualTo(new io.carelake.core.jobs.JobRuntime.Outcome(
+        io.carelake.core.jobs.JobExit.USAGE, false));
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("3 problems in the waiver file")
         .contains(waivers + ":4: waiver #1 (rule 'resident_id_check_digit'): approver who"
             + " accepts the failure: a role or an account, at least 3 characters, got \"QA\"")

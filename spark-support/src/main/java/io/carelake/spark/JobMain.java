@@ -1,38 +1,30 @@
 package io.carelake.spark;
 
-import io.carelake.core.config.CarelakeConfig;
-import io.carelake.core.config.ConfigException;
 import io.carelake.core.catalog.CatalogFactory;
+import io.carelake.core.config.CarelakeConfig;
+import io.carelake.core.jobs.JobExit;
+import io.carelake.core.jobs.JobRuntime;
 import io.carelake.core.ledger.ActiveRun;
 import io.carelake.core.ledger.Run;
-import io.carelake.core.ledger.RunConflictException;
 import io.carelake.core.ledger.RunLedger;
-import io.carelake.core.ledger.RunMessages;
-import io.carelake.core.ledger.RunRecord;
-import io.carelake.core.ledger.RunStatus;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.Locale;
 import org.apache.spark.sql.SparkSession;
-import picocli.CommandLine;
 
 /**
- * The one way a Spark job starts: parse typed options, resolve the config, record the run as
- * RUNNING in {@code governance.runs} and take its lease (a second run of the same job and
- * interval is refused, exit 1), open the session, run, replace the RUNNING row with the run's
- * end, print a one-line summary, return an exit code.
- *
- * <p>Exit codes: 0 succeeded, 1 failed (error), 2 usage error, 3 blocked by a governance or
- * privacy rule. Errors print what was wrong without a stack trace unless {@code --verbose}; the
- * message stored in the ledger and printed keeps carelake's own text and masks what a library's
- * message quotes ({@link RunMessages}).
+ * The one way a Spark job starts: {@link JobRuntime}'s lifecycle with a Spark session as the
+ * engine. Parse the typed options; validate (resolve the config, then the job's
+ * {@link SparkJob#validate}: every spec, policy and definition it reads, before any session
+ * exists); record the run as RUNNING in {@code governance.runs} and take its lease (a second run of
+ * the same job and interval is refused, exit 1); open the session; run; replace the RUNNING row
+ * with the run's end; print a one-line summary; return the exit code ({@link JobExit}).
  */
 public final class JobMain {
 
-  public static final int EXIT_OK = 0;
-  public static final int EXIT_FAILED = 1;
-  public static final int EXIT_USAGE = 2;
-  public static final int EXIT_BLOCKED = 3;
+  public static final int EXIT_OK = JobExit.OK.code();
+  public static final int EXIT_FAILED = JobExit.FAILED.code();
+  public static final int EXIT_USAGE = JobExit.USAGE.code();
+  public static final int EXIT_BLOCKED = JobExit.BLOCKED.code();
   /** The job's full log file, set by bin/carelake's launcher (see log4j2-jobs.properties). */
   public static final String LOG_FILE_PROPERTY = "carelake.log.file";
 
@@ -40,105 +32,79 @@ public final class JobMain {
 
   /** Parses, runs and returns the exit code; {@code main} passes it to {@code System.exit}. */
   public static int run(SparkJob job, String[] args) {
-    PrintStream err = System.err;
-    CommandLine cli = new CommandLine(job);
-    cli.setCaseInsensitiveEnumValuesAllowed(true);
-    try {
-      CommandLine.ParseResult parsed = cli.parseArgs(args);
-      if (CommandLine.printHelpIfRequested(parsed)) {
-        return EXIT_OK;
-      }
-    } catch (CommandLine.ParameterException e) {
-      err.println("carelake " + job.name() + ": " + e.getMessage());
-      e.getCommandLine().usage(err);
-      return EXIT_USAGE;
+    return execute(job, args).code();
+  }
+
+  /** As {@link #run(SparkJob, String[])}, telling also whether a Spark session was asked for. */
+  public static JobRuntime.Outcome execute(SparkJob job, String[] args) {
+    return execute(job, args, System.err);
+  }
+
+  /** As {@link #execute(SparkJob, String[])}, printing progress, errors and the summary to err. */
+  public static JobRuntime.Outcome execute(SparkJob job, String[] args, PrintStream err) {
+    return JobRuntime.run(job, new SparkLifecycle(job, err), args, err);
+  }
+
+  /** A Spark job's side of the lifecycle. */
+  private static final class SparkLifecycle implements JobRuntime.Lifecycle<SparkSession> {
+    private final SparkJob job;
+    private final PrintStream err;
+    private CarelakeConfig config;
+    private Run run;
+    /** A session that exists already (a test's, an embedding application's) is used, not stopped. */
+    private boolean ownSession;
+
+    SparkLifecycle(SparkJob job, PrintStream err) {
+      this.job = job;
+      this.err = err;
     }
-    boolean verbose = job.jobOptions().verbose();
-    CarelakeConfig config;
-    Run run;
-    Duration lease;
-    try {
+
+    @Override
+    public String name() {
+      return job.name();
+    }
+
+    @Override
+    public boolean verbose() {
+      return job.jobOptions().verbose();
+    }
+
+    @Override
+    public JobRuntime.Plan validate() throws Exception {
       config = CarelakeConfig.resolve(job.jobOptions().home(), job.jobOptions().config(),
           System.getenv());
       run = Run.start(job.name(), job.interval());
-      lease = RunLedger.lease(config);
-    } catch (ConfigException | IllegalArgumentException e) {
-      err.println("carelake " + job.name() + ": " + e.getMessage());
-      return EXIT_USAGE;
+      Duration lease = RunLedger.lease(config);
+      job.validate(config);
+      return new JobRuntime.Plan(run, () -> new RunLedger(CatalogFactory.open(config), lease));
     }
-    // the RUNNING row and the lease come first, before the (slow) engine start: a second run of
-    // the same job and interval is refused at once, and a killed run leaves a row behind
-    RunLedger ledger;
-    ActiveRun active;
-    try {
-      ledger = new RunLedger(CatalogFactory.open(config), lease);
-      active = ledger.begin(run);
-    } catch (RunConflictException e) {
-      err.println("carelake " + job.name() + ": " + e.getMessage());
-      return EXIT_FAILED;
-    } catch (RuntimeException e) {
-      err.println("carelake " + job.name() + ": cannot record the run in the ledger: "
-          + describe(e));
-      if (verbose) {
-        e.printStackTrace(err);
-      }
-      return EXIT_FAILED;
-    }
-    // a session that exists already (a test's, an embedding application's) is used, not stopped
-    boolean ownSession = SparkSession.getActiveSession().isEmpty()
-        && SparkSession.getDefaultSession().isEmpty();
-    SparkSession spark = null;
-    RunRecord record;
-    try {
-      spark = SparkSessions.create(config, "carelake-" + job.name());
+
+    @Override
+    public SparkSession startEngine() {
+      ownSession = SparkSession.getActiveSession().isEmpty()
+          && SparkSession.getDefaultSession().isEmpty();
+      SparkSession spark = SparkSessions.create(config, "carelake-" + job.name());
       // under bin/carelake the full log goes to a file and the terminal is filtered by the
       // launcher's log4j configuration; elsewhere (spark-submit) Spark's INFO chatter is cut here
-      if (!verbose && ownSession && System.getProperty(LOG_FILE_PROPERTY) == null) {
+      if (!verbose() && ownSession && System.getProperty(LOG_FILE_PROPERTY) == null) {
         spark.sparkContext().setLogLevel("WARN");
       }
+      return spark;
+    }
+
+    @Override
+    public void stopEngine(SparkSession spark) {
+      if (ownSession) {
+        spark.stop();
+      }
+    }
+
+    @Override
+    public void run(SparkSession spark, ActiveRun active) throws Exception {
       JobContext context = new JobContext(spark, config, run, err, active);
       context.progress("starting run %s%s", run.id(),
           run.interval() == null ? "" : " for " + run.interval());
       job.run(spark, context);
-      record = run.succeeded();
-    } catch (BlockedException e) {
-      record = run.blocked(e.getMessage());
-    } catch (Exception | LinkageError e) {
-      record = run.failed(describe(e));
-      if (verbose) {
-        e.printStackTrace(err);
-      }
     }
-    try {
-      record = active.end(record);
-    } catch (RuntimeException e) {
-      err.println("carelake " + job.name() + ": could not record the run in the ledger: "
-          + describe(e));
-      if (record.status() == RunStatus.SUCCEEDED) {
-        record = run.failed("ledger write failed: " + describe(e));
-      }
-    } finally {
-      if (spark != null && ownSession) {
-        spark.stop();
-      }
-    }
-    err.println(summary(record));
-    return record.status().exitCode();
-  }
-
-  /** What a failed run says: carelake's own messages as written, libraries' masked. */
-  static String describe(Throwable e) {
-    return RunMessages.describe(e);
-  }
-
-  static String summary(RunRecord r) {
-    Duration took = Duration.between(r.startedAt(), r.endedAt());
-    String line = String.format(Locale.ROOT,
-        "[%s] %s in %.1f s: %,d rows in, %,d out, %,d set aside (run %s)", r.job(), r.status(),
-        took.toMillis() / 1000.0, r.rowsIn(), r.rowsOut(), r.rowsSetAside(), r.runId());
-    if (r.message() != null) {
-      line += "\n[" + r.job() + "] " + r.message();
-    }
-    return line;
   }
 }

@@ -1,13 +1,14 @@
 package io.carelake.spark;
 
+import io.carelake.core.config.CarelakeConfig;
 import io.carelake.core.time.Interval;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * A carelake Spark job. Its class is a picocli {@code @Command} holding its typed options (with
  * {@link JobOptions} and usually {@link IntervalOptions} as mixins); {@code main} calls
- * {@link JobMain#run(SparkJob, String[])}, which parses, opens the session (never setting a master),
- * runs, records the run in the ledger and exits with the status's code.
+ * {@link JobMain#run(SparkJob, String[])}, which parses, validates, opens the session (never
+ * setting a master), runs, records the run in the ledger and exits with the status's code.
  */
 public interface SparkJob {
 
@@ -18,6 +19,14 @@ public interface SparkJob {
 
   /** The data interval, or {@code null} for a job that is not interval-driven. */
   Interval interval();
+
+  /**
+   * Loads and checks every spec, policy and definition the job reads, before any Spark session
+   * exists: a bad file is an exit 2 in seconds with nothing written. Keep what is loaded for
+   * {@link #run}. Reads files and {@code config} only (no catalog, no table); checks against a
+   * table's schema belong to {@link #run}. Any exception is bad input (exit 2).
+   */
+  default void validate(CarelakeConfig config) throws Exception {}
 
   /**
    * Does the work. Record inputs, outputs and counts on {@code context.run()}; set rows in, out and

@@ -51,7 +51,8 @@ public final class JobManifest {
   }
 
   @JsonIgnoreProperties("_comment")
-  private record File(List<RawEntry> entries) {}
+  private record File(@JsonProperty("exit_codes") Map<String, Integer> exitCodes,
+      List<RawEntry> entries) {}
 
   private record RawEntry(String command, String module, @JsonProperty("main_class") String mainClass,
       String engine, String kind, String description) {}
@@ -59,9 +60,11 @@ public final class JobManifest {
   private static final JobManifest SHIPPED = load();
 
   private final Map<String, Entry> byCommand;
+  private final Map<String, Integer> exitCodes;
 
-  private JobManifest(Map<String, Entry> byCommand) {
+  private JobManifest(Map<String, Entry> byCommand, Map<String, Integer> exitCodes) {
     this.byCommand = byCommand;
+    this.exitCodes = exitCodes;
   }
 
   /** The manifest shipped in this module's jar. */
@@ -72,6 +75,14 @@ public final class JobManifest {
   /** Every entry, jobs in pipeline order first as the file lists them. */
   public List<Entry> entries() {
     return List.copyOf(byCommand.values());
+  }
+
+  /**
+   * The exit codes as the file lists them, by lower-case name ({@code ok}, {@code failed},
+   * {@code usage}, {@code blocked}): what the Airflow side reads; they mirror {@link JobExit}.
+   */
+  public Map<String, Integer> exitCodes() {
+    return exitCodes;
   }
 
   public Optional<Entry> find(String command) {
@@ -101,7 +112,8 @@ public final class JobManifest {
             + "' is listed twice");
       }
     }
-    return new JobManifest(byCommand);
+    return new JobManifest(byCommand,
+        file.exitCodes() == null ? Map.of() : Map.copyOf(file.exitCodes()));
   }
 
   private static <E extends Enum<E>> E parseEnum(Class<E> type, String value, String command,

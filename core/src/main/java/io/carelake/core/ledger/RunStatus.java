@@ -1,35 +1,37 @@
 package io.carelake.core.ledger;
 
+import io.carelake.core.jobs.JobExit;
+
 /**
  * Where a run stands. {@link #RUNNING} is written when a run starts and replaced when it ends;
  * every other status is an end. Exit codes are what the launcher and spark-submit return for each.
  */
 public enum RunStatus {
   /** Started and holding its lease; not ended yet (or killed: see {@link #ABANDONED}). */
-  RUNNING(-1),
+  RUNNING(null),
   /** Everything written and published. */
-  SUCCEEDED(0),
+  SUCCEEDED(JobExit.OK),
   /** A blocking governance or privacy rule failed: nothing published, main untouched. */
-  BLOCKED(3),
+  BLOCKED(JobExit.BLOCKED),
   /** An error: bad input, bad config or a bug. */
-  FAILED(1),
+  FAILED(JobExit.FAILED),
   /**
    * Found RUNNING by a later run after its process had died (killed, lost its machine) or its
    * lease had expired without a heartbeat: it never ended, so it is recorded as failed.
    */
-  ABANDONED(1);
+  ABANDONED(JobExit.FAILED);
 
-  private final int exitCode;
+  private final JobExit exit;
 
-  RunStatus(int exitCode) {
-    this.exitCode = exitCode;
+  RunStatus(JobExit exit) {
+    this.exit = exit;
   }
 
-  /** The process exit code of an ended run. */
-  public int exitCode() {
+  /** How the process of an ended run exits. */
+  public JobExit exit() {
     if (this == RUNNING) {
       throw new IllegalStateException("a RUNNING run has no exit code yet");
     }
-    return exitCode;
+    return exit;
   }
 }

@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TestJobManifest {
@@ -32,6 +33,15 @@ class TestJobManifest {
             "train", "evaluate", "report");
     assertThat(JobManifest.shipped().get("ingest").engine()).isEqualTo(JobManifest.Engine.FLINK);
     assertThat(JobManifest.shipped().get("load").engine()).isEqualTo(JobManifest.Engine.JAVA);
+  }
+
+  @Test
+  void theExitCodesListedAreJobExitsCodes() {
+    Map<String, Integer> expected = new java.util.HashMap<>();
+    for (JobExit exit : JobExit.values()) {
+      expected.put(exit.name().toLowerCase(java.util.Locale.ROOT), exit.code());
+    }
+    assertThat(JobManifest.shipped().exitCodes()).isEqualTo(expected);
   }
 
   @Test

@@ -170,12 +170,22 @@ public final class EvaluateLmJob implements SparkJob {
     return null;
   }
 
+  /** The exam items and the answers, read and checked by {@link #validate} before Spark starts. */
+  private ExamItems set;
+  private ExamAnswers mine;
+  private ExamAnswers theirs;
+
+  /** The item set and the answer files: a bad line exits 2 before Spark starts, naming it. */
+  @Override
+  public void validate(io.carelake.core.config.CarelakeConfig config) throws Exception {
+    set = readItems();
+    mine = readAnswers(answers, set);
+    theirs = other == null ? null : readAnswers(other.answers, set);
+  }
+
   @Override
   public void run(SparkSession spark, JobContext ctx) throws Exception {
     ConfidenceLevel level = new ConfidenceLevel(confidence);
-    ExamItems set = readItems();
-    ExamAnswers mine = readAnswers(answers, set);
-    ExamAnswers theirs = other == null ? null : readAnswers(other.answers, set);
     ctx.run().parameter("iteration", iteration).parameter("items", set.source())
         .parameter("item_set", set.name()).parameter("item_set_sha256", set.sha256())
         .parameter("answers_sha256", mine.sha256()).parameter("confidence", level.level())
