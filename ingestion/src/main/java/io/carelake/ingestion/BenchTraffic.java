@@ -19,8 +19,10 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -54,8 +56,7 @@ final class BenchTraffic {
         "北京市东城区测试街道1号");
     Patient vitalPatient = Patient.idOnly(RESIDENT);
     Instant base = Instant.parse("2025-03-01T00:00:00Z");
-    List<org.apache.kafka.clients.producer.RecordMetadata> sent = new ArrayList<>(events);
-    Exception[] failure = new Exception[1];
+    Sent sent = new Sent();
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props,
         new ByteArraySerializer(), new ByteArraySerializer())) {
       for (int i = 0; i < events; i++) {
@@ -74,33 +75,11 @@ final class BenchTraffic {
               Codes.SOURCE_CLINIC, null));
         }
         producer.send(new ProducerRecord<>(topic, ("k" + i).getBytes(StandardCharsets.UTF_8),
-            value), (m, e) -> {
-              if (e != null) {
-                failure[0] = e;
-              } else {
-                synchronized (sent) {
-                  sent.add(m);
-                }
-              }
-            });
+            value), sent);
       }
       producer.flush();
     }
-    if (failure[0] != null) {
-      throw failure[0];
-    }
-    Map<TopicPartition, Integer> sizes = new HashMap<>();
-    for (var m : sent) {
-      sizes.merge(new TopicPartition(m.topic(), m.partition()), (int) m.offset() + 1, Math::max);
-    }
-    sizes.forEach((tp, n) -> {
-      long[] ts = new long[n];
-      Arrays.fill(ts, -1);
-      produced.put(tp, ts);
-    });
-    for (var m : sent) {
-      produced.get(new TopicPartition(m.topic(), m.partition()))[(int) m.offset()] = m.timestamp();
-    }
+    sent.timestamps(produced);
   }
 
   /** Produces {@code n} events at {@code rate}/s; {@code produced} as {@link #produce}. */
@@ -112,8 +91,7 @@ final class BenchTraffic {
     props.put("linger.ms", "0");
     Patient patient = Patient.idOnly(RESIDENT);
     Instant base = Instant.now().minusSeconds(3600);
-    Map<TopicPartition, Map<Long, Long>> sent = new HashMap<>();
-    Exception[] failure = new Exception[1];
+    Sent sent = new Sent();
     long start = System.nanoTime();
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props,
         new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -131,29 +109,11 @@ final class BenchTraffic {
             : JSON.writeValueAsBytes(new VitalEvent(1, "lat-s-" + i, time, patient, "F001",
                 Codes.LOINC_SYSTOLIC_BP, 120.0, "mm[Hg]", Codes.SOURCE_CLINIC, null));
         producer.send(new ProducerRecord<>(topic, ("l" + i).getBytes(StandardCharsets.UTF_8),
-            value), (m, e) -> {
-              if (e != null) {
-                failure[0] = e;
-              } else {
-                synchronized (sent) {
-                  sent.computeIfAbsent(new TopicPartition(m.topic(), m.partition()),
-                      k -> new HashMap<>()).put(m.offset(), m.timestamp());
-                }
-              }
-            });
+            value), sent);
       }
       producer.flush();
     }
-    if (failure[0] != null) {
-      throw failure[0];
-    }
-    sent.forEach((tp, byOffset) -> {
-      long max = byOffset.keySet().stream().mapToLong(Long::longValue).max().orElse(0);
-      long[] ts = new long[(int) max + 1];
-      Arrays.fill(ts, -1);
-      byOffset.forEach((o, t) -> ts[(int) (long) o] = t);
-      produced.put(tp, ts);
-    });
+    sent.timestamps(produced);
   }
 
   /** A bare consumer reading {@code partitions} from the beginning to the end: messages read. */
@@ -181,5 +141,49 @@ final class BenchTraffic {
       }
     }
     return count;
+  }
+
+  /** What the sends came back with: each record's metadata, or a failure. */
+  private static final class Sent implements Callback {
+
+    private final List<RecordMetadata> records = new ArrayList<>();
+    private volatile Exception failure;
+
+    @Override
+    public void onCompletion(RecordMetadata m, Exception e) {
+      if (e != null) {
+        failure = e;
+      } else {
+        synchronized (records) {
+          records.add(m);
+        }
+      }
+    }
+
+    /**
+     * Puts each partition's produce timestamps by offset (-1 where nothing was sent) into
+     * {@code produced}; throws a send's failure instead, if there was one.
+     */
+    void timestamps(Map<TopicPartition, long[]> produced) throws Exception {
+      if (failure != null) {
+        throw failure;
+      }
+      synchronized (records) {
+        Map<TopicPartition, Integer> sizes = new HashMap<>();
+        for (RecordMetadata m : records) {
+          sizes.merge(new TopicPartition(m.topic(), m.partition()), (int) m.offset() + 1,
+              Math::max);
+        }
+        sizes.forEach((tp, n) -> {
+          long[] ts = new long[n];
+          Arrays.fill(ts, -1);
+          produced.put(tp, ts);
+        });
+        for (RecordMetadata m : records) {
+          produced.get(new TopicPartition(m.topic(), m.partition()))[(int) m.offset()] =
+              m.timestamp();
+        }
+      }
+    }
   }
 }

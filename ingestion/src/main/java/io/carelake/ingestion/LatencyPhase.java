@@ -27,16 +27,9 @@ import org.apache.kafka.common.TopicPartition;
  * The latency phase of {@code bench ingest} ({@link IngestBench}): the streaming ingest job on the
  * scratch home, a steady stream of events into it, and one produce-to-visible latency per event
  * (the commit time of the Iceberg snapshot that added its row minus its Kafka produce timestamp).
+ * Progress and, when {@code verbose} or on failure, the job's output go to {@code out}.
  */
-final class LatencyPhase {
-
-  private final PrintStream out;
-  private final boolean verbose;
-
-  LatencyPhase(PrintStream out, boolean verbose) {
-    this.out = out;
-    this.verbose = verbose;
-  }
+record LatencyPhase(PrintStream out, boolean verbose) {
 
   /**
    * Starts the streaming job on the scratch home, produces {@code n} events at {@code rate}/s
