@@ -8,6 +8,8 @@ import io.carelake.core.tables.TableName;
 import io.carelake.core.tables.TableSchemas;
 import io.carelake.privacy.PhiScrubber;
 import io.carelake.privacy.PseudonymKey;
+import io.carelake.spark.BenchSpark;
+import io.carelake.spark.ScratchHomeOptions;
 import io.carelake.spark.SparkSessions;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -34,6 +36,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -69,18 +72,8 @@ public final class DeidentifyBench implements Callable<Integer> {
       + " deleted afterwards)")
   Path dir;
 
-  @Option(names = "--home", paramLabel = "DIR", description = "carelake home (as bin/carelake"
-      + " passes it): without --dir the bench works in a scratch home under <home>/tmp, deleted"
-      + " afterwards; the home's own tables are never touched")
-  Path home;
-
-  @Option(names = "--config", paramLabel = "FILE", description = "as --home, for the home of an"
-      + " explicit carelake.properties")
-  Path config;
-
-  @Option(names = "--master", description = "Spark master when spark.master is not set"
-      + " (default ${DEFAULT-VALUE})")
-  String master = "local[2]";
+  @Mixin ScratchHomeOptions homeOptions = new ScratchHomeOptions();
+  @Mixin BenchSpark benchSpark = new BenchSpark();
 
   @Option(names = "--seed", description = "generator seed (default ${DEFAULT-VALUE})")
   long seed = 20261129L;
@@ -97,8 +90,7 @@ public final class DeidentifyBench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     boolean temporary = dir == null;
-    Path scratch = temporary ? io.carelake.spark.ScratchHome.create(home, config,
-        "bench-deidentify-") : dir;
+    Path scratch = temporary ? homeOptions.createScratch("bench-deidentify-") : dir;
     try {
       return run(scratch);
     } finally {
@@ -109,13 +101,8 @@ public final class DeidentifyBench implements Callable<Integer> {
   }
 
   private int run(Path home) throws Exception {
-    if (System.getProperty("spark.master") == null) {
-      System.setProperty("spark.master", master);
-    }
-    System.setProperty("spark.ui.enabled", System.getProperty("spark.ui.enabled", "false"));
-    // a small machine: a few shuffle partitions (Spark's default of 200 is for clusters)
-    System.setProperty("spark.sql.shuffle.partitions",
-        System.getProperty("spark.sql.shuffle.partitions", "4"));
+    benchSpark.useMaster();
+    BenchSpark.smallMachine(4);
     CarelakeConfig cfg = CarelakeConfig.load(home, java.util.Map.of());
     SparkSession spark = SparkSessions.create(cfg, "carelake-deidentify-bench");
     spark.sparkContext().setLogLevel("WARN");

@@ -210,8 +210,8 @@ public final class DeidentifyJob extends IntervalJob {
               deidPolicy.quasiIdentifiers(), published));
       generalisedVitals = KAnonymity.persist(
           KAnonymity.generaliseVitals(vitals.where(SafeRows.publishable()), generalised));
-      KAnonymity.Metrics km = KAnonymity.measure(generalised);
-      long[] kv = KAnonymity.measureVitals(generalisedVitals);
+      KAnonymityMeasure.Metrics km = KAnonymityMeasure.measure(generalised);
+      long[] kv = KAnonymityMeasure.measureVitals(generalisedVitals);
       boolean kPasses = km.passes(policy);
       Long privacySnapshot = PrivacyResults.append(spark, ctx, java.util.List.of(
           PrivacyResults.visitsRow(ctx, policy, model, km, shiftDays, kPasses),

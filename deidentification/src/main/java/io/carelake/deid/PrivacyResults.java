@@ -64,7 +64,7 @@ public final class PrivacyResults {
 
   /** The row of safe.visits. */
   static Row visitsRow(JobContext ctx, KAnonymity.Policy policy, ReleaseModel model,
-      KAnonymity.Metrics m, int shiftDays, boolean passed) {
+      KAnonymityMeasure.Metrics m, int shiftDays, boolean passed) {
     return row(ctx, Tables.SAFE_VISITS.toString(), policy, model, KAnonymity.QUASI_IDENTIFIERS,
         m.records(), m.generalised(), m.suppressed(), m.classes(), m.minClassSize(), m.riskMax(),
         m.riskMean(), m.informationLoss(), shiftDays, passed, m.recordsByLevel(), m.classSizes());

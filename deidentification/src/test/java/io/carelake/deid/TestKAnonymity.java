@@ -122,7 +122,7 @@ class TestKAnonymity {
       assertThat(r.<String>getAs("patient_pseudonym")).isNotNull();
     }
 
-    KAnonymity.Metrics m = KAnonymity.measure(g);
+    KAnonymityMeasure.Metrics m = KAnonymityMeasure.measure(g);
     assertThat(m.records()).isEqualTo(10);
     assertThat(m.generalised()).isEqualTo(3);
     assertThat(m.suppressed()).isEqualTo(2);
@@ -164,7 +164,7 @@ class TestKAnonymity {
   @Test
   void kOfOneKeepsEverythingAndMeasuresSingletons() {
     Dataset<Row> g = KAnonymity.generalise(visits(), 1);
-    KAnonymity.Metrics m = KAnonymity.measure(g);
+    KAnonymityMeasure.Metrics m = KAnonymityMeasure.measure(g);
     assertThat(m.generalised()).isZero();
     assertThat(m.suppressed()).isZero();
     // classes: A, b1, b2, b3, c1, d1
@@ -196,7 +196,7 @@ class TestKAnonymity {
     assertThat(rows.get("s-c1x").<String>getAs("facility_id")).isEqualTo("F44010601");
     assertThat(rows.get("s-z").<String>getAs("facility_id")).isEqualTo("F11010501");
     assertThat(rows.get("s-b2").<Double>getAs("value")).isEqualTo(130.0);
-    long[] counts = KAnonymity.measureVitals(KAnonymity.generaliseVitals(vitals, g));
+    long[] counts = KAnonymityMeasure.measureVitals(KAnonymity.generaliseVitals(vitals, g));
     assertThat(counts).containsExactly(5L, 1L, 1L);
   }
 

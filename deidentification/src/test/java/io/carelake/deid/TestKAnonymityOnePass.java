@@ -83,7 +83,7 @@ class TestKAnonymityOnePass {
   }
 
   /** The same rows, columns (in order) and metrics from both algorithms; returns the levels. */
-  static KAnonymity.Metrics sameRelease(Dataset<Row> visits, int k, List<String> qis,
+  static KAnonymityMeasure.Metrics sameRelease(Dataset<Row> visits, int k, List<String> qis,
       Dataset<Row> published) {
     Dataset<Row> onePass = KAnonymity.generalise(visits, k, qis, published);
     Dataset<Row> rounds = KAnonymityRounds.generalise(visits, k, qis, published);
@@ -94,8 +94,8 @@ class TestKAnonymityOnePass {
     List<String> expected = sorted(rounds);
     assertThat(expected).hasSize((int) visits.count());
     assertThat(sorted(onePass)).containsExactlyElementsOf(expected);
-    KAnonymity.Metrics m = KAnonymity.measure(onePass);
-    KAnonymity.Metrics reference = KAnonymity.measure(rounds);
+    KAnonymityMeasure.Metrics m = KAnonymityMeasure.measure(onePass);
+    KAnonymityMeasure.Metrics reference = KAnonymityMeasure.measure(rounds);
     // the mean risk is a sum of doubles over partitions whose order may differ: equal up to
     // rounding; every other measure exactly
     assertThat(m.riskMean()).isCloseTo(reference.riskMean(), within(1e-12));
@@ -103,8 +103,8 @@ class TestKAnonymityOnePass {
     return m;
   }
 
-  static KAnonymity.Metrics withoutMeanRisk(KAnonymity.Metrics m) {
-    return new KAnonymity.Metrics(m.records(), m.generalised(), m.suppressed(), m.classes(),
+  static KAnonymityMeasure.Metrics withoutMeanRisk(KAnonymityMeasure.Metrics m) {
+    return new KAnonymityMeasure.Metrics(m.records(), m.generalised(), m.suppressed(), m.classes(),
         m.minClassSize(), m.riskMax(), null, m.informationLoss(), m.recordsByLevel(),
         m.classSizes());
   }
@@ -113,7 +113,7 @@ class TestKAnonymityOnePass {
 
   @Test
   void everyLevelAndTheSuppressionAreThoseOfTheRounds() {
-    KAnonymity.Metrics m = sameRelease(population(700, 18L, ""), 5, ALL, null);
+    KAnonymityMeasure.Metrics m = sameRelease(population(700, 18L, ""), 5, ALL, null);
     // the fixture reaches every level, suppression included
     assertThat(m.recordsByLevel().values()).allMatch(n -> n > 0);
     assertThat(m.suppressed()).isPositive();
@@ -124,7 +124,7 @@ class TestKAnonymityOnePass {
   void withPublishedVisitsAndOtherQuasiIdentifiersTheReleaseIsThatOfTheRounds() {
     Dataset<Row> earlier = KAnonymityRounds.generalise(population(600, 7L, "old-"), 5, ALL,
         null).select("patient_pseudonym", "sex", "birth_year", "age_at_visit", "facility_id");
-    KAnonymity.Metrics m = sameRelease(population(500, 19L, ""), 5, ALL, earlier);
+    KAnonymityMeasure.Metrics m = sameRelease(population(500, 19L, ""), 5, ALL, earlier);
     assertThat(m.recordsByLevel().get("0")).isPositive();
     sameRelease(population(400, 20L, ""), 20, List.of("sex", "birth_date"), null);
     sameRelease(population(400, 21L, ""), 3, List.of("facility_id"), earlier);

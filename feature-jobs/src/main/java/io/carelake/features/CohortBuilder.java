@@ -18,7 +18,6 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.regexp_extract;
-import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.transform;
@@ -32,7 +31,6 @@ import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -62,9 +60,6 @@ final class CohortBuilder {
   static final List<String> SUMS = List.of("n", "sy", "syy", "sx", "sxx", "sxy", "min", "max",
       "last");
   private static final long SECONDS_PER_DAY = 86_400L;
-  private static final double SLOPE_PER = 30 * SECONDS_PER_DAY;
-  /** Values are summed in units of 1e-4 (see {@link #measurements}). */
-  private static final double VALUE_SCALE = 10_000.0;
 
   private final CohortDefinition definition;
   private final Visibility visibility;
@@ -198,7 +193,7 @@ final class CohortBuilder {
    * Spark expression, whatever rule the job was given); facts that feed nothing are dropped. The
    * facts are then grouped by patient (the join's partitioning already is: no further shuffle) and
    * {@link PatientWindows} adds each patient's facts into the exact sums of every (index date,
-   * measurement, window) in Java longs. The sums are finished by the same {@link #statistics} as
+   * measurement, window) in Java longs. The sums are finished by {@link WindowStatistics} as
    * before, so the values are those of the join bit for bit.
    */
   Dataset<Row> measurements(Dataset<Row> pairs, Dataset<Row> vitals) {
@@ -221,7 +216,7 @@ final class CohortBuilder {
     // values in units of 1e-4 and times in seconds, as whole numbers: every sum is exact, so the
     // statistics do not depend on the order facts are added in (nor does the audit's comparison
     // meet rounding); a value with more than four decimals is rounded to four
-    Column units = org.apache.spark.sql.functions.round(col("value").multiply(VALUE_SCALE))
+    Column units = org.apache.spark.sql.functions.round(col("value").multiply(WindowStatistics.VALUE_SCALE))
         .cast("decimal(18,0)").cast("long");
     Dataset<Row> facts = measured(vitals, ms)
         .join(dates, col(Facts.PATIENT).equalTo(col("_d_patient")))
@@ -238,31 +233,10 @@ final class CohortBuilder {
     List<Column> out = new ArrayList<>(List.of(col(Facts.PATIENT), col(IndexDates.INDEX_DATE)));
     for (CohortDefinition.Measurement m : ms) {
       for (int w : windows) {
-        out.addAll(statistics(m.name(), w));
+        out.addAll(WindowStatistics.statistics(m.name(), w));
       }
     }
-    return sums.select(typed(sums, ms, windows)).select(out.toArray(Column[]::new));
-  }
-
-  /**
-   * The sums in the types Spark's own sums of the whole decimals have (value decimal(18,0), time
-   * decimal(12,0)), so that {@link #statistics} meets the same types, and an overflow the same
-   * null, as a Spark aggregation would give.
-   */
-  private static Column[] typed(Dataset<Row> sums, List<CohortDefinition.Measurement> ms,
-      List<Integer> windows) {
-    Map<String, String> types = Map.of("sy", "decimal(28,0)", "syy", "decimal(38,0)",
-        "sx", "decimal(22,0)", "sxx", "decimal(35,0)", "sxy", "decimal(38,0)");
-    List<Column> out = new ArrayList<>(List.of(col(Facts.PATIENT), col(IndexDates.INDEX_DATE)));
-    for (CohortDefinition.Measurement m : ms) {
-      for (int w : windows) {
-        for (String s : SUMS) {
-          String c = PatientWindows.column(m.name(), w, s);
-          out.add(types.containsKey(s) ? col(c).cast(types.get(s)).as(c) : col(c));
-        }
-      }
-    }
-    return out.toArray(Column[]::new);
+    return sums.select(WindowStatistics.typed(ms, windows)).select(out.toArray(Column[]::new));
   }
 
   /**
@@ -277,36 +251,6 @@ final class CohortBuilder {
       which = which == null ? when(is, lit(i)) : which.when(is, lit(i));
     }
     return vitals.withColumn(MEASUREMENT, which).where(col(MEASUREMENT).isNotNull());
-  }
-
-  /**
-   * The eight statistics of one measurement and window from its exact sums (values scaled by
-   * {@link #VALUE_SCALE}): the differences {@code n syy - sy^2} and {@code n sxy - sx sy} are taken
-   * in decimals, exactly (0 for a constant series), and only then divided in doubles.
-   */
-  static List<Column> statistics(String m, int w) {
-    String p = "_" + m + "_" + w + "_";
-    Column count = col(p + "n");
-    Column n = count.cast("decimal(20,0)");
-    Column nd = count.cast("double");
-    Column sy = col(p + "sy");
-    Column sx = col(p + "sx");
-    Column two = count.geq(2);
-    Column spread = n.multiply(col(p + "syy")).minus(sy.multiply(sy)).cast("double");
-    Column variance = spread.divide(nd.multiply(nd.minus(1))).divide(VALUE_SCALE * VALUE_SCALE);
-    Column denominator = n.multiply(col(p + "sxx")).minus(sx.multiply(sx)).cast("double");
-    Column slope = n.multiply(col(p + "sxy")).minus(sx.multiply(sy)).cast("double")
-        .divide(denominator).divide(VALUE_SCALE).multiply(SLOPE_PER);
-    return List.of(
-        col(p + "last").as(FeatureNames.stat(m, "last", w)),
-        when(count.gt(0), sy.cast("double").divide(nd).divide(VALUE_SCALE))
-            .as(FeatureNames.stat(m, "mean", w)),
-        col(p + "min").as(FeatureNames.stat(m, "min", w)),
-        col(p + "max").as(FeatureNames.stat(m, "max", w)),
-        when(two, sqrt(variance)).as(FeatureNames.stat(m, "sd", w)),
-        when(two.and(denominator.gt(0)), slope).as(FeatureNames.stat(m, "slope", w)),
-        count.cast("int").as(FeatureNames.stat(m, "count", w)),
-        when(count.equalTo(0), 1).otherwise(0).as(FeatureNames.stat(m, "missing", w)));
   }
 
   // --- outcomes -----------------------------------------------------------------------------------

@@ -3,9 +3,9 @@ package io.carelake.features;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
-import io.carelake.core.catalog.CatalogFactory;
 import io.carelake.core.tables.TableName;
 import io.carelake.core.time.Interval;
+import io.carelake.spark.IcebergWrites;
 import io.carelake.spark.JobContext;
 import java.sql.Date;
 import java.util.List;
@@ -38,14 +38,7 @@ final class FeatureTableWrites {
       TableName table, Interval interval) throws Exception {
     String name = ctx.table(table);
     if (!ctx.tableExists(table)) {
-      spark.sql("CREATE NAMESPACE IF NOT EXISTS " + ctx.catalogName() + "." + table.namespace());
-      org.apache.spark.sql.CreateTableWriter<Row> writer = rows.writeTo(name);
-      for (var p : CatalogFactory.TABLE_DEFAULTS.entrySet()) {
-        writer = writer.tableProperty(p.getKey(), p.getValue());
-      }
-      writer.partitionedBy(col(IndexDates.INDEX_DATE),
-          scala.collection.JavaConverters.asScalaBuffer(new java.util.ArrayList<Column>()).toSeq())
-          .create();
+      IcebergWrites.create(spark, ctx, table, rows, IndexDates.INDEX_DATE);
       return;
     }
     List<String> have = List.of(spark.table(name).columns());

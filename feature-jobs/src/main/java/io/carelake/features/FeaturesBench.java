@@ -2,11 +2,8 @@ package io.carelake.features;
 
 import io.carelake.core.tables.Tables;
 import io.carelake.core.time.Interval;
+import io.carelake.spark.BenchJob;
 import io.carelake.spark.JobContext;
-import io.carelake.spark.JobMain;
-import io.carelake.spark.JobOptions;
-import io.carelake.spark.ScratchHome;
-import io.carelake.spark.SparkJob;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -18,7 +15,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -41,14 +37,12 @@ import picocli.CommandLine.Option;
 @Command(name = "bench-features", mixinStandardHelpOptions = true,
     description = "Time features (shipped definition, six index dates) against one scan of its"
         + " inputs.")
-public final class FeaturesBench implements SparkJob {
+public final class FeaturesBench extends BenchJob {
 
   static final String START = "2025-01-01";
   static final String END = "2025-07-01";
   static final Interval INTERVAL = Interval.parse(START, END);
   static final int DAYS = 730;
-
-  @Mixin JobOptions jobOptions = new JobOptions();
 
   @Option(names = "--rows", paramLabel = "N", defaultValue = "200000",
       description = "Synthetic vitals rows (default: ${DEFAULT-VALUE}); visits are a tenth.")
@@ -57,25 +51,12 @@ public final class FeaturesBench implements SparkJob {
   PrintStream out = System.out;
   double ratio;
 
-  /** Runs in a scratch home (deleted afterwards): the bench never touches a real home's tables. */
+  FeaturesBench() {
+    super("bench-features", INTERVAL);
+  }
+
   public static void main(String[] args) throws IOException {
-    System.exit(ScratchHome.runIn("bench-features-", args,
-        a -> JobMain.run(new FeaturesBench(), a)));
-  }
-
-  @Override
-  public String name() {
-    return "bench-features";
-  }
-
-  @Override
-  public JobOptions jobOptions() {
-    return jobOptions;
-  }
-
-  @Override
-  public Interval interval() {
-    return INTERVAL;
+    System.exit(runInScratch(new FeaturesBench(), args));
   }
 
   @Override

@@ -67,7 +67,7 @@ final class PatientWindows implements FlatMapGroupsFunction<String, Row, Row> {
     this.windowsDays = List.copyOf(windowsDays);
   }
 
-  /** The sum columns of one measurement and window, as {@link CohortBuilder#statistics} reads them. */
+  /** The sum columns of one measurement and window, as {@link WindowStatistics#statistics} reads them. */
   static String column(String measurement, int windowDays, String sum) {
     return "_" + measurement + "_" + windowDays + "_" + sum;
   }

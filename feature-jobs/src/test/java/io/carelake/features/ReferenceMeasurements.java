@@ -80,7 +80,7 @@ final class ReferenceMeasurements {
     List<Column> out = new ArrayList<>(List.of(col(Facts.PATIENT), col(IndexDates.INDEX_DATE)));
     for (CohortDefinition.Measurement m : ms) {
       for (int w : f.windowsDays()) {
-        out.addAll(CohortBuilder.statistics(m.name(), w));
+        out.addAll(WindowStatistics.statistics(m.name(), w));
       }
     }
     return sums.select(out.toArray(Column[]::new));

@@ -3,6 +3,7 @@ package io.carelake.generator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.carelake.core.config.CarelakeConfig;
+import io.carelake.core.config.HomeConfigOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -28,13 +30,7 @@ import picocli.CommandLine.Option;
             + " DIR/vitals.jsonl. Deterministic for a seed."})
 public final class GenerateCommand implements Callable<Integer> {
 
-  @Option(names = "--home", paramLabel = "DIR",
-      description = "carelake home (default: $CARELAKE_HOME or ./.carelake).")
-  Path home;
-
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "An explicit carelake.properties instead of <home>/carelake.properties.")
-  Path config;
+  @Mixin HomeConfigOptions homeOptions = new HomeConfigOptions();
 
   @Option(names = "--patients", defaultValue = "2000",
       description = "Residents to simulate (default ${DEFAULT-VALUE}).")
@@ -76,7 +72,7 @@ public final class GenerateCommand implements Callable<Integer> {
       }
       manifestFile = out.resolve("manifest.json");
     } else {
-      CarelakeConfig cfg = CarelakeConfig.resolve(home, config, System.getenv());
+      CarelakeConfig cfg = homeOptions.resolve();
       String bootstrap = cfg.kafkaBootstrapServers();
       stderr.println("generate: sending to Kafka at " + bootstrap + " (topics "
           + cfg.visitsTopic() + ", " + cfg.vitalsTopic() + ")");

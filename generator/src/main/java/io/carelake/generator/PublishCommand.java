@@ -1,6 +1,7 @@
 package io.carelake.generator;
 
 import io.carelake.core.config.CarelakeConfig;
+import io.carelake.core.config.HomeConfigOptions;
 import io.carelake.core.events.EventKind;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -23,13 +25,7 @@ import picocli.CommandLine.Parameters;
         + " the Kafka topics, one message per line, byte for byte.")
 public final class PublishCommand implements Callable<Integer> {
 
-  @Option(names = "--home", paramLabel = "DIR",
-      description = "carelake home (default: $CARELAKE_HOME or ./.carelake).")
-  Path home;
-
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "An explicit carelake.properties instead of <home>/carelake.properties.")
-  Path config;
+  @Mixin HomeConfigOptions homeOptions = new HomeConfigOptions();
 
   @Parameters(index = "0", paramLabel = "DIR", description = "Directory holding the JSONL files.")
   Path dir;
@@ -43,7 +39,7 @@ public final class PublishCommand implements Callable<Integer> {
           + " exists; write them with `carelake generate --out " + dir + "`");
       return 2;
     }
-    CarelakeConfig cfg = CarelakeConfig.resolve(home, config, System.getenv());
+    CarelakeConfig cfg = homeOptions.resolve();
     long sent = 0;
     try (KafkaSink sink = new KafkaSink(cfg.kafkaBootstrapServers(), cfg.visitsTopic(),
         cfg.vitalsTopic())) {

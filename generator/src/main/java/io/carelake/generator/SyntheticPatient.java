@@ -124,26 +124,31 @@ final class SyntheticPatient {
     return days < 0 ? 0 : effect * Math.min(1.0, days / 60.0);
   }
 
+  /**
+   * A value on {@code day} that moves from {@code base} towards {@code peak} as the disease
+   * progresses, less what its treatment takes off.
+   */
+  private static double level(double base, double peak, DiseaseCourse course, int day,
+      double effect) {
+    return base + (peak - base) * course.progress(day) - treated(course, day, effect);
+  }
+
   /** True systolic pressure on {@code day}, before measurement noise. */
   double systolic(int day) {
-    return sbpBase + (sbpPeak - sbpBase) * hypertension.progress(day)
-        - treated(hypertension, day, sbpTreatment);
+    return level(sbpBase, sbpPeak, hypertension, day, sbpTreatment);
   }
 
   double diastolic(int day) {
-    return dbpBase + (dbpPeak - dbpBase) * hypertension.progress(day)
-        - treated(hypertension, day, sbpTreatment * 0.5);
+    return level(dbpBase, dbpPeak, hypertension, day, sbpTreatment * 0.5);
   }
 
   double fastingGlucose(int day) {
-    return glucoseBase + (glucosePeak - glucoseBase) * diabetes.progress(day)
-        - treated(diabetes, day, glucoseTreatment);
+    return level(glucoseBase, glucosePeak, diabetes, day, glucoseTreatment);
   }
 
   double hba1c(int day) {
     // HbA1c follows glucose with roughly the ADAG relation (1 mmol/L ≈ 0.6 % here, damped)
-    return hba1cBase + (hba1cPeak - hba1cBase) * diabetes.progress(day)
-        - treated(diabetes, day, glucoseTreatment * 0.45);
+    return level(hba1cBase, hba1cPeak, diabetes, day, glucoseTreatment * 0.45);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.carelake.loaders;
 
 import io.carelake.core.config.CarelakeConfig;
+import io.carelake.core.config.HomeConfigOptions;
 import io.carelake.generator.JsonlSink;
 import io.carelake.generator.KafkaSink;
 import io.carelake.generator.MessageSink;
@@ -13,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -32,13 +34,7 @@ public final class LoadCommand implements Callable<Integer> {
 
   private static final Pattern SOURCE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
-  @Option(names = "--home", paramLabel = "DIR",
-      description = "carelake home (default: $CARELAKE_HOME or ./.carelake).")
-  Path home;
-
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "An explicit carelake.properties instead of <home>/carelake.properties.")
-  Path config;
+  @Mixin HomeConfigOptions homeOptions = new HomeConfigOptions();
 
   @Option(names = "--format", required = true, paramLabel = "FORMAT",
       converter = FormatConverter.class,
@@ -91,7 +87,7 @@ public final class LoadCommand implements Callable<Integer> {
       target = out != null ? out.toString() : null;
       sent = new EventWriter().send(result, sink);
       if (target == null) {
-        CarelakeConfig cfg = CarelakeConfig.resolve(home, config, System.getenv());
+        CarelakeConfig cfg = homeOptions.resolve();
         target = cfg.kafkaBootstrapServers() + " (" + cfg.visitsTopic() + ", " + cfg.vitalsTopic()
             + ")";
       }
@@ -122,7 +118,7 @@ public final class LoadCommand implements Callable<Integer> {
       return out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".jsonl")
           ? new SingleJsonlSink(out) : new JsonlSink(out);
     }
-    CarelakeConfig cfg = CarelakeConfig.resolve(home, config, System.getenv());
+    CarelakeConfig cfg = homeOptions.resolve();
     return new KafkaSink(cfg.kafkaBootstrapServers(), cfg.visitsTopic(), cfg.vitalsTopic());
   }
 

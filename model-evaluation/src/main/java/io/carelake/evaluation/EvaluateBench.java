@@ -5,11 +5,8 @@ import static org.apache.spark.sql.functions.expr;
 
 import io.carelake.core.tables.Tables;
 import io.carelake.core.time.Interval;
+import io.carelake.spark.BenchJob;
 import io.carelake.spark.JobContext;
-import io.carelake.spark.JobMain;
-import io.carelake.spark.JobOptions;
-import io.carelake.spark.ScratchHome;
-import io.carelake.spark.SparkJob;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -22,7 +19,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -41,12 +37,10 @@ import picocli.CommandLine.Option;
 @Command(name = "bench-evaluate", mixinStandardHelpOptions = true,
     description = "Time evaluate (2,000 patient-level bootstrap resamples, all metrics, subgroups)"
         + " against one scan of the same predictions.")
-public final class EvaluateBench implements SparkJob {
+public final class EvaluateBench extends BenchJob {
 
   static final Interval INTERVAL = Interval.parse("2025-06-01", "2025-06-02");
   static final String ITERATION = "bench-hypertension-0000000000000001";
-
-  @Mixin JobOptions jobOptions = new JobOptions();
 
   @Option(names = "--rows", paramLabel = "N", defaultValue = "200000",
       description = "Synthetic prediction rows (default: ${DEFAULT-VALUE}).")
@@ -66,25 +60,12 @@ public final class EvaluateBench implements SparkJob {
   Result result;
   PrintStream out = System.out;
 
-  /** Runs in a scratch home (deleted afterwards): the bench never touches a real home's tables. */
+  EvaluateBench() {
+    super("bench-evaluate", INTERVAL);
+  }
+
   public static void main(String[] args) throws IOException {
-    System.exit(io.carelake.spark.ScratchHome.runIn("bench-evaluate-", args,
-        a -> JobMain.run(new EvaluateBench(), a)));
-  }
-
-  @Override
-  public String name() {
-    return "bench-evaluate";
-  }
-
-  @Override
-  public JobOptions jobOptions() {
-    return jobOptions;
-  }
-
-  @Override
-  public Interval interval() {
-    return INTERVAL;
+    System.exit(runInScratch(new EvaluateBench(), args));
   }
 
   @Override

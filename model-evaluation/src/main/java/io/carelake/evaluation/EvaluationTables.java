@@ -3,16 +3,14 @@ package io.carelake.evaluation;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
-import io.carelake.core.catalog.CatalogFactory;
 import io.carelake.core.tables.TableName;
+import io.carelake.spark.IcebergWrites;
 import io.carelake.spark.JobContext;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
-import org.apache.spark.sql.CreateTableWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -196,18 +194,8 @@ public final class EvaluationTables {
 
   private static void create(SparkSession spark, JobContext ctx, TableName table,
       Dataset<Row> rows, String... partitions) {
-    spark.sql("CREATE NAMESPACE IF NOT EXISTS " + ctx.catalogName() + "." + table.namespace());
-    CreateTableWriter<Row> writer = rows.writeTo(ctx.table(table));
-    for (Map.Entry<String, String> p : CatalogFactory.TABLE_DEFAULTS.entrySet()) {
-      writer = writer.tableProperty(p.getKey(), p.getValue());
-    }
-    if (partitions.length > 0) {
-      List<Column> more = Arrays.stream(partitions).skip(1).map(c -> col(c)).toList();
-      writer = writer.partitionedBy(col(partitions[0]),
-          scala.collection.JavaConverters.asScalaBuffer(new ArrayList<>(more)).toSeq());
-    }
     try {
-      writer.create();
+      IcebergWrites.create(spark, ctx, table, rows, partitions);
     } catch (Exception e) {
       throw new IllegalStateException("could not create " + table + ": " + e.getMessage(), e);
     }

@@ -94,7 +94,7 @@ class TestReportRendering {
                 "the interval [0.62, 1.5] is not within [0.8, 1.25]")),
         List.of("slope-in-range failed: the interval [0.62, 1.5] is not within [0.8, 1.25]"),
         "1", "ab".repeat(32), 0.9, "2025-03-02T01:00:00Z"));
-    return new ModelEvaluation("evaluate-1", "0.9", ModelEvaluation.items("0.9", metrics,
+    return new ModelEvaluation("evaluate-1", "0.9", TripodItems.items("0.9", metrics,
         List.of(), calibration, subgroups, comparisons, gates), metrics, List.of(), calibration,
         List.of(), List.of(), subgroups, gaps, comparisons, gates);
   }

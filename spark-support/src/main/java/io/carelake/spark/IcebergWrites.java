@@ -1,10 +1,18 @@
 package io.carelake.spark;
 
+import io.carelake.core.catalog.CatalogFactory;
 import io.carelake.core.tables.TableName;
 import io.carelake.core.time.Interval;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.CreateTableWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.analysis.TableAlreadyExistsException;
 import org.apache.spark.sql.functions;
 
 /**
@@ -38,5 +46,25 @@ public final class IcebergWrites {
       return;
     }
     df.writeTo(name).overwrite(inInterval(timeColumn, interval));
+  }
+
+  /**
+   * Creates {@code table} (and its namespace) from {@code rows}, with the table properties every
+   * carelake table has ({@link CatalogFactory#TABLE_DEFAULTS}), partitioned by the named columns
+   * (none: unpartitioned).
+   */
+  public static void create(SparkSession spark, JobContext ctx, TableName table,
+      Dataset<Row> rows, String... partitions) throws TableAlreadyExistsException {
+    spark.sql("CREATE NAMESPACE IF NOT EXISTS " + ctx.catalogName() + "." + table.namespace());
+    CreateTableWriter<Row> writer = rows.writeTo(ctx.table(table));
+    for (Map.Entry<String, String> p : CatalogFactory.TABLE_DEFAULTS.entrySet()) {
+      writer = writer.tableProperty(p.getKey(), p.getValue());
+    }
+    if (partitions.length > 0) {
+      List<Column> more = Arrays.stream(partitions).skip(1).map(functions::col).toList();
+      writer = writer.partitionedBy(functions.col(partitions[0]),
+          scala.collection.JavaConverters.asScalaBuffer(new ArrayList<>(more)).toSeq());
+    }
+    writer.create();
   }
 }

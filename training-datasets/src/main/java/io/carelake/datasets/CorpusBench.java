@@ -4,7 +4,9 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.carelake.core.config.CarelakeConfig;
+import io.carelake.spark.BenchSpark;
 import io.carelake.spark.ScratchHome;
+import io.carelake.spark.ScratchHomeOptions;
 import io.carelake.spark.SparkSessions;
 import java.io.BufferedWriter;
 import java.io.PrintStream;
@@ -24,6 +26,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -43,11 +46,7 @@ import picocli.CommandLine.Option;
         + " duplicates: MB/s per task slot, precision and recall, at each --docs size.")
 public final class CorpusBench implements Callable<Integer> {
 
-  @Option(names = "--home", paramLabel = "DIR", description = "Where the scratch home goes.")
-  Path home;
-
-  @Option(names = "--config", paramLabel = "FILE", description = "Its folder is the home.")
-  Path config;
+  @Mixin ScratchHomeOptions homeOptions = new ScratchHomeOptions();
 
   @Option(names = "--docs", paramLabel = "N[,N...]", split = ",", defaultValue = "10000",
       description = "Document counts to run, e.g. 10000,100000,1000000 (default ${DEFAULT-VALUE}).")
@@ -168,12 +167,9 @@ public final class CorpusBench implements Callable<Integer> {
       bandings.add(DatatrovePeer.banding(b, spec.commandLine()));
     }
     DatatrovePeer peer = skipPeer ? null : DatatrovePeer.find();
-    if (System.getProperty("spark.master") == null) {
-      System.setProperty("spark.master", master);
-    }
-    System.setProperty("spark.ui.enabled", System.getProperty("spark.ui.enabled", "false"));
-    System.setProperty("spark.sql.shuffle.partitions",
-        System.getProperty("spark.sql.shuffle.partitions", "8"));
+    BenchSpark.useMaster(master);
+    BenchSpark.smallMachine(8);
+    Path home = homeOptions.home();
     CarelakeConfig cfg = CarelakeConfig.load(home, java.util.Map.of());
     SparkSession spark = SparkSessions.create(cfg, "carelake-corpus-bench");
     spark.sparkContext().setLogLevel("WARN");
@@ -230,7 +226,7 @@ public final class CorpusBench implements Callable<Integer> {
   /** Runs one peer configuration on the size's file; prints its line and ratios, returns JSON. */
   private String runPeer(DatatrovePeer peer, String shingles, int[] banding, Path file,
       int workers, Result ours, double oursPerSlot) throws Exception {
-    DatatrovePeer.Run run = peer.run(file, shingles, banding, workers, home);
+    DatatrovePeer.Run run = peer.run(file, shingles, banding, workers, homeOptions.home());
     String config = shingles + " " + banding[0] + "x" + banding[1];
     if (run.bytes() != ours.bytes) {
       throw new DatatrovePeer.Failure("the peer read " + run.bytes() + " bytes of text from "

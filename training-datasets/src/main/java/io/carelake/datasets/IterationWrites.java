@@ -2,13 +2,10 @@ package io.carelake.datasets;
 
 import static org.apache.spark.sql.functions.col;
 
-import io.carelake.core.catalog.CatalogFactory;
 import io.carelake.core.tables.TableName;
+import io.carelake.spark.IcebergWrites;
 import io.carelake.spark.JobContext;
-import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.CreateTableWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -33,13 +30,7 @@ final class IterationWrites {
       String key, List<String> ids) throws Exception {
     String name = ctx.table(table);
     if (!ctx.tableExists(table)) {
-      PinnedTable.ensureNamespace(spark, ctx, table);
-      CreateTableWriter<Row> writer = rows.writeTo(name);
-      for (var p : CatalogFactory.TABLE_DEFAULTS.entrySet()) {
-        writer = writer.tableProperty(p.getKey(), p.getValue());
-      }
-      writer.partitionedBy(col(key),
-          scala.collection.JavaConverters.asScalaBuffer(new ArrayList<Column>()).toSeq()).create();
+      IcebergWrites.create(spark, ctx, table, rows, key);
       return;
     }
     List<String> have = List.of(spark.table(name).columns());

@@ -2,8 +2,10 @@ package io.carelake.datasets;
 
 import io.carelake.core.config.CarelakeConfig;
 import io.carelake.core.tables.Tables;
+import io.carelake.spark.BenchSpark;
 import io.carelake.spark.JobMain;
 import io.carelake.spark.ScratchHome;
+import io.carelake.spark.ScratchHomeOptions;
 import io.carelake.spark.SparkSessions;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -11,6 +13,7 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -32,17 +35,8 @@ public final class TrainBench implements Callable<Integer> {
       description = "Synthetic features.chronic_risk rows (default: ${DEFAULT-VALUE}).")
   long rows;
 
-  @Option(names = "--home", paramLabel = "DIR", description = "carelake home (as bin/carelake"
-      + " passes it): the bench works in a scratch home under <home>/tmp, deleted afterwards")
-  Path home;
-
-  @Option(names = "--config", paramLabel = "FILE", description = "as --home, for the home of an"
-      + " explicit carelake.properties")
-  Path config;
-
-  @Option(names = "--master", description = "Spark master when spark.master is not set"
-      + " (default ${DEFAULT-VALUE})")
-  String master = "local[2]";
+  @Mixin ScratchHomeOptions homeOptions = new ScratchHomeOptions();
+  @Mixin BenchSpark benchSpark = new BenchSpark();
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new TrainBench()).execute(args));
@@ -54,7 +48,7 @@ public final class TrainBench implements Callable<Integer> {
       throw new CommandLine.ParameterException(new CommandLine(this),
           "--rows must be at least 120 (ten patients), got " + rows);
     }
-    Path scratch = ScratchHome.create(home, config, "bench-train-");
+    Path scratch = homeOptions.createScratch("bench-train-");
     try {
       return run(scratch);
     } finally {
@@ -63,9 +57,7 @@ public final class TrainBench implements Callable<Integer> {
   }
 
   private int run(Path scratch) throws Exception {
-    if (System.getProperty("spark.master") == null) {
-      System.setProperty("spark.master", master);
-    }
+    benchSpark.useMaster();
     CarelakeConfig cfg = CarelakeConfig.load(scratch, java.util.Map.of());
     SparkSession spark = SparkSessions.create(cfg, "carelake-train-bench");
     try {

@@ -222,21 +222,8 @@ public final class EnvelopeValidator {
 
   private static Instant eventTime(JsonFields f, Instant ingestTime) throws EnvelopeException {
     String text = f.requiredText("event_time");
-    Instant eventTime = fastEventTime(text);
-    if (eventTime == null) {
-      try {
-        eventTime = OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
-      } catch (DateTimeParseException e) {
-        // the value is a timestamp, not PHI: quoting it is what makes the dead letter fixable
-        throw new EnvelopeException(ErrorCode.BAD_EVENT_TIME, "field 'event_time' value '"
-            + abbreviate(text) + "' is not ISO-8601 with an offset (e.g. 2026-03-01T09:12:00+08:00)");
-      }
-    }
-    if (eventTime.isAfter(ingestTime.plus(MAX_FUTURE_SKEW))) {
-      throw new EnvelopeException(ErrorCode.FUTURE_EVENT_TIME, "field 'event_time' " + text
-          + " is more than " + MAX_FUTURE_SKEW.toHours() + " hours after ingest time "
-          + ingestTime);
-    }
+    Instant eventTime = instant("event_time", text, ingestTime, ErrorCode.BAD_EVENT_TIME,
+        ErrorCode.FUTURE_EVENT_TIME);
     if (eventTime.isBefore(EARLIEST_EVENT_TIME)) {
       throw new EnvelopeException(ErrorCode.PAST_EVENT_TIME, "field 'event_time' " + text
           + " is before " + EARLIEST_EVENT_TIME + ": a placeholder date, not when care happened"
@@ -251,23 +238,31 @@ public final class EnvelopeValidator {
    */
   private static Instant recordTime(JsonFields f, Instant ingestTime) throws EnvelopeException {
     String text = f.optionalText("record_time");
-    if (text == null) {
-      return null;
-    }
-    Instant recordTime = fastEventTime(text);
-    if (recordTime == null) {
+    return text == null ? null : instant("record_time", text, ingestTime,
+        ErrorCode.BAD_RECORD_TIME, ErrorCode.BAD_RECORD_TIME);
+  }
+
+  /**
+   * A time field's instant: ISO-8601 with an offset ({@code bad} otherwise), at most
+   * {@link #MAX_FUTURE_SKEW} after the ingest time ({@code future} otherwise).
+   */
+  private static Instant instant(String field, String text, Instant ingestTime, ErrorCode bad,
+      ErrorCode future) throws EnvelopeException {
+    Instant instant = fastEventTime(text);
+    if (instant == null) {
       try {
-        recordTime = OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+        instant = OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
       } catch (DateTimeParseException e) {
-        throw new EnvelopeException(ErrorCode.BAD_RECORD_TIME, "field 'record_time' value '"
-            + abbreviate(text) + "' is not ISO-8601 with an offset (e.g. 2026-03-01T09:12:00+08:00)");
+        // the value is a timestamp, not PHI: quoting it is what makes the dead letter fixable
+        throw new EnvelopeException(bad, "field '" + field + "' value '" + abbreviate(text)
+            + "' is not ISO-8601 with an offset (e.g. 2026-03-01T09:12:00+08:00)");
       }
     }
-    if (recordTime.isAfter(ingestTime.plus(MAX_FUTURE_SKEW))) {
-      throw new EnvelopeException(ErrorCode.BAD_RECORD_TIME, "field 'record_time' " + text
-          + " is more than " + MAX_FUTURE_SKEW.toHours() + " hours after ingest time " + ingestTime);
+    if (instant.isAfter(ingestTime.plus(MAX_FUTURE_SKEW))) {
+      throw new EnvelopeException(future, "field '" + field + "' " + text + " is more than "
+          + MAX_FUTURE_SKEW.toHours() + " hours after ingest time " + ingestTime);
     }
-    return recordTime;
+    return instant;
   }
 
   /**
