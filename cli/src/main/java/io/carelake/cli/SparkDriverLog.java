@@ -38,10 +38,14 @@ final class SparkDriverLog {
       "TaskSetManager: Starting " + TASK + " \\([^,]+, executor (\\S+), partition");
   private static final Pattern FINISHED = Pattern.compile(
       "TaskSetManager: Finished " + TASK + " in \\d+ ms on \\S+ \\(executor (\\S+)\\)");
+  /** A task whose executor was lost: when a task caused the exit (WARN), ... */
   private static final Pattern LOST = Pattern.compile(
-      "TaskSetManager: Lost " + TASK + " \\(\\S+ executor (\\S+)\\): (\\w+)");
-  /** Any other end of an attempt (killed, e.g. another attempt of the same partition won). */
-  private static final Pattern ENDED = Pattern.compile("TaskSetManager: \\w+ " + TASK);
+      "TaskSetManager: Lost " + TASK + " \\(\\S+ executor (\\S+)\\): ExecutorLostFailure");
+  /** ... and when the executor exited for a reason unrelated to its tasks (INFO; not counted). */
+  private static final Pattern LOST_UNRELATED = Pattern.compile("TaskSetManager: " + TASK
+      + " failed because while it was being computed, its executor exited");
+  /** Any end of an attempt: finished, lost, failed, killed (another attempt of it won). */
+  private static final Pattern ENDED = Pattern.compile("TaskSetManager: (?:\\w+ )?" + TASK);
 
   private final List<String> lines;
 
@@ -99,13 +103,24 @@ final class SparkDriverLog {
         .filter(t -> !ended.contains(t.tid())).toList();
   }
 
-  /** The attempts lost because their executor was lost ({@code ExecutorLostFailure}). */
+  /**
+   * The attempts lost because their executor was lost ({@code ExecutorLostFailure}): Spark 3.5
+   * logs {@code Lost task …: ExecutorLostFailure} when a task caused the exit, and {@code task …
+   * failed because while it was being computed, its executor exited …} otherwise (a killed worker).
+   */
   List<Task> lostWithTheirExecutor() {
     List<Task> lost = new ArrayList<>();
     for (String line : lines) {
       Matcher m = LOST.matcher(line);
-      if (m.find() && "ExecutorLostFailure".equals(m.group(6))) {
+      if (m.find()) {
         lost.add(task(m));
+        continue;
+      }
+      Matcher unrelated = LOST_UNRELATED.matcher(line);
+      if (unrelated.find()) {
+        // the line names no executor: the attempt's start does
+        long tid = Long.parseLong(unrelated.group(4));
+        started().stream().filter(t -> t.tid() == tid).findFirst().ifPresent(lost::add);
       }
     }
     return lost;

@@ -25,23 +25,34 @@ class TestSparkDriverLog {
         + " with 1 core(s), 768.0 MiB RAM";
   }
 
+  /** A TaskSetManager line: {@code <verb >task <task> in stage <stage> (TID <tid>)<rest>}. */
+  private static String taskLine(String verb, String task, String stage, long tid, String rest) {
+    return AT + "org.apache.spark.scheduler.TaskSetManager: " + verb + "task " + task
+        + " in stage " + stage + " (TID " + tid + ")" + rest;
+  }
+
   private static String starting(String task, String stage, long tid, String executor) {
-    return AT + "org.apache.spark.scheduler.TaskSetManager: Starting task " + task + " in stage "
-        + stage + " (TID " + tid + ") (127.0.0.1, executor " + executor + ", partition 0,"
-        + " PROCESS_LOCAL, 9123 bytes) ";
+    return taskLine("Starting ", task, stage, tid, " (127.0.0.1, executor " + executor
+        + ", partition 0, PROCESS_LOCAL, 9123 bytes) ");
   }
 
   private static String finished(String task, String stage, long tid, String executor) {
-    return AT + "org.apache.spark.scheduler.TaskSetManager: Finished task " + task + " in stage "
-        + stage + " (TID " + tid + ") in 1834 ms on 127.0.0.1 (executor " + executor + ") (1/2)";
+    return taskLine("Finished ", task, stage, tid, " in 1834 ms on 127.0.0.1 (executor "
+        + executor + ") (1/2)");
   }
 
+  /** A task that made its executor exit (WARN). */
   private static String lost(String task, String stage, long tid, String executor) {
-    return "2026-12-07 07:40:09.001 WARN  [dispatcher-event-loop-0]"
-        + " org.apache.spark.scheduler.TaskSetManager: Lost task " + task + " in stage " + stage
-        + " (TID " + tid + ") (127.0.0.1 executor " + executor + "): ExecutorLostFailure (executor "
-        + executor + " exited caused by one of the running tasks) Reason: Remote RPC client"
-        + " disassociated. Likely due to containers exceeding thresholds, or network issues.";
+    return taskLine("Lost ", task, stage, tid, " (127.0.0.1 executor " + executor
+        + "): ExecutorLostFailure (executor " + executor + " exited caused by one of the running"
+        + " tasks) Reason: Remote RPC client disassociated.");
+  }
+
+  /** A killed worker: the executor exited for a reason unrelated to the task (INFO, no executor). */
+  private static String lostUnrelated(String task, String stage, long tid) {
+    return taskLine("", task, stage, tid, " failed because while it was being computed, its"
+        + " executor exited for a reason unrelated to the task. Not counting this failure towards"
+        + " the maximum number of failures for the task.");
   }
 
   @Test
@@ -75,6 +86,20 @@ class TestSparkDriverLog {
     SparkDriverLog after = new SparkDriverLog(concat(lines, finished("1.0", "2.0", 8, "1"),
         finished("0.1", "2.0", 9, "1")));
     assertThat(after.rerunAndFinished(after.lostWithTheirExecutor())).hasSize(1);
+  }
+
+  @Test
+  void aTaskWhoseWorkerWasKilledIsLostWithItsExecutorAndRerunElsewhere() {
+    SparkDriverLog log = new SparkDriverLog(List.of(
+        granted("0", 41001), granted("1", 41002),
+        starting("0.0", "0.0", 0, "0"), starting("1.0", "0.0", 1, "1"),
+        lostUnrelated("0.0", "0.0", 0),
+        starting("0.1", "0.0", 2, "1"), finished("1.0", "0.0", 1, "1"),
+        finished("0.1", "0.0", 2, "1")));
+    List<SparkDriverLog.Task> lost = log.lostWithTheirExecutor();
+    assertThat(lost).containsExactly(new SparkDriverLog.Task(0, 0, 0, 0, "0"));
+    assertThat(log.rerunAndFinished(lost)).isEqualTo(lost);
+    assertThat(log.running(Set.of("0", "1"))).isEmpty();
   }
 
   @Test
