@@ -34,27 +34,69 @@ class HealthError(Exception):
     """A health check failed: the message says what, where, and what to do."""
 
 
-def open_catalog(config: Settings):
-    """The carelake Iceberg catalog for pyiceberg, from the same ``catalog.*`` keys the jobs read.
+#: The configuration key for the NameNode's WebHDFS endpoint (``http://HOST:PORT``): how pyiceberg
+#: reads a warehouse on ``hdfs://`` (the cluster profile writes it beside ``catalog.*``).
+WEBHDFS_URI_KEY = "airflow.webhdfs-uri"
 
-    The embedded profile's JDBC catalog on SQLite (``jdbc:sqlite:PATH``) opens as pyiceberg's SQL
-    catalog on the same file; a REST catalog opens as pyiceberg's REST catalog. Other JDBC databases
-    need their SQLAlchemy driver and credentials, which this module does not guess."""
-    name = config.get("catalog.name", "carelake")
+
+def catalog_properties(config: Settings) -> dict[str, str]:
+    """pyiceberg's properties for the carelake catalog, from the same ``catalog.*`` keys the jobs read.
+
+    * ``jdbc:sqlite:PATH`` (the embedded profile): pyiceberg's SQL catalog on the same file;
+    * ``jdbc:postgresql://HOST:PORT/DB`` (the cluster profile): pyiceberg's SQL catalog through
+      SQLAlchemy and pg8000, as ``catalog.jdbc.user`` with ``catalog.jdbc.password`` (both may come
+      from the environment, ``CARELAKE_CATALOG_JDBC_PASSWORD``);
+    * ``catalog.type=rest``: pyiceberg's REST catalog.
+
+    A warehouse on ``hdfs://`` is read over WebHDFS (:class:`carelake_airflow.webhdfs.WebHdfsFileIO`)
+    at ``airflow.webhdfs-uri``. The result may hold the catalog password: never print it."""
     kind = config.get("catalog.type", "jdbc").lower()
     uri = config.get("catalog.uri")
     if kind == "jdbc" and uri.startswith("jdbc:sqlite:"):
-        from pyiceberg.catalog.sql import SqlCatalog
+        properties = {"type": "sql", "uri": f"sqlite:///{uri[len('jdbc:sqlite:'):]}"}
+    elif kind == "jdbc" and uri.startswith("jdbc:postgresql:"):
+        properties = {"type": "sql", "uri": _postgres_url(config, uri)}
+    elif kind == "rest":
+        properties = {"type": "rest", "uri": uri}
+    else:
+        raise SettingsError(
+            f"catalog.type={kind} with catalog.uri={uri.split('?')[0]} in {config.file}: the DAGs' checks"
+            " open jdbc:sqlite:, jdbc:postgresql: and REST catalogs only (run them where such a catalog"
+            " is reachable)")
+    properties["warehouse"] = config.get("catalog.warehouse", "")
+    if properties["warehouse"].startswith("hdfs://"):
+        from pyiceberg.io import PY_IO_IMPL
 
-        path = uri[len("jdbc:sqlite:"):]
-        return SqlCatalog(name, uri=f"sqlite:///{path}", warehouse=config.get("catalog.warehouse"))
-    if kind == "rest":
-        from pyiceberg.catalog import load_catalog
+        from carelake_airflow.webhdfs import WEBHDFS_URI, WebHdfsFileIO
 
-        return load_catalog(name, type="rest", uri=uri, warehouse=config.get("catalog.warehouse", ""))
-    raise SettingsError(
-        f"catalog.type={kind} with catalog.uri={uri.split('?')[0]} in {config.file}: the ingest health"
-        " checks open jdbc:sqlite: and REST catalogs only (run them where such a catalog is reachable)")
+        properties[PY_IO_IMPL] = f"{WebHdfsFileIO.__module__}.{WebHdfsFileIO.__qualname__}"
+        properties[WEBHDFS_URI] = config.get(WEBHDFS_URI_KEY)
+    return properties
+
+
+def _postgres_url(config: Settings, jdbc_uri: str) -> str:
+    """The SQLAlchemy URL (pg8000 driver) of a ``jdbc:postgresql://HOST[:PORT]/DATABASE`` URI."""
+    from urllib.parse import urlsplit
+
+    from sqlalchemy.engine import URL
+
+    parts = urlsplit(jdbc_uri[len("jdbc:"):])
+    if not parts.hostname or not parts.path.strip("/") or parts.query:
+        raise SettingsError(
+            f"catalog.uri={jdbc_uri.split('?')[0]} in {config.file}: the DAGs' checks need"
+            " jdbc:postgresql://HOST[:PORT]/DATABASE, with no JDBC parameters (user and password"
+            " belong in catalog.jdbc.user and catalog.jdbc.password)")
+    return URL.create("postgresql+pg8000", username=config.get("catalog.jdbc.user"),
+                      password=config.get("catalog.jdbc.password", None), host=parts.hostname,
+                      port=parts.port or 5432, database=parts.path.strip("/")
+                      ).render_as_string(hide_password=False)
+
+
+def open_catalog(config: Settings):
+    """The carelake Iceberg catalog for pyiceberg (:func:`catalog_properties` says which)."""
+    from pyiceberg.catalog import load_catalog
+
+    return load_catalog(config.get("catalog.name", "carelake"), **catalog_properties(config))
 
 
 @dataclass(frozen=True)

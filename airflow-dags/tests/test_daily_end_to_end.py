@@ -181,20 +181,25 @@ def _catalog(home: Path):
     return SqlCatalog("carelake", uri=f"sqlite:///{home / 'catalog.db'}", warehouse=f"file://{home / 'warehouse'}")
 
 
-def _dag_test(dag_id: str, logical_date: dt.datetime, warehouse: Path, jars_dir: Path,
-              conf_dir: Path, **kwargs):
-    """``dag.test()`` of one DAG on the warehouse; its run, when it began and its wall time."""
-    from airflow.dag_processing.dagbag import DagBag
-
-    # Test-sized Spark (few partitions, no UI) through spark-defaults.conf, where a deployment keeps
-    # its executor sizes: the DAG's own conf stays exactly what production submits.
+def local_spark_env(warehouse: Path, jars_dir: Path, conf_dir: Path) -> dict[str, str]:
+    """The environment of a dag.test() on the embedded home: Spark in local mode, test-sized (few
+    partitions, no UI) through spark-defaults.conf, where a deployment keeps its executor sizes: the
+    DAG's own conf stays exactly what production submits."""
     (conf_dir / "spark-defaults.conf").write_text(
         "".join(f"{k} {v}\n" for k, v in TEST_SPARK_CONF.items()), encoding="utf-8")
+    return {"CARELAKE_HOME": str(warehouse), settings.JARS_DIR_ENV: str(jars_dir),
+            "SPARK_CONF_DIR": str(conf_dir),
+            "AIRFLOW_CONN_SPARK_DEFAULT": LOCAL_SPARK_CONNECTION.replace("local[1]", "local[2]")}
+
+
+def dag_test(dag_id: str, logical_date: dt.datetime, env: dict[str, str], **kwargs):
+    """``dag.test()`` of one DAG with ``env`` set (the home, jars, Spark connection and conf); its
+    run, when it began and its wall time."""
+    from airflow.dag_processing.dagbag import DagBag
+
     patch = pytest.MonkeyPatch()
-    patch.setenv("CARELAKE_HOME", str(warehouse))
-    patch.setenv(settings.JARS_DIR_ENV, str(jars_dir))
-    patch.setenv("SPARK_CONF_DIR", str(conf_dir))
-    patch.setenv("AIRFLOW_CONN_SPARK_DEFAULT", LOCAL_SPARK_CONNECTION.replace("local[1]", "local[2]"))
+    for name, value in env.items():
+        patch.setenv(name, value)
     try:
         bag = DagBag(dag_folder=str(DAGS_FOLDER))  # parsed with CARELAKE_HOME pointing at the warehouse
         assert bag.import_errors == {}
@@ -211,9 +216,9 @@ def _dag_test(dag_id: str, logical_date: dt.datetime, warehouse: Path, jars_dir:
 def daily_run(warehouse, jars_dir, tmp_path_factory, serialized_dags):
     """carelake_daily's run for [DAY, DAY + 1) by dag.test(), its wall time, and when it started."""
     # A manual run at DAY + 1 gets the day that just ended, [DAY, DAY + 1).
-    run, began, seconds = _dag_test("carelake_daily", DAY + dt.timedelta(days=1), warehouse,
-                                    jars_dir, tmp_path_factory.mktemp("spark-conf"),
-                                    mark_success_pattern="^ingest$")
+    env = local_spark_env(warehouse, jars_dir, tmp_path_factory.mktemp("spark-conf"))
+    run, began, seconds = dag_test("carelake_daily", DAY + dt.timedelta(days=1), env,
+                                   mark_success_pattern="^ingest$")
     print(f"\ncarelake_daily dag.test() for {DAY:%Y-%m-%d}: {seconds:.0f} s")
     return run, seconds, began
 
@@ -233,8 +238,8 @@ def test_the_run_succeeds_for_one_day(daily_run):
 @pytest.fixture(scope="module")
 def model_run(warehouse, jars_dir, tmp_path_factory, serialized_dags, daily_run):
     """carelake_risk_model's run for December 2025 by dag.test(), and when it started."""
-    run, began, seconds = _dag_test("carelake_risk_model", MODEL_RUN, warehouse, jars_dir,
-                                    tmp_path_factory.mktemp("spark-conf-models"))
+    env = local_spark_env(warehouse, jars_dir, tmp_path_factory.mktemp("spark-conf-models"))
+    run, began, seconds = dag_test("carelake_risk_model", MODEL_RUN, env)
     print(f"\ncarelake_risk_model dag.test() run at {MODEL_RUN:%Y-%m-%d}: {seconds:.0f} s")
     return run, began
 

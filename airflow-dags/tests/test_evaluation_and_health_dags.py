@@ -215,8 +215,8 @@ def test_health_thresholds_come_from_the_properties_and_environment(tmp_path):
 
 def test_health_refuses_a_catalog_it_cannot_open(tmp_path):
     (tmp_path / "carelake.properties").write_text(
-        "catalog.type=jdbc\ncatalog.uri=jdbc:postgresql://db:5432/carelake?password=pw-123\n", encoding="utf-8")
-    with pytest.raises(settings.SettingsError, match="jdbc:sqlite: and REST") as e:
+        "catalog.type=jdbc\ncatalog.uri=jdbc:mysql://db:3306/carelake?password=pw-123\n", encoding="utf-8")
+    with pytest.raises(settings.SettingsError, match="jdbc:sqlite:, jdbc:postgresql: and REST") as e:
         health.open_catalog(settings.load({"CARELAKE_HOME": str(tmp_path)}))
     assert "pw-123" not in str(e.value)
 

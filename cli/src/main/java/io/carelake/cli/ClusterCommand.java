@@ -76,8 +76,9 @@ public final class ClusterCommand implements Callable<Integer> {
           + " ingest of a freshly generated data set (a new TaskManager follows; the job restores"
           + " its last checkpoint), then every published event must be in raw.* exactly once and"
           + " the dead letters as planted. spark-worker: govern runs undisturbed, then again with"
-          + " worker 1 and its executor killed once both executors run tasks; it must succeed with"
-          + " curated.* and quarantine.* identical to the undisturbed run's.",
+          + " worker 1 and its executor killed while tasks run on that executor; it must succeed,"
+          + " every task lost with the executor must be run again to the end, and curated.* and"
+          + " quarantine.* must be identical to the undisturbed run's.",
           "Starts the profile first (and stops it at the end if it started it). The last line is"
               + " the verdict as JSON. Exit 0 when every fault passed, 1 when one did not."})
   static final class Fault implements Callable<Integer> {
@@ -104,7 +105,8 @@ public final class ClusterCommand implements Callable<Integer> {
 
     @Option(names = "--spark-kill-delay-s", defaultValue = "5", paramLabel = "S",
         description = "Seconds after govern's driver started tasks on both executors before"
-            + " worker 1 is killed (default ${DEFAULT-VALUE}).")
+            + " worker 1 is killed, at the next moment a task runs on its executor (default"
+            + " ${DEFAULT-VALUE}).")
     int sparkKillDelay;
 
     @Option(names = "--keep-cluster", description = "Leave the profile running at the end.")

@@ -7,28 +7,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.carelake.core.config.CarelakeConfig;
 import io.carelake.generator.GenerateCommand;
 import io.carelake.generator.GeneratorSettings;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 
 /**
@@ -42,10 +33,12 @@ import picocli.CommandLine;
  *       last checkpoint. Then {@code audit ingest}: every published event in {@code raw.*}
  *       exactly once, dead letters as planted, the ingest run reconciled.
  *   <li>{@code spark-worker}: {@code govern} runs once undisturbed (its tables' digests saved), then
- *       again with worker 1 and its executor killed once both executors are busy; Spark reschedules
- *       the lost tasks on worker 2 (once the driver's log shows tasks started on both executors). The run must succeed (govern fails when its counts do not
- *       reconcile) and {@code audit tables} must find curated.* and quarantine.* identical to
- *       the undisturbed run's.
+ *       again with worker 1 and its executor killed at a moment the driver's log shows tasks
+ *       running on that executor (after both executors have started tasks, and the kill delay);
+ *       Spark runs the lost tasks again on worker 2. The run must succeed (govern fails when its
+ *       counts do not reconcile), at least one task must have been lost with the executor and
+ *       every lost task run again to the end ({@link SparkDriverLog}), and {@code audit tables}
+ *       must find curated.* and quarantine.* identical to the undisturbed run's.
  * </ul>
  * The killed process is started again at the end, so the profile is whole for the next command.
  */
@@ -56,6 +49,8 @@ final class ClusterFault {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration POLL = Duration.ofMillis(500);
+  /** Tasks of govern last seconds: the driver's log is read this often before the kill. */
+  private static final Duration RUNNING_POLL = Duration.ofMillis(100);
   private static final List<String> GOVERN_OUTPUTS = List.of("curated", "quarantine");
 
   private final Launcher launcher;
@@ -159,33 +154,71 @@ final class ClusterFault {
     if (rc != 0 || launcher.run(Tool.AUDIT, config, auditTables(config, "--save", saved)) != 0) {
       return f.put("pass", false).put("reason", "the undisturbed govern run failed");
     }
-    out.println("\n== fault: govern again, spark-worker-1 killed once both executors are busy");
+    out.println("\n== fault: govern again, spark-worker-1 killed while its executor runs tasks");
     Instant began = Instant.now();
+    Path logs = config.home().resolve("logs");
     CompletableFuture<Integer> govern = background(
         () -> launcher.run(Job.GOVERN, config, intervalArgs(config)));
-    if (!awaitBothExecutorsBusy(profile, govern)
-        || !awaitTasksOnEveryExecutor(config.home().resolve("logs"), began, govern)) {
+    if (!awaitBothExecutorsBusy(profile, govern) || !awaitTasksOnEveryExecutor(logs, began, govern)) {
       return f.put("pass", false).put("exit", join(govern))
           .put("reason", "govern ended before both executors ran tasks");
     }
     ClusterProfile.sleep(sparkKillDelay.toMillis());
-    if (govern.isDone()) {
+    List<SparkDriverLog.Task> running = awaitTasksRunningOnWorker(profile, logs, began, govern);
+    if (running.isEmpty()) {
       return f.put("pass", false).put("exit", join(govern))
-          .put("reason", "govern ended before the fault could be injected");
+          .put("reason", "govern ended before a task ran on spark-worker-1's executor again");
     }
     long pid = profile.daemon("spark-worker-1").kill();
-    f.put("killed_pid", pid).put("killed_after_s", seconds(began));
-    out.printf(Locale.ROOT, "fault: killed spark-worker-1 (pid %d) and its executor %.0f s into"
-        + " govern%n", pid, seconds(began));
+    f.put("killed_pid", pid).put("killed_after_s", seconds(began))
+        .put("executor", running.get(0).executor());
+    ArrayNode tids = f.putArray("tasks_running_at_kill");
+    running.forEach(t -> tids.add(t.tid()));
+    out.printf(Locale.ROOT, "fault: killed spark-worker-1 (pid %d) and its executor %s %.0f s into"
+        + " govern, %d task(s) running on it%n", pid, running.get(0).executor(), seconds(began),
+        running.size());
     rc = join(govern);
-    f.put("exit", rc).put("duration_s", seconds(began))
-        .put("tasks_lost_and_rerun", driverLogLines(config.home().resolve("logs"), began,
-            LOST_TASK).size());
+    SparkDriverLog log = SparkDriverLog.newest(logs, "govern", began);
+    List<SparkDriverLog.Task> lost = log.lostWithTheirExecutor();
+    List<SparkDriverLog.Task> rerun = log.rerunAndFinished(lost);
+    f.put("exit", rc).put("duration_s", seconds(began)).put("tasks_lost", lost.size())
+        .put("tasks_lost_then_rerun_and_finished", rerun.size());
+    out.printf(Locale.ROOT, "fault: govern exited %d; %d task(s) lost with the executor, %d of"
+        + " them run again to the end elsewhere%n", rc, lost.size(), rerun.size());
     int audit = rc == 0 ? launcher.run(Tool.AUDIT, config, auditTables(config, "--expect", saved))
         : 1;
     f.put("same_as_undisturbed", audit == 0);
     profile.relaunch();
-    return f.put("pass", rc == 0 && audit == 0);
+    // the fault counts only when it hit running work and Spark recovered every lost task
+    boolean landed = !lost.isEmpty() && rerun.size() == lost.size();
+    if (!landed) {
+      f.put("reason", lost.isEmpty() ? "no task was lost with the executor (the kill hit no"
+          + " running task)" : "a lost task was not run again to the end");
+    }
+    return f.put("pass", rc == 0 && audit == 0 && landed);
+  }
+
+  /**
+   * Waits until the driver's log shows a task running on an executor of spark-worker-1 (started,
+   * neither finished nor lost), and returns those tasks; empty when govern ended first.
+   */
+  private static List<SparkDriverLog.Task> awaitTasksRunningOnWorker(ClusterProfile profile,
+      Path logs, Instant since, CompletableFuture<Integer> job) {
+    int workerPort = profile.sparkWorkerPort(1);
+    if (workerPort == 0) {
+      throw new IllegalStateException("spark-worker-1's port is not recorded in this home's"
+          + " cluster/profile.properties (a profile started by an older carelake): run cluster stop"
+          + " and cluster start, then the fault again");
+    }
+    while (!job.isDone()) {
+      SparkDriverLog log = SparkDriverLog.newest(logs, "govern", since);
+      List<SparkDriverLog.Task> running = log.running(log.executorsOnWorker(workerPort));
+      if (!running.isEmpty()) {
+        return running;
+      }
+      ClusterProfile.sleep(RUNNING_POLL.toMillis());
+    }
+    return List.of();
   }
 
   /** The running ingest job once its source has emitted records (and N checkpoints completed). */
@@ -227,13 +260,6 @@ final class ClusterFault {
     return e == null ? -1 : e.path("exceptionHistory").path("entries").size();
   }
 
-  /** The driver's log line for a task it started, naming the executor it runs on. */
-  private static final Pattern STARTING_TASK = Pattern.compile(
-      "TaskSetManager: Starting task .* executor (\\d+), partition");
-  /** The driver's log line for a task whose executor was lost (the task is run again). */
-  private static final Pattern LOST_TASK = Pattern.compile("TaskSetManager: Lost task .*"
-      + "ExecutorLostFailure");
-
   /**
    * Waits until the driver has started tasks on {@value SparkStandalone#WORKERS} executors, read
    * from the run's full log (the profile runs without a Spark UI), so that the kill hits running
@@ -242,43 +268,13 @@ final class ClusterFault {
   private static boolean awaitTasksOnEveryExecutor(Path logs, Instant since,
       CompletableFuture<Integer> job) {
     while (!job.isDone()) {
-      Set<String> executors = new HashSet<>();
-      for (String line : driverLogLines(logs, since, STARTING_TASK)) {
-        Matcher m = STARTING_TASK.matcher(line);
-        if (m.find()) {
-          executors.add(m.group(1));
-        }
-      }
-      if (executors.size() >= SparkStandalone.WORKERS) {
+      if (SparkDriverLog.newest(logs, "govern", since).executorsWithTasks().size()
+          >= SparkStandalone.WORKERS) {
         return true;
       }
       ClusterProfile.sleep(POLL.toMillis());
     }
     return false;
-  }
-
-  /** The lines matching {@code pattern} of the newest govern log written since {@code since}. */
-  private static List<String> driverLogLines(Path logs, Instant since, Pattern pattern) {
-    try (Stream<Path> files = Files.isDirectory(logs) ? Files.list(logs) : Stream.empty()) {
-      Optional<Path> newest = files.filter(f -> f.getFileName().toString().startsWith("govern-"))
-          .filter(f -> modified(f).isAfter(since)).max(Comparator.comparing(ClusterFault::modified));
-      if (newest.isEmpty()) {
-        return List.of();
-      }
-      try (Stream<String> lines = Files.lines(newest.get(), StandardCharsets.UTF_8)) {
-        return lines.filter(l -> pattern.matcher(l).find()).toList();
-      }
-    } catch (IOException | UncheckedIOException e) {
-      return List.of();
-    }
-  }
-
-  private static Instant modified(Path f) {
-    try {
-      return Files.getLastModifiedTime(f).toInstant();
-    } catch (IOException e) {
-      return Instant.EPOCH;
-    }
   }
 
   /** Waits until every live worker runs an executor of an active application. */

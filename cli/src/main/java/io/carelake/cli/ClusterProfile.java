@@ -37,6 +37,8 @@ final class ClusterProfile {
 
   /** The profile's directories on HDFS. */
   static final String HDFS_ROOT = "/carelake";
+  /** The NameNode's WebHDFS endpoint, read by the Airflow DAGs (carelake_airflow.health). */
+  static final String WEBHDFS_URI = "airflow.webhdfs-uri";
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newBuilder()
@@ -148,6 +150,11 @@ final class ClusterProfile {
     return spark.masterUi();
   }
 
+  /** Spark worker {@code n}'s RPC port (the driver's log names an executor's worker by it). */
+  int sparkWorkerPort(int n) {
+    return spark.workerPort(n);
+  }
+
   String flinkRestUrl() {
     return flink.restUrl();
   }
@@ -207,6 +214,8 @@ final class ClusterProfile {
     s.put(CarelakeConfig.INGEST_CHECKPOINT_DIR, fs + "/checkpoints/ingest");
     s.put(CarelakeConfig.DATASETS_DIR, fs + "/datasets");
     s.put(CarelakeConfig.MODELS_DIR, fs + "/models");
+    // how the DAGs' Python checks (pyiceberg, no Hadoop client) read the warehouse's files
+    s.put(WEBHDFS_URI, hdfs.webHdfs());
     s.put(CarelakeConfig.LAUNCHER_SPARK_MASTER, spark.masterUrl());
     s.put(CarelakeConfig.LAUNCHER_SPARK_HOME, dists.sparkHome().toString());
     s.put(CarelakeConfig.LAUNCHER_SPARK_CONF_DIR, spark.confDir().toString());

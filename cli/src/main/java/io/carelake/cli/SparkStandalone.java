@@ -52,6 +52,15 @@ final class SparkStandalone {
     return all;
   }
 
+  /**
+   * Worker {@code n}'s RPC port, chosen when it starts and recorded: the driver's log names the
+   * worker an executor was granted on by it ({@code carelake cluster fault} finds the executor of
+   * the worker it kills so).
+   */
+  int workerPort(int n) {
+    return state.port("spark.worker-" + n + "-port");
+  }
+
   String masterUrl() {
     return "spark://127.0.0.1:" + state.port(MASTER_PORT);
   }
@@ -79,8 +88,9 @@ final class SparkStandalone {
     for (int n = 1; n <= WORKERS; n++) {
       if (!worker(n).running()) {
         Path work = state.dir("spark").resolve("worker-" + n);
+        int port = state.choosePort("spark.worker-" + n + "-port");
         worker(n).start(sparkClass(sparkHome, "org.apache.spark.deploy.worker.Worker", "--host",
-            "127.0.0.1", "--webui-port", Integer.toString(Ports.free()), "--cores", "1",
+            "127.0.0.1", "--port", Integer.toString(port), "--webui-port", Integer.toString(Ports.free()), "--cores", "1",
             "--memory", WORKER_MEMORY, "--work-dir", work.toString(), masterUrl()),
             environment(sparkHome));
       }
