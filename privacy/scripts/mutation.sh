@@ -26,7 +26,7 @@ BATCHES=(
   "keys|KeyedHashes* PseudonymKey* WilsonInterval* Generalise*|TestKeyedHashesProperties TestResidentIdNormalisation TestPseudonymKey TestWilsonInterval TestGeneralise"
   "text|NormalisedText* HanFold* Scan* AsciiRuns* DigitRuns*|TestNormalisedText TestScanAndDigitRuns TestPhiScrubber"
   "scrubber|PhiScrubber* NumberDetector* Detector*|TestPhiScrubber TestScanAndDigitRuns TestPhonesAndWebAddresses TestCuedAndCodedIdentifiers"
-  "numbers|ResidentIdRule* BankCardRule* PhoneRule* SsnRule*|TestNumberRules TestAgesAndSmallDetectors TestPhonesAndWebAddresses TestPhiScrubber"
+  "numbers|ResidentIdRule* BankCardRule* PhoneRule* SsnRule*|TestNumberRules TestPhoneAndSsnEdges TestAgesAndSmallDetectors TestPhonesAndWebAddresses TestPhiScrubber"
   "coded|WebAddresses* CodedIdentifiers* CuedTokens* VehiclePlates*|TestPhonesAndWebAddresses TestCuedAndCodedIdentifiers TestCodedAndCuedForms TestNewCategoriesRecall"
   "names|ChineseNames* LatinNames* NameLexicon* OwnIdentifiers*|TestOwnIdentifiers TestNames TestCuedAndCodedIdentifiers TestPhiScrubber"
   "dates|TextDates* Ages* Addresses*|TestTextDates TestAgesAndSmallDetectors TestAddresses"
