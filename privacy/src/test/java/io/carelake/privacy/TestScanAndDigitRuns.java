@@ -231,4 +231,44 @@ class TestScanAndDigitRuns {
       assertThat(Scan.isHan(c)).as("%x", (int) c).isFalse();
     }
   }
+
+  static java.util.List<String> found(String text, java.util.function.Consumer<Scan> rule) {
+    Scan s = scan(text);
+    rule.accept(s);
+    java.util.List<String> out = new ArrayList<>();
+    for (Scan.Span sp : s.spans) {
+      out.add(sp.from() + "-" + sp.to());
+    }
+    return out;
+  }
+
+  @Test
+  void asciiRunsFindGroupOneOrTheWholeMatchOnRunsOfFourOrMore() {
+    java.util.regex.Pattern p = java.util.regex.Pattern.compile("id:(\\d+)|\\d{5}");
+    PhiScrubber.Category cat = PhiScrubber.Category.RECORD;
+    // 中 0, "id:12 ab 34567" 1-15 (id:12 at 1-6, its digits 4-6; 34567 at 10-15), 中 15
+    assertThat(found("中id:12 ab 34567中", s -> AsciiRuns.find(s, p, cat, null)))
+        .containsExactly("4-6", "10-15");
+    // runs shorter than four characters are not searched; four are
+    java.util.regex.Pattern three = java.util.regex.Pattern.compile("\\d{3}");
+    assertThat(found("中123中", s -> AsciiRuns.find(s, three, cat, null))).isEmpty();
+    assertThat(found("中 123中", s -> AsciiRuns.find(s, three, cat, null))).containsExactly("2-5");
+    // at least minDigits digits in the run
+    assertThat(found("中ab1x中", s -> AsciiRuns.find(s, java.util.regex.Pattern.compile("b"), cat,
+        null, 2, null))).isEmpty();
+    assertThat(found("中ab12中", s -> AsciiRuns.find(s, java.util.regex.Pattern.compile("b"), cat,
+        null, 2, null))).containsExactly("2-3");
+    // the gate and the acceptance test
+    assertThat(found("中 123中", s -> AsciiRuns.find(s, three, cat, null, 0,
+        (t, from, to) -> false))).isEmpty();
+    assertThat(found("中 123中", s -> AsciiRuns.find(s, three, cat, null, 0,
+        (t, from, to) -> t.charAt(from) == ' ' && to - from == 4))).containsExactly("2-5");
+    assertThat(found("中 123 456中", s -> AsciiRuns.find(s, three, cat, null, 0, null,
+        m -> m.group().equals("456")))).containsExactly("6-9");
+    // a cue ending just before (filler between) vetoes the match; a word between does not
+    assertThat(found("中ab 34567中", s -> AsciiRuns.find(s, p, cat, new String[] {"ab"})))
+        .isEmpty();
+    assertThat(found("中ab x 34567中", s -> AsciiRuns.find(s, p, cat, new String[] {"ab"})))
+        .containsExactly("6-11");
+  }
 }
