@@ -25,7 +25,7 @@ P=io.carelake.privacy
 BATCHES=(
   "keys|KeyedHashes* PseudonymKey* WilsonInterval* Generalise*|TestKeyedHashesProperties TestResidentIdNormalisation TestPseudonymKey TestWilsonInterval TestGeneralise"
   "text|NormalisedText* HanFold* Scan* AsciiRuns* DigitRuns*|TestNormalisedText TestScanAndDigitRuns TestPhiScrubber"
-  "scrubber|PhiScrubber* NumberDetector* Detector*|TestPhiScrubber TestScanAndDigitRuns TestPhonesAndWebAddresses TestCuedAndCodedIdentifiers"
+  "scrubber|PhiScrubber* NumberDetector* Detector*|TestResolveAndGate TestPhiScrubber TestScanAndDigitRuns TestPhonesAndWebAddresses TestCuedAndCodedIdentifiers"
   "numbers|ResidentIdRule* BankCardRule* PhoneRule* SsnRule*|TestNumberRules TestPhoneAndSsnEdges TestAgesAndSmallDetectors TestPhonesAndWebAddresses TestPhiScrubber"
   "coded|WebAddresses* CodedIdentifiers* CuedTokens* VehiclePlates*|TestPhonesAndWebAddresses TestCuedAndCodedIdentifiers TestCodedAndCuedForms TestNewCategoriesRecall"
   "names|ChineseNames* LatinNames* NameLexicon* OwnIdentifiers*|TestOwnIdentifiers TestNames TestCuedAndCodedIdentifiers TestPhiScrubber"
