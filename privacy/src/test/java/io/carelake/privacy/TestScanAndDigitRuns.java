@@ -121,6 +121,8 @@ class TestScanAndDigitRuns {
     // "ab12" 0-4 (2 digits), "中", "cd 3" 5-9 (1 digit), "文"
     assertThat(scan("ab12中cd 3文").asciiRuns()).containsExactly(0, 4, 2, 5, 9, 1);
     assertThat(scan("中文").asciiRuns()).isEmpty();
+    // U+0080, the first character past ASCII, ends a run
+    assertThat(scan("a\u0080b").asciiRuns()).containsExactly(0, 1, 0, 2, 3, 0);
     // digits 0 and 9 count, '/' and ':' (either side of them) do not
     assertThat(scan("0/9:").asciiRuns()).containsExactly(0, 4, 2);
     // more runs than the first array holds (16)
@@ -185,6 +187,9 @@ class TestScanAndDigitRuns {
     assertThat(at).hasSize(40);
     assertThat(at[38]).isEqualTo(57);
     assertThat(scan("no cue here").cuePositions(first, new String[] {"qq"})).isEmpty();
+    // cues typed with the first and last capitals, A and Z
+    assertThat(scan("AQ ZQ").cuePositions(Scan.firstChars("aq", "zq"), new String[] {"aq", "zq"}))
+        .containsExactly(0, 2, 3, 2);
   }
 
   @Test
@@ -194,12 +199,12 @@ class TestScanAndDigitRuns {
     s.addOwn(2, 2, PhiScrubber.Category.OWN_ID);
     assertThat(s.spans).isEmpty();
     s.add(0, 1, PhiScrubber.Category.EMAIL);
-    s.addOwn(1, 2, PhiScrubber.Category.OWN_ID);
+    s.addOwn(1, 2, PhiScrubber.Category.OWN_PHONE);
     s.add(2, 3, PhiScrubber.Category.AGE, "[X]");
     assertThat(s.spans).containsExactly(
         new Scan.Span(0, 1, PhiScrubber.Category.EMAIL, "[EMAIL]",
             PhiScrubber.Category.EMAIL.ordinal()),
-        new Scan.Span(1, 2, PhiScrubber.Category.OWN_ID, "[ID]", -100),
+        new Scan.Span(1, 2, PhiScrubber.Category.OWN_PHONE, "[PHONE]", -99),
         new Scan.Span(2, 3, PhiScrubber.Category.AGE, "[X]", PhiScrubber.Category.AGE.ordinal()));
     assertThat(s.at(-1)).isEqualTo((char) 0);
     assertThat(s.at(0)).isEqualTo('a');
