@@ -57,6 +57,8 @@ class TestScanAndDigitRuns {
     assertThat(g.get(0).letterAfter()).isFalse();
     assertThat(g.get(1).letterBefore()).isFalse();
     assertThat(g.get(1).letterAfter()).isTrue();
+    // a letter right after a group that is not the text's last
+    assertThat(DigitRuns.of("12b 34").groups().get(0).letterAfter()).isTrue();
     // the text's first and last characters are digits: nothing before or after
     g = DigitRuns.of("12 34").groups();
     assertThat(g.get(0).letterBefore()).isFalse();
