@@ -19,11 +19,16 @@ class TestPhoneAndSsnEdges {
 
   @Test
   void mobilePrefixesAndLandlinesAfterACountryCode() {
-    assertThat(scrub("号码19912345678。")).isEqualTo("号码[PHONE]。");
+    // 199 is a mobile prefix; 19910345678 is no NANP number after its 1 (exchange 034)
+    assertThat(scrub("号码19910345678。")).isEqualTo("号码[PHONE]。");
     assertThat(scrub("编码10912345678。")).isEqualTo("编码10912345678。");
     assertThat(scrub("电话 0086 10 65123456。")).isEqualTo("电话 [PHONE]。");
     assertThat(scrub("电话 +86 10 6512 3456。")).isEqualTo("电话 [PHONE]。");
     assertThat(scrub("电话 +86 755 8888 1234。")).isEqualTo("电话 [PHONE]。");
+    assertThat(scrub("电话 86 1065123456。")).isEqualTo("电话 [PHONE]。");
+    // after 86 / 0086, what follows must be an area code and a local number
+    assertThat(scrub("编号00861234567。")).isEqualTo("编号00861234567。");
+    assertThat(scrub("编号86 1234567。")).isEqualTo("编号86 1234567。");
   }
 
   @Test
@@ -58,6 +63,11 @@ class TestPhoneAndSsnEdges {
     assertThat(scrub("ph 617 555 0123")).isEqualTo("ph [PHONE]");
     assertThat(scrub("ph 1 617 555 0123")).isEqualTo("ph [PHONE]");
     assertThat(scrub("ph 1 6175550123")).isEqualTo("ph [PHONE]");
+    // area code 212: after a 1, not a CN mobile prefix (12), so only the US rule takes it
+    assertThat(scrub("ph 1 212 555 0123")).isEqualTo("ph [PHONE]");
+    assertThat(scrub("ph 1 2125550123")).isEqualTo("ph [PHONE]");
+    assertThat(scrub("ph 12125550123")).isEqualTo("ph [PHONE]");
+    assertThat(scrub("ph 12 2125550123")).isEqualTo("ph 12 [PHONE]");
     assertThat(scrub("ph 617 5550 123")).isEqualTo("ph 617 5550 123");
     assertThat(scrub("ref 2125550123")).isEqualTo("ref [PHONE]");
     assertThat(scrub("ref 6172550123")).isEqualTo("ref [PHONE]");
@@ -76,6 +86,9 @@ class TestPhoneAndSsnEdges {
     assertThat(scrub("电话010-65123456转12345")).isEqualTo("电话[PHONE]");
     assertThat(scrub("电话010-65123456转123456")).isEqualTo("电话[PHONE]转123456");
     assertThat(scrub("电话010-65123456 ext。")).isEqualTo("电话[PHONE] ext。");
+    assertThat(scrub("电话010-65123456 ext")).isEqualTo("电话[PHONE] ext");
+    assertThat(scrub("电话010-65123456转")).isEqualTo("电话[PHONE]转");
+    assertThat(scrub("电话010-65123456转1")).isEqualTo("电话[PHONE]");
     assertThat(scrub("电话 2512345 转 12，")).isEqualTo("电话 [PHONE]，");
   }
 
@@ -89,5 +102,12 @@ class TestPhoneAndSsnEdges {
     assertThat(scrub("SSN 123 456 789 ok")).isEqualTo("SSN 123 456 789 ok");
     assertThat(scrub("ref 123456789 ok")).isEqualTo("ref 123456789 ok");
     assertThat(scrub("社会安全号 123456789")).isEqualTo("社会安全号 [ID]");
+  }
+
+  @Test
+  void eighteenDigitsThatAreNeitherAValidNorAPlausibleId() {
+    // GB 11643 check digit of 12345678901234567 by hand: weighted sum 368, 368 mod 11 = 5,
+    // check character 7 (not 8); region 12 and birth date 7890-12-34 are no id's either
+    assertThat(scrub("编号123456789012345678。")).isEqualTo("编号123456789012345678。");
   }
 }
