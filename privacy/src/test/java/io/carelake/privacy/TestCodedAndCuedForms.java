@@ -42,6 +42,7 @@ class TestCodedAndCuedForms {
     assertThat(scrub("京A1234学，")).isEqualTo("京A1234学，");
     assertThat(scrub("京A12345警")).isEqualTo("[PLATE]");
     assertThat(scrub("京A12345、沪B54321")).isEqualTo("[PLATE]、[PLATE]");
+    assertThat(scrub("车牌京AB1CDE，")).isEqualTo("车牌[PLATE]，");
     // a province character not before a plate letter
     assertThat(scrub("京1123456。")).isEqualTo("京1123456。");
   }
@@ -65,6 +66,13 @@ class TestCodedAndCuedForms {
     // the longest valid end: a sub-domain of hyphens and digits, then the top-level label
     assertThat(scrub("to a_b@mail-2.x.org;")).isEqualTo("to [EMAIL];");
     assertThat(scrub("to a@x.org, b@y.cn")).isEqualTo("to [EMAIL], [EMAIL]");
+    // a local part starting with punctuation: the address from its first letter or digit
+    assertThat(scrub("mail _jane@x.org now")).isEqualTo("mail _[EMAIL] now");
+    assertThat(scrub("mail .a-b@x.org now")).isEqualTo("mail .[EMAIL] now");
+    assertThat(scrub("mail ._@x.org now")).isEqualTo("mail ._@x.org now");
+    // an @ at the text's start does not end the search; a domain never starts with a dot
+    assertThat(scrub("@home a@x.org")).isEqualTo("@home [EMAIL]");
+    assertThat(scrub("to a@.x.org.")).isEqualTo("to a@.x.org.");
   }
 
   @Test
@@ -85,6 +93,10 @@ class TestCodedAndCuedForms {
     assertThat(scrub("see WWW.EXAMPLE.ORG now")).isEqualTo("see [URL] now");
     assertThat(scrub("http://a.org http://b.org")).isEqualTo("[URL] [URL]");
     assertThat(scrub("www.a.org www.b.org")).isEqualTo("[URL] [URL]");
+    // the quick checks for a scheme or www find them at the text's start too
+    assertThat(scrub("://a http://abc.org")).isEqualTo("://a [URL]");
+    assertThat(scrub("ww.x www.abc.org")).isEqualTo("ww.x [URL]");
+    assertThat(scrub("WW.x WWW.ABC.ORG")).isEqualTo("WW.x [URL]");
   }
 
   @Test
@@ -108,6 +120,9 @@ class TestCodedAndCuedForms {
     assertThat(scrub("单号ZY-2024-00123。")).isEqualTo("单号[MRN]。");
     assertThat(scrub("单号ZY1234。")).isEqualTo("单号ZY1234。");
     assertThat(scrub("单号XY123456。")).isEqualTo("单号XY123456。");
+    // a lower-case UUID in a text whose first character is a hyphen
+    assertThat(scrub("-x 123e4567-e89b-12d3-a456-426614174000"))
+        .isEqualTo("-x [MRN]");
   }
 
   @Test
@@ -134,11 +149,69 @@ class TestCodedAndCuedForms {
     assertThat(scrub("QQ：")).isEqualTo("QQ：");
     // a cue that is the start of a longer word is not a cue
     assertThat(scrub("wxyz1234567")).isEqualTo("wxyz1234567");
+    assertThat(scrub("加微信wx")).isEqualTo("加微信wx");
     assertThat(scrub("微信号zhang_2024。")).isEqualTo("微信号[IM]。");
     assertThat(scrub("医保号：123456，")).isEqualTo("医保号：[ID]，");
     assertThat(scrub("医保号：12345，")).isEqualTo("医保号：12345，");
     assertThat(scrub("policy no YB-1234，")).isEqualTo("policy no [ID]，");
     assertThat(scrub("护照号：X1234567，")).isEqualTo("护照号：[ID]，");
     assertThat(scrub("护照号：ABCDEF，")).isEqualTo("护照号：ABCDEF，");
+  }
+
+  static java.util.List<String> spans(Detector d, String text) {
+    Scan s = new Scan(NormalisedText.of(text), null, null, null, null, null);
+    d.find(s);
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (Scan.Span sp : s.spans) {
+      out.add(sp.from() + "-" + sp.to() + " " + sp.category());
+    }
+    return out;
+  }
+
+  @Test
+  void eachDetectorFindsItsOwnCategoryOnly() {
+    // "病历号A12345，护照G12345678": A12345 at 3-9, G12345678 at 12-21
+    String t = "病历号A12345，护照G12345678";
+    assertThat(spans(CodedIdentifiers.records(), t)).containsExactly("3-9 RECORD");
+    assertThat(spans(CodedIdentifiers.travelDocuments(), t)).containsExactly(
+        "12-21 TRAVEL_DOCUMENT");
+    assertThat(spans(CuedTokens.travelDocuments(), t)).containsExactly("12-21 TRAVEL_DOCUMENT");
+    assertThat(spans(CuedTokens.insurance(), "医保号：YB123456")).containsExactly("4-12 INSURANCE");
+    assertThat(spans(CuedTokens.messenger(), "QQ：12345")).containsExactly("3-8 MESSENGER");
+    assertThat(spans(CuedTokens.messenger(), t)).isEmpty();
+  }
+
+  @Test
+  void theRecordAndDocumentGatesByHand() {
+    // MRN at a run's start or after a non-letter; not inside a word nor in the last two places
+    assertThat(CodedIdentifiers.hasLatinRecordCue("MRN 12345", 0, 9)).isTrue();
+    assertThat(CodedIdentifiers.hasLatinRecordCue(" mr 12", 0, 6)).isTrue();
+    assertThat(CodedIdentifiers.hasLatinRecordCue("xmr 12", 0, 6)).isFalse();
+    assertThat(CodedIdentifiers.hasLatinRecordCue("12 mr", 0, 5)).isFalse();
+    assertThat(CodedIdentifiers.hasLatinRecordCue("Record 1", 0, 8)).isTrue();
+    assertThat(CodedIdentifiers.hasLatinRecordCue("Rec 1234", 0, 8)).isFalse();
+    assertThat(CodedIdentifiers.hasLatinRecordCue("Patient ID 1", 0, 12)).isTrue();
+    assertThat(CodedIdentifiers.hasLatinRecordCue("kid 12", 0, 6)).isFalse();
+    assertThat(CodedIdentifiers.hasLatinRecordCue("ID 12", 0, 5)).isFalse();
+    // a capital, perhaps a second one, then at least seven digits
+    assertThat(CodedIdentifiers.hasCapitalThenDigits("E1234567", 0, 8)).isTrue();
+    assertThat(CodedIdentifiers.hasCapitalThenDigits("A1234567", 0, 8)).isTrue();
+    assertThat(CodedIdentifiers.hasCapitalThenDigits("Z1234567", 0, 8)).isTrue();
+    assertThat(CodedIdentifiers.hasCapitalThenDigits("@1234567", 0, 8)).isFalse();
+    assertThat(CodedIdentifiers.hasCapitalThenDigits("[1234567", 0, 8)).isFalse();
+    assertThat(CodedIdentifiers.hasCapitalThenDigits("EA1234567", 0, 9)).isTrue();
+    assertThat(CodedIdentifiers.hasCapitalThenDigits("E123456x", 0, 8)).isFalse();
+    assertThat(CodedIdentifiers.hasCapitalThenDigits("xxxxxE1xxxxxxxx", 0, 15)).isFalse();
+    // two capitals in a row, or four hyphens (a hyphen in the last place is not counted)
+    assertThat(CodedIdentifiers.hasRecordShape("ZY12", 0, 4)).isTrue();
+    assertThat(CodedIdentifiers.hasRecordShape("AB1", 0, 3)).isTrue();
+    assertThat(CodedIdentifiers.hasRecordShape("ZB1", 0, 3)).isTrue();
+    assertThat(CodedIdentifiers.hasRecordShape("BA1", 0, 3)).isTrue();
+    assertThat(CodedIdentifiers.hasRecordShape("BZ1", 0, 3)).isTrue();
+    assertThat(CodedIdentifiers.hasRecordShape("@A1 [A1 A@1 A[1", 0, 15)).isFalse();
+    assertThat(CodedIdentifiers.hasRecordShape("Z1Y", 0, 3)).isFalse();
+    assertThat(CodedIdentifiers.hasRecordShape("a-b-c-d-e", 0, 9)).isTrue();
+    assertThat(CodedIdentifiers.hasRecordShape("a-b-c-d", 0, 7)).isFalse();
+    assertThat(CodedIdentifiers.hasRecordShape("1-2-3-4-", 0, 8)).isFalse();
   }
 }
