@@ -113,4 +113,31 @@ class TestNames {
     assertThat(scrub("王芳3次")).isEqualTo("王芳3次");
     assertThat(scrub("王芳1000岁")).isEqualTo("王芳1000岁");
   }
+
+  @Test
+  void theLatinGatesByHand() {
+    // a title's two letters: D, M or P, then r, s, i or x
+    for (String t : new String[] {"Dr", "Ms", "Mi", "Mx", "Pr"}) {
+      assertThat(LatinNames.hasTitleCue(t, 0, 2)).as(t).isTrue();
+    }
+    for (String t : new String[] {"ab", "Da", "Xr", "dr", "Dr"}) {
+      assertThat(LatinNames.hasTitleCue("." + t, 0, 2)).as(t).isFalse();
+    }
+    // a capital, lower-case letters (digits, ' and - after the first), a space, a capital
+    for (String t : new String[] {"Ab Cd", "Zb Cd", "Ba Cd", "Bz Cd", "Ba0 Cd", "Ba9 Cd",
+        "Ba'x-y Cd", "Ba Ab", "Ba Zb", "xx Ab Cd"}) {
+      assertThat(LatinNames.hasCapitalPair(t, 0, t.length())).as(t).isTrue();
+    }
+    for (String t : new String[] {"@b Cd", "[b Cd", "B` Cd", "B{ Cd", "Ba @b", "Ba [b",
+        "Ba cd", "ab Cd", "BA Cd", "Ba_ Cd", "Ba ", "Ba  C"}) {
+      assertThat(LatinNames.hasCapitalPair(t, 0, t.length())).as(t).isFalse();
+    }
+  }
+
+  @Test
+  void aThreeCharacterCandidateThatIsNoNameLeavesTheTwoCharacterOne() {
+    // before 来诊: 王查芳 is no name (查 is a surname but no common given-name character), so
+    // the two characters 查芳 are tried and taken
+    assertThat(scrub("王查芳来诊")).isEqualTo("王[NAME]来诊");
+  }
 }
