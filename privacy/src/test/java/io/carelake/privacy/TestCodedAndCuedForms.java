@@ -190,6 +190,8 @@ class TestCodedAndCuedForms {
     assertThat(CodedIdentifiers.hasLatinRecordCue("12 mr", 0, 5)).isFalse();
     assertThat(CodedIdentifiers.hasLatinRecordCue("Record 1", 0, 8)).isTrue();
     assertThat(CodedIdentifiers.hasLatinRecordCue("Rec 1234", 0, 8)).isFalse();
+    // "record" cut off by the run's end still counts
+    assertThat(CodedIdentifiers.hasLatinRecordCue("x rec", 0, 5)).isTrue();
     assertThat(CodedIdentifiers.hasLatinRecordCue("Patient ID 1", 0, 12)).isTrue();
     assertThat(CodedIdentifiers.hasLatinRecordCue("kid 12", 0, 6)).isFalse();
     assertThat(CodedIdentifiers.hasLatinRecordCue("ID 12", 0, 5)).isFalse();
