@@ -24,8 +24,9 @@ final class Ages implements Detector {
     }
     String t = scan.text;
     Matcher m = null;
-    // 92岁, 93周岁: the number just before
-    for (int k = t.indexOf('岁'); k >= 2; k = t.indexOf('岁', k + 1)) {
+    // 92岁, 93周岁: the number just before (two characters at least; a 岁 before that, as in
+    // 8岁时, must not end the search)
+    for (int k = t.indexOf('岁', 2); k >= 0; k = t.indexOf('岁', k + 1)) {
       m = m == null ? AGE.matcher(t).useTransparentBounds(true) : m;
       add(scan, m, Math.max(0, k - 6), k);
     }

@@ -56,10 +56,12 @@ final class CodedIdentifiers implements Detector {
       return;
     }
     if (records) {
-      // Han cues end in 号: look there only; Latin cues on the ASCII runs that hold a digit
+      // Han cues end in 号: look there only (a cue's 号 is its third character, so the search
+      // starts at 2; a 号 before that, as in 1号床, must not end it); Latin cues on the ASCII
+      // runs that hold a digit
       String t = scan.text;
       Matcher m = null;
-      for (int k = t.indexOf('号'); k >= 2; k = t.indexOf('号', k + 1)) {
+      for (int k = t.indexOf('号', 2); k >= 0; k = t.indexOf('号', k + 1)) {
         m = m == null ? RECORD_CUED.matcher(t) : m;
         m.region(k - 2, Math.min(scan.length, k + 28));
         if (m.lookingAt()) {

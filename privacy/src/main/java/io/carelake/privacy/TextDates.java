@@ -91,11 +91,13 @@ public final class TextDates {
         run(scan, ms, 6, start, i);
       }
     }
-    for (int k = t.indexOf('年'); k >= 2; k = t.indexOf('年', k + 1)) {
+    // a year takes the two characters before 年 at least; a 年 before that (1年前) must not end
+    // the search, nor a 月 at the text's start (月经) the one below
+    for (int k = t.indexOf('年', 2); k >= 0; k = t.indexOf('年', k + 1)) {
       run(scan, ms, 0, Math.max(0, k - 5), Math.min(n, k + 12));
       run(scan, ms, 2, Math.max(0, k - 5), Math.min(n, k + 6));
     }
-    for (int k = t.indexOf('月'); k >= 1; k = t.indexOf('月', k + 1)) {
+    for (int k = t.indexOf('月', 1); k >= 0; k = t.indexOf('月', k + 1)) {
       if (Scan.isAsciiDigit(t.charAt(k - 1)) || t.charAt(k - 1) == ' ') {
         run(scan, ms, 1, Math.max(0, k - 3), Math.min(n, k + 6));
       }

@@ -26,10 +26,13 @@ final class WebAddresses {
         while (from > 0 && at - from < MAX_LOCAL && isLocal(t.charAt(from - 1))) {
           from--;
         }
+        // longer than a local part can be: not an address (decided before the leading
+        // punctuation is trimmed, which leaves a local character before the start)
+        boolean tooLong = from > 0 && isLocal(t.charAt(from - 1));
         while (from < at && !isAlnum(t.charAt(from))) {
           from++;
         }
-        if (from == at || from > 0 && isLocal(t.charAt(from - 1))) {
+        if (from == at || tooLong) {
           continue;
         }
         int end = domainEnd(t, at + 1);

@@ -19,6 +19,8 @@ class TestAgesAndSmallDetectors {
     assertThat(scrub("男，92岁，头晕")).isEqualTo("男，90+岁，头晕");
     assertThat(scrub("男，90岁，头晕")).isEqualTo("男，90+岁，头晕");
     assertThat(scrub("92岁，头晕")).isEqualTo("90+岁，头晕");
+    // a 岁 in the text's first two characters does not end the search for the ages after it
+    assertThat(scrub("8岁时骨折，现92岁。")).isEqualTo("8岁时骨折，现90+岁。");
     assertThat(scrub("男，89岁，头晕")).isEqualTo("男，89岁，头晕");
     assertThat(scrub("女，93 周岁")).isEqualTo("女，90+ 周岁");
     assertThat(scrub("年龄：150，复诊")).isEqualTo("年龄：90+，复诊");

@@ -140,4 +140,39 @@ class TestNormalisedText {
     assertThat(mixed.start(100)).isEqualTo(60);
     assertThat(mixed.end(139)).isEqualTo(100);
   }
+
+  @Test
+  void halfWidthFormsBeyondTheFullWidthBlockGoThroughNfkc() {
+    // U+FF61 halfwidth ideographic full stop: NFKC 。 (U+3002), not an ASCII character
+    assertThat(NormalisedText.of("\uFF61").text()).isEqualTo("\u3002");
+    // U+FF5E fullwidth tilde, the block's last character: ~
+    assertThat(NormalisedText.of("\uFF5E").text()).isEqualTo("~");
+  }
+
+  @Test
+  void aHighSurrogateAtTheEndIsKeptAlone() {
+    NormalisedText t = NormalisedText.of("a\uD83D");
+    assertThat(t.text()).isEqualTo("a\uD83D");
+    assertThat(t.end(1)).isEqualTo(2);
+  }
+
+  @Test
+  void expansionsSetTheDigitAtAndCapitalFlags() {
+    // NFKC (Unicode): U+2490 -> "9.", U+3358 -> "0点", U+3383 -> "mA", U+1F129 -> "(Z)",
+    // U+FB01 -> "fi", U+2105 -> "c/o"
+    assertThat(NormalisedText.of("\u2490").hasDigit).isTrue();
+    assertThat(NormalisedText.of("\u3358").hasDigit).isTrue();
+    assertThat(NormalisedText.of("\u2105").hasDigit).isFalse();
+    assertThat(NormalisedText.of("\u3383").hasUpperLatin).isTrue();
+    assertThat(NormalisedText.of("\uD83C\uDD29").hasUpperLatin).isTrue();
+    assertThat(NormalisedText.of("\uD83C\uDD29").text()).isEqualTo("(Z)");
+    NormalisedText fi = NormalisedText.of("\uFB01");
+    assertThat(fi.hasDigit).isFalse();
+    assertThat(fi.hasAt).isFalse();
+    assertThat(fi.hasUpperLatin).isFalse();
+    // a flag set before an expansion stays set
+    assertThat(NormalisedText.of("a@b \uFB01").hasAt).isTrue();
+    assertThat(NormalisedText.of("1 \uFB01").hasDigit).isTrue();
+    assertThat(NormalisedText.of("A \uFB01").hasUpperLatin).isTrue();
+  }
 }

@@ -126,4 +126,42 @@ class TestPseudonymKey {
     assertThat(a.pseudonym("11010519491231002X")).isNotEqualTo(b.pseudonym("11010519491231002X"));
     assertThat(a.pseudonym("11010519491231002X")).isNotEqualTo(a.pseudonym("11010519491231003X"));
   }
+
+  @Test
+  void theDateShiftIsTheKeysHmacOfTheDomainAndId() {
+    // HMAC-SHA-256(key, "date-shift:11010519491231002X"), first 8 bytes as a signed big-endian
+    // long, floor-mod 2 * maxDays + 1, minus maxDays: computed independently with Python's hmac
+    PseudonymKey key = new PseudonymKey("k1", PseudonymKey.decode(KEY_B64, "test"), "test");
+    assertThat(key.dateShiftDays("11010519491231002X", 30)).isEqualTo(-11);
+    assertThat(key.dateShiftDays("11010519491231002X", 365)).isEqualTo(-108);
+    assertThat(key.dateShiftDays(null, 30)).isNull();
+  }
+
+  @Test
+  void keysOfSixteenBytesAreTheShortestTaken() {
+    // 16 and 15 zero bytes, base64
+    assertThat(PseudonymKey.decode("AAAAAAAAAAAAAAAAAAAAAA==", "test")).hasSize(16);
+    assertThatThrownBy(() -> PseudonymKey.decode("AAAAAAAAAAAAAAAAAAAA", "test"))
+        .isInstanceOf(PseudonymKey.MissingKeyException.class)
+        .hasMessageContaining("has 15 bytes");
+  }
+
+  @Test
+  void aKeyFileOwnedBySomeoneElseIsRefused() throws Exception {
+    Path file = home.resolve("pseudonym.key");
+    Files.writeString(file, KEY_B64 + "\n");
+    ownerOnly(file);
+    String owner = Files.getOwner(file).getName();
+    String me = System.getProperty("user.name");
+    try {
+      System.setProperty("user.name", owner + "-other");
+      assertThatThrownBy(() -> PseudonymKey.requireOwnerOnly(file))
+          .isInstanceOf(PseudonymKey.MissingKeyException.class)
+          .hasMessageContaining("belongs to '" + owner + "', not to '" + owner + "-other'");
+      System.setProperty("user.name", owner);
+      PseudonymKey.requireOwnerOnly(file);
+    } finally {
+      System.setProperty("user.name", me);
+    }
+  }
 }

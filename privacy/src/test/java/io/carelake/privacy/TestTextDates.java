@@ -33,6 +33,9 @@ class TestTextDates {
     assertThat(TextDates.shift("3月1日复查", -1)).isEqualTo("2月28日复查");
     assertThat(TextDates.shift("2月29日复查", 1)).isEqualTo("3月1日复查");
     assertThat(TextDates.shift("12月31号", 1)).isEqualTo("1月1号");
+    // a 年 or 月 near the text's start (1年前, 月经) does not end the search for the dates after it
+    assertThat(TextDates.shift("1年前，2023年12月30日入院", 3)).isEqualTo("1年前，2024年1月2日入院");
+    assertThat(TextDates.shift("月经规律，3月1日复查", -1)).isEqualTo("月经规律，2月28日复查");
     // no day: the 15th is moved and its month written
     assertThat(TextDates.shift("2023年12月起服药", 20)).isEqualTo("2024年1月起服药");
     assertThat(TextDates.shift("2023年12月起服药", 16)).isEqualTo("2023年12月起服药");
