@@ -89,13 +89,18 @@ final class ItSupport {
    *       reading its last message. The same commits are exercised, only more of them.
    *   <li>The jobs' JVMs compile with C1 only ({@code -XX:TieredStopAtLevel=1}): they are short
    *       runs over small data, where the C2 compiler's work on two cores costs more than it saves
-   *       (govern over the Synthea export: 85-91 s of CPU with C2, 47-51 s without).
+   *       (govern over the Synthea export: 85-91 s of CPU with C2, 47-51 s without). C1 alone
+   *       compiles far more methods than tiered compilation keeps, and the default 240 MB code
+   *       cache filled up in the demo's features job ("CodeCache is full. Compiler has been
+   *       disabled", then a task failed for want of space for a method handle): the cache is
+   *       reserved at 512 MB (virtual; committed only as used).
    * </ul>
    */
   static void testSettings(Path home) {
     io.carelake.core.config.CarelakeConfig.load(home).withSaved(Map.of(
         io.carelake.core.config.CarelakeConfig.INGEST_CHECKPOINT_INTERVAL, "1000",
-        io.carelake.core.config.CarelakeConfig.LAUNCHER_JOB_JVM_OPTIONS, "-XX:TieredStopAtLevel=1"),
+        io.carelake.core.config.CarelakeConfig.LAUNCHER_JOB_JVM_OPTIONS,
+        "-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=512m"),
         Set.of());
   }
 
