@@ -1,3 +1,5 @@
+// Over 400 lines: the levels' released values, the choice of a level per class and the join
+// that applies it are one algorithm, read together (and the policy it enforces).
 package io.carelake.deid;
 
 import static org.apache.spark.sql.functions.col;
@@ -313,6 +315,11 @@ public final class KAnonymity {
     return apply(banded, decisions, qis);
   }
 
+  /** The columns of these names. */
+  private static List<Column> cols(List<String> names) {
+    return names.stream().map(c -> col(c)).toList();
+  }
+
   /** {@code values} named {@code names}, then {@code rest}. */
   private static Column[] named(List<Column> values, List<String> names, Column... rest) {
     List<Column> out = new java.util.ArrayList<>();
@@ -342,7 +349,6 @@ public final class KAnonymity {
    */
   private static Dataset<Row> chooseLevels(Dataset<Row> pairs, Dataset<Row> known, int k,
       List<String> qis, List<Released> levels) {
-    Column[] classValues = named(PAIR_COLUMNS.stream().map(c -> col(c)).toList(), CLASS_COLUMNS);
     Dataset<Row> undecided = null;
     Dataset<Row> decisions = null;
     for (int level = 0; level < SUPPRESSED; level++) {
@@ -350,13 +356,13 @@ public final class KAnonymity {
       Dataset<Row> judged;
       if (level == 0 && known == null) {
         // the pairs are distinct per (level-0 class, patient): a count is the class size
-        judged = pairs.groupBy(PAIR_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new))
+        judged = pairs.groupBy(cols(PAIR_COLUMNS).toArray(Column[]::new))
             .agg(org.apache.spark.sql.functions.count(lit(1)).as(CLASS_SIZE_COLUMN))
-            .select(named(PAIR_COLUMNS.stream().map(c -> col(c)).toList(), PAIR_COLUMNS,
+            .select(named(cols(PAIR_COLUMNS), PAIR_COLUMNS,
                 at.key(qis).as(KEY_COLUMN), col(CLASS_SIZE_COLUMN)));
       } else {
         Dataset<Row> classes = undecided == null
-            ? pairs.select(PAIR_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new))
+            ? pairs.select(cols(PAIR_COLUMNS).toArray(Column[]::new))
                 .distinct() : undecided;
         Dataset<Row> members = undecided == null ? pairs
             : pairs.join(undecided, sameValues(pairs, PAIR_COLUMNS, undecided, PAIR_COLUMNS),
@@ -365,11 +371,10 @@ public final class KAnonymity {
         if (known != null) {
           members = members.unionByName(known);
         }
-        Dataset<Row> sizes = members.groupBy(SIZE_VALUES.stream().map(c -> col(c))
-            .toArray(Column[]::new))
+        Dataset<Row> sizes = members.groupBy(cols(SIZE_VALUES).toArray(Column[]::new))
             .agg(countDistinct(col("patient_pseudonym")).as(CLASS_SIZE_COLUMN));
         Dataset<Row> leveled = classes.select(named(at.values(qis), LEVEL_VALUES,
-            PAIR_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new)));
+            cols(PAIR_COLUMNS).toArray(Column[]::new)));
         judged = leveled.join(sizes, sameValues(leveled, LEVEL_VALUES, sizes, SIZE_VALUES))
             .select(named(PAIR_COLUMNS.stream().map(c -> leveled.col(c)).toList(), PAIR_COLUMNS,
                 at.key(qis).as(KEY_COLUMN), col(CLASS_SIZE_COLUMN)));
@@ -378,19 +383,18 @@ public final class KAnonymity {
       // to analyse
       judged = judged.localCheckpoint();
       Dataset<Row> released = judged.where(col(CLASS_SIZE_COLUMN).geq(k))
-          .select(named(PAIR_COLUMNS.stream().map(c -> col(c)).toList(), CLASS_COLUMNS,
+          .select(named(cols(PAIR_COLUMNS), CLASS_COLUMNS,
               lit(level).as(LEVEL_COLUMN), col(KEY_COLUMN), col(CLASS_SIZE_COLUMN)));
       decisions = decisions == null ? released : decisions.unionByName(released);
       Dataset<Row> under = judged.where(col(CLASS_SIZE_COLUMN).lt(k));
       if (level == SUPPRESSED - 1) {
         // still under k at the coarsest level: suppressed, with that level's class and size
-        decisions = decisions.unionByName(under.select(named(PAIR_COLUMNS.stream()
-            .map(c -> col(c)).toList(), CLASS_COLUMNS, lit(SUPPRESSED).as(LEVEL_COLUMN),
-            col(KEY_COLUMN), col(CLASS_SIZE_COLUMN))));
+        decisions = decisions.unionByName(under.select(named(cols(PAIR_COLUMNS), CLASS_COLUMNS,
+            lit(SUPPRESSED).as(LEVEL_COLUMN), col(KEY_COLUMN), col(CLASS_SIZE_COLUMN))));
       } else if (under.isEmpty()) {
         break;
       } else {
-        undecided = under.select(PAIR_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new));
+        undecided = under.select(cols(PAIR_COLUMNS).toArray(Column[]::new));
       }
     }
     return decisions;
