@@ -25,22 +25,12 @@ import org.apache.kafka.common.TopicPartition;
  * {@link #PROGRESS_EVERY}) and stopped with a savepoint once the consumer group's committed
  * offsets reach the run's end offsets.
  */
-final class BoundedExecution {
+record BoundedExecution(FlinkJob job, IngestSettings settings, Run run) {
 
   /** How often a bounded run prints its progress. */
   static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
   /** How often a bounded run checks whether the committed offsets reached its end offsets. */
   static final Duration STOP_POLL = Duration.ofMillis(250);
-
-  private final FlinkJob job;
-  private final IngestSettings settings;
-  private final Run run;
-
-  BoundedExecution(FlinkJob job, IngestSettings settings, Run run) {
-    this.job = job;
-    this.settings = settings;
-    this.run = run;
-  }
 
   /**
    * Runs the Flink job until the consumer group's committed offsets (committed when a checkpoint

@@ -26,22 +26,10 @@ import org.apache.kafka.common.TopicPartition;
  * messages consumed = rows written + dead letters (both from Iceberg snapshots) + duplicates
  * (from the job's accumulators), late events and watermarks, reconciled.
  */
-final class BoundedRun {
-
-  private final FlinkJob job;
-  private final IngestSettings settings;
-  private final CatalogLoader catalogLoader;
-  private final Run run;
-
-  BoundedRun(FlinkJob job, IngestSettings settings, CatalogLoader catalogLoader, Run run) {
-    this.job = job;
-    this.settings = settings;
-    this.catalogLoader = catalogLoader;
-    this.run = run;
-  }
+record BoundedRun(FlinkJob job, IngestSettings settings, CatalogLoader catalogLoader, Run run) {
 
   /** Reads what is in Kafka now into {@code tables} and records the run's counts. */
-  void run(Map<TableName, Table> tables) throws Exception {
+  void ingest(Map<TableName, Table> tables) throws Exception {
     Map<TableName, Long> startSnapshots = new LinkedHashMap<>();
     tables.forEach((name, table) -> startSnapshots.put(name, SnapshotCounts.currentSnapshotId(table)));
     job.progress("starting run %s", run.id());

@@ -118,7 +118,7 @@ public final class IngestJob extends FlinkJob {
     if (active == null) {
       runStreaming(tables);
     } else {
-      new BoundedRun(this, settings, catalogLoader, run).run(tables);
+      new BoundedRun(this, settings, catalogLoader, run).ingest(tables);
     }
   }
 

@@ -15,27 +15,12 @@ import org.apache.spark.sql.types.StructType;
  * {@code evaluate}'s writes for one iteration: its rows of the evaluation tables replaced (a rerun
  * never duplicates), gate decisions appended, and the aliases a passing gate moves in
  * {@code models.registry}.
+ *
+ * @param baseline the {@code --baseline} iteration, or null
+ * @param alias the alias a passing gate moves
  */
-final class EvaluationWriter {
-
-  private final SparkSession spark;
-  private final JobContext ctx;
-  private final String split;
-  private final String baseline;
-  private final String alias;
-
-  /**
-   * @param baseline the {@code --baseline} iteration, or null
-   * @param alias the alias a passing gate moves
-   */
-  EvaluationWriter(SparkSession spark, JobContext ctx, String split, String baseline,
-      String alias) {
-    this.spark = spark;
-    this.ctx = ctx;
-    this.split = split;
-    this.baseline = baseline;
-    this.alias = alias;
-  }
+record EvaluationWriter(SparkSession spark, JobContext ctx, String split, String baseline,
+    String alias) {
 
   /** Writes iteration {@code id}'s rows, then moves the aliases its passing gates ask for. */
   void write(String id, IterationRows rows, String specSha256, EvaluationTotals totals)

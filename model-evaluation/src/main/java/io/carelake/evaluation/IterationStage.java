@@ -18,39 +18,14 @@ import org.apache.spark.sql.SparkSession;
  * ({@link IterationEvaluation}), compared with the baseline or the champion
  * ({@link PairedComparison}) and, with {@code --gate}, judged ({@link PromotionGate}); the rows are
  * returned for {@link EvaluationWriter}, nothing is written here.
+ *
+ * @param predictions {@code models.predictions} at {@code snapshot}
+ * @param baseline the {@code --baseline} iteration, or null
+ * @param alias the alias a passing gate moves
  */
-final class IterationStage {
-
-  private final SparkSession spark;
-  private final JobContext ctx;
-  private final Dataset<Row> predictions;
-  private final String split;
-  private final String baseline;
-  private final boolean gate;
-  private final String alias;
-  private final EvaluationSpec es;
-  private final ConfidenceLevel level;
-  private final Long snapshot;
-
-  /**
-   * @param predictions {@code models.predictions} at {@code snapshot}
-   * @param baseline the {@code --baseline} iteration, or null
-   * @param alias the alias a passing gate moves
-   */
-  IterationStage(SparkSession spark, JobContext ctx, Dataset<Row> predictions, String split,
-      String baseline, boolean gate, String alias, EvaluationSpec es, ConfidenceLevel level,
-      Long snapshot) {
-    this.spark = spark;
-    this.ctx = ctx;
-    this.predictions = predictions;
-    this.split = split;
-    this.baseline = baseline;
-    this.gate = gate;
-    this.alias = alias;
-    this.es = es;
-    this.level = level;
-    this.snapshot = snapshot;
-  }
+record IterationStage(SparkSession spark, JobContext ctx, Dataset<Row> predictions, String split,
+    String baseline, boolean gate, String alias, EvaluationSpec es, ConfidenceLevel level,
+    Long snapshot) {
 
   /** Evaluates every outcome of iteration {@code id}; counts outcomes and gate verdicts. */
   IterationRows evaluate(PredictionFrame frame, String id, EvaluationTotals totals)
