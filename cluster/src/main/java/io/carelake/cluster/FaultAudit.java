@@ -3,6 +3,7 @@ package io.carelake.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.carelake.core.catalog.CatalogFactory;
+import io.carelake.core.config.CarelakeConfig;
 import io.carelake.core.config.ConfigException;
 import io.carelake.core.config.HomeConfigOptions;
 import io.carelake.core.jobs.JobExit;
@@ -36,6 +37,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code carelake audit}: the checks a fault run ends with ({@code carelake cluster fault}), each
@@ -61,12 +63,13 @@ import picocli.CommandLine.Option;
     subcommands = {FaultAudit.Ingest.class, FaultAudit.Tables_.class})
 public final class FaultAudit extends Tool {
 
-  FaultAudit() {
-    super("audit", System.out, System.err);
+  /** Results to {@code out} (the subcommand's too); usage and errors to {@code err}. */
+  FaultAudit(PrintStream out, PrintStream err) {
+    super("audit", out, err);
   }
 
   public static void main(String[] args) {
-    System.exit(new FaultAudit().execute(args));
+    System.exit(new FaultAudit(System.out, System.err).execute(args));
   }
 
   /** Reached only without a subcommand, which is a usage error. */
@@ -81,9 +84,14 @@ public final class FaultAudit extends Tool {
     return JobExit.USAGE;
   }
 
-  /** A subcommand: where the home or configuration is, and its catalog. */
+  /**
+   * A subcommand: where the home or configuration is, and its catalog. It prints to the
+   * {@code audit} command's streams.
+   */
   abstract static class Where extends Tool {
     @Mixin HomeConfigOptions homeOptions = new HomeConfigOptions();
+
+    @ParentCommand FaultAudit audit;
 
     Catalog catalog;
 
@@ -91,11 +99,20 @@ public final class FaultAudit extends Tool {
       super("audit", System.out, System.err);
     }
 
-    /** The home's configuration (an existing home) and its catalog. */
-    @Override
-    protected void check() {
-      catalog = CatalogFactory.open(homeOptions.resolveExisting());
+    PrintStream results() {
+      return audit.out;
     }
+
+    /** The home's configuration (an existing home), the subcommand's files, then the catalog. */
+    @Override
+    protected final void check() {
+      CarelakeConfig config = homeOptions.resolveExisting();
+      readInputs();
+      catalog = CatalogFactory.open(config);
+    }
+
+    /** Reads and checks the files the subcommand is given. */
+    abstract void readInputs();
   }
 
   @Command(name = "ingest", mixinStandardHelpOptions = true,
@@ -109,16 +126,15 @@ public final class FaultAudit extends Tool {
     private JsonNode expected;
 
     @Override
-    protected void check() {
+    void readInputs() {
       expected = readJson(manifest);
-      super.check();
     }
 
     @Override
     protected JobExit call() {
-      List<String> problems = auditIngest(catalog, expected, out);
-      problems.forEach(p -> out.println("audit ingest: PROBLEM " + p));
-      out.println("audit ingest: " + (problems.isEmpty()
+      List<String> problems = auditIngest(catalog, expected, results());
+      problems.forEach(p -> results().println("audit ingest: PROBLEM " + p));
+      results().println("audit ingest: " + (problems.isEmpty()
           ? "every published event is in raw.* exactly once; dead letters and the run reconcile"
           : problems.size() + " problem(s)"));
       return problems.isEmpty() ? JobExit.OK : JobExit.FAILED;
@@ -150,14 +166,13 @@ public final class FaultAudit extends Tool {
 
     /** The saved digests read (--expect) or the directory to save them in there (--save). */
     @Override
-    protected void check() {
+    void readInputs() {
       if (expect != null) {
         saved = readDigests(expect);
       } else if (!Files.isDirectory(save.toAbsolutePath().getParent())) {
         throw new ConfigException("Cannot write the digests to " + save + ": "
             + save.toAbsolutePath().getParent() + " is not a directory");
       }
-      super.check();
     }
 
     @Override
@@ -165,13 +180,13 @@ public final class FaultAudit extends Tool {
       Map<String, String> now = digests(catalog, namespaces);
       if (save != null) {
         writeDigests(save, now);
-        now.forEach((t, d) -> out.println("audit tables: " + t + " " + d));
+        now.forEach((t, d) -> results().println("audit tables: " + t + " " + d));
         return JobExit.OK;
       }
       List<String> problems = compare(saved, now);
-      now.forEach((t, d) -> out.println("audit tables: " + t + " " + d));
-      problems.forEach(p -> out.println("audit tables: PROBLEM " + p));
-      out.println("audit tables: " + (problems.isEmpty()
+      now.forEach((t, d) -> results().println("audit tables: " + t + " " + d));
+      problems.forEach(p -> results().println("audit tables: PROBLEM " + p));
+      results().println("audit tables: " + (problems.isEmpty()
           ? "every table has the rows and content of the undisturbed run (" + now.size()
               + " tables)" : problems.size() + " table(s) differ from the undisturbed run"));
       return problems.isEmpty() ? JobExit.OK : JobExit.FAILED;

@@ -41,6 +41,10 @@ import picocli.CommandLine.Option;
  *
  * <p>Reads with the plain Iceberg API through the same {@code catalog.*} keys as every job, so
  * any catalog and file system the jobs reach (SQLite or PostgreSQL, local files or HDFS) works.
+ *
+ * <p>Runs on {@link Tool}. Exit codes ({@link JobExit}): 0 listed, or identical to the other home;
+ * 1 a table differs (or a read failed); 2 usage or configuration (a bad option, a home that does
+ * not exist, a catalog that does not open), before any table is read.
  */
 @Command(name = "digest", mixinStandardHelpOptions = true,
     description = {"Row count and content hash of every carelake table (columns that differ between"
@@ -61,7 +65,12 @@ public final class TableDigest extends Tool {
   private Catalog theirsCatalog;
 
   TableDigest(PrintStream out) {
-    super("digest", out, System.err);
+    this(out, System.err);
+  }
+
+  /** Results to {@code out}; usage and errors to {@code err}. */
+  TableDigest(PrintStream out, PrintStream err) {
+    super("digest", out, err);
   }
 
   public static void main(String[] args) {

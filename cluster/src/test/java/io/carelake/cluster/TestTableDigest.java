@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carelake.core.catalog.CatalogFactory;
 import io.carelake.core.config.CarelakeConfig;
+import io.carelake.core.jobs.JobExit;
+import io.carelake.core.jobs.JobRuntime;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +26,6 @@ import org.apache.iceberg.data.parquet.GenericParquetWriter;
 import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.types.Types;
-import picocli.CommandLine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,13 +62,50 @@ class TestTableDigest {
         .contains("columns that differ: value\n");
   }
 
+  /**
+   * A home that does not exist is bad input: exit 2 before any catalog is opened, and the home is
+   * not created (a digest reads a deployment, it never sets one up).
+   */
+  @Test
+  void aMissingHomeExitsTwoWithoutCreatingIt() {
+    write(a, List.of(List.of(row("e1", 1.5, "run-a"))));
+    Path missing = a.resolveSibling(a.getFileName() + "-missing");
+    for (String[] args : List.of(new String[] {"--home", missing.toString()},
+        new String[] {"--home", a.toString(), "--against", missing.toString()})) {
+      ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+      PrintStream stream = new PrintStream(buffer, true, StandardCharsets.UTF_8);
+      JobRuntime.Outcome outcome = new TableDigest(stream, stream).outcome(args);
+      assertThat(outcome.exit()).isEqualTo(JobExit.USAGE);
+      assertThat(outcome.engineStarted()).isFalse();
+      assertThat(buffer.toString(StandardCharsets.UTF_8))
+          .contains("carelake digest: No carelake home at " + missing)
+          .doesNotContain("\tat ");
+      assertThat(Files.exists(missing)).isFalse();
+    }
+  }
+
+  @Test
+  void oneHomeAloneIsListedAndHelpAndABadOptionExitAsUsual() {
+    write(a, List.of(List.of(row("e1", 1.5, "run-a"))));
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    PrintStream stream = new PrintStream(buffer, true, StandardCharsets.UTF_8);
+    assertThat(new TableDigest(stream, stream).execute("--home", a.toString())).isZero();
+    assertThat(buffer.toString(StandardCharsets.UTF_8)).contains("raw.probe").contains("home ");
+    assertThat(new TableDigest(stream, stream).execute("--help")).isZero();
+    buffer.reset();
+    assertThat(new TableDigest(stream, stream).execute("--home", a.toString(), "--nope"))
+        .isEqualTo(JobExit.USAGE.code());
+    assertThat(buffer.toString(StandardCharsets.UTF_8)).contains("Unknown option: '--nope'")
+        .contains("Usage: digest");
+  }
+
   private record Result(int exit, String out) {}
 
   private static Result digest(Path home, Path against) {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8);
-    int exit = new CommandLine(new TableDigest(out)).execute("--home", home.toString(),
-        "--against", against.toString());
+    int exit = new TableDigest(out).execute("--home", home.toString(), "--against",
+        against.toString());
     return new Result(exit, buffer.toString(StandardCharsets.UTF_8));
   }
 
