@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.carelake.core.catalog.CatalogFactory;
 import io.carelake.core.config.CarelakeConfig;
 import io.carelake.core.jobs.JobExit;
-import io.carelake.core.jobs.JobRuntime;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -108,21 +107,21 @@ class TestFaultAudit {
     catalog(List.of("v1", "v2", "v3"), List.of("s1", "s2"), List.of("NOT_JSON", "BAD_EVENT_TIME"),
         8, 5, 3);
     Path manifest = Files.writeString(home.resolve("manifest.json"), MANIFEST);
-    Cli passes = cli("ingest", "--home", home.toString(), "--manifest", manifest.toString());
+    ToolRun passes = cli("ingest", "--home", home.toString(), "--manifest", manifest.toString());
     assertThat(passes.outcome().exit()).as(passes.text()).isEqualTo(JobExit.OK);
     assertThat(passes.text()).contains("audit ingest: every published event is in raw.* exactly"
         + " once");
 
     Path saved = home.resolve("digests.properties");
-    Cli save = cli("tables", "--home", home.toString(), "--namespace", "raw", "--save",
+    ToolRun save = cli("tables", "--home", home.toString(), "--namespace", "raw", "--save",
         saved.toString());
     assertThat(save.outcome().exit()).as(save.text()).isEqualTo(JobExit.OK);
     assertThat(save.text()).contains("audit tables: raw.visits 3:");
-    Cli same = cli("tables", "--home", home.toString(), "--namespace", "raw", "--expect",
+    ToolRun same = cli("tables", "--home", home.toString(), "--namespace", "raw", "--expect",
         saved.toString());
     assertThat(same.outcome().exit()).as(same.text()).isEqualTo(JobExit.OK);
     Files.writeString(saved, "raw.visits=2\\:00\n");
-    Cli differs = cli("tables", "--home", home.toString(), "--namespace", "raw", "--expect",
+    ToolRun differs = cli("tables", "--home", home.toString(), "--namespace", "raw", "--expect",
         saved.toString());
     assertThat(differs.outcome().exit()).as(differs.text()).isEqualTo(JobExit.FAILED);
     assertThat(differs.text()).contains("audit tables: PROBLEM raw.visits: undisturbed 2:00");
@@ -133,7 +132,7 @@ class TestFaultAudit {
   void badInputExitsTwoBeforeAnyTableIsRead() {
     CarelakeConfig.load(home, Map.of());
     Path missing = home.resolve("absent.json");
-    List<Cli> bad = List.of(
+    List<ToolRun> bad = List.of(
         cli(),
         cli("ingest", "--home", home.toString(), "--manifest", missing.toString()),
         cli("ingest", "--home", home.resolve("no-home").toString(), "--manifest",
@@ -147,7 +146,7 @@ class TestFaultAudit {
         "No carelake home at " + home.resolve("no-home"), "say one of --save FILE or --expect FILE",
         "Cannot read the saved digests " + missing, "Cannot write the digests to");
     for (int i = 0; i < bad.size(); i++) {
-      Cli c = bad.get(i);
+      ToolRun c = bad.get(i);
       assertThat(c.outcome().exit()).as(c.text()).isEqualTo(JobExit.USAGE);
       assertThat(c.outcome().engineStarted()).isFalse();
       assertThat(c.text()).startsWith("carelake audit: ").contains(says.get(i))
@@ -158,13 +157,8 @@ class TestFaultAudit {
     assertThat(cli("tables", "--help").outcome().exit()).isEqualTo(JobExit.OK);
   }
 
-  private record Cli(JobRuntime.Outcome outcome, String text) {}
-
-  private static Cli cli(String... args) {
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    PrintStream stream = new PrintStream(buffer, true, StandardCharsets.UTF_8);
-    JobRuntime.Outcome outcome = new FaultAudit(stream, stream).outcome(args);
-    return new Cli(outcome, buffer.toString(StandardCharsets.UTF_8));
+  private static ToolRun cli(String... args) {
+    return ToolRun.of(FaultAudit::new, args);
   }
 
   private static List<String> audit(Catalog catalog) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.carelake.core.catalog.CatalogFactory;
 import io.carelake.core.config.CarelakeConfig;
 import io.carelake.core.jobs.JobExit;
-import io.carelake.core.jobs.JobRuntime;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -72,13 +71,10 @@ class TestTableDigest {
     Path missing = a.resolveSibling(a.getFileName() + "-missing");
     for (String[] args : List.of(new String[] {"--home", missing.toString()},
         new String[] {"--home", a.toString(), "--against", missing.toString()})) {
-      ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-      PrintStream stream = new PrintStream(buffer, true, StandardCharsets.UTF_8);
-      JobRuntime.Outcome outcome = new TableDigest(stream, stream).outcome(args);
-      assertThat(outcome.exit()).isEqualTo(JobExit.USAGE);
-      assertThat(outcome.engineStarted()).isFalse();
-      assertThat(buffer.toString(StandardCharsets.UTF_8))
-          .contains("carelake digest: No carelake home at " + missing)
+      ToolRun ran = ToolRun.of(TableDigest::new, args);
+      assertThat(ran.outcome().exit()).isEqualTo(JobExit.USAGE);
+      assertThat(ran.outcome().engineStarted()).isFalse();
+      assertThat(ran.text()).contains("carelake digest: No carelake home at " + missing)
           .doesNotContain("\tat ");
       assertThat(Files.exists(missing)).isFalse();
     }
@@ -87,16 +83,13 @@ class TestTableDigest {
   @Test
   void oneHomeAloneIsListedAndHelpAndABadOptionExitAsUsual() {
     write(a, List.of(List.of(row("e1", 1.5, "run-a"))));
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    PrintStream stream = new PrintStream(buffer, true, StandardCharsets.UTF_8);
-    assertThat(new TableDigest(stream, stream).execute("--home", a.toString())).isZero();
-    assertThat(buffer.toString(StandardCharsets.UTF_8)).contains("raw.probe").contains("home ");
-    assertThat(new TableDigest(stream, stream).execute("--help")).isZero();
-    buffer.reset();
-    assertThat(new TableDigest(stream, stream).execute("--home", a.toString(), "--nope"))
-        .isEqualTo(JobExit.USAGE.code());
-    assertThat(buffer.toString(StandardCharsets.UTF_8)).contains("Unknown option: '--nope'")
-        .contains("Usage: digest");
+    ToolRun listed = ToolRun.of(TableDigest::new, "--home", a.toString());
+    assertThat(listed.outcome().exit()).as(listed.text()).isEqualTo(JobExit.OK);
+    assertThat(listed.text()).contains("raw.probe").contains("home ");
+    assertThat(ToolRun.of(TableDigest::new, "--help").outcome().exit()).isEqualTo(JobExit.OK);
+    ToolRun bad = ToolRun.of(TableDigest::new, "--home", a.toString(), "--nope");
+    assertThat(bad.outcome().exit()).isEqualTo(JobExit.USAGE);
+    assertThat(bad.text()).contains("Unknown option: '--nope'").contains("Usage: digest");
   }
 
   private record Result(int exit, String out) {}
