@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.carelake.core.catalog.CatalogFactory;
 import io.carelake.core.config.CarelakeConfig;
 import io.carelake.core.config.ConfigException;
+import io.carelake.core.config.HomeConfigOptions;
+import io.carelake.core.jobs.JobExit;
+import io.carelake.core.jobs.Tool;
 import io.carelake.core.tables.TableName;
 import io.carelake.core.tables.Tables;
 import java.io.IOException;
@@ -25,7 +28,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.data.IcebergGenerics;
@@ -33,7 +35,9 @@ import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code carelake audit}: the checks a fault run ends with ({@code carelake cluster fault}), each
@@ -49,66 +53,98 @@ import picocli.CommandLine.Option;
  *       undisturbed run and compared after a disturbed one.
  * </ul>
  *
- * <p>Exit codes: 0 every check holds, 1 one fails, 2 usage or configuration.
+ * <p>Runs on {@link Tool}. Exit codes ({@link JobExit}): 0 every check holds, 1 one fails, 2 usage
+ * or configuration (a bad option, a missing home, a manifest or saved digests that do not read),
+ * before any table is read.
  */
 @Command(name = "audit", mixinStandardHelpOptions = true,
     description = "Checks after a fault run: raw.* against the generator's manifest (exactly"
         + " once), or table digests saved from an undisturbed run against the current ones.",
     subcommands = {FaultAudit.Ingest.class, FaultAudit.Tables_.class})
-public final class FaultAudit implements Callable<Integer> {
+public final class FaultAudit extends Tool {
 
-  @Override
-  public Integer call() {
-    System.err.println("carelake audit: say ingest or tables (see carelake audit --help)");
-    return 2;
+  /** Results to {@code out} (the subcommand's too); usage and errors to {@code err}. */
+  FaultAudit(PrintStream out, PrintStream err) {
+    super("audit", out, err);
   }
 
   public static void main(String[] args) {
-    CommandLine cli = new CommandLine(new FaultAudit());
-    cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
-      System.err.println("carelake audit: " + e.getMessage());
-      return e instanceof ConfigException ? 2 : 1;
-    });
-    System.exit(cli.execute(args));
+    System.exit(new FaultAudit(System.out, System.err).execute(args));
   }
 
-  /** Where the home or configuration is. */
-  static class Where {
-    @Option(names = "--home", paramLabel = "DIR", description = "carelake home (default: $CARELAKE_HOME or ./.carelake).")
-    Path home;
+  /** Reached only without a subcommand, which is a usage error. */
+  @Override
+  protected void check() {
+    throw new ConfigException("say ingest or tables (see carelake audit --help)");
+  }
 
-    @Option(names = "--config", paramLabel = "FILE", description = "An explicit carelake.properties.")
-    Path config;
+  /** Never reached: {@link #check()} refuses a run without a subcommand. */
+  @Override
+  protected JobExit call() {
+    return JobExit.USAGE;
+  }
 
-    CarelakeConfig resolve() {
-      return CarelakeConfig.resolve(home, config, System.getenv());
+  /**
+   * A subcommand: where the home or configuration is, and its catalog. It prints to the
+   * {@code audit} command's streams.
+   */
+  abstract static class Where extends Tool {
+    @Mixin HomeConfigOptions homeOptions = new HomeConfigOptions();
+
+    @ParentCommand FaultAudit audit;
+
+    Catalog catalog;
+
+    Where() {
+      super("audit", System.out, System.err);
     }
+
+    PrintStream results() {
+      return audit.out;
+    }
+
+    /** The home's configuration (an existing home), the subcommand's files, then the catalog. */
+    @Override
+    protected final void check() {
+      CarelakeConfig config = homeOptions.resolveExisting();
+      readInputs();
+      catalog = CatalogFactory.open(config);
+    }
+
+    /** Reads and checks the files the subcommand is given. */
+    abstract void readInputs();
   }
 
   @Command(name = "ingest", mixinStandardHelpOptions = true,
       description = "raw.* against the generator's manifest: every event exactly once, dead"
           + " letters as planted, the newest ingest run reconciled.")
-  static final class Ingest extends Where implements Callable<Integer> {
+  static final class Ingest extends Where {
     @Option(names = "--manifest", required = true, paramLabel = "FILE",
         description = "The generator's manifest of what it published (<home>/generated/manifest-*.json).")
     Path manifest;
 
+    private JsonNode expected;
+
     @Override
-    public Integer call() {
-      JsonNode expected = readJson(manifest);
-      List<String> problems = auditIngest(CatalogFactory.open(resolve()), expected, System.out);
-      problems.forEach(p -> System.out.println("audit ingest: PROBLEM " + p));
-      System.out.println("audit ingest: " + (problems.isEmpty()
+    void readInputs() {
+      expected = readJson(manifest);
+    }
+
+    @Override
+    protected JobExit call() {
+      List<String> problems = auditIngest(catalog, expected, results());
+      problems.forEach(p -> results().println("audit ingest: PROBLEM " + p));
+      results().println("audit ingest: " + (problems.isEmpty()
           ? "every published event is in raw.* exactly once; dead letters and the run reconcile"
           : problems.size() + " problem(s)"));
-      return problems.isEmpty() ? 0 : 1;
+      return problems.isEmpty() ? JobExit.OK : JobExit.FAILED;
     }
   }
 
   @Command(name = "tables", mixinStandardHelpOptions = true,
       description = "Row counts and content hashes of the tables of the given namespaces: saved"
           + " (--save) or compared with a saved file (--expect).")
-  static final class Tables_ extends Where implements Callable<Integer> {
+  static final class Tables_ extends Where {
     @Option(names = "--namespace", required = true, paramLabel = "NS",
         description = "A namespace whose tables to digest (repeatable), e.g. curated.")
     List<String> namespaces;
@@ -119,24 +155,41 @@ public final class FaultAudit implements Callable<Integer> {
     @Option(names = "--expect", paramLabel = "FILE", description = "Compare with the digests in FILE.")
     Path expect;
 
+    private Map<String, String> saved;
+
     @Override
-    public Integer call() {
+    public void checkOptions(CommandLine cli) {
       if ((save == null) == (expect == null)) {
-        throw new ConfigException("say one of --save FILE or --expect FILE");
+        throw new CommandLine.ParameterException(cli, "say one of --save FILE or --expect FILE");
       }
-      Map<String, String> now = digests(resolve(), namespaces);
+    }
+
+    /** The saved digests read (--expect) or the directory to save them in there (--save). */
+    @Override
+    void readInputs() {
+      if (expect != null) {
+        saved = readDigests(expect);
+      } else if (!Files.isDirectory(save.toAbsolutePath().getParent())) {
+        throw new ConfigException("Cannot write the digests to " + save + ": "
+            + save.toAbsolutePath().getParent() + " is not a directory");
+      }
+    }
+
+    @Override
+    protected JobExit call() {
+      Map<String, String> now = digests(catalog, namespaces);
       if (save != null) {
         writeDigests(save, now);
-        now.forEach((t, d) -> System.out.println("audit tables: " + t + " " + d));
-        return 0;
+        now.forEach((t, d) -> results().println("audit tables: " + t + " " + d));
+        return JobExit.OK;
       }
-      List<String> problems = compare(readDigests(expect), now);
-      now.forEach((t, d) -> System.out.println("audit tables: " + t + " " + d));
-      problems.forEach(p -> System.out.println("audit tables: PROBLEM " + p));
-      System.out.println("audit tables: " + (problems.isEmpty()
+      List<String> problems = compare(saved, now);
+      now.forEach((t, d) -> results().println("audit tables: " + t + " " + d));
+      problems.forEach(p -> results().println("audit tables: PROBLEM " + p));
+      results().println("audit tables: " + (problems.isEmpty()
           ? "every table has the rows and content of the undisturbed run (" + now.size()
               + " tables)" : problems.size() + " table(s) differ from the undisturbed run"));
-      return problems.isEmpty() ? 0 : 1;
+      return problems.isEmpty() ? JobExit.OK : JobExit.FAILED;
     }
   }
 
@@ -256,8 +309,7 @@ public final class FaultAudit implements Callable<Integer> {
   }
 
   /** {@code rows:hash} of every table of the namespaces, by table name. */
-  static Map<String, String> digests(CarelakeConfig config, List<String> namespaces) {
-    Catalog catalog = CatalogFactory.open(config);
+  static Map<String, String> digests(Catalog catalog, List<String> namespaces) {
     Map<String, String> digests = new TreeMap<>();
     for (TableName name : TableDigest.tables(catalog)) {
       if (namespaces.contains(name.namespace())) {

@@ -1,11 +1,13 @@
 package io.carelake.cluster;
 
+import io.carelake.core.jobs.JobExit;
+import io.carelake.core.jobs.Tool;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hdfs.DFSConfigKeys;
@@ -23,10 +25,13 @@ import picocli.CommandLine.Option;
  * formatted on the first start only. Table locations in Iceberg metadata name the NameNode's
  * address, so the launcher keeps {@code --port} fixed for a home. Writes {@code <dir>/ready} once
  * both nodes serve, and stops cleanly on SIGTERM.
+ *
+ * <p>Runs on {@link Tool}: ports out of range or equal, or a {@code --dir} that is a file, exit 2
+ * before any node starts; a node that fails exits 1.
  */
 @Command(name = "hdfs-node", mixinStandardHelpOptions = true,
     description = "Run an HDFS NameNode and DataNode on 127.0.0.1 until stopped (SIGTERM).")
-public final class HdfsNode implements Callable<Integer> {
+public final class HdfsNode extends Tool {
 
   /** The file that says the nodes serve: the launcher waits for it. */
   public static final String READY_FILE = "ready";
@@ -41,12 +46,33 @@ public final class HdfsNode implements Callable<Integer> {
   @Option(names = "--http-port", required = true, description = "The NameNode's HTTP port (WebHDFS).")
   int httpPort;
 
+  HdfsNode(PrintStream out, PrintStream err) {
+    super("hdfs-node", out, err);
+  }
+
   public static void main(String[] args) {
-    System.exit(new CommandLine(new HdfsNode()).execute(args));
+    System.exit(new HdfsNode(System.out, System.err).execute(args));
   }
 
   @Override
-  public Integer call() throws Exception {
+  public void checkOptions(CommandLine cli) {
+    if (port < 1 || port > 65535 || httpPort < 1 || httpPort > 65535 || port == httpPort) {
+      throw new CommandLine.ParameterException(cli,
+          "--port and --http-port must be two different ports in 1-65535");
+    }
+  }
+
+  /** {@code --dir} is a directory or is still to be made. */
+  @Override
+  protected void check() {
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new IllegalArgumentException("--dir " + dir + " is a file; give the directory that"
+          + " holds (or is to hold) the HDFS storage");
+    }
+  }
+
+  @Override
+  protected JobExit call() throws Exception {
     // Hadoop's web layer (Jersey) logs through java.util.logging, at INFO and WARNING, about its
     // own resource classes: nothing an operator can act on
     java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.SEVERE);
@@ -75,18 +101,18 @@ public final class HdfsNode implements Callable<Integer> {
     Signal.handle(new Signal("TERM"), signal -> stop.countDown());
     Signal.handle(new Signal("INT"), signal -> stop.countDown());
     markReady(base, cluster);
-    System.out.printf("hdfs: NameNode hdfs://127.0.0.1:%d (WebHDFS http://127.0.0.1:%d), "
+    out.printf("hdfs: NameNode hdfs://127.0.0.1:%d (WebHDFS http://127.0.0.1:%d), "
         + "DataNode %s, storage %s%s%n", port, httpPort,
         cluster.getDataNodes().get(0).getDatanodeId().getXferAddr(), base,
         format ? " (formatted)" : "");
-    System.out.flush();
+    out.flush();
     stop.await();
     Files.deleteIfExists(base.resolve(READY_FILE));
     // node by node: MiniDFSCluster.shutdown() would also delete the storage when the JVM exits
     cluster.shutdownDataNodes();
     cluster.shutdownNameNodes();
-    System.out.println("hdfs: stopped");
-    return 0;
+    out.println("hdfs: stopped");
+    return JobExit.OK;
   }
 
   /**

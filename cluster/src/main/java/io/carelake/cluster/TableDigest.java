@@ -2,7 +2,9 @@ package io.carelake.cluster;
 
 import io.carelake.core.catalog.CatalogFactory;
 import io.carelake.core.config.CarelakeConfig;
-import io.carelake.core.config.ConfigException;
+import io.carelake.core.config.HomeConfigOptions;
+import io.carelake.core.jobs.JobExit;
+import io.carelake.core.jobs.Tool;
 import io.carelake.core.tables.TableName;
 import io.carelake.core.tables.Tables;
 import java.io.IOException;
@@ -16,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Callable;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
@@ -26,8 +27,8 @@ import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Types;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -40,53 +41,63 @@ import picocli.CommandLine.Option;
  *
  * <p>Reads with the plain Iceberg API through the same {@code catalog.*} keys as every job, so
  * any catalog and file system the jobs reach (SQLite or PostgreSQL, local files or HDFS) works.
+ *
+ * <p>Runs on {@link Tool}. Exit codes ({@link JobExit}): 0 listed, or identical to the other home;
+ * 1 a table differs (or a read failed); 2 usage or configuration (a bad option, a home that does
+ * not exist, a catalog that does not open), before any table is read.
  */
 @Command(name = "digest", mixinStandardHelpOptions = true,
     description = {"Row count and content hash of every carelake table (columns that differ between"
         + " two runs of the same input, such as run ids and processing times, left out).",
         "With --against HOME, compare with another deployment's tables: exit 0 when every table"
             + " has the same rows and hash, 1 when any differs."})
-public final class TableDigest implements Callable<Integer> {
+public final class TableDigest extends Tool {
 
-  @Option(names = "--home", paramLabel = "DIR", description = "carelake home (default: $CARELAKE_HOME or ./.carelake).")
-  Path home;
-
-  @Option(names = "--config", paramLabel = "FILE", description = "An explicit carelake.properties.")
-  Path config;
+  @Mixin HomeConfigOptions homeOptions = new HomeConfigOptions();
 
   @Option(names = "--against", paramLabel = "DIR",
       description = "Another carelake home to compare with (its own carelake.properties).")
   Path against;
 
-  private final PrintStream out;
+  private CarelakeConfig mine;
+  private CarelakeConfig theirs;
+  private Catalog mineCatalog;
+  private Catalog theirsCatalog;
 
   TableDigest(PrintStream out) {
-    this.out = out;
+    this(out, System.err);
+  }
+
+  /** Results to {@code out}; usage and errors to {@code err}. */
+  TableDigest(PrintStream out, PrintStream err) {
+    super("digest", out, err);
   }
 
   public static void main(String[] args) {
-    CommandLine cli = new CommandLine(new TableDigest(System.out));
-    cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
-      System.err.println("carelake digest: " + e.getMessage());
-      return e instanceof ConfigException ? 2 : 1;
-    });
-    System.exit(cli.execute(args));
+    System.exit(new TableDigest(System.out).execute(args));
+  }
+
+  /** Both homes exist (neither is created) and their catalogs open: exit 2 otherwise. */
+  @Override
+  protected void check() {
+    mine = homeOptions.resolveExisting();
+    theirs = against == null ? null : HomeConfigOptions.loadExisting(against, "--against");
+    mineCatalog = CatalogFactory.open(mine);
+    theirsCatalog = theirs == null ? null : CatalogFactory.open(theirs);
   }
 
   @Override
-  public Integer call() {
-    CarelakeConfig mine = CarelakeConfig.resolve(home, config, System.getenv());
-    Map<TableName, Digest> left = digests(mine);
+  protected JobExit call() {
+    Map<TableName, Digest> left = digests(mineCatalog);
     if (against == null) {
       out.printf("%-30s %12s  %-32s  %s%n", "table", "rows", "content hash", "columns left out");
       left.forEach((table, d) -> out.printf(Locale.ROOT, "%-30s %,12d  %-32s  %s%n", table,
           d.rows(), d.hashHex(), String.join(", ", d.excluded())));
       out.println("(home " + mine.home() + ", catalog " + mine.catalogProperties().get("uri")
           .replaceAll("password=[^&;]*", "password=****") + ")");
-      return 0;
+      return JobExit.OK;
     }
-    CarelakeConfig theirs = CarelakeConfig.load(against);
-    Map<TableName, Digest> right = digests(theirs);
+    Map<TableName, Digest> right = digests(theirsCatalog);
     int differing = 0;
     out.printf("%-30s %12s %12s  %-9s  %s%n", "table", "rows here", "rows there", "content",
         "columns left out");
@@ -107,23 +118,22 @@ public final class TableDigest implements Callable<Integer> {
           String.join(", ", (a != null ? a : b).excluded()));
       if (!same && a != null && b != null) {
         out.println("    columns that differ: " + String.join(", ", differingColumns(
-            table, mine, theirs)));
+            table, mineCatalog, theirsCatalog)));
       }
     }
     out.printf("%s: %s%n", differing == 0 ? "identical" : "DIFFERENT",
         differing == 0 ? "every table has the same rows and content in " + mine.home() + " and "
             + theirs.home() : differing + " table(s) differ between " + mine.home() + " and "
             + theirs.home());
-    return differing == 0 ? 0 : 1;
+    return differing == 0 ? JobExit.OK : JobExit.FAILED;
   }
 
   /**
-   * The digest of every table in the configuration's catalog: carelake's tables in pipeline order
+   * The digest of every table in {@code catalog}: carelake's tables in pipeline order
    * ({@link Tables#ALL}), then any other table of the catalog (by name), so that nothing a job
    * writes escapes the comparison.
    */
-  static Map<TableName, Digest> digests(CarelakeConfig config) {
-    Catalog catalog = CatalogFactory.open(config);
+  static Map<TableName, Digest> digests(Catalog catalog) {
     Map<TableName, Digest> digests = new LinkedHashMap<>();
     for (TableName name : tables(catalog)) {
       digests.put(name, digest(name, catalog.loadTable(CatalogFactory.identifier(name))));
@@ -177,8 +187,7 @@ public final class TableDigest implements Callable<Integer> {
    * The columns whose values differ between two deployments' copies of a table, each column
    * hashed on its own over all rows (a second read, only for a table that differs): where to look.
    */
-  static List<String> differingColumns(TableName name, CarelakeConfig mine,
-      CarelakeConfig theirs) {
+  static List<String> differingColumns(TableName name, Catalog mine, Catalog theirs) {
     Map<String, BigInteger> here = columnHashes(name, mine);
     Map<String, BigInteger> there = columnHashes(name, theirs);
     List<String> differing = new ArrayList<>();
@@ -191,8 +200,8 @@ public final class TableDigest implements Callable<Integer> {
     return differing;
   }
 
-  private static Map<String, BigInteger> columnHashes(TableName name, CarelakeConfig config) {
-    Table table = CatalogFactory.open(config).loadTable(CatalogFactory.identifier(name));
+  private static Map<String, BigInteger> columnHashes(TableName name, Catalog catalog) {
+    Table table = catalog.loadTable(CatalogFactory.identifier(name));
     Map<String, RowHashes> hashes = new LinkedHashMap<>();
     for (Types.NestedField field : table.schema().columns()) {
       if (!DigestExclusions.excluded(name, field.name())) {

@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.carelake.core.catalog.CatalogFactory;
 import io.carelake.core.config.CarelakeConfig;
+import io.carelake.core.jobs.JobExit;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -97,6 +99,66 @@ class TestFaultAudit {
         Map.of("curated.visits", "3:aa", "curated.vitals", "2:bc", "quarantine.visits", "0:00")))
         .containsExactly("curated.vitals: undisturbed 2:bb, now 2:bc (rows:content hash)",
             "quarantine.visits: undisturbed (none), now 0:00 (rows:content hash)");
+  }
+
+  /** The command end to end: its verdict is the exit code, its lines go to the given stream. */
+  @Test
+  void theCommandExitsZeroWhenEveryCheckHoldsAndOneWhenOneFails() throws IOException {
+    catalog(List.of("v1", "v2", "v3"), List.of("s1", "s2"), List.of("NOT_JSON", "BAD_EVENT_TIME"),
+        8, 5, 3);
+    Path manifest = Files.writeString(home.resolve("manifest.json"), MANIFEST);
+    ToolRun passes = cli("ingest", "--home", home.toString(), "--manifest", manifest.toString());
+    assertThat(passes.outcome().exit()).as(passes.text()).isEqualTo(JobExit.OK);
+    assertThat(passes.text()).contains("audit ingest: every published event is in raw.* exactly"
+        + " once");
+
+    Path saved = home.resolve("digests.properties");
+    ToolRun save = cli("tables", "--home", home.toString(), "--namespace", "raw", "--save",
+        saved.toString());
+    assertThat(save.outcome().exit()).as(save.text()).isEqualTo(JobExit.OK);
+    assertThat(save.text()).contains("audit tables: raw.visits 3:");
+    ToolRun same = cli("tables", "--home", home.toString(), "--namespace", "raw", "--expect",
+        saved.toString());
+    assertThat(same.outcome().exit()).as(same.text()).isEqualTo(JobExit.OK);
+    Files.writeString(saved, "raw.visits=2\\:00\n");
+    ToolRun differs = cli("tables", "--home", home.toString(), "--namespace", "raw", "--expect",
+        saved.toString());
+    assertThat(differs.outcome().exit()).as(differs.text()).isEqualTo(JobExit.FAILED);
+    assertThat(differs.text()).contains("audit tables: PROBLEM raw.visits: undisturbed 2:00");
+  }
+
+  /** Bad input is exit 2 before any table is read: the run is never reached. */
+  @Test
+  void badInputExitsTwoBeforeAnyTableIsRead() {
+    CarelakeConfig.load(home, Map.of());
+    Path missing = home.resolve("absent.json");
+    List<ToolRun> bad = List.of(
+        cli(),
+        cli("ingest", "--home", home.toString(), "--manifest", missing.toString()),
+        cli("ingest", "--home", home.resolve("no-home").toString(), "--manifest",
+            missing.toString()),
+        cli("tables", "--home", home.toString(), "--namespace", "raw"),
+        cli("tables", "--home", home.toString(), "--namespace", "raw", "--expect",
+            missing.toString()),
+        cli("tables", "--home", home.toString(), "--namespace", "raw", "--save",
+            home.resolve("no-dir").resolve("d.properties").toString()));
+    List<String> says = List.of("say ingest or tables", "Cannot read the manifest " + missing,
+        "No carelake home at " + home.resolve("no-home"), "say one of --save FILE or --expect FILE",
+        "Cannot read the saved digests " + missing, "Cannot write the digests to");
+    for (int i = 0; i < bad.size(); i++) {
+      ToolRun c = bad.get(i);
+      assertThat(c.outcome().exit()).as(c.text()).isEqualTo(JobExit.USAGE);
+      assertThat(c.outcome().engineStarted()).isFalse();
+      assertThat(c.text()).startsWith("carelake audit: ").contains(says.get(i))
+          .doesNotContain("\tat ");
+    }
+    assertThat(Files.exists(home.resolve("no-home"))).isFalse();
+    assertThat(cli("--help").outcome().exit()).isEqualTo(JobExit.OK);
+    assertThat(cli("tables", "--help").outcome().exit()).isEqualTo(JobExit.OK);
+  }
+
+  private static ToolRun cli(String... args) {
+    return ToolRun.of(FaultAudit::new, args);
   }
 
   private static List<String> audit(Catalog catalog) {

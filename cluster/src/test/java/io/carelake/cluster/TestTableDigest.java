@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carelake.core.catalog.CatalogFactory;
 import io.carelake.core.config.CarelakeConfig;
+import io.carelake.core.jobs.JobExit;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +25,6 @@ import org.apache.iceberg.data.parquet.GenericParquetWriter;
 import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.types.Types;
-import picocli.CommandLine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,13 +61,44 @@ class TestTableDigest {
         .contains("columns that differ: value\n");
   }
 
+  /**
+   * A home that does not exist is bad input: exit 2 before any catalog is opened, and the home is
+   * not created (a digest reads a deployment, it never sets one up).
+   */
+  @Test
+  void aMissingHomeExitsTwoWithoutCreatingIt() {
+    write(a, List.of(List.of(row("e1", 1.5, "run-a"))));
+    Path missing = a.resolveSibling(a.getFileName() + "-missing");
+    for (String[] args : List.of(new String[] {"--home", missing.toString()},
+        new String[] {"--home", a.toString(), "--against", missing.toString()})) {
+      ToolRun ran = ToolRun.of(TableDigest::new, args);
+      assertThat(ran.outcome().exit()).isEqualTo(JobExit.USAGE);
+      assertThat(ran.outcome().engineStarted()).isFalse();
+      assertThat(ran.text()).contains("carelake digest: No carelake home at " + missing)
+          .doesNotContain("\tat ");
+      assertThat(Files.exists(missing)).isFalse();
+    }
+  }
+
+  @Test
+  void oneHomeAloneIsListedAndHelpAndABadOptionExitAsUsual() {
+    write(a, List.of(List.of(row("e1", 1.5, "run-a"))));
+    ToolRun listed = ToolRun.of(TableDigest::new, "--home", a.toString());
+    assertThat(listed.outcome().exit()).as(listed.text()).isEqualTo(JobExit.OK);
+    assertThat(listed.text()).contains("raw.probe").contains("home ");
+    assertThat(ToolRun.of(TableDigest::new, "--help").outcome().exit()).isEqualTo(JobExit.OK);
+    ToolRun bad = ToolRun.of(TableDigest::new, "--home", a.toString(), "--nope");
+    assertThat(bad.outcome().exit()).isEqualTo(JobExit.USAGE);
+    assertThat(bad.text()).contains("Unknown option: '--nope'").contains("Usage: digest");
+  }
+
   private record Result(int exit, String out) {}
 
   private static Result digest(Path home, Path against) {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8);
-    int exit = new CommandLine(new TableDigest(out)).execute("--home", home.toString(),
-        "--against", against.toString());
+    int exit = new TableDigest(out).execute("--home", home.toString(), "--against",
+        against.toString());
     return new Result(exit, buffer.toString(StandardCharsets.UTF_8));
   }
 

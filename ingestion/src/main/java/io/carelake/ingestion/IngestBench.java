@@ -2,7 +2,8 @@ package io.carelake.ingestion;
 
 import io.carelake.core.catalog.CatalogFactory;
 import io.carelake.core.config.CarelakeConfig;
-import io.carelake.core.config.ConfigException;
+import io.carelake.core.jobs.JobExit;
+import io.carelake.core.jobs.Tool;
 import io.carelake.core.tables.TableName;
 import io.carelake.core.tables.Tables;
 import java.io.ByteArrayOutputStream;
@@ -50,7 +51,7 @@ import picocli.CommandLine.Option;
     versionProvider = IngestJob.Versions.class,
     description = "Benchmarks ingestion against a bare Kafka consumer on N generated events"
         + " (Kafka settings from the home; scratch tables under <home>/bench).")
-public final class IngestBench {
+public final class IngestBench extends Tool {
 
   @Mixin ConfigOptions configOptions = new ConfigOptions();
 
@@ -76,9 +77,6 @@ public final class IngestBench {
           + " rate).")
   double latencyRate;
 
-  @Option(names = "--verbose", description = "Print the ingest job's output and stack traces.")
-  boolean verbose;
-
   @Option(names = "--skip-peer", description = "Do not run the peer (Apache Iceberg's Kafka"
       + " Connect sink) on the same topics (default: it runs after ingest).")
   boolean skipPeer;
@@ -87,10 +85,11 @@ public final class IngestBench {
       + " (default: both are deleted; 2 M events take about 1 GB in each).")
   boolean keep;
 
-  private final PrintStream out;
+  /** The real configuration: Kafka and ingest parallelism come from it. */
+  private CarelakeConfig real;
 
   IngestBench(PrintStream out) {
-    this.out = out;
+    super("bench ingest", out, out);
   }
 
   public static void main(String[] args) {
@@ -106,42 +105,31 @@ public final class IngestBench {
   static final AtomicReference<Result> LAST = new AtomicReference<>();
 
   static int run(PrintStream out, String... args) {
-    IngestBench bench = new IngestBench(out);
-    CommandLine cli = new CommandLine(bench);
-    try {
-      if (CommandLine.printHelpIfRequested(cli.parseArgs(args))) {
-        return IngestJob.EXIT_OK;
-      }
-      if (bench.events < 2 || bench.partitions < 1 || bench.checkpointIntervalMs < 10) {
-        throw new CommandLine.ParameterException(cli,
-            "--events must be >= 2, --partitions >= 1, --checkpoint-interval-ms >= 10");
-      }
-    } catch (CommandLine.ParameterException e) {
-      out.println("carelake bench ingest: " + e.getMessage());
-      e.getCommandLine().usage(out);
-      return IngestJob.EXIT_USAGE;
-    }
-    EngineLogging.configure(bench.verbose);
-    CarelakeConfig real;
-    try {
-      real = bench.configOptions.resolve();
-      IngestSettings.from(real);
-    } catch (ConfigException | IllegalArgumentException e) {
-      out.println("carelake bench ingest: " + e.getMessage());
-      return IngestJob.EXIT_USAGE;
-    }
-    try {
-      return bench.bench(real);
-    } catch (Exception e) {
-      out.println("carelake bench ingest: " + IngestJob.describe(e));
-      if (bench.verbose) {
-        e.printStackTrace(out);
-      }
-      return IngestJob.EXIT_FAILED;
+    return new IngestBench(out).execute(args);
+  }
+
+  @Override
+  public void checkOptions(CommandLine cli) {
+    if (events < 2 || partitions < 1 || checkpointIntervalMs < 10) {
+      throw new CommandLine.ParameterException(cli,
+          "--events must be >= 2, --partitions >= 1, --checkpoint-interval-ms >= 10");
     }
   }
 
-  private int bench(CarelakeConfig real) throws Exception {
+  /** The real configuration and its ingest settings, before any topic is created. */
+  @Override
+  protected void check() {
+    EngineLogging.configure(verbose);
+    real = configOptions.resolve();
+    IngestSettings.from(real);
+  }
+
+  @Override
+  protected JobExit call() throws Exception {
+    return bench(real);
+  }
+
+  private JobExit bench(CarelakeConfig real) throws Exception {
     IngestSettings realSettings = IngestSettings.from(real);
     String id = "b" + Long.toString(System.currentTimeMillis(), 36);
     String prefix = "carelake-bench-" + id;
@@ -194,7 +182,7 @@ public final class IngestBench {
     }
   }
 
-  private int measure(Path scratch, CarelakeConfig cfg, IngestSettings settings,
+  private JobExit measure(Path scratch, CarelakeConfig cfg, IngestSettings settings,
       Properties kafkaProps, String prefix) throws Exception {
 
     // ---- produce
@@ -279,17 +267,17 @@ public final class IngestBench {
         checkpointIntervalMs));
     if (rows != events) {
       progress("WARNING: %d rows written for %d events", rows, events);
-      return IngestJob.EXIT_FAILED;
+      return JobExit.FAILED;
     }
     if (!skipPeer && peer.rows() != events) {
       progress("WARNING: the peer committed %d rows for %d events", peer.rows(), events);
-      return IngestJob.EXIT_FAILED;
+      return JobExit.FAILED;
     }
     if (latencySeconds > 0 && sorted.length != latencyEvents) {
       progress("WARNING: %d of %d latency-phase events seen", sorted.length, latencyEvents);
-      return IngestJob.EXIT_FAILED;
+      return JobExit.FAILED;
     }
-    return IngestJob.EXIT_OK;
+    return JobExit.OK;
   }
 
   /**

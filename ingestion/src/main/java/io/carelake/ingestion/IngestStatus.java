@@ -2,7 +2,9 @@ package io.carelake.ingestion;
 
 import io.carelake.core.catalog.CatalogFactory;
 import io.carelake.core.config.CarelakeConfig;
-import io.carelake.core.config.ConfigException;
+import io.carelake.core.jobs.JobExit;
+import io.carelake.core.jobs.JobRuntime;
+import io.carelake.core.jobs.Tool;
 import io.carelake.core.tables.TableName;
 import io.carelake.core.tables.Tables;
 import io.carelake.ingestion.ledger.Completeness;
@@ -39,13 +41,15 @@ import picocli.CommandLine.Option;
  * read through the Kafka admin API, so no consumer joins the group), the time since the last
  * commit of the ingest job to each raw table and the completeness watermark.
  *
- * <p>Exit codes: 0 printed, 1 Kafka unreachable (or another failure), 2 usage/configuration.
+ * <p>Runs on {@link Tool}. Exit codes ({@link JobExit}): 0 printed, 1 Kafka unreachable (or
+ * another failure), 2 usage or configuration (a bad option, a home whose configuration or
+ * catalog settings do not load), before Kafka is asked anything.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
     versionProvider = IngestJob.Versions.class,
     description = "Prints ingest counters of the last runs, consumer lag, time since the last raw"
         + " commit and the completeness watermark.")
-public final class IngestStatus {
+public final class IngestStatus extends Tool {
 
   @Mixin ConfigOptions configOptions = new ConfigOptions();
 
@@ -57,13 +61,11 @@ public final class IngestStatus {
       description = "How long to wait for Kafka before giving up (default: ${DEFAULT-VALUE}).")
   long kafkaTimeoutMs;
 
-  @Option(names = "--verbose", description = "Print stack traces.")
-  boolean verbose;
-
-  private final PrintStream out;
+  private IngestSettings settings;
+  private Catalog catalog;
 
   IngestStatus(PrintStream out) {
-    this.out = out;
+    super("ingest status", out, out);
   }
 
   public static void main(String[] args) {
@@ -71,39 +73,31 @@ public final class IngestStatus {
   }
 
   static int run(PrintStream out, String... args) {
-    IngestStatus status = new IngestStatus(out);
-    CommandLine cli = new CommandLine(status);
-    try {
-      if (CommandLine.printHelpIfRequested(cli.parseArgs(args))) {
-        return IngestJob.EXIT_OK;
-      }
-    } catch (CommandLine.ParameterException e) {
-      out.println("carelake ingest status: " + e.getMessage());
-      e.getCommandLine().usage(out);
-      return IngestJob.EXIT_USAGE;
+    return new IngestStatus(out).execute(args);
+  }
+
+  @Override
+  public void checkOptions(CommandLine cli) {
+    if (runs < 0 || kafkaTimeoutMs < 1) {
+      throw new CommandLine.ParameterException(cli,
+          "--runs must be >= 0 and --kafka-timeout-ms >= 1");
     }
-    EngineLogging.configure(status.verbose);
-    IngestSettings settings;
-    Catalog catalog;
-    try {
-      CarelakeConfig cfg = status.configOptions.resolve();
-      settings = IngestSettings.from(cfg);
-      catalog = CatalogFactory.open(cfg);
-    } catch (ConfigException | IllegalArgumentException e) {
-      out.println("carelake ingest status: " + e.getMessage());
-      return IngestJob.EXIT_USAGE;
-    }
-    try {
-      status.printRuns(catalog);
-      status.printTables(catalog);
-      return status.printLag(settings);
-    } catch (RuntimeException e) {
-      out.println("carelake ingest status: " + IngestJob.describe(e));
-      if (status.verbose) {
-        e.printStackTrace(out);
-      }
-      return IngestJob.EXIT_FAILED;
-    }
+  }
+
+  /** The configuration, the ingest settings and the catalog: a failure is exit 2. */
+  @Override
+  protected void check() {
+    EngineLogging.configure(verbose);
+    CarelakeConfig cfg = configOptions.resolve();
+    settings = IngestSettings.from(cfg);
+    catalog = CatalogFactory.open(cfg);
+  }
+
+  @Override
+  protected JobExit call() {
+    printRuns(catalog);
+    printTables(catalog);
+    return printLag(settings);
   }
 
   private void printRuns(Catalog catalog) {
@@ -180,7 +174,7 @@ public final class IngestStatus {
     return Optional.empty();
   }
 
-  private int printLag(IngestSettings settings) {
+  private JobExit printLag(IngestSettings settings) {
     Properties props = settings.adminProperties();
     String timeout = Long.toString(kafkaTimeoutMs);
     props.put("default.api.timeout.ms", timeout);
@@ -196,11 +190,11 @@ public final class IngestStatus {
       committed = offsets.committed(settings.consumerGroup());
     } catch (RuntimeException e) {
       out.println("carelake ingest status: Kafka unreachable at " + settings.bootstrapServers()
-          + ": " + IngestJob.describe(e));
+          + ": " + JobRuntime.describe(e));
       if (verbose) {
         e.printStackTrace(out);
       }
-      return IngestJob.EXIT_FAILED;
+      return JobExit.FAILED;
     }
     Map<String, TopicPartition> sorted = new TreeMap<>();
     end.keySet().forEach(tp -> sorted.put(String.format(Locale.ROOT, "%s-%05d", tp.topic(),
@@ -216,7 +210,7 @@ public final class IngestStatus {
           c == null ? "none" : c.toString(), end.get(tp), lag);
     }
     out.printf(Locale.ROOT, "  total lag=%d%n", total);
-    return IngestJob.EXIT_OK;
+    return JobExit.OK;
   }
 
   static String age(Duration d) {

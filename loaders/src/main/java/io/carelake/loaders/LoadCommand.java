@@ -2,6 +2,9 @@ package io.carelake.loaders;
 
 import io.carelake.core.config.CarelakeConfig;
 import io.carelake.core.config.HomeConfigOptions;
+import io.carelake.core.jobs.JobExit;
+import io.carelake.core.jobs.JobRuntime;
+import io.carelake.core.jobs.Tool;
 import io.carelake.generator.JsonlSink;
 import io.carelake.generator.KafkaSink;
 import io.carelake.generator.MessageSink;
@@ -10,7 +13,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,13 +26,15 @@ import picocli.CommandLine.Parameters;
  * writes them to JSONL with {@code --out}), then prints a summary that reconciles every record
  * read with the events published and the records merged or skipped, by reason.
  *
- * <p>Exit codes: 0 loaded (and reconciled), 1 failed (I/O, Kafka, or a ledger that does not
- * reconcile), 2 usage (bad option, PATH not an export of the format).
+ * <p>Runs on {@link Tool}: the options, the configuration (when publishing) and the whole export
+ * are read and checked before anything is published. Exit codes ({@link JobExit}): 0 loaded (and
+ * reconciled), 1 failed (Kafka, a write, or a ledger that does not reconcile), 2 usage (a bad
+ * option or configuration, PATH missing or not an export of the format), with nothing published.
  */
 @Command(name = "load", mixinStandardHelpOptions = true,
     description = "Publish canonical visit and vital events from FHIR R4 bundles or a Synthea CSV"
         + " export to the Kafka topics (or to JSONL with --out).")
-public final class LoadCommand implements Callable<Integer> {
+public final class LoadCommand extends Tool {
 
   private static final Pattern SOURCE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
@@ -52,74 +56,95 @@ public final class LoadCommand implements Callable<Integer> {
       description = "Write the events instead of publishing: FILE.jsonl gets all events, one per"
           + " line; a DIR gets visits.jsonl and vitals.jsonl, which `carelake publish DIR`"
           + " sends later.")
-  Path out;
+  Path outPath;
 
   @Parameters(index = "0", paramLabel = "PATH",
       description = "A FHIR bundle file or directory of bundles; a Synthea CSV directory.")
   Path path;
 
-  PrintStream stdout = System.out;
-  PrintStream stderr = System.err;
+  /** The configuration when publishing to Kafka (null with --out). */
+  private CarelakeConfig config;
+  private EventMapper.Result result;
+  private long readStarted;
+  private long readEnded;
+
+  public LoadCommand() {
+    this(System.out, System.err);
+  }
+
+  /** Results to {@code out}; usage, errors and the ledger's complaints to {@code err}. */
+  LoadCommand(PrintStream out, PrintStream err) {
+    super("load", out, err);
+  }
+
+  public static void main(String[] args) {
+    System.exit(new LoadCommand().execute(args));
+  }
 
   @Override
-  public Integer call() {
+  public void checkOptions(CommandLine cli) {
     if (!SOURCE_NAME.matcher(source).matches()) {
-      stderr.println("load: --source '" + source + "' must be 1-64 letters, digits, '.', '_'"
-          + " or '-', starting with a letter or digit");
-      return 2;
+      throw new CommandLine.ParameterException(cli, "--source '" + source + "' must be 1-64"
+          + " letters, digits, '.', '_' or '-', starting with a letter or digit");
     }
+  }
+
+  /** The configuration (when publishing), then the whole export read and mapped. */
+  @Override
+  protected void check() {
     if (!Files.exists(path)) {
-      stderr.println("load: " + path + " does not exist");
-      return 2;
+      throw new IllegalArgumentException(path + " does not exist (give a " + format.label()
+          + " export)");
     }
-    long t0 = System.nanoTime();
-    EventMapper.Result result;
+    if (outPath == null) {
+      config = homeOptions.resolve();
+    }
+    readStarted = System.nanoTime();
     try {
       result = new Loader().load(format, path, source);
     } catch (IOException e) {
-      stderr.println("load: cannot read " + format + " export " + path + ": " + e.getMessage());
-      return 2;
+      throw new IllegalArgumentException("cannot read " + format + " export " + path + ": "
+          + JobRuntime.describe(e), e);
     }
-    long t1 = System.nanoTime();
+    readEnded = System.nanoTime();
+  }
+
+  @Override
+  protected JobExit call() throws IOException {
     long sent;
-    String target;
     try (MessageSink sink = sink()) {
-      target = out != null ? out.toString() : null;
       sent = new EventWriter().send(result, sink);
-      if (target == null) {
-        CarelakeConfig cfg = homeOptions.resolve();
-        target = cfg.kafkaBootstrapServers() + " (" + cfg.visitsTopic() + ", " + cfg.vitalsTopic()
-            + ")";
-      }
     } catch (IOException | RuntimeException e) {
-      stderr.println("load: publishing failed: " + e.getMessage());
-      return 1;
+      throw new IOException("publishing failed", e);
     }
+    String target = outPath != null ? outPath.toString() : config.kafkaBootstrapServers() + " ("
+        + config.visitsTopic() + ", " + config.vitalsTopic() + ")";
     long t2 = System.nanoTime();
     Ledger ledger = result.ledger();
-    ledger.print(stdout);
-    double secs = (t2 - t0) / 1e9;
-    stdout.printf(Locale.ROOT, "load: %,d events (%,d visits, %,d vitals) -> %s in %.2f s"
+    ledger.print(out);
+    double secs = (t2 - readStarted) / 1e9;
+    out.printf(Locale.ROOT, "load: %,d events (%,d visits, %,d vitals) -> %s in %.2f s"
         + " (read+map %.2f s, %s %.2f s; %,.0f events/s)%n", sent, result.visits().size(),
-        result.vitals().size(), target, secs, (t1 - t0) / 1e9, out != null ? "write" : "publish",
-        (t2 - t1) / 1e9, sent / Math.max(secs, 1e-9));
+        result.vitals().size(), target, secs, (readEnded - readStarted) / 1e9,
+        outPath != null ? "write" : "publish", (t2 - readEnded) / 1e9,
+        sent / Math.max(secs, 1e-9));
     if (!ledger.reconciles() || sent != ledger.eventsPublished()) {
-      stderr.println("load: the ledger does not reconcile (read " + ledger.recordsRead()
+      err.println("carelake load: the ledger does not reconcile (read " + ledger.recordsRead()
           + ", events " + ledger.eventsPublished() + ", merged " + ledger.recordsMerged()
           + ", skipped " + ledger.recordsSkipped() + ", sent " + sent + "); this is a loader bug,"
           + " please report it with the export");
-      return 1;
+      return JobExit.FAILED;
     }
-    return 0;
+    return JobExit.OK;
   }
 
   private MessageSink sink() throws IOException {
-    if (out != null) {
-      return out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".jsonl")
-          ? new SingleJsonlSink(out) : new JsonlSink(out);
+    if (outPath != null) {
+      return outPath.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".jsonl")
+          ? new SingleJsonlSink(outPath) : new JsonlSink(outPath);
     }
-    CarelakeConfig cfg = homeOptions.resolve();
-    return new KafkaSink(cfg.kafkaBootstrapServers(), cfg.visitsTopic(), cfg.vitalsTopic());
+    return new KafkaSink(config.kafkaBootstrapServers(), config.visitsTopic(),
+        config.vitalsTopic());
   }
 
   /** picocli converter so that {@code --format synthea-csv} parses. */
@@ -132,9 +157,5 @@ public final class LoadCommand implements Callable<Integer> {
         throw new CommandLine.TypeConversionException(e.getMessage());
       }
     }
-  }
-
-  public static void main(String[] args) {
-    System.exit(new CommandLine(new LoadCommand()).execute(args));
   }
 }

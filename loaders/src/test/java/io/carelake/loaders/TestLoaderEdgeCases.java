@@ -3,7 +3,10 @@ package io.carelake.loaders;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.carelake.core.config.CarelakeConfig;
 import io.carelake.core.events.VitalEvent;
+import io.carelake.core.jobs.JobExit;
+import io.carelake.core.jobs.JobRuntime;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** Records that cannot be mapped are counted with a reason; conversions; bad input explained. */
 class TestLoaderEdgeCases {
@@ -266,28 +268,75 @@ class TestLoaderEdgeCases {
 
   @Test
   void loadCommandExplainsUsageErrors(@TempDir Path dir) throws Exception {
-    LoadCommand cmd = new LoadCommand();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    cmd.stderr = new PrintStream(err, true, StandardCharsets.UTF_8);
-    assertThat(new CommandLine(cmd).execute("--format", "fhir", dir.resolve("none").toString()))
-        .isEqualTo(2);
+    PrintStream errors = new PrintStream(err, true, StandardCharsets.UTF_8);
+    PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    assertThat(new LoadCommand(out, errors).execute("--format", "fhir",
+        dir.resolve("none").toString())).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("does not exist");
-    assertThat(new CommandLine(new LoadCommand()).execute("--format", "hl7v2", dir.toString()))
+    assertThat(new LoadCommand(out, errors).execute("--format", "hl7v2", dir.toString()))
         .isEqualTo(2);
-    LoadCommand csv = new LoadCommand();
     err.reset();
-    csv.stderr = new PrintStream(err, true, StandardCharsets.UTF_8);
-    assertThat(new CommandLine(csv).execute("--format", "synthea-csv", dir.toString()))
+    assertThat(new LoadCommand(out, errors).execute("--format", "synthea-csv", dir.toString()))
         .isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("no patients.csv");
     Files.writeString(dir.resolve("x.json"), "{\"resourceType\": \"Patient\"}");
-    LoadCommand fhir = new LoadCommand();
     err.reset();
-    fhir.stderr = new PrintStream(err, true, StandardCharsets.UTF_8);
-    assertThat(new CommandLine(fhir).execute("--format", "fhir", "--out",
+    assertThat(new LoadCommand(out, errors).execute("--format", "fhir", "--out",
         dir.resolve("o.jsonl").toString(), dir.toString())).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("x.json").contains("'Bundle'");
     assertThat(List.of(Format.values())).extracting(Format::label)
         .containsExactly("fhir", "synthea-csv");
+  }
+
+  /**
+   * Bad input ends the load with exit 2 before anything is published: the runtime never reaches
+   * the run, so no Kafka producer is made (the broker here does not exist and would fail it).
+   */
+  @Test
+  void badInputExitsTwoBeforeKafkaIsReached(@TempDir Path dir) throws Exception {
+    Path home = dir.resolve("home");
+    CarelakeConfig.load(home, Map.of())
+        .withSaved(CarelakeConfig.KAFKA_BOOTSTRAP_SERVERS, "127.0.0.1:1");
+    Files.createDirectories(dir.resolve("csv"));
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream errors = new PrintStream(err, true, StandardCharsets.UTF_8);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream results = new PrintStream(out, true, StandardCharsets.UTF_8);
+
+    JobRuntime.Outcome missing = new LoadCommand(results, errors).outcome("--home",
+        home.toString(), "--format", "fhir", dir.resolve("none").toString());
+    assertThat(missing.exit()).isEqualTo(JobExit.USAGE);
+    assertThat(missing.engineStarted()).isFalse();
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("carelake load: " + dir.resolve("none") + " does not exist");
+
+    err.reset();
+    JobRuntime.Outcome badConfig = new LoadCommand(results, errors).outcome("--config",
+        dir.resolve("absent.properties").toString(), "--format", "synthea-csv",
+        dir.resolve("csv").toString());
+    assertThat(badConfig.exit()).isEqualTo(JobExit.USAGE);
+    assertThat(badConfig.engineStarted()).isFalse();
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("Config file not found");
+
+    err.reset();
+    JobRuntime.Outcome badSource = new LoadCommand(results, errors).outcome("--home",
+        home.toString(), "--format", "fhir", "--source", "no spaces", dir.toString());
+    assertThat(badSource.exit()).isEqualTo(JobExit.USAGE);
+    assertThat(badSource.engineStarted()).isFalse();
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--source 'no spaces' must be")
+        .contains("Usage: load");
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("\tat ");
+  }
+
+  @Test
+  void helpExitsZero() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream stream = new PrintStream(err, true, StandardCharsets.UTF_8);
+    JobRuntime.Outcome help = new LoadCommand(stream, stream).outcome("--help");
+    assertThat(help.exit()).isEqualTo(JobExit.OK);
+    assertThat(help.engineStarted()).isFalse();
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
   }
 }

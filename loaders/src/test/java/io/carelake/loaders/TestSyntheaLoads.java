@@ -45,7 +45,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * A real Synthea export (generated on the fly, CSV and FHIR R4 of the same population) loaded by
@@ -313,10 +312,10 @@ class TestSyntheaLoads {
         CarelakeConfig.KAFKA_BOOTSTRAP_SERVERS + "=" + cluster.bootstrapServers(),
         CarelakeConfig.KAFKA_TOPIC_VISITS + "=t.visits",
         CarelakeConfig.KAFKA_TOPIC_VITALS + "=t.vitals") + "\n");
-    LoadCommand cmd = new LoadCommand();
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-    cmd.stdout = new PrintStream(stdout, true, StandardCharsets.UTF_8);
-    int exit = new CommandLine(cmd).execute("--home", home.toString(), "--format", "fhir",
+    LoadCommand cmd = new LoadCommand(new PrintStream(stdout, true, StandardCharsets.UTF_8),
+        System.err);
+    int exit = cmd.execute("--home", home.toString(), "--format", "fhir",
         "--source", "synthea", export.resolve("fhir").toString());
     String out = stdout.toString(StandardCharsets.UTF_8);
     assertThat(exit).as(out).isZero();
@@ -349,7 +348,7 @@ class TestSyntheaLoads {
 
     // loading the CSV export of the same population publishes the same event ids again:
     // ingestion's dedup by event_id keeps one copy of each
-    assertThat(new CommandLine(new LoadCommand()).execute("--home", home.toString(), "--format",
+    assertThat(new LoadCommand().execute("--home", home.toString(), "--format",
         "synthea-csv", "--source", "synthea", export.resolve("csv").toString())).isZero();
     List<ConsumerRecord<byte[], byte[]>> again = readAll("t.vitals");
     assertThat(again).hasSize(2 * fhir.vitals().size());
@@ -363,11 +362,11 @@ class TestSyntheaLoads {
   @Test
   void outFileAndDirectoryWriteEveryEvent(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("events.jsonl");
-    assertThat(new CommandLine(new LoadCommand()).execute("--format", "synthea-csv", "--out",
+    assertThat(new LoadCommand().execute("--format", "synthea-csv", "--out",
         file.toString(), export.toString())).isZero();
     assertThat(Files.readAllLines(file)).hasSize(csv.visits().size() + csv.vitals().size());
     Path out = dir.resolve("publishable");
-    assertThat(new CommandLine(new LoadCommand()).execute("--format", "fhir", "--out",
+    assertThat(new LoadCommand().execute("--format", "fhir", "--out",
         out.toString(), export.resolve("fhir").toString())).isZero();
     assertThat(Files.readAllLines(out.resolve("visits.jsonl"))).hasSize(fhir.visits().size());
     assertThat(Files.readAllLines(out.resolve("vitals.jsonl"))).hasSize(fhir.vitals().size());

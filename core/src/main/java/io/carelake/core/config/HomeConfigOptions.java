@@ -1,6 +1,8 @@
 package io.carelake.core.config;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,5 +35,32 @@ public class HomeConfigOptions {
   /** The configuration these options name, with environment overrides applied. */
   public CarelakeConfig resolve() {
     return CarelakeConfig.resolve(home, config, System.getenv());
+  }
+
+  /**
+   * As {@link #resolve()}, for a command that reads a deployment rather than sets one up (digest,
+   * audit): a home without {@code carelake.properties} is refused instead of created with defaults.
+   */
+  public CarelakeConfig resolveExisting() {
+    Map<String, String> env = System.getenv();
+    if (config == null && (home != null || env.get(CarelakeConfig.CONFIG_ENV) == null)) {
+      requireHome(home != null ? home : Path.of(env.getOrDefault(CarelakeConfig.HOME_ENV,
+          CarelakeConfig.HOME_DEFAULT)), "--home");
+    }
+    return resolve();
+  }
+
+  /** The configuration of an existing home named by {@code option}; refused when it has none. */
+  public static CarelakeConfig loadExisting(Path home, String option) {
+    requireHome(home, option);
+    return CarelakeConfig.load(home);
+  }
+
+  private static void requireHome(Path home, String option) {
+    if (!Files.isRegularFile(home.resolve(CarelakeConfig.FILE_NAME))) {
+      throw new ConfigException("No carelake home at " + home.toAbsolutePath().normalize() + " ("
+          + CarelakeConfig.FILE_NAME + " not found): give " + option
+          + " the home of a deployment that has run");
+    }
   }
 }
