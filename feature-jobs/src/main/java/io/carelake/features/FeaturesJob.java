@@ -107,11 +107,6 @@ public final class FeaturesJob implements SparkJob {
   }
 
   @Override
-  public String name() {
-    return "features";
-  }
-
-  @Override
   public JobOptions jobOptions() {
     return jobOptions;
   }

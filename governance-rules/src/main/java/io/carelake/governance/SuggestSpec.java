@@ -76,11 +76,6 @@ public final class SuggestSpec implements SparkJob {
   }
 
   @Override
-  public String name() {
-    return "suggest-spec";
-  }
-
-  @Override
   public JobOptions jobOptions() {
     return jobOptions;
   }

@@ -156,11 +156,6 @@ public final class EvaluateLmJob implements SparkJob {
   }
 
   @Override
-  public String name() {
-    return "evaluate-lm";
-  }
-
-  @Override
   public JobOptions jobOptions() {
     return jobOptions;
   }
