@@ -3,6 +3,7 @@ package io.carelake.evaluation.lm;
 import static org.apache.spark.sql.functions.col;
 
 import io.carelake.core.tables.TableName;
+import io.carelake.core.tables.TableSchemas;
 import io.carelake.core.tables.Tables;
 import io.carelake.core.time.Interval;
 import io.carelake.evaluation.EvaluationTables;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.IntPredicate;
+import org.apache.iceberg.spark.SparkSchemaUtil;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -95,14 +97,8 @@ public final class EvaluateLmJob implements SparkJob {
       .add("method", DataTypes.StringType, false);
 
   /** The contamination table's contract (issue 16's corpus job writes it). */
-  public static final StructType CONTAMINATION = new StructType()
-      .add("item_set_sha256", DataTypes.StringType, false)
-      .add("item_id", DataTypes.StringType, false)
-      .add("contaminated", DataTypes.BooleanType, false)
-      .add("method", DataTypes.StringType, true)
-      .add("score", DataTypes.DoubleType, true)
-      .add("corpus_run_id", DataTypes.StringType, true)
-      .add("corpus_snapshot_id", DataTypes.LongType, true);
+  public static final StructType CONTAMINATION =
+      SparkSchemaUtil.convert(TableSchemas.ITEM_CONTAMINATION);
 
   @Mixin JobOptions jobOptions = new JobOptions();
   @Spec CommandSpec spec;
