@@ -11,8 +11,7 @@ import io.carelake.evaluation.ResultRows;
 import io.carelake.evaluation.stats.ConfidenceLevel;
 import io.carelake.spark.JobContext;
 import io.carelake.spark.JobMain;
-import io.carelake.spark.JobOptions;
-import io.carelake.spark.SparkJob;
+import io.carelake.spark.OptionsJob;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -32,7 +31,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -51,7 +49,7 @@ import picocli.CommandLine.Spec;
         + " intervals, micro/macro/per subject, unparseable answers counted wrong, accuracy on the"
         + " items not flagged as contaminated beside all items, and McNemar's exact test against"
         + " a second iteration.")
-public final class EvaluateLmJob implements SparkJob {
+public final class EvaluateLmJob extends OptionsJob {
 
   public static final String ITEMS_RESOURCE =
       "carelake/evaluation/exam-items/carelake-synthetic-exam-v1.jsonl";
@@ -100,7 +98,6 @@ public final class EvaluateLmJob implements SparkJob {
   public static final StructType CONTAMINATION =
       SparkSchemaUtil.convert(TableSchemas.ITEM_CONTAMINATION);
 
-  @Mixin JobOptions jobOptions = new JobOptions();
   @Spec CommandSpec spec;
 
   @Option(names = "--iteration", required = true, paramLabel = "ID",
@@ -149,11 +146,6 @@ public final class EvaluateLmJob implements SparkJob {
 
   public static void main(String[] args) {
     System.exit(JobMain.run(new EvaluateLmJob(), args));
-  }
-
-  @Override
-  public JobOptions jobOptions() {
-    return jobOptions;
   }
 
   @Override
