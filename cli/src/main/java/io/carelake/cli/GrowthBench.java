@@ -25,21 +25,23 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bench growth}: how each batch job's time, driver heap and files grow with its input.
- * For every size of {@code --rows} and every job of {@code --jobs}, the job's own bench command
- * ({@code bench govern}, {@code bench deidentify}, ... — their synthetic data builders and
+ * {@code bench growth}: how each batch job's time, heap, driver-bound bytes and files grow with
+ * its input. For every size of {@code --rows} and every job of {@code --jobs}, the job's own bench
+ * command ({@code bench govern}, {@code bench deidentify}, ... — their synthetic data builders and
  * timings, unchanged) runs in a JVM of its own under a probe ({@code io.carelake.spark.GrowthProbe}
- * of spark-support) that samples the driver's heap and counts the data files Iceberg's commits
- * added per table. Per job and size it prints the job's time (as its bench measured it), the
- * driver JVM's peak heap in use and peak live heap (after a collection), and the data files added
- * to the job's output tables; then per job the log-log slope of time on rows (least squares; a
- * job that scales linearly has 1) and of live heap on rows (flat: nothing grows on the driver),
- * and a JSON last line. Each bench works in a scratch home under {@code <home>/tmp} that it
+ * of spark-support) that samples the heap, adds up what the tasks sent back to the driver and
+ * counts the data files Iceberg's commits added per table. Per job and size it prints the job's
+ * time (as its bench measured it), the JVM's peak heap in use and peak live heap (after a
+ * collection; in local mode the executors share this JVM, so their working memory is in it), the
+ * bytes tasks sent to the driver and the tasks, and the data files added to the job's output
+ * tables; then per job the log-log slope (least squares) on rows of the time (a job that scales
+ * linearly has 1), of the driver-bound bytes (about 1 when rows are collected) and of the live
+ * heap, and a JSON last line. Each bench works in a scratch home under {@code <home>/tmp} that it
  * deletes afterwards, unless {@code --keep}.
  */
 @Command(name = "bench-growth", mixinStandardHelpOptions = true,
     description = "Growth curves: govern, deidentify, features, train and evaluate at each --rows"
-        + " size: time, peak driver heap, files written, log-log slope per job.")
+        + " size: time, peak heap, bytes sent to the driver, files written, log-log slope per job.")
 public final class GrowthBench implements Callable<Integer> {
 
   /** The slope of log time on log rows a job may have (issue 18: <= 1.1). */
@@ -48,8 +50,16 @@ public final class GrowthBench implements Callable<Integer> {
   static final double HEAP_SLOPE_LIMIT = 0.1;
 
   static final String PROBE_MAIN = "io.carelake.spark.GrowthProbe";
-  static final Pattern PROBE_LINE = Pattern.compile(
-      "^growth-probe peak_heap_bytes=(\\d+) peak_live_heap_bytes=(\\d+) files=(\\S*)$");
+  /**
+   * The slope of log driver-bound bytes (task results) on log rows under which nothing grows with
+   * the rows on the driver: rows collected make it about 1; accumulators and commit messages grow
+   * with the number of tasks, which grows far slower than the rows at these sizes.
+   */
+  static final double DRIVER_SLOPE_LIMIT = 0.5;
+
+  static final Pattern PROBE_LINE = Pattern.compile("^growth-probe peak_heap_bytes=(\\d+)"
+      + " peak_live_heap_bytes=(\\d+) driver_result_bytes=(\\d+) max_task_result_bytes=(\\d+)"
+      + " tasks=(\\d+) files=(\\S*)$");
 
   /**
    * A job as bench growth measures it: its bench tool, the extra arguments it gets, how its time
@@ -118,9 +128,13 @@ public final class GrowthBench implements Callable<Integer> {
 
   PrintStream out = System.out;
 
-  /** One bench run: the job's time, the driver JVM's heap peaks, data files added to outputs. */
+  /**
+   * One bench run: the job's time, the bench JVM's heap peaks (driver and, in local mode, the
+   * executors), the bytes tasks sent to the driver and their largest single result, the tasks, and
+   * the data files added to outputs.
+   */
   record Point(long rows, double seconds, long peakHeapBytes, long peakLiveHeapBytes,
-      long files) {}
+      long driverResultBytes, long maxTaskResultBytes, long tasks, long files) {}
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new GrowthBench()).execute(args));
@@ -148,8 +162,9 @@ public final class GrowthBench implements Callable<Integer> {
         Point p = point(m, n, output);
         points.computeIfAbsent(m, x -> new ArrayList<>()).add(p);
         out.println(String.format(Locale.ROOT, "%s %,d rows: %.2f s, peak heap %,d MB (live %,d"
-            + " MB), %,d data files", m.job, n, p.seconds(), p.peakHeapBytes() >> 20,
-            p.peakLiveHeapBytes() >> 20, p.files()));
+            + " MB), %,d KB sent to the driver by %,d tasks (largest %,d KB), %,d data files",
+            m.job, n, p.seconds(), p.peakHeapBytes() >> 20, p.peakLiveHeapBytes() >> 20,
+            p.driverResultBytes() >> 10, p.tasks(), p.maxTaskResultBytes() >> 10, p.files()));
       }
     }
     report(points);
@@ -224,14 +239,15 @@ public final class GrowthBench implements Callable<Integer> {
           + " growth-probe line: was it started with " + PROBE_MAIN + "?");
     }
     long files = 0;
-    for (String entry : probe.group(3).split(",")) {
+    for (String entry : probe.group(6).split(",")) {
       int colon = entry.lastIndexOf(':');
       if (colon > 0 && writes(m, entry.substring(0, colon))) {
         files += Long.parseLong(entry.substring(colon + 1));
       }
     }
     return new Point(n, m.seconds.applyAsDouble(output, n), Long.parseLong(probe.group(1)),
-        Long.parseLong(probe.group(2)), files);
+        Long.parseLong(probe.group(2)), Long.parseLong(probe.group(3)),
+        Long.parseLong(probe.group(4)), Long.parseLong(probe.group(5)), files);
   }
 
   /** Whether {@code table} (as the catalog names it, maybe with the catalog) is an output. */
@@ -281,13 +297,13 @@ public final class GrowthBench implements Callable<Integer> {
 
   /** The table, the slopes and the JSON last line. */
   void report(Map<Measured, List<Point>> points) throws IOException {
-    out.println(String.format(Locale.ROOT, "%-11s %13s %10s %14s %14s %8s", "job", "rows",
-        "time s", "peak heap MB", "live heap MB", "files"));
+    out.println(String.format(Locale.ROOT, "%-11s %13s %10s %14s %14s %14s %8s %8s", "job",
+        "rows", "time s", "peak heap MB", "live heap MB", "to driver KB", "tasks", "files"));
     for (Map.Entry<Measured, List<Point>> e : points.entrySet()) {
       for (Point p : e.getValue()) {
-        out.println(String.format(Locale.ROOT, "%-11s %,13d %10.2f %,14d %,14d %,8d",
+        out.println(String.format(Locale.ROOT, "%-11s %,13d %10.2f %,14d %,14d %,14d %,8d %,8d",
             e.getKey().job, p.rows(), p.seconds(), p.peakHeapBytes() >> 20,
-            p.peakLiveHeapBytes() >> 20, p.files()));
+            p.peakLiveHeapBytes() >> 20, p.driverResultBytes() >> 10, p.tasks(), p.files()));
       }
     }
     ObjectMapper json = new ObjectMapper();
@@ -302,35 +318,52 @@ public final class GrowthBench implements Callable<Integer> {
       // the live heap, or the heap in use when no collection ran
       double heapSlope = logLogSlope(x, ps.stream().map(p -> (double) (p.peakLiveHeapBytes() > 0
           ? p.peakLiveHeapBytes() : p.peakHeapBytes())).toList());
+      double driverSlope = logLogSlope(x, ps.stream()
+          .map(p -> (double) Math.max(1, p.driverResultBytes())).toList());
       boolean timeOk = timeSlope <= TIME_SLOPE_LIMIT;
       boolean heapFlat = heapSlope <= HEAP_SLOPE_LIMIT;
+      boolean driverOk = driverSlope <= DRIVER_SLOPE_LIMIT;
       out.println(String.format(Locale.ROOT, "%s: log-log slope of time on rows %s (<= %.1f: %s),"
-          + " of live driver heap %s (flat, <= %.1f: %s)", e.getKey().job, fmt(timeSlope),
-          TIME_SLOPE_LIMIT, Double.isNaN(timeSlope) ? "n/a" : timeOk ? "yes" : "NO",
-          fmt(heapSlope), HEAP_SLOPE_LIMIT,
-          Double.isNaN(heapSlope) ? "n/a" : heapFlat ? "yes" : "NO"));
+          + " of bytes sent to the driver %s (nothing collected, <= %.1f: %s), of the JVM's live"
+          + " heap, driver and local executors, %s (flat, <= %.1f: %s)", e.getKey().job,
+          fmt(timeSlope), TIME_SLOPE_LIMIT, verdict(timeSlope, timeOk), fmt(driverSlope),
+          DRIVER_SLOPE_LIMIT, verdict(driverSlope, driverOk), fmt(heapSlope), HEAP_SLOPE_LIMIT,
+          verdict(heapSlope, heapFlat)));
       ObjectNode j = byJob.putObject(e.getKey().job);
       ArrayNode seconds = j.putArray("seconds");
       ArrayNode heap = j.putArray("peak_heap_bytes");
       ArrayNode live = j.putArray("peak_live_heap_bytes");
+      ArrayNode driver = j.putArray("driver_result_bytes");
+      ArrayNode largest = j.putArray("max_task_result_bytes");
+      ArrayNode tasks = j.putArray("tasks");
       ArrayNode files = j.putArray("files");
       for (Point p : ps) {
         seconds.add(Math.round(p.seconds() * 1000) / 1000.0);
         heap.add(p.peakHeapBytes());
         live.add(p.peakLiveHeapBytes());
+        driver.add(p.driverResultBytes());
+        largest.add(p.maxTaskResultBytes());
+        tasks.add(p.tasks());
         files.add(p.files());
       }
       putSlope(j, "time_slope", timeSlope);
       putSlope(j, "heap_slope", heapSlope);
+      putSlope(j, "driver_bytes_slope", driverSlope);
       if (Double.isNaN(timeSlope)) {
         j.putNull("time_slope_ok");
         j.putNull("heap_flat");
+        j.putNull("driver_bytes_ok");
       } else {
         j.put("time_slope_ok", timeOk);
         j.put("heap_flat", heapFlat);
+        j.put("driver_bytes_ok", driverOk);
       }
     }
     out.println(json.writeValueAsString(last));
+  }
+
+  private static String verdict(double slope, boolean ok) {
+    return Double.isNaN(slope) ? "n/a" : ok ? "yes" : "NO";
   }
 
   private static void putSlope(ObjectNode j, String name, double slope) {

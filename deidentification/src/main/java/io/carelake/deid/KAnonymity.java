@@ -1,3 +1,5 @@
+// Over 400 lines: the levels' released values, the choice of a level per class and the join
+// that applies it are one algorithm, read together (and the policy it enforces).
 package io.carelake.deid;
 
 import static org.apache.spark.sql.functions.col;
@@ -209,15 +211,33 @@ public final class KAnonymity {
     }
 
     Column key(List<String> qis) {
-      Column noValue = lit(null).cast("string");
-      boolean birth = qis.contains("birth_date");
       // the field names are part of the key (published visits are keyed by it): those of the
       // staged columns, and Spark's col3 for the unnamed age expression, at every level
-      return classKey((qis.contains("sex") ? sex : noValue).as("sex"),
-          (birth ? birthYear : noValue).as("birth_year"),
-          (birth ? when(birthYear.isNull(), age) : noValue).as("col3"),
-          (qis.contains("facility_id") ? facility : noValue).as("facility_id"));
+      List<Column> values = values(qis);
+      String[] fields = KEY_FIELDS.split(",");
+      Column[] named = new Column[fields.length];
+      for (int i = 0; i < fields.length; i++) {
+        named[i] = values.get(i).as(fields[i]);
+      }
+      return classKey(named);
     }
+
+    /**
+     * The values the class key is made of, in the order of its fields ({@value #KEY_FIELDS}):
+     * a quasi-identifier the policy does not declare is null, the age is there only where the
+     * birth year is withheld. Grouping or joining on these (nulls equal) is grouping or joining
+     * on the key, without writing it.
+     */
+    List<Column> values(List<String> qis) {
+      Column noValue = lit(null).cast("string");
+      boolean birth = qis.contains("birth_date");
+      return List.of(qis.contains("sex") ? sex : noValue, birth ? birthYear : noValue,
+          birth ? when(birthYear.isNull(), age) : noValue,
+          qis.contains("facility_id") ? facility : noValue);
+    }
+
+    /** The field names of a class key, in order. */
+    static final String KEY_FIELDS = "sex,birth_year,col3,facility_id";
 
     Column column(String name) {
       return switch (name) {
@@ -231,14 +251,25 @@ public final class KAnonymity {
     }
   }
 
-  /** The class key of a staged row at each level, on the (quasi-identifiers, patient) pairs. */
-  private static String levelKey(int level) {
-    return "_k_class" + level;
-  }
+  /**
+   * The columns of the (quasi-identifiers, patient) pairs: a visit's level-0 class values
+   * ({@link Released#values}) under the staged column names, so that every level's expressions
+   * apply to them, and the patient.
+   */
+  private static final List<String> PAIR_COLUMNS =
+      List.of("sex", "birth_year", "age_at_visit", "facility_id");
+
+  /** A level-0 class's values in the decisions, joined with the visits' (nulls equal). */
+  private static final List<String> CLASS_COLUMNS =
+      List.of("_k_sex", "_k_birth_year", "_k_age", "_k_facility_id");
+
+  /** The values of a class at the level being judged, and those of its size. */
+  private static final List<String> LEVEL_VALUES = List.of("_k_v0", "_k_v1", "_k_v2", "_k_v3");
+  private static final List<String> SIZE_VALUES = List.of("_k_s0", "_k_s1", "_k_s2", "_k_s3");
 
   /**
    * At most this many level-0 classes are broadcast to the visits for the one join that applies
-   * the chosen levels (a few MB of keys); more are joined by a shuffle.
+   * the chosen levels (a few MB of values); more are joined by a shuffle.
    */
   static final long BROADCAST_CLASSES = 200_000;
 
@@ -254,88 +285,119 @@ public final class KAnonymity {
    * patients of the visits still at that level (those under k at every level before), plus the
    * published ones with the same released values — is released at it; the rest go one level up.
    * Every level's class of a visit is a function of its level-0 class, so the whole choice is
-   * made on one aggregate of the visits, their distinct (quasi-identifiers, patient) pairs (a
-   * patient's many visits with the same values count once; far fewer rows than visits, and no
-   * free text), and the chosen level of each level-0 class reaches the visits in one join.
+   * made on one aggregate of the visits, their distinct (level-0 class values, patient) pairs (a
+   * patient's many visits in one class count once; far fewer rows than visits, and no free
+   * text), and the chosen level of each level-0 class reaches the visits in one join on the
+   * class values (nulls equal; the class key, JSON, is written once per class, not per visit).
    */
   static Dataset<Row> generalise(Dataset<Row> visits, int k, List<String> qis,
       Dataset<Row> published) {
     List<Released> levels = Released.levels(qis);
     Dataset<Row> known = published == null ? null
-        : published.withColumn(KEY_COLUMN, releasedKey(qis))
-            .select(KEY_COLUMN, "patient_pseudonym").distinct().localCheckpoint();
+        : published.select(named(Released.STAGED.values(qis), SIZE_VALUES,
+            col("patient_pseudonym"))).distinct().localCheckpoint();
     // a staged birth year is exact; the levels widen it (band 10, 20, 40) or withhold it
     Dataset<Row> banded = List.of(visits.columns()).contains(SafeRows.BIRTH_YEAR_BAND) ? visits
         : visits.withColumn(SafeRows.BIRTH_YEAR_BAND,
             when(col("birth_year").isNotNull(), lit(1)).cast("int"));
-    Dataset<Row> decisions = chooseLevels(classPairs(banded, qis, levels), known, k);
+    Dataset<Row> pairs = banded.select(named(Released.STAGED.values(qis), PAIR_COLUMNS,
+        col("patient_pseudonym"))).distinct().persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> decisions;
+    try {
+      decisions = chooseLevels(pairs, known, k, qis, levels);
+    } finally {
+      // the decisions are cut from the pairs (checkpointed level by level)
+      pairs.unpersist();
+    }
     if (decisions.count() <= BROADCAST_CLASSES) {
       decisions = org.apache.spark.sql.functions.broadcast(decisions);
     }
-    return apply(banded, decisions, qis, levels);
+    return apply(banded, decisions, qis);
+  }
+
+  /** The columns of these names. */
+  private static List<Column> cols(List<String> names) {
+    return names.stream().map(c -> col(c)).toList();
+  }
+
+  /** {@code values} named {@code names}, then {@code rest}. */
+  private static Column[] named(List<Column> values, List<String> names, Column... rest) {
+    List<Column> out = new java.util.ArrayList<>();
+    for (int i = 0; i < values.size(); i++) {
+      out.add(values.get(i).as(names.get(i)));
+    }
+    out.addAll(List.of(rest));
+    return out.toArray(Column[]::new);
+  }
+
+  /** Null-safe equality of columns {@code a} of {@code left} and {@code b} of {@code right}. */
+  private static Column sameValues(Dataset<Row> left, List<String> a, Dataset<Row> right,
+      List<String> b) {
+    Column same = lit(true);
+    for (int i = 0; i < a.size(); i++) {
+      same = same.and(left.col(a.get(i)).eqNullSafe(right.col(b.get(i))));
+    }
+    return same;
   }
 
   /**
-   * The one aggregation over the visits: their distinct (released quasi-identifiers, patient)
-   * pairs, with the class key of each level.
+   * The level-0 classes → their released level, class key and class size, by the rule of
+   * {@link #generalise(Dataset, int, List, Dataset)} applied to the pairs: per level one
+   * aggregate of the pairs of the classes still undecided (and the published patients), judged
+   * per class; each level's judgement is checkpointed (a few rows per class) and the levels stop
+   * as soon as no class is left under k.
    */
-  private static Dataset<Row> classPairs(Dataset<Row> banded, List<String> qis,
-      List<Released> levels) {
-    List<Column> values = new java.util.ArrayList<>();
-    if (qis.contains("sex")) {
-      values.add(col("sex"));
-    }
-    if (qis.contains("birth_date")) {
-      values.add(col("birth_year"));
-      values.add(col("age_at_visit"));
-    }
-    if (qis.contains("facility_id")) {
-      values.add(col("facility_id"));
-    }
-    values.add(col("patient_pseudonym"));
-    List<Column> keys = new java.util.ArrayList<>();
-    for (int level = 0; level < SUPPRESSED; level++) {
-      keys.add(levels.get(level).key(qis).as(levelKey(level)));
-    }
-    keys.add(col("patient_pseudonym"));
-    return banded.select(values.toArray(Column[]::new)).distinct()
-        .select(keys.toArray(Column[]::new));
-  }
-
-  /**
-   * The level-0 class → its released level, class key and class size, by the rule of
-   * {@link #generalise(Dataset, int, List, Dataset)} applied to the pairs: a few group-bys of
-   * the pairs (one per level), none of the visits.
-   */
-  private static Dataset<Row> chooseLevels(Dataset<Row> pairs, Dataset<Row> known, int k) {
-    Column level0 = col(levelKey(0));
-    Dataset<Row> undecided = pairs.localCheckpoint();
+  private static Dataset<Row> chooseLevels(Dataset<Row> pairs, Dataset<Row> known, int k,
+      List<String> qis, List<Released> levels) {
+    Dataset<Row> undecided = null;
     Dataset<Row> decisions = null;
     for (int level = 0; level < SUPPRESSED; level++) {
-      Dataset<Row> members = undecided.select(col(levelKey(level)).as(KEY_COLUMN),
-          col("patient_pseudonym"));
-      if (known != null) {
-        members = members.unionByName(known);
+      Released at = levels.get(level);
+      Dataset<Row> judged;
+      if (level == 0 && known == null) {
+        // the pairs are distinct per (level-0 class, patient): a count is the class size
+        judged = pairs.groupBy(cols(PAIR_COLUMNS).toArray(Column[]::new))
+            .agg(org.apache.spark.sql.functions.count(lit(1)).as(CLASS_SIZE_COLUMN))
+            .select(named(cols(PAIR_COLUMNS), PAIR_COLUMNS,
+                at.key(qis).as(KEY_COLUMN), col(CLASS_SIZE_COLUMN)));
+      } else {
+        Dataset<Row> classes = undecided == null
+            ? pairs.select(cols(PAIR_COLUMNS).toArray(Column[]::new))
+                .distinct() : undecided;
+        Dataset<Row> members = undecided == null ? pairs
+            : pairs.join(undecided, sameValues(pairs, PAIR_COLUMNS, undecided, PAIR_COLUMNS),
+                "left_semi");
+        members = members.select(named(at.values(qis), SIZE_VALUES, col("patient_pseudonym")));
+        if (known != null) {
+          members = members.unionByName(known);
+        }
+        Dataset<Row> sizes = members.groupBy(cols(SIZE_VALUES).toArray(Column[]::new))
+            .agg(countDistinct(col("patient_pseudonym")).as(CLASS_SIZE_COLUMN));
+        Dataset<Row> leveled = classes.select(named(at.values(qis), LEVEL_VALUES,
+            cols(PAIR_COLUMNS).toArray(Column[]::new)));
+        judged = leveled.join(sizes, sameValues(leveled, LEVEL_VALUES, sizes, SIZE_VALUES))
+            .select(named(PAIR_COLUMNS.stream().map(c -> leveled.col(c)).toList(), PAIR_COLUMNS,
+                at.key(qis).as(KEY_COLUMN), col(CLASS_SIZE_COLUMN)));
       }
-      Dataset<Row> sizes = members.groupBy(col(KEY_COLUMN))
-          .agg(countDistinct(col("patient_pseudonym")).as(CLASS_SIZE_COLUMN));
-      // cut at each level: without it the plans of the four levels nest into one Spark takes
-      // long to analyse
-      Dataset<Row> sized = undecided.join(sizes,
-          undecided.col(levelKey(level)).equalTo(sizes.col(KEY_COLUMN))).localCheckpoint();
-      Dataset<Row> released = sized.where(col(CLASS_SIZE_COLUMN).geq(k))
-          .select(level0, lit(level).as(LEVEL_COLUMN), col(KEY_COLUMN), col(CLASS_SIZE_COLUMN));
+      // cut at each level: without it the plans of the levels nest into one Spark takes long
+      // to analyse
+      judged = judged.localCheckpoint();
+      Dataset<Row> released = judged.where(col(CLASS_SIZE_COLUMN).geq(k))
+          .select(named(cols(PAIR_COLUMNS), CLASS_COLUMNS,
+              lit(level).as(LEVEL_COLUMN), col(KEY_COLUMN), col(CLASS_SIZE_COLUMN)));
       decisions = decisions == null ? released : decisions.unionByName(released);
-      undecided = sized.where(col(CLASS_SIZE_COLUMN).lt(k));
+      Dataset<Row> under = judged.where(col(CLASS_SIZE_COLUMN).lt(k));
       if (level == SUPPRESSED - 1) {
         // still under k at the coarsest level: suppressed, with that level's class and size
-        decisions = decisions.unionByName(undecided.select(level0,
-            lit(SUPPRESSED).as(LEVEL_COLUMN), col(KEY_COLUMN), col(CLASS_SIZE_COLUMN)));
+        decisions = decisions.unionByName(under.select(named(cols(PAIR_COLUMNS), CLASS_COLUMNS,
+            lit(SUPPRESSED).as(LEVEL_COLUMN), col(KEY_COLUMN), col(CLASS_SIZE_COLUMN))));
+      } else if (under.isEmpty()) {
+        break;
       } else {
-        undecided = undecided.drop(KEY_COLUMN, CLASS_SIZE_COLUMN);
+        undecided = under.select(cols(PAIR_COLUMNS).toArray(Column[]::new));
       }
     }
-    return decisions.distinct().localCheckpoint();
+    return decisions;
   }
 
   /**
@@ -344,24 +406,27 @@ public final class KAnonymity {
    * {@value #FACILITY_COLUMN}, {@value #CLASS_SIZE_COLUMN}, {@value #LEVEL_COLUMN}.
    */
   private static Dataset<Row> apply(Dataset<Row> banded, Dataset<Row> decisions,
-      List<String> qis, List<Released> levels) {
-    Dataset<Row> joined = banded.withColumn(levelKey(0), levels.get(0).key(qis))
-        .join(decisions, levelKey(0));
+      List<String> qis) {
+    List<Released> levels = Released.levels(qis);
+    Dataset<Row> keyed = banded.select(named(Released.STAGED.values(qis), LEVEL_VALUES,
+        col("*")));
+    Dataset<Row> joined = keyed.join(decisions,
+        sameValues(keyed, LEVEL_VALUES, decisions, CLASS_COLUMNS));
     Column level = col(LEVEL_COLUMN);
     List<Column> out = new java.util.ArrayList<>();
     out.add(col(KEY_COLUMN));
     for (String name : banded.columns()) {
       if (levels.get(0).column(name) == null) {
-        out.add(col(name));
+        out.add(keyed.col(name));
         continue;
       }
-      Column value = levels.get(0).column(name);
+      Column value = keyed.col(name);
       for (int l = 1; l <= SUPPRESSED; l++) {
         value = when(level.equalTo(l), levels.get(l).column(name)).otherwise(value);
       }
       out.add(value.as(name));
     }
-    out.add(col("facility_id").as(FACILITY_COLUMN));
+    out.add(keyed.col("facility_id").as(FACILITY_COLUMN));
     out.add(col(CLASS_SIZE_COLUMN));
     out.add(level);
     return joined.select(out.toArray(Column[]::new));

@@ -7,11 +7,9 @@ import io.carelake.core.tables.TableName;
 import io.carelake.core.tables.TableSchemas;
 import io.carelake.core.tables.Tables;
 import io.carelake.core.time.Interval;
+import io.carelake.spark.BenchJob;
 import io.carelake.spark.IcebergWrites;
 import io.carelake.spark.JobContext;
-import io.carelake.spark.JobMain;
-import io.carelake.spark.JobOptions;
-import io.carelake.spark.SparkJob;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -30,7 +28,6 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -53,11 +50,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench-govern", mixinStandardHelpOptions = true,
     description = "Time govern with the shipped specs against a scan + group-by floor.")
-public final class GovernBench implements SparkJob {
+public final class GovernBench extends BenchJob {
 
   static final Interval INTERVAL = Interval.parse("2025-01-01", "2025-01-02");
-
-  @Mixin JobOptions jobOptions = new JobOptions();
 
   @Option(names = "--rows", paramLabel = "N", defaultValue = "200000",
       description = "Synthetic vitals rows (default: ${DEFAULT-VALUE}).")
@@ -82,25 +77,13 @@ public final class GovernBench implements SparkJob {
   Result result;
   PrintStream out = System.out;
 
+  GovernBench() {
+    super("bench-govern", INTERVAL);
+  }
+
   /** Runs in a scratch home (deleted afterwards): the bench never touches a real home's tables. */
   public static void main(String[] args) throws IOException {
-    System.exit(io.carelake.spark.ScratchHome.runIn("bench-govern-", args,
-        a -> JobMain.run(new GovernBench(), a)));
-  }
-
-  @Override
-  public String name() {
-    return "bench-govern";
-  }
-
-  @Override
-  public JobOptions jobOptions() {
-    return jobOptions;
-  }
-
-  @Override
-  public Interval interval() {
-    return INTERVAL;
+    System.exit(runInScratch(new GovernBench(), args));
   }
 
   @Override

@@ -13,13 +13,11 @@ import io.carelake.spark.IntervalJob;
 import io.carelake.spark.JobContext;
 import io.carelake.spark.JobMain;
 import java.nio.file.Path;
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -42,6 +40,10 @@ import picocli.CommandLine.Spec;
  *       {@code evaluation.gate_decisions}, the alias moved in {@code models.registry} when it passes,
  *       and exit code 3 when it does not.</li>
  * </ul>
+ *
+ * <p>This class holds the options and the run's outline; each iteration is evaluated by
+ * {@link IterationStage} and written by {@link EvaluationWriter}, the sums kept in
+ * {@link EvaluationTotals}.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
     description = {"Evaluate model iterations on their held-out predictions: every metric of the"
@@ -212,7 +214,10 @@ public final class EvaluateJob extends IntervalJob {
 
     Long snapshot = ctx.currentSnapshot(Tables.MODELS_PREDICTIONS);
     Dataset<Row> predictions = readPinned(spark, ctx, Tables.MODELS_PREDICTIONS);
-    Totals totals = new Totals();
+    IterationStage stage = new IterationStage(spark, ctx, predictions, split, baseline, gate,
+        alias, es, level, snapshot);
+    EvaluationWriter writer = new EvaluationWriter(spark, ctx, split, baseline, alias);
+    EvaluationTotals totals = new EvaluationTotals();
     List<String> rejections = new ArrayList<>();
     for (String id : ids) {
       ctx.progress("evaluating iteration %s on split '%s' (%,d resamples, %s %% intervals,"
@@ -230,8 +235,10 @@ public final class EvaluateJob extends IntervalJob {
         ctx.progress("subgroups not available for %s: %s has no column %s", id,
             Tables.MODELS_PREDICTIONS, String.join(", ", missing));
       }
-      rejections.addAll(evaluateIteration(spark, ctx, iterations, predictions, frame, id, es,
-          level, snapshot, totals));
+      IterationRows rows = stage.evaluate(frame, id, totals);
+      writer.write(id, rows, es.sha256(), totals);
+      totals.addIteration(frame);
+      rejections.addAll(rows.rejections());
     }
     if (totals.iterations == 0) {
       String what = all ? "any of the " + ids.size() + " iterations in " + Tables.MODELS_ITERATIONS
@@ -247,17 +254,7 @@ public final class EvaluateJob extends IntervalJob {
         ctx.run().output(t.toString(), ctx.currentSnapshot(t));
       }
     }
-    ctx.run().count("iterations_evaluated", totals.iterations)
-        .count("iterations_without_predictions", totals.withoutPredictions)
-        .count("outcomes_evaluated", totals.outcomes)
-        .count("n", totals.n).count("n_positive", totals.nPositive)
-        .count("null_score", totals.nullScore).count("bad_label", totals.badLabel)
-        .count("metrics_written", totals.metrics).count("curve_points_written", totals.curvePoints)
-        .count("subgroup_gap_tests_written", totals.gaps)
-        .count("comparisons_written", totals.comparisons)
-        .count("gate_promoted", totals.promoted).count("gate_rejected", totals.rejected)
-        .rows(totals.rowsIn, totals.rowsOut, totals.setAside)
-        .requireReconciled();
+    totals.record(ctx.run());
     if (!rejections.isEmpty()) {
       throw new BlockedException("promotion gate rejected " + String.join("; ", rejections)
           + " (every reason: evaluation.gate_decisions, run_id " + ctx.run().id() + ")");
@@ -280,183 +277,8 @@ public final class EvaluateJob extends IntervalJob {
     return Iterations.latest(iterations, runs);
   }
 
-  /** Running sums over the evaluated iterations, for the run record. */
-  private static final class Totals {
-    long iterations;
-    long withoutPredictions;
-    long outcomes;
-    long n;
-    long nPositive;
-    long nullScore;
-    long badLabel;
-    long metrics;
-    long curvePoints;
-    long gaps;
-    long comparisons;
-    long promoted;
-    long rejected;
-    long rowsIn;
-    long rowsOut;
-    long setAside;
-    final java.util.Set<TableName> written = new java.util.HashSet<>();
-  }
-
-  /** Evaluates every outcome of one iteration; returns the gate's rejections (sentences). */
-  private List<String> evaluateIteration(SparkSession spark, JobContext ctx,
-      Dataset<Row> iterations, Dataset<Row> predictions, PredictionFrame frame, String id,
-      EvaluationSpec es, ConfidenceLevel level, Long snapshot, Totals totals) throws Exception {
-    List<Row> results = new ArrayList<>();
-    List<Row> curves = new ArrayList<>();
-    List<Row> gaps = new ArrayList<>();
-    List<Row> comparisons = new ArrayList<>();
-    List<Row> decisions = new ArrayList<>();
-    List<String> rejections = new ArrayList<>();
-    List<String[]> promotions = new ArrayList<>();
-    String baseline = one().baseline;
-    boolean gate = one().gate;
-    PredictionFrame baselineFrame = baseline == null ? null
-        : PredictionFrame.of(predictions, baseline, split);
-    for (String outcome : frame.outcomes()) {
-      PredictionFrame.Counts counts = frame.counts(outcome);
-      if (counts.rowsOut() == 0) {
-        ctx.progress("%s / %s: all %,d rows set aside (%,d without a score, %,d without a 0/1"
-            + " label)", id, outcome, counts.rowsIn(), counts.nullScore(), counts.badLabel());
-        continue;
-      }
-      EvaluationUnit unit = new EvaluationUnit(ctx.run().id(), id, outcome, split, snapshot, es,
-          level);
-      IterationEvaluation.Outcome own = IterationEvaluation.evaluate(spark, frame.rows(outcome),
-          frame.subgroupColumns(), unit);
-      results.addAll(own.results());
-      curves.addAll(own.curves());
-      gaps.addAll(own.gaps());
-      ctx.progress("%s: n %,d rows of %,d patients, %,d events; AUROC %s; calibration slope %s;"
-          + " %,d set aside", unit.describe(), own.n(), own.patients(), own.events(),
-          describe(own.overall("auroc", Interval.OBUCHOWSKI)),
-          describe(own.overall("calibration_slope", Interval.BCA)), counts.setAside());
-      String comparatorId = baseline;
-      String comparatorKind = baseline == null ? null : "baseline";
-      if (gate && comparatorId == null) {
-        Row champion = ModelRegistry.current(spark, ctx, outcome, "champion");
-        if (champion != null && !id.equals(champion.getString(0))) {
-          comparatorId = champion.getString(0);
-          comparatorKind = "champion";
-        }
-      }
-      PairedComparison.Outcome comparison = null;
-      if (comparatorId != null) {
-        PredictionFrame other = comparatorId.equals(baseline) ? baselineFrame
-            : PredictionFrame.of(predictions, comparatorId, split);
-        if (!other.outcomes().contains(outcome)) {
-          ctx.progress("%s: %s has no '%s' predictions for outcome %s: no comparison",
-              unit.describe(), comparatorId, split, outcome);
-        } else {
-          comparison = PairedComparison.compare(spark, frame.rows(outcome), other.rows(outcome),
-              comparatorId, unit);
-          comparisons.addAll(comparison.rows());
-          ctx.progress("%s vs %s: AUROC difference %s on %,d paired rows", unit.describe(),
-              comparatorId, describe(comparison.difference("auroc", Interval.OBUCHOWSKI)),
-              comparison.n());
-        }
-      }
-      if (gate) {
-        String why = comparatorId == null ? "no --baseline and no champion for outcome "
-            + outcome + " yet" : "the comparator has no predictions for this outcome and split";
-        PromotionGate.Decision d = PromotionGate.decide(es, own, comparison, why, level.level());
-        decisions.add(decisionRow(unit, comparatorId, comparison == null ? null : comparatorKind,
-            d));
-        if (d.promoted()) {
-          totals.promoted++;
-          promotions.add(new String[] {outcome, id});
-          ctx.progress("%s: gate PASSED: %s", unit.describe(), String.join("; ", d.reasons()));
-        } else {
-          totals.rejected++;
-          rejections.add(id + " for " + outcome + " (" + String.join("; ", d.failures()) + ")");
-          ctx.progress("%s: gate REJECTED: %s", unit.describe(), String.join("; ", d.reasons()));
-        }
-      }
-      totals.outcomes++;
-      totals.n += own.n();
-      totals.nPositive += own.events();
-    }
-    write(spark, ctx, id, results, curves, gaps, comparisons, decisions, totals);
-    for (String[] p : promotions) {
-      if (ModelRegistry.move(spark, ctx, p[0], alias, p[1], es.sha256())) {
-        totals.written.add(Tables.MODELS_REGISTRY);
-        ctx.progress("models.registry: %s of %s is now %s", alias, p[0], p[1]);
-      } else {
-        ctx.progress("models.registry: %s of %s already is %s", alias, p[0], p[1]);
-      }
-    }
-    totals.iterations++;
-    totals.nullScore += frame.nullScore();
-    totals.badLabel += frame.badLabel();
-    totals.rowsIn += frame.rowsIn();
-    totals.rowsOut += frame.rowsIn() - frame.setAside();
-    totals.setAside += frame.setAside();
-    return rejections;
-  }
-
-  private void write(SparkSession spark, JobContext ctx, String id, List<Row> results,
-      List<Row> curves, List<Row> gaps, List<Row> comparisons, List<Row> decisions,
-      Totals totals) throws Exception {
-    String baseline = one().baseline;
-    replace(spark, ctx, Tables.EVALUATION_RESULTS, EvaluationTables.RESULTS, results,
-        EvaluationTables.sameIterationAndSplit(id, split), totals, "iteration_id", "split");
-    replace(spark, ctx, Tables.EVALUATION_CURVES, EvaluationTables.CURVES, curves,
-        EvaluationTables.sameIterationAndSplit(id, split), totals, "iteration_id", "split");
-    replace(spark, ctx, Tables.EVALUATION_SUBGROUP_GAPS, EvaluationTables.SUBGROUP_GAPS, gaps,
-        EvaluationTables.sameIterationAndSplit(id, split), totals, "iteration_id", "split");
-    if (baseline != null || !comparisons.isEmpty()) {
-      String comparator = comparisons.isEmpty() ? baseline : comparisons.get(0).getString(2);
-      replace(spark, ctx, Tables.EVALUATION_COMPARISONS, EvaluationTables.COMPARISONS,
-          comparisons, EvaluationTables.sameIterationAndSplit(id, split)
-              .and(col("baseline_id").equalTo(comparator)), totals, "iteration_id", "baseline_id",
-          "split");
-    }
-    if (!decisions.isEmpty()) {
-      EvaluationTables.append(spark, ctx, Tables.EVALUATION_GATE_DECISIONS,
-          spark.createDataFrame(decisions, EvaluationTables.GATE_DECISIONS), "outcome");
-      totals.written.add(Tables.EVALUATION_GATE_DECISIONS);
-    }
-    totals.metrics += results.size();
-    totals.curvePoints += curves.size();
-    totals.gaps += gaps.size();
-    totals.comparisons += comparisons.size();
-  }
-
-  /** Replaces the iteration's rows of one table; creates it only when there is something to write. */
-  private static void replace(SparkSession spark, JobContext ctx, TableName table,
-      org.apache.spark.sql.types.StructType schema, List<Row> rows,
-      org.apache.spark.sql.Column filter, Totals totals, String... partitions) throws Exception {
-    if (rows.isEmpty() && !ctx.tableExists(table)) {
-      return;
-    }
-    EvaluationTables.replace(spark, ctx, table, spark.createDataFrame(rows, schema), filter,
-        partitions);
-    totals.written.add(table);
-  }
-
-  private Row decisionRow(EvaluationUnit unit, String comparatorId, String comparatorKind,
-      PromotionGate.Decision d) {
-    List<Row> criteria = d.judgements().stream().map(PromotionGate.Judgement::row).toList();
-    return RowFactory.create(unit.runId(), unit.iterationId(), unit.outcome(), unit.split(), alias,
-        comparatorId, comparatorKind, d.promoted() ? "promoted" : "rejected",
-        scala.collection.JavaConverters.asScalaBuffer(new ArrayList<>(criteria)).toSeq(),
-        ResultRows.scalaSeq(d.reasons()), unit.spec().name(), unit.spec().version(),
-        unit.spec().sha256(), unit.level().level(), Timestamp.from(java.time.Instant.now()));
-  }
-
   private static String pct(ConfidenceLevel level) {
     return String.format(Locale.ROOT, "%.0f", 100 * level.level());
-  }
-
-  private static String describe(Interval iv) {
-    if (iv == null || Double.isNaN(iv.value())) {
-      return "undefined";
-    }
-    return String.format(Locale.ROOT, "%.4f [%.4f, %.4f] (%s)", iv.value(), iv.low(), iv.high(),
-        iv.method());
   }
 
   /** Reads a table at its current snapshot and records that snapshot as the run's input. */

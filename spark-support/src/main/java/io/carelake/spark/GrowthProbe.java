@@ -21,13 +21,19 @@ import org.apache.iceberg.metrics.MetricsReporter;
 /**
  * Runs a bench's main class in this JVM (the driver, in local mode) and, when the JVM exits,
  * prints one line of what it saw ({@code bench growth} reads it):
- * <pre>growth-probe peak_heap_bytes=U peak_live_heap_bytes=L files=ns.table:N,...</pre>
- * the largest heap in use sampled every {@value #SAMPLE_MS} ms, the largest heap still in use
- * after a garbage collection (GC notifications: the live data the driver held, which is what
- * grows when rows reach the driver; 0 when no collection ran), and per table the data files its
- * commits added, from Iceberg's commit reports (the catalog's {@code metrics-reporter-impl} is
- * set to {@link CommitFiles} for the whole run: every snapshot the bench committed, its summary's
- * added data files). Usage: {@code GrowthProbe <main class> <its arguments...>}.
+ * <pre>growth-probe peak_heap_bytes=U peak_live_heap_bytes=L driver_result_bytes=R
+ *     max_task_result_bytes=M tasks=T files=ns.table:N,...</pre>
+ * (one line) the largest heap in use sampled every {@value #SAMPLE_MS} ms and the largest heap
+ * still in use after a garbage collection (GC notifications; 0 when no collection ran) — in local
+ * mode the executors live in this JVM, so both include their working memory (shuffle and sort
+ * buffers, Parquet pages), not only the driver's; the bytes the tasks sent back to the driver
+ * (every finished task's serialized result, {@code TaskMetrics.resultSize}: what a
+ * {@code collect} ships, beside accumulators and commit messages), their largest single result
+ * and the number of tasks, from a listener ({@link DriverResults}, added through
+ * {@code spark.extraListeners}); and per table the data files its commits added, from Iceberg's
+ * commit reports (the catalog's {@code metrics-reporter-impl} is set to {@link CommitFiles} for
+ * the whole run: every snapshot the bench committed, its summary's added data files). Usage:
+ * {@code GrowthProbe <main class> <its arguments...>}.
  */
 public final class GrowthProbe {
 
@@ -37,6 +43,9 @@ public final class GrowthProbe {
   private static final AtomicLong PEAK_USED = new AtomicLong();
   private static final AtomicLong PEAK_LIVE = new AtomicLong();
   private static final Map<String, AtomicLong> FILES = new ConcurrentHashMap<>();
+  private static final AtomicLong RESULT_BYTES = new AtomicLong();
+  private static final AtomicLong MAX_RESULT = new AtomicLong();
+  private static final AtomicLong TASKS = new AtomicLong();
 
   private GrowthProbe() {}
 
@@ -48,6 +57,9 @@ public final class GrowthProbe {
     String catalog = System.getProperty("carelake.catalog.name", "carelake");
     System.setProperty("spark.sql.catalog." + catalog + ".metrics-reporter-impl",
         CommitFiles.class.getName());
+    String listeners = System.getProperty("spark.extraListeners");
+    System.setProperty("spark.extraListeners", listeners == null || listeners.isBlank()
+        ? DriverResults.class.getName() : listeners + "," + DriverResults.class.getName());
     watchHeap();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println(line())));
     try {
@@ -63,8 +75,10 @@ public final class GrowthProbe {
     sampleHeap();
     Map<String, Long> files = new TreeMap<>();
     FILES.forEach((table, n) -> files.put(table, n.get()));
-    return String.format(Locale.ROOT, "%s peak_heap_bytes=%d peak_live_heap_bytes=%d files=%s",
-        PREFIX, PEAK_USED.get(), PEAK_LIVE.get(), files.entrySet().stream()
+    return String.format(Locale.ROOT, "%s peak_heap_bytes=%d peak_live_heap_bytes=%d"
+        + " driver_result_bytes=%d max_task_result_bytes=%d tasks=%d files=%s", PREFIX,
+        PEAK_USED.get(), PEAK_LIVE.get(), RESULT_BYTES.get(), MAX_RESULT.get(), TASKS.get(),
+        files.entrySet().stream()
             .map(e -> e.getKey() + ":" + e.getValue()).collect(Collectors.joining(",")));
   }
 
@@ -118,6 +132,22 @@ public final class GrowthProbe {
           && commit.commitMetrics().addedDataFiles() != null) {
         FILES.computeIfAbsent(commit.tableName(), t -> new AtomicLong())
             .addAndGet(commit.commitMetrics().addedDataFiles().value());
+      }
+    }
+  }
+
+  /**
+   * What the tasks sent back to the driver: every finished task's serialized result size (rows a
+   * {@code collect} or {@code take} brings back, accumulator updates, write commit messages).
+   */
+  public static final class DriverResults extends org.apache.spark.scheduler.SparkListener {
+    @Override
+    public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+      TASKS.incrementAndGet();
+      if (end.taskMetrics() != null) {
+        long bytes = end.taskMetrics().resultSize();
+        RESULT_BYTES.addAndGet(bytes);
+        MAX_RESULT.accumulateAndGet(bytes, Math::max);
       }
     }
   }

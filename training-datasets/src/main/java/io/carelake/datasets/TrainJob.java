@@ -260,7 +260,7 @@ public final class TrainJob extends IntervalJob {
       ctx.run().count(score.algorithm() + ".skipped", 1);
       return List.of();
     }
-    Map<String, Double> medians = medians(train, score.inputs());
+    Map<String, Double> medians = Medians.of(train, score.inputs());
     double years = timeAtRiskYears(rows);
     Map<String, String> raw = new LinkedHashMap<>();
     raw.put("recalibration", "none");
@@ -294,18 +294,6 @@ public final class TrainJob extends IntervalJob {
             RiskModels.score())));
     ctx.progress("%s: %s raw and recalibrated (intercept %.3f, slope %.3f)", score.outcome(),
         score.algorithm(), recal.intercept(), recal.coefficients().apply(0));
-    return out;
-  }
-
-  /** Medians of the score's inputs over the training rows (exact: relative error 0). */
-  private static Map<String, Double> medians(Dataset<Row> train, List<String> columns) {
-    Dataset<Row> d = train.select(columns.stream().map(c -> col(c).cast("double").as(c))
-        .toArray(Column[]::new));
-    double[][] q = d.stat().approxQuantile(columns.toArray(String[]::new), new double[] {0.5}, 0);
-    Map<String, Double> out = new LinkedHashMap<>();
-    for (int i = 0; i < columns.size(); i++) {
-      out.put(columns.get(i), q[i].length == 0 ? 0.0 : q[i][0]);
-    }
     return out;
   }
 
