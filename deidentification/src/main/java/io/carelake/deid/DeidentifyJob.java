@@ -109,11 +109,6 @@ public final class DeidentifyJob extends IntervalJob {
   }
 
   @Override
-  public String name() {
-    return "deidentify";
-  }
-
-  @Override
   public void run(SparkSession spark, JobContext ctx) throws Exception {
     Interval interval = ctx.interval();
     // a release a killed run left half published is completed first (before anything forks)

@@ -8,7 +8,6 @@ import io.carelake.core.time.Interval;
 import io.carelake.spark.IcebergWrites;
 import io.carelake.spark.JobContext;
 import java.sql.Date;
-import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -22,8 +21,7 @@ import org.apache.spark.sql.SparkSession;
  * overwrites by filter at file granularity and refuses a data file holding rows on both sides of
  * the filter; one partition per index date guarantees that a narrower rerun (one month of a year's
  * backfill) never meets such a file. {@code IcebergWrites.replaceInterval} partitions by day of a
- * timestamp, which does not fit a date key; a generic "replace where, partitioned by" helper could
- * move to spark-support.
+ * timestamp, which does not fit a date key; {@code IcebergWrites.replaceWhere} does the write.
  */
 final class FeatureTableWrites {
 
@@ -36,20 +34,9 @@ final class FeatureTableWrites {
 
   static void replaceIndexDates(SparkSession spark, JobContext ctx, Dataset<Row> rows,
       TableName table, Interval interval) throws Exception {
-    String name = ctx.table(table);
-    if (!ctx.tableExists(table)) {
-      IcebergWrites.create(spark, ctx, table, rows, IndexDates.INDEX_DATE);
-      return;
-    }
-    List<String> have = List.of(spark.table(name).columns());
-    List<String> want = List.of(rows.columns());
-    if (!have.equals(want)) {
-      throw new IllegalStateException(table + " in catalog '" + ctx.catalogName() + "' has the"
-          + " columns " + have + ", not the ones this version writes " + want + " (a layout from"
-          + " an older carelake or another cohort definition's features): drop the table (DROP"
-          + " TABLE " + name + ") or use a new home, then rerun features over the history");
-    }
-    rows.writeTo(name).overwrite(indexDateIn(interval));
+    IcebergWrites.replaceWhere(spark, ctx, table, rows, indexDateIn(interval),
+        IndexDates.INDEX_DATE, "an older carelake or another cohort definition's features",
+        ", then rerun features over the history");
   }
 
   /** A table at its current snapshot. */

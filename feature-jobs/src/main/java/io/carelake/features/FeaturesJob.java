@@ -18,8 +18,7 @@ import io.carelake.features.cohort.DrugAtc;
 import io.carelake.spark.IntervalOptions;
 import io.carelake.spark.JobContext;
 import io.carelake.spark.JobMain;
-import io.carelake.spark.JobOptions;
-import io.carelake.spark.SparkJob;
+import io.carelake.spark.OptionsJob;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Locale;
@@ -48,12 +47,11 @@ import picocli.CommandLine.Spec;
         + " hypertension or type 2 diabetes in 180 days) at the index dates in the interval:"
         + " point-in-time features and labels into features.chronic_risk, attrition into"
         + " features.chronic_risk_attrition, after a leakage audit of a sample.")
-public final class FeaturesJob implements SparkJob {
+public final class FeaturesJob extends OptionsJob {
 
   public static final int AUDIT_SAMPLE_DEFAULT = 200;
   public static final long AUDIT_SEED_DEFAULT = 7;
 
-  @Mixin JobOptions jobOptions = new JobOptions();
   @Mixin IntervalOptions intervalOptions = new IntervalOptions();
   @Spec CommandSpec spec;
 
@@ -104,16 +102,6 @@ public final class FeaturesJob implements SparkJob {
 
   public static void main(String[] args) {
     System.exit(JobMain.run(new FeaturesJob(), args));
-  }
-
-  @Override
-  public String name() {
-    return "features";
-  }
-
-  @Override
-  public JobOptions jobOptions() {
-    return jobOptions;
   }
 
   /**

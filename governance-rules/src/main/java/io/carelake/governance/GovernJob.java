@@ -103,11 +103,6 @@ public final class GovernJob extends IntervalJob {
     System.exit(JobMain.run(new GovernJob(), args));
   }
 
-  @Override
-  public String name() {
-    return "govern";
-  }
-
   /** The specs, parsed and compiled by {@link #validate} before Spark starts. */
   private GovernanceSpecs specs;
 

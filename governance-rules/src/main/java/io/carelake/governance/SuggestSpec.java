@@ -14,8 +14,7 @@ import io.carelake.governance.spec.SpecLoader;
 import io.carelake.spark.IcebergWrites;
 import io.carelake.spark.JobContext;
 import io.carelake.spark.JobMain;
-import io.carelake.spark.JobOptions;
-import io.carelake.spark.SparkJob;
+import io.carelake.spark.OptionsJob;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +32,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -46,9 +44,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "suggest-spec", mixinStandardHelpOptions = true,
     description = "Profile a table with Deequ and write a draft governance spec (all rules warn).")
-public final class SuggestSpec implements SparkJob {
-
-  @Mixin JobOptions jobOptions = new JobOptions();
+public final class SuggestSpec extends OptionsJob {
 
   @Option(names = "--table", required = true, paramLabel = "NS.TABLE",
       description = "The table to profile, e.g. raw.vitals.")
@@ -73,16 +69,6 @@ public final class SuggestSpec implements SparkJob {
 
   public static void main(String[] args) {
     System.exit(JobMain.run(new SuggestSpec(), args));
-  }
-
-  @Override
-  public String name() {
-    return "suggest-spec";
-  }
-
-  @Override
-  public JobOptions jobOptions() {
-    return jobOptions;
   }
 
   @Override

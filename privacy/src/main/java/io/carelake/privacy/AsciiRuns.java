@@ -38,17 +38,8 @@ final class AsciiRuns {
   /** As above; a match is added only when {@code accept} (null: always) takes it. */
   static void find(Scan scan, Pattern p, PhiScrubber.Category cat, String[] unless,
       int minDigits, Gate gate, java.util.function.Predicate<Matcher> accept) {
-    String t = scan.text;
-    Matcher m = null;
-    int[] runs = scan.asciiRuns();
-    for (int r = 0; r < runs.length; r += 3) {
-      int start = runs[r];
-      int i = runs[r + 1];
-      if (i - start < 4 || runs[r + 2] < minDigits || gate != null && !gate.mayHold(t, start, i)) {
-        continue;
-      }
-      m = m == null ? p.matcher(t).useTransparentBounds(true) : m;
-      m.region(start, i);
+    eachRun(scan, p, 4, minDigits, gate, (m, start, end) -> {
+      m.region(start, end);
       while (m.find()) {
         int g = m.groupCount() >= 1 && m.group(1) != null ? 1 : 0;
         if (unless != null && scan.cueBefore(m.start(), 10, unless)
@@ -57,6 +48,33 @@ final class AsciiRuns {
         }
         scan.add(m.start(g), m.end(g), cat);
       }
+    });
+  }
+
+  /** What to do in one run [start, end) with the matcher of the pattern (its region not set). */
+  interface RunBody {
+    void run(Matcher m, int start, int end);
+  }
+
+  /**
+   * Calls {@code body} for each ASCII run of at least {@code minLength} characters and
+   * {@code minDigits} digits that {@code gate} (null: every run) lets through, in text order, with
+   * one matcher of {@code p} over the text, made at the first such run.
+   */
+  static void eachRun(Scan scan, Pattern p, int minLength, int minDigits, Gate gate,
+      RunBody body) {
+    String t = scan.text;
+    Matcher m = null;
+    int[] runs = scan.asciiRuns();
+    for (int r = 0; r < runs.length; r += 3) {
+      int start = runs[r];
+      int end = runs[r + 1];
+      if (end - start < minLength || runs[r + 2] < minDigits
+          || gate != null && !gate.mayHold(t, start, end)) {
+        continue;
+      }
+      m = m == null ? p.matcher(t).useTransparentBounds(true) : m;
+      body.run(m, start, end);
     }
   }
 }

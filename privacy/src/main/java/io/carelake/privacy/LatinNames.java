@@ -1,6 +1,5 @@
 package io.carelake.privacy;
 
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -59,19 +58,10 @@ final class LatinNames implements Detector {
     }
     AsciiRuns.find(scan, TITLED, PhiScrubber.Category.TITLE_NAME, null, 0,
         LatinNames::hasTitleCue);
-    String t = scan.text;
-    Matcher m = null;
-    int[] runs = scan.asciiRuns();
-    for (int r = 0; r < runs.length; r += 3) {
-      int start = runs[r];
-      int i = runs[r + 1];
-      if (i - start < 5 || !hasCapitalPair(t, start, i)) {
-        continue;
-      }
-      m = m == null ? PAIR.matcher(t).useTransparentBounds(true) : m;
+    AsciiRuns.eachRun(scan, PAIR, 5, 0, LatinNames::hasCapitalPair, (m, start, end) -> {
       int from = start;
-      while (from < i) {
-        m.region(from, i);
+      while (from < end) {
+        m.region(from, end);
         if (!m.find()) {
           break;
         }
@@ -82,6 +72,6 @@ final class LatinNames implements Detector {
           from = m.start(3); // the surname may start the next pair
         }
       }
-    }
+    });
   }
 }

@@ -98,11 +98,6 @@ public final class ReportJob extends IntervalJob {
   }
 
   @Override
-  public String name() {
-    return "report";
-  }
-
-  @Override
   public void run(SparkSession spark, JobContext ctx) throws Exception {
     Interval interval = ctx.interval();
     int runs = trendRuns(ctx);

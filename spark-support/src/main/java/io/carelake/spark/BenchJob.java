@@ -2,16 +2,13 @@ package io.carelake.spark;
 
 import io.carelake.core.time.Interval;
 import java.io.IOException;
-import picocli.CommandLine.Mixin;
 
 /**
  * Base of the benches that run as a job ({@link JobMain}) in a {@link ScratchHome}: each takes
- * {@link JobOptions} (picocli finds the mixin on the superclass) and has a fixed name and data
- * interval; its {@code main} is {@link #runInScratch}.
+ * {@link JobOptions} (from {@link OptionsJob}) and has a fixed name and data interval; its
+ * {@code main} is {@link #runInScratch}.
  */
-public abstract class BenchJob implements SparkJob {
-
-  @Mixin protected JobOptions jobOptions = new JobOptions();
+public abstract class BenchJob extends OptionsJob {
 
   private final String name;
   private final Interval interval;
@@ -32,11 +29,6 @@ public abstract class BenchJob implements SparkJob {
   @Override
   public final String name() {
     return name;
-  }
-
-  @Override
-  public final JobOptions jobOptions() {
-    return jobOptions;
   }
 
   @Override

@@ -49,6 +49,33 @@ public final class IcebergWrites {
   }
 
   /**
+   * Replaces the rows of {@code table} that {@code filter} selects with {@code rows} in one commit;
+   * creates the table, partitioned by {@code partition}, on first use. The filter must select whole
+   * partitions (Iceberg overwrites at file granularity). A table whose columns are not exactly
+   * those of {@code rows}, in order, is refused: the error names both, where such a layout comes
+   * from ({@code otherLayouts}) and what to do ({@code afterDrop} follows "drop the table or use a
+   * new home").
+   */
+  public static void replaceWhere(SparkSession spark, JobContext ctx, TableName table,
+      Dataset<Row> rows, Column filter, String partition, String otherLayouts, String afterDrop)
+      throws Exception {
+    String name = ctx.table(table);
+    if (!ctx.tableExists(table)) {
+      create(spark, ctx, table, rows, partition);
+      return;
+    }
+    List<String> have = List.of(spark.table(name).columns());
+    List<String> want = List.of(rows.columns());
+    if (!have.equals(want)) {
+      throw new IllegalStateException(table + " in catalog '" + ctx.catalogName() + "' has the"
+          + " columns " + have + ", not the ones this version writes " + want + " (a layout from "
+          + otherLayouts + "): drop the table (DROP TABLE " + name + ") or use a new home"
+          + afterDrop);
+    }
+    rows.writeTo(name).overwrite(filter);
+  }
+
+  /**
    * Creates {@code table} (and its namespace) from {@code rows}, with the table properties every
    * carelake table has ({@link CatalogFactory#TABLE_DEFAULTS}), partitioned by the named columns
    * (none: unpartitioned).

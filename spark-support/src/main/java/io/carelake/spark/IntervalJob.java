@@ -6,17 +6,11 @@ import picocli.CommandLine.Mixin;
 /**
  * Base of the interval-driven jobs: every one takes {@link JobOptions} ({@code --home},
  * {@code --config}, {@code --verbose}) and {@link IntervalOptions} ({@code --interval-start},
- * {@code --interval-end}); picocli finds these mixins on the superclass.
+ * {@code --interval-end}); picocli finds these mixins on the superclasses.
  */
-public abstract class IntervalJob implements SparkJob {
+public abstract class IntervalJob extends OptionsJob {
 
-  @Mixin protected JobOptions jobOptions = new JobOptions();
   @Mixin protected IntervalOptions intervalOptions = new IntervalOptions();
-
-  @Override
-  public final JobOptions jobOptions() {
-    return jobOptions;
-  }
 
   @Override
   public final Interval interval() {

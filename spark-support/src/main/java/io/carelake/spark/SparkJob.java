@@ -3,6 +3,8 @@ package io.carelake.spark;
 import io.carelake.core.config.CarelakeConfig;
 import io.carelake.core.time.Interval;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * A carelake Spark job. Its class is a picocli {@code @Command} holding its typed options (with
@@ -12,8 +14,18 @@ import org.apache.spark.sql.SparkSession;
  */
 public interface SparkJob {
 
-  /** Short job name, as the CLI and the ledger know it: {@code govern}, {@code features}, ... */
-  String name();
+  /**
+   * Short job name, as the CLI and the ledger know it: {@code govern}, {@code features}, ... By
+   * default the name of the job class's {@code @Command}, so that the name is written once.
+   */
+  default String name() {
+    Command command = getClass().getAnnotation(Command.class);
+    if (command == null || command.name().equals(CommandSpec.DEFAULT_COMMAND_NAME)) {
+      throw new IllegalStateException(getClass().getName() + " has no @Command name: annotate the"
+          + " job class with @Command(name = \"<job>\") or override name()");
+    }
+    return command.name();
+  }
 
   JobOptions jobOptions();
 

@@ -57,11 +57,6 @@ class TestJobMain {
     RuntimeException failure;
 
     @Override
-    public String name() {
-      return "probe";
-    }
-
-    @Override
     public void run(SparkSession session, JobContext ctx) {
       calls++;
       ctx.run().rows(0, 0, 0);

@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.max;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.carelake.core.config.CarelakeConfig;
+import io.carelake.core.tables.TableSchemas;
 import io.carelake.generator.SyntheticExamItems;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.iceberg.spark.SparkSchemaUtil;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -59,15 +61,8 @@ final class Contamination {
   /** Configuration key: more item sets (exam items or test-split text) for every run. */
   static final String CONFIG_KEY = "corpus.eval-items";
 
-  /** The schema evaluate-lm reads (model-evaluation's EvaluateLmJob.CONTAMINATION). */
-  static final StructType SCHEMA = new StructType()
-      .add("item_set_sha256", DataTypes.StringType, false)
-      .add("item_id", DataTypes.StringType, false)
-      .add("contaminated", DataTypes.BooleanType, false)
-      .add("method", DataTypes.StringType, true)
-      .add("score", DataTypes.DoubleType, true)
-      .add("corpus_run_id", DataTypes.StringType, true)
-      .add("corpus_snapshot_id", DataTypes.LongType, true);
+  /** The schema evaluate-lm reads (core's {@code TableSchemas.ITEM_CONTAMINATION}). */
+  static final StructType SCHEMA = SparkSchemaUtil.convert(TableSchemas.ITEM_CONTAMINATION);
 
   /** One evaluation item: its id and the text a model sees (question and options). */
   record Item(String id, String text) {}

@@ -90,11 +90,6 @@ public final class CorpusJob extends IntervalJob {
   }
 
   @Override
-  public String name() {
-    return "corpus";
-  }
-
-  @Override
   public void run(SparkSession spark, JobContext ctx) throws Exception {
     Interval interval = ctx.interval();
     String runId = ctx.run().id();

@@ -17,8 +17,6 @@ import org.apache.spark.sql.SparkSession;
  * <p>The tables are partitioned by {@code identity(<key>)}. Iceberg overwrites by filter at file
  * granularity and refuses a data file holding rows on both sides of the filter; with one partition
  * per id, {@code key IN (...)} always selects whole files, and a reader of one id scans no other.
- * Could move to spark-support as a generic "replace where key in" next to
- * {@code IcebergWrites.replaceInterval}.
  */
 final class IterationWrites {
 
@@ -28,18 +26,7 @@ final class IterationWrites {
 
   static void replace(SparkSession spark, JobContext ctx, TableName table, Dataset<Row> rows,
       String key, List<String> ids) throws Exception {
-    String name = ctx.table(table);
-    if (!ctx.tableExists(table)) {
-      IcebergWrites.create(spark, ctx, table, rows, key);
-      return;
-    }
-    List<String> have = List.of(spark.table(name).columns());
-    List<String> want = List.of(rows.columns());
-    if (!have.equals(want)) {
-      throw new IllegalStateException(table + " in catalog '" + ctx.catalogName() + "' has the"
-          + " columns " + have + ", not the ones this version writes " + want + " (a layout from"
-          + " an older carelake): drop the table (DROP TABLE " + name + ") or use a new home");
-    }
-    rows.writeTo(name).overwrite(col(key).isin(ids.toArray()));
+    IcebergWrites.replaceWhere(spark, ctx, table, rows, col(key).isin(ids.toArray()), key,
+        "an older carelake", "");
   }
 }

@@ -92,11 +92,6 @@ public final class RiskDatasetJob extends IntervalJob {
   }
 
   @Override
-  public String name() {
-    return "risk-dataset";
-  }
-
-  @Override
   public void run(SparkSession spark, JobContext ctx) throws Exception {
     Interval interval = ctx.interval();
     PinnedTable source = PinnedTable.read(spark, ctx, Tables.FEATURES_CHRONIC_RISK, "features");

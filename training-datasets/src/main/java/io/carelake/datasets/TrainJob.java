@@ -138,11 +138,6 @@ public final class TrainJob extends IntervalJob {
     System.exit(JobMain.run(new TrainJob(), args));
   }
 
-  @Override
-  public String name() {
-    return "train";
-  }
-
   /** A hyper-parameter: the option when given, else the config key {@code train.<name>}. */
   private static double param(CarelakeConfig config, String name, Double option, double fallback,
       double min, double max) {

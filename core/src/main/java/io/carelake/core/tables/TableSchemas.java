@@ -9,7 +9,8 @@ import org.apache.iceberg.types.Types;
 
 /**
  * Iceberg schemas and partition specs of the tables that more than one engine writes or reads:
- * the raw zone (written by Flink, read by Spark) and the run ledger (written by every job).
+ * the raw zone (written by Flink, read by Spark) and the run ledger (written by every job), and
+ * of the tables one module writes for another module that cannot see it (item contamination).
  * Tables owned by one module declare their schema in that module; their names live in
  * {@link Tables}.
  *
@@ -127,6 +128,20 @@ public final class TableSchemas {
           "a RUNNING row past this time belongs to a dead run"),
       optional(20, "lease_owner", Types.StringType.get(),
           "host/pid/process start (epoch ms) of the process that holds the lease"));
+
+  /**
+   * {@link Tables#DATASETS_ITEM_CONTAMINATION}: which evaluation items the corpus job found in its
+   * documents; written by training-datasets' corpus job, read by model-evaluation's evaluate-lm
+   * (Spark: {@code SparkSchemaUtil.convert}).
+   */
+  public static final Schema ITEM_CONTAMINATION = new Schema(
+      required(1, "item_set_sha256", Types.StringType.get()),
+      required(2, "item_id", Types.StringType.get()),
+      required(3, "contaminated", Types.BooleanType.get()),
+      optional(4, "method", Types.StringType.get()),
+      optional(5, "score", Types.DoubleType.get()),
+      optional(6, "corpus_run_id", Types.StringType.get()),
+      optional(7, "corpus_snapshot_id", Types.LongType.get()));
 
   public static PartitionSpec rawVisitsSpec() {
     return PartitionSpec.builderFor(RAW_VISITS).day(EVENT_TIME).build();

@@ -15,24 +15,18 @@ final class AllowedValuesRule extends SqlPredicateRule {
 
   record Params(@JsonProperty("values") List<String> values) {}
 
-  static final RuleCompiler COMPILER = new RuleCompiler() {
-    @Override
-    public String type() {
-      return "allowed_values";
-    }
+  static final RuleCompiler COMPILER = RuleCompiler.of("allowed_values", AllowedValuesRule::fromSpec);
 
-    @Override
-    public CompiledRule compile(RuleSpec rule) throws SpecException {
-      Params p = RuleParams.read(rule, Params.class, true, "{values: [a, b, c]}");
-      if (p.values() == null || p.values().isEmpty() || p.values().contains(null)) {
-        throw rule.paramsError("params.values must be a non-empty list of values");
-      }
-      if (rule.columns().size() != 1) {
-        throw rule.error("allowed_values reads exactly one column, got " + rule.columns());
-      }
-      return new AllowedValuesRule(rule, p.values());
+  private static CompiledRule fromSpec(RuleSpec rule) throws SpecException {
+    Params p = RuleParams.read(rule, Params.class, true, "{values: [a, b, c]}");
+    if (p.values() == null || p.values().isEmpty() || p.values().contains(null)) {
+      throw rule.paramsError("params.values must be a non-empty list of values");
     }
-  };
+    if (rule.columns().size() != 1) {
+      throw rule.error("allowed_values reads exactly one column, got " + rule.columns());
+    }
+    return new AllowedValuesRule(rule, p.values());
+  }
 
   private final List<String> values;
 

@@ -25,29 +25,23 @@ final class BmiConsistentRule extends SqlPredicateRule {
       @JsonProperty("patient_column") String patientColumn,
       @JsonProperty("code_column") String codeColumn) {}
 
-  static final RuleCompiler COMPILER = new RuleCompiler() {
-    @Override
-    public String type() {
-      return "bmi_consistent";
-    }
+  static final RuleCompiler COMPILER = RuleCompiler.of("bmi_consistent", BmiConsistentRule::fromSpec);
 
-    @Override
-    public CompiledRule compile(RuleSpec rule) throws SpecException {
-      Params p = RuleParams.read(rule, Params.class, false,
-          "{tolerance: 1.0, patient_column: resident_id, code_column: code}");
-      double tol = p == null || p.tolerance() == null ? 1.0 : p.tolerance();
-      if (!(tol > 0)) {
-        throw rule.paramsError("params.tolerance must be a positive number of kg/m2, got " + tol);
-      }
-      if (rule.columns().size() != 1) {
-        throw rule.error("bmi_consistent reads the value column (column: value), got "
-            + rule.columns());
-      }
-      return new BmiConsistentRule(rule, tol,
-          p == null || p.patientColumn() == null ? "resident_id" : p.patientColumn(),
-          p == null || p.codeColumn() == null ? "code" : p.codeColumn());
+  private static CompiledRule fromSpec(RuleSpec rule) throws SpecException {
+    Params p = RuleParams.read(rule, Params.class, false,
+        "{tolerance: 1.0, patient_column: resident_id, code_column: code}");
+    double tol = p == null || p.tolerance() == null ? 1.0 : p.tolerance();
+    if (!(tol > 0)) {
+      throw rule.paramsError("params.tolerance must be a positive number of kg/m2, got " + tol);
     }
-  };
+    if (rule.columns().size() != 1) {
+      throw rule.error("bmi_consistent reads the value column (column: value), got "
+          + rule.columns());
+    }
+    return new BmiConsistentRule(rule, tol,
+        p == null || p.patientColumn() == null ? "resident_id" : p.patientColumn(),
+        p == null || p.codeColumn() == null ? "code" : p.codeColumn());
+  }
 
   private final double tolerance;
   private final String patientColumn;

@@ -21,27 +21,21 @@ final class CanonicalUnitRule extends SqlPredicateRule {
   record Params(@JsonProperty("code_column") String codeColumn,
       @JsonProperty("units") Map<String, String> units) {}
 
-  static final RuleCompiler COMPILER = new RuleCompiler() {
-    @Override
-    public String type() {
-      return "canonical_unit_by_code";
-    }
+  static final RuleCompiler COMPILER = RuleCompiler.of("canonical_unit_by_code", CanonicalUnitRule::fromSpec);
 
-    @Override
-    public CompiledRule compile(RuleSpec rule) throws SpecException {
-      Params p = RuleParams.read(rule, Params.class, false,
-          "{code_column: code, units: {\"2339-0\": \"mmol/L\"}} (both optional)");
-      String codeColumn = p == null || p.codeColumn() == null ? "code" : p.codeColumn();
-      Map<String, String> units = p == null || p.units() == null ? Codes.CANONICAL_UNIT : p.units();
-      if (units.isEmpty() || units.values().stream().anyMatch(java.util.Objects::isNull)) {
-        throw rule.paramsError("params.units must map each code to its canonical unit");
-      }
-      if (rule.columns().size() != 1) {
-        throw rule.error("canonical_unit_by_code reads one unit column, got " + rule.columns());
-      }
-      return new CanonicalUnitRule(rule, codeColumn, new TreeMap<>(units));
+  private static CompiledRule fromSpec(RuleSpec rule) throws SpecException {
+    Params p = RuleParams.read(rule, Params.class, false,
+        "{code_column: code, units: {\"2339-0\": \"mmol/L\"}} (both optional)");
+    String codeColumn = p == null || p.codeColumn() == null ? "code" : p.codeColumn();
+    Map<String, String> units = p == null || p.units() == null ? Codes.CANONICAL_UNIT : p.units();
+    if (units.isEmpty() || units.values().stream().anyMatch(java.util.Objects::isNull)) {
+      throw rule.paramsError("params.units must map each code to its canonical unit");
     }
-  };
+    if (rule.columns().size() != 1) {
+      throw rule.error("canonical_unit_by_code reads one unit column, got " + rule.columns());
+    }
+    return new CanonicalUnitRule(rule, codeColumn, new TreeMap<>(units));
+  }
 
   private final String codeColumn;
   private final Map<String, String> units;

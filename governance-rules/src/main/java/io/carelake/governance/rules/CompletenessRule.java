@@ -10,17 +10,7 @@ import org.apache.spark.sql.types.StructType;
  */
 final class CompletenessRule extends SqlPredicateRule {
 
-  static final RuleCompiler COMPILER = new RuleCompiler() {
-    @Override
-    public String type() {
-      return "completeness";
-    }
-
-    @Override
-    public CompiledRule compile(RuleSpec rule) {
-      return new CompletenessRule(rule);
-    }
-  };
+  static final RuleCompiler COMPILER = RuleCompiler.of("completeness", CompletenessRule::new);
 
   private CompletenessRule(RuleSpec spec) {
     super(spec);

@@ -15,21 +15,15 @@ final class CrossFieldRule extends SqlPredicateRule {
 
   record Params(@JsonProperty("expression") String expression) {}
 
-  static final RuleCompiler COMPILER = new RuleCompiler() {
-    @Override
-    public String type() {
-      return "cross_field";
-    }
+  static final RuleCompiler COMPILER = RuleCompiler.of("cross_field", CrossFieldRule::fromSpec);
 
-    @Override
-    public CompiledRule compile(RuleSpec rule) throws SpecException {
-      Params p = RuleParams.read(rule, Params.class, true, "{expression: \"birth_date <= to_date(event_time)\"}");
-      if (p.expression() == null || p.expression().isBlank()) {
-        throw rule.paramsError("params.expression must be a Spark SQL boolean expression");
-      }
-      return new CrossFieldRule(rule, p.expression());
+  private static CompiledRule fromSpec(RuleSpec rule) throws SpecException {
+    Params p = RuleParams.read(rule, Params.class, true, "{expression: \"birth_date <= to_date(event_time)\"}");
+    if (p.expression() == null || p.expression().isBlank()) {
+      throw rule.paramsError("params.expression must be a Spark SQL boolean expression");
     }
-  };
+    return new CrossFieldRule(rule, p.expression());
+  }
 
   private final String expression;
 

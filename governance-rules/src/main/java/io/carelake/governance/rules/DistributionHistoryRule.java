@@ -27,40 +27,34 @@ public final class DistributionHistoryRule implements CompiledRule {
       @JsonProperty("max_rate_decrease") Double maxRateDecrease,
       @JsonProperty("where") String where) {}
 
-  static final RuleCompiler COMPILER = new RuleCompiler() {
-    @Override
-    public String type() {
-      return TYPE;
-    }
+  static final RuleCompiler COMPILER = RuleCompiler.of(TYPE, DistributionHistoryRule::fromSpec);
 
-    @Override
-    public CompiledRule compile(RuleSpec rule) throws SpecException {
-      Params p = RuleParams.read(rule, Params.class, true,
-          "{metric: mean, max_rate_increase: 1.25, max_rate_decrease: 0.8}");
-      DatasetCheck.ColumnMetric.Kind kind;
-      if ("completeness".equals(p.metric())) {
-        kind = DatasetCheck.ColumnMetric.Kind.COMPLETENESS;
-      } else if ("mean".equals(p.metric())) {
-        kind = DatasetCheck.ColumnMetric.Kind.MEAN;
-      } else {
-        throw rule.paramsError("params.metric must be completeness or mean, got " + p.metric());
-      }
-      double inc = p.maxRateIncrease() == null ? 1.25 : p.maxRateIncrease();
-      double dec = p.maxRateDecrease() == null ? 0.8 : p.maxRateDecrease();
-      if (!(inc > 0) || dec < 0 || dec > inc) {
-        throw rule.paramsError("need 0 <= max_rate_decrease <= max_rate_increase, got " + dec
-            + " and " + inc);
-      }
-      if (rule.severity() == Severity.QUARANTINE) {
-        throw rule.error("a distribution_history rule judges the slice, not rows: use severity"
-            + " warn or block");
-      }
-      if (rule.columns().size() != 1) {
-        throw rule.error("distribution_history reads exactly one column, got " + rule.columns());
-      }
-      return new DistributionHistoryRule(rule, kind, inc, dec, p.where());
+  private static CompiledRule fromSpec(RuleSpec rule) throws SpecException {
+    Params p = RuleParams.read(rule, Params.class, true,
+        "{metric: mean, max_rate_increase: 1.25, max_rate_decrease: 0.8}");
+    DatasetCheck.ColumnMetric.Kind kind;
+    if ("completeness".equals(p.metric())) {
+      kind = DatasetCheck.ColumnMetric.Kind.COMPLETENESS;
+    } else if ("mean".equals(p.metric())) {
+      kind = DatasetCheck.ColumnMetric.Kind.MEAN;
+    } else {
+      throw rule.paramsError("params.metric must be completeness or mean, got " + p.metric());
     }
-  };
+    double inc = p.maxRateIncrease() == null ? 1.25 : p.maxRateIncrease();
+    double dec = p.maxRateDecrease() == null ? 0.8 : p.maxRateDecrease();
+    if (!(inc > 0) || dec < 0 || dec > inc) {
+      throw rule.paramsError("need 0 <= max_rate_decrease <= max_rate_increase, got " + dec
+          + " and " + inc);
+    }
+    if (rule.severity() == Severity.QUARANTINE) {
+      throw rule.error("a distribution_history rule judges the slice, not rows: use severity"
+          + " warn or block");
+    }
+    if (rule.columns().size() != 1) {
+      throw rule.error("distribution_history reads exactly one column, got " + rule.columns());
+    }
+    return new DistributionHistoryRule(rule, kind, inc, dec, p.where());
+  }
 
   private final RuleSpec spec;
   private final DatasetCheck.ColumnMetric.Kind kind;

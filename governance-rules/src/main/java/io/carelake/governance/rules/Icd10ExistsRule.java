@@ -16,24 +16,18 @@ final class Icd10ExistsRule extends SqlPredicateRule {
 
   record Params(@JsonProperty("level") String level) {}
 
-  static final RuleCompiler COMPILER = new RuleCompiler() {
-    @Override
-    public String type() {
-      return "icd10_exists";
-    }
+  static final RuleCompiler COMPILER = RuleCompiler.of("icd10_exists", Icd10ExistsRule::fromSpec);
 
-    @Override
-    public CompiledRule compile(RuleSpec rule) throws SpecException {
-      Params p = RuleParams.read(rule, Params.class, false, "{level: category}");
-      if (p != null && p.level() != null && !p.level().equals("category")) {
-        throw rule.paramsError("params.level: only 'category' (three characters) is shipped");
-      }
-      if (rule.columns().size() != 1) {
-        throw rule.error("icd10_exists reads exactly one column, got " + rule.columns());
-      }
-      return new Icd10ExistsRule(rule);
+  private static CompiledRule fromSpec(RuleSpec rule) throws SpecException {
+    Params p = RuleParams.read(rule, Params.class, false, "{level: category}");
+    if (p != null && p.level() != null && !p.level().equals("category")) {
+      throw rule.paramsError("params.level: only 'category' (three characters) is shipped");
     }
-  };
+    if (rule.columns().size() != 1) {
+      throw rule.error("icd10_exists reads exactly one column, got " + rule.columns());
+    }
+    return new Icd10ExistsRule(rule);
+  }
 
   private Icd10ExistsRule(RuleSpec spec) {
     super(spec);

@@ -32,42 +32,36 @@ final class RangeByCodeRule extends SqlPredicateRule {
   private static final String SHAPE =
       "{code_column: code, unit_column: unit, ranges: {\"8480-6\": {min: 50, max: 300, unit: \"mm[Hg]\"}}}";
 
-  static final RuleCompiler COMPILER = new RuleCompiler() {
-    @Override
-    public String type() {
-      return "range_by_code";
-    }
+  static final RuleCompiler COMPILER = RuleCompiler.of("range_by_code", RangeByCodeRule::fromSpec);
 
-    @Override
-    public CompiledRule compile(RuleSpec rule) throws SpecException {
-      Params p = RuleParams.read(rule, Params.class, true, SHAPE);
-      if (p.codeColumn() == null || p.codeColumn().isBlank()) {
-        throw rule.paramsError("params.code_column is required: the column holding the code");
-      }
-      if (p.ranges() == null || p.ranges().isEmpty()) {
-        throw rule.paramsError("params.ranges must map at least one code to {min, max}");
-      }
-      for (Map.Entry<String, Range> e : p.ranges().entrySet()) {
-        Range r = e.getValue();
-        if (r == null || r.min() == null || r.max() == null) {
-          throw rule.paramsError("range for code '" + e.getKey() + "' needs both min and max");
-        }
-        if (r.min().compareTo(r.max()) > 0) {
-          throw rule.paramsError("range for code '" + e.getKey() + "' has min " + r.min()
-              + " above max " + r.max());
-        }
-      }
-      if (rule.columns().size() != 1) {
-        throw rule.error("range_by_code reads one value column, got " + rule.columns()
-            + " (name the code column in params.code_column)");
-      }
-      if (p.unitColumn() != null && p.unitColumn().isBlank()) {
-        throw rule.paramsError("params.unit_column, when given, names the column holding the unit");
-      }
-      return new RangeByCodeRule(rule, p.codeColumn(), p.unitColumn(),
-          new LinkedHashMap<>(p.ranges()));
+  private static CompiledRule fromSpec(RuleSpec rule) throws SpecException {
+    Params p = RuleParams.read(rule, Params.class, true, SHAPE);
+    if (p.codeColumn() == null || p.codeColumn().isBlank()) {
+      throw rule.paramsError("params.code_column is required: the column holding the code");
     }
-  };
+    if (p.ranges() == null || p.ranges().isEmpty()) {
+      throw rule.paramsError("params.ranges must map at least one code to {min, max}");
+    }
+    for (Map.Entry<String, Range> e : p.ranges().entrySet()) {
+      Range r = e.getValue();
+      if (r == null || r.min() == null || r.max() == null) {
+        throw rule.paramsError("range for code '" + e.getKey() + "' needs both min and max");
+      }
+      if (r.min().compareTo(r.max()) > 0) {
+        throw rule.paramsError("range for code '" + e.getKey() + "' has min " + r.min()
+            + " above max " + r.max());
+      }
+    }
+    if (rule.columns().size() != 1) {
+      throw rule.error("range_by_code reads one value column, got " + rule.columns()
+          + " (name the code column in params.code_column)");
+    }
+    if (p.unitColumn() != null && p.unitColumn().isBlank()) {
+      throw rule.paramsError("params.unit_column, when given, names the column holding the unit");
+    }
+    return new RangeByCodeRule(rule, p.codeColumn(), p.unitColumn(),
+        new LinkedHashMap<>(p.ranges()));
+  }
 
   private final String codeColumn;
   private final String unitColumn;

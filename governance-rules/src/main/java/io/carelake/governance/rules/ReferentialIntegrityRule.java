@@ -35,37 +35,31 @@ final class ReferentialIntegrityRule extends SqlPredicateRule {
     }
   }
 
-  static final RuleCompiler COMPILER = new RuleCompiler() {
-    @Override
-    public String type() {
-      return "referential_integrity";
-    }
+  static final RuleCompiler COMPILER = RuleCompiler.of("referential_integrity", ReferentialIntegrityRule::fromSpec);
 
-    @Override
-    public CompiledRule compile(RuleSpec rule) throws SpecException {
-      Params p = RuleParams.read(rule, Params.class, true,
-          "{references: [raw.visits.resident_id]}");
-      if (p.references() == null || p.references().isEmpty()) {
-        throw rule.paramsError("params.references must list <namespace>.<table>.<column>");
-      }
-      List<Reference> refs = new ArrayList<>();
-      for (String r : p.references()) {
-        int dot = r == null ? -1 : r.lastIndexOf('.');
-        if (dot <= 0) {
-          throw rule.paramsError("params.references: '" + r + "' is not <namespace>.<table>.<column>");
-        }
-        try {
-          refs.add(new Reference(TableName.parse(r.substring(0, dot)), r.substring(dot + 1)));
-        } catch (IllegalArgumentException e) {
-          throw rule.paramsError("params.references: '" + r + "': " + e.getMessage());
-        }
-      }
-      if (rule.columns().size() != 1) {
-        throw rule.error("referential_integrity reads exactly one column, got " + rule.columns());
-      }
-      return new ReferentialIntegrityRule(rule, refs);
+  private static CompiledRule fromSpec(RuleSpec rule) throws SpecException {
+    Params p = RuleParams.read(rule, Params.class, true,
+        "{references: [raw.visits.resident_id]}");
+    if (p.references() == null || p.references().isEmpty()) {
+      throw rule.paramsError("params.references must list <namespace>.<table>.<column>");
     }
-  };
+    List<Reference> refs = new ArrayList<>();
+    for (String r : p.references()) {
+      int dot = r == null ? -1 : r.lastIndexOf('.');
+      if (dot <= 0) {
+        throw rule.paramsError("params.references: '" + r + "' is not <namespace>.<table>.<column>");
+      }
+      try {
+        refs.add(new Reference(TableName.parse(r.substring(0, dot)), r.substring(dot + 1)));
+      } catch (IllegalArgumentException e) {
+        throw rule.paramsError("params.references: '" + r + "': " + e.getMessage());
+      }
+    }
+    if (rule.columns().size() != 1) {
+      throw rule.error("referential_integrity reads exactly one column, got " + rule.columns());
+    }
+    return new ReferentialIntegrityRule(rule, refs);
+  }
 
   private final List<Reference> references;
 

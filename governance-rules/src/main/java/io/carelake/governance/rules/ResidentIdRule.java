@@ -16,19 +16,13 @@ final class ResidentIdRule extends SqlPredicateRule {
 
   record Params(@JsonProperty("where") String where) {}
 
-  static final RuleCompiler COMPILER = new RuleCompiler() {
-    @Override
-    public String type() {
-      return "resident_id_check_digit";
-    }
+  static final RuleCompiler COMPILER = RuleCompiler.of("resident_id_check_digit", ResidentIdRule::fromSpec);
 
-    @Override
-    public CompiledRule compile(RuleSpec rule) throws SpecException {
-      Params p = RuleParams.read(rule, Params.class, false,
-          "{where: \"facility_id NOT LIKE '%:%'\"}");
-      return new ResidentIdRule(rule, p == null ? null : p.where());
-    }
-  };
+  private static CompiledRule fromSpec(RuleSpec rule) throws SpecException {
+    Params p = RuleParams.read(rule, Params.class, false,
+        "{where: \"facility_id NOT LIKE '%:%'\"}");
+    return new ResidentIdRule(rule, p == null ? null : p.where());
+  }
 
   private final String where;
 

@@ -11,4 +11,25 @@ public interface RuleCompiler {
 
   /** Reads and validates the rule's params; throws with the params' line when they are wrong. */
   CompiledRule compile(RuleSpec rule) throws SpecException;
+
+  /** What a rule type does with a spec: reads and checks the params and builds the rule. */
+  @FunctionalInterface
+  interface Build {
+    CompiledRule build(RuleSpec rule) throws SpecException;
+  }
+
+  /** The compiler of the rule type {@code type}, which builds its rules with {@code build}. */
+  static RuleCompiler of(String type, Build build) {
+    return new RuleCompiler() {
+      @Override
+      public String type() {
+        return type;
+      }
+
+      @Override
+      public CompiledRule compile(RuleSpec rule) throws SpecException {
+        return build.build(rule);
+      }
+    };
+  }
 }

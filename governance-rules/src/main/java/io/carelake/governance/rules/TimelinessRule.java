@@ -16,32 +16,26 @@ final class TimelinessRule extends SqlPredicateRule {
 
   record Params(@JsonProperty("max_lag") String maxLag) {}
 
-  static final RuleCompiler COMPILER = new RuleCompiler() {
-    @Override
-    public String type() {
-      return "timeliness";
-    }
+  static final RuleCompiler COMPILER = RuleCompiler.of("timeliness", TimelinessRule::fromSpec);
 
-    @Override
-    public CompiledRule compile(RuleSpec rule) throws SpecException {
-      Params p = RuleParams.read(rule, Params.class, true, "{max_lag: PT6H}");
-      Duration lag;
-      try {
-        lag = Duration.parse(p.maxLag());
-      } catch (DateTimeParseException | NullPointerException e) {
-        throw rule.paramsError("params.max_lag must be an ISO-8601 duration such as PT6H, got '"
-            + p.maxLag() + "'");
-      }
-      if (lag.isNegative()) {
-        throw rule.paramsError("params.max_lag must not be negative, got " + p.maxLag());
-      }
-      if (rule.columns().size() != 2) {
-        throw rule.error("timeliness reads columns: [event_time, ingest_time] (event first), got "
-            + rule.columns());
-      }
-      return new TimelinessRule(rule, lag);
+  private static CompiledRule fromSpec(RuleSpec rule) throws SpecException {
+    Params p = RuleParams.read(rule, Params.class, true, "{max_lag: PT6H}");
+    Duration lag;
+    try {
+      lag = Duration.parse(p.maxLag());
+    } catch (DateTimeParseException | NullPointerException e) {
+      throw rule.paramsError("params.max_lag must be an ISO-8601 duration such as PT6H, got '"
+          + p.maxLag() + "'");
     }
-  };
+    if (lag.isNegative()) {
+      throw rule.paramsError("params.max_lag must not be negative, got " + p.maxLag());
+    }
+    if (rule.columns().size() != 2) {
+      throw rule.error("timeliness reads columns: [event_time, ingest_time] (event first), got "
+          + rule.columns());
+    }
+    return new TimelinessRule(rule, lag);
+  }
 
   private final Duration maxLag;
 

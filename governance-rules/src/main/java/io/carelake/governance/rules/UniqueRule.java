@@ -21,17 +21,7 @@ import org.apache.spark.sql.types.StructType;
  */
 final class UniqueRule extends SqlPredicateRule {
 
-  static final RuleCompiler COMPILER = new RuleCompiler() {
-    @Override
-    public String type() {
-      return "unique";
-    }
-
-    @Override
-    public CompiledRule compile(RuleSpec rule) {
-      return new UniqueRule(rule);
-    }
-  };
+  static final RuleCompiler COMPILER = RuleCompiler.of("unique", UniqueRule::new);
 
   private UniqueRule(RuleSpec spec) {
     super(spec);

@@ -3,6 +3,7 @@ package io.carelake.evaluation.lm;
 import static org.apache.spark.sql.functions.col;
 
 import io.carelake.core.tables.TableName;
+import io.carelake.core.tables.TableSchemas;
 import io.carelake.core.tables.Tables;
 import io.carelake.core.time.Interval;
 import io.carelake.evaluation.EvaluationTables;
@@ -10,8 +11,7 @@ import io.carelake.evaluation.ResultRows;
 import io.carelake.evaluation.stats.ConfidenceLevel;
 import io.carelake.spark.JobContext;
 import io.carelake.spark.JobMain;
-import io.carelake.spark.JobOptions;
-import io.carelake.spark.SparkJob;
+import io.carelake.spark.OptionsJob;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.IntPredicate;
+import org.apache.iceberg.spark.SparkSchemaUtil;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -30,7 +31,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -49,7 +49,7 @@ import picocli.CommandLine.Spec;
         + " intervals, micro/macro/per subject, unparseable answers counted wrong, accuracy on the"
         + " items not flagged as contaminated beside all items, and McNemar's exact test against"
         + " a second iteration.")
-public final class EvaluateLmJob implements SparkJob {
+public final class EvaluateLmJob extends OptionsJob {
 
   public static final String ITEMS_RESOURCE =
       "carelake/evaluation/exam-items/carelake-synthetic-exam-v1.jsonl";
@@ -95,16 +95,9 @@ public final class EvaluateLmJob implements SparkJob {
       .add("method", DataTypes.StringType, false);
 
   /** The contamination table's contract (issue 16's corpus job writes it). */
-  public static final StructType CONTAMINATION = new StructType()
-      .add("item_set_sha256", DataTypes.StringType, false)
-      .add("item_id", DataTypes.StringType, false)
-      .add("contaminated", DataTypes.BooleanType, false)
-      .add("method", DataTypes.StringType, true)
-      .add("score", DataTypes.DoubleType, true)
-      .add("corpus_run_id", DataTypes.StringType, true)
-      .add("corpus_snapshot_id", DataTypes.LongType, true);
+  public static final StructType CONTAMINATION =
+      SparkSchemaUtil.convert(TableSchemas.ITEM_CONTAMINATION);
 
-  @Mixin JobOptions jobOptions = new JobOptions();
   @Spec CommandSpec spec;
 
   @Option(names = "--iteration", required = true, paramLabel = "ID",
@@ -153,16 +146,6 @@ public final class EvaluateLmJob implements SparkJob {
 
   public static void main(String[] args) {
     System.exit(JobMain.run(new EvaluateLmJob(), args));
-  }
-
-  @Override
-  public String name() {
-    return "evaluate-lm";
-  }
-
-  @Override
-  public JobOptions jobOptions() {
-    return jobOptions;
   }
 
   @Override
