@@ -29,15 +29,13 @@ final class Medians {
   private Medians() {}
 
   static Map<String, Double> of(Dataset<Row> rows, List<String> columns) {
-    Column[] medians = new Column[columns.size()];
-    for (int i = 0; i < columns.size(); i++) {
-      medians[i] = expr("percentile_disc(0.5) WITHIN GROUP (ORDER BY `_m" + i + "`)")
-          .as("_median" + i);
-    }
     Column[] values = new Column[columns.size()];
+    Column[] medians = new Column[columns.size()];
     for (int i = 0; i < columns.size(); i++) {
       Column value = col(columns.get(i)).cast("double");
       values[i] = when(isnan(value), null).otherwise(value).as("_m" + i);
+      medians[i] = expr("percentile_disc(0.5) WITHIN GROUP (ORDER BY `_m" + i + "`)")
+          .as("_median" + i);
     }
     Row r = rows.select(values).agg(medians[0], java.util.Arrays.copyOfRange(medians, 1,
         medians.length)).first();
